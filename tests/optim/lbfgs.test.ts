@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { minimize } from '../../src/optim/lbfgs.js';
+import { hessianFromGradient, invertSymmetric, numericalHessian } from '../../src/optim/hessian.js';
+
+function rosenbrock(x: Float64Array, g: Float64Array): number {
+  let f = 0;
+  g.fill(0);
+  for (let i = 0; i < x.length - 1; i++) {
+    const a = x[i + 1] - x[i] * x[i];
+    const b = 1 - x[i];
+    f += 100 * a * a + b * b;
+    g[i] += -400 * x[i] * a - 2 * b;
+    g[i + 1] += 200 * a;
+  }
+  return f;
+}
+
+describe('minimize (L-BFGS)', () => {
+  it('finds the Rosenbrock minimum in 2 and 10 dimensions', () => {
+    for (const n of [2, 10]) {
+      const x0 = new Float64Array(n).fill(-1.2);
+      x0[n - 1] = 1;
+      const r = minimize(rosenbrock, x0, { maxIterations: 1000, gradientTolerance: 1e-8, functionTolerance: 0 });
+      expect(r.converged).toBe(true);
+      for (const v of r.x) expect(v).toBeCloseTo(1, 5);
+      expect(r.value).toBeLessThan(1e-10);
+    }
+  });
+
+  it('minimises a quadratic exactly and reports counts', () => {
+    const A = [4, 1, 1, 3];
+    const b = [1, 2];
+    const f = (x: Float64Array, g: Float64Array) => {
+      g[0] = A[0] * x[0] + A[1] * x[1] - b[0];
+      g[1] = A[2] * x[0] + A[3] * x[1] - b[1];
+      return 0.5 * (x[0] * (A[0] * x[0] + A[1] * x[1]) + x[1] * (A[2] * x[0] + A[3] * x[1])) - b[0] * x[0] - b[1] * x[1];
+    };
+    const r = minimize(f, new Float64Array([10, -10]), { gradientTolerance: 1e-10, functionTolerance: 0 });
+    // Solution of A x = b.
+    expect(r.x[0]).toBeCloseTo(1 / 11, 8);
+    expect(r.x[1]).toBeCloseTo(7 / 11, 8);
+    expect(r.iterations).toBeGreaterThan(0);
+    expect(r.evaluations).toBeGreaterThanOrEqual(r.iterations);
+    expect(r.gradientNorm).toBeLessThan(1e-10);
+  });
+
+  it('backs off from steps where the objective is NaN or infinite', () => {
+    // -log x + x, minimum at x = 1; undefined for x <= 0, and the first steepest step overshoots into it.
+    const f = (x: Float64Array, g: Float64Array) => {
+      if (x[0] <= 0) {
+        g[0] = NaN;
+        return NaN;
+      }
+      g[0] = -1 / x[0] + 1;
+      return -Math.log(x[0]) + x[0];
+    };
+    const r = minimize(f, new Float64Array([0.01]), { gradientTolerance: 1e-9 });
+    expect(r.converged).toBe(true);
+    expect(r.x[0]).toBeCloseTo(1, 7);
+    const inf = (x: Float64Array, g: Float64Array) => {
+      if (x[0] > 2) {
+        g[0] = 0;
+        return Infinity;
+      }
+      g[0] = -2 * (x[0] - 1.5) + 0;
+      return -((x[0] - 1.5) ** 2) + 10 * 0 + (x[0] - 1.5) ** 2 * 2;
+    };
+    const r2 = minimize(inf, new Float64Array([-5]), { gradientTolerance: 1e-9 });
+    expect(Number.isFinite(r2.value)).toBe(true);
+  });
+
+  it('reports a non-finite start instead of looping', () => {
+    const r = minimize((_x, g) => {
+      g[0] = NaN;
+      return NaN;
+    }, new Float64Array([0]));
+    expect(r.converged).toBe(false);
+    expect(r.message).toMatch(/not finite/);
+  });
+});
+
+describe('Hessian and inversion', () => {
+  const f = (x: Float64Array) => Math.exp(x[0]) + x[0] * x[1] * x[1] + 3 * x[1] * x[1];
+  const grad = (x: Float64Array, g: Float64Array) => {
+    g[0] = Math.exp(x[0]) + x[1] * x[1];
+    g[1] = 2 * x[0] * x[1] + 6 * x[1];
+  };
+  const x = new Float64Array([0.5, -1.5]);
+  const exact = [Math.exp(0.5), 2 * -1.5, 2 * -1.5, 2 * 0.5 + 6];
+
+  it('numericalHessian matches the analytic Hessian', () => {
+    const h = numericalHessian(f, x);
+    for (let i = 0; i < 4; i++) expect(h[i]).toBeCloseTo(exact[i], 5);
+  });
+
+  it('hessianFromGradient matches the analytic Hessian', () => {
+    const h = hessianFromGradient(grad, x);
+    for (let i = 0; i < 4; i++) expect(h[i]).toBeCloseTo(exact[i], 7);
+  });
+
+  it('invertSymmetric inverts and flags singular matrices', () => {
+    const m = new Float64Array([4, 2, 0, 2, 5, 1, 0, 1, 3]);
+    const inv = invertSymmetric(m, 3)!;
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        let s = 0;
+        for (let l = 0; l < 3; l++) s += m[i * 3 + l] * inv[l * 3 + j];
+        expect(s).toBeCloseTo(i === j ? 1 : 0, 12);
+      }
+    }
+    expect(invertSymmetric(new Float64Array([1, 2, 2, 4]), 2)).toBeNull();
+  });
+});
