@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FittedKMeans, KMeans } from '../../src/cluster/kmeans.js';
+import type { Matrix } from '../../src/data/matrix.js';
+import { InputError } from '../../src/errors.js';
+
+interface KMeansFixture {
+  sets: {
+    name: string;
+    rows: number;
+    cols: number;
+    data: number[];
+    runs: { k: number; inertia: number; labels: number[]; silhouette: number }[];
+  }[];
+}
+
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/cluster/kmeans.json', import.meta.url), 'utf8')) as KMeansFixture;
+
+describe.each(fixture.sets)('k-means parity with scikit-learn on $name', (set) => {
+  const x: Matrix = { rows: set.rows, cols: set.cols, data: Float64Array.from(set.data) };
+  it.each(set.runs)('k = $k: inertia within 1% of best-of-10 (lloyd and elkan)', ({ k, inertia }) => {
+    for (const algorithm of ['lloyd', 'elkan'] as const) {
+      const model = new KMeans({ k, nInit: 10, seed: 3, algorithm }).fit(x);
+      expect(model.inertia / inertia - 1).toBeLessThan(0.01);
+      expect(model.labels.length).toBe(set.rows);
+      // Inertia is the sum of squared distances to the assigned centres.
+      let s = 0;
+      for (let i = 0; i < x.rows; i++) {
+        for (let j = 0; j < x.cols; j++) s += (x.data[i * x.cols + j] - model.centers.data[model.labels[i] * x.cols + j]) ** 2;
+      }
+      expect(model.inertia).toBeCloseTo(s, 8);
+    }
+  });
+});
+
+describe('KMeans behaviour', () => {
+  const blobs = fixture.sets[1];
+  const x: Matrix = { rows: blobs.rows, cols: blobs.cols, data: Float64Array.from(blobs.data) };
+
+  it('same seed gives identical results; JSON round-trip predicts the same labels', () => {
+    const a = new KMeans({ k: 4, seed: 7 }).fit(x);
+    const b = new KMeans({ k: 4, seed: 7 }).fit(x);
+    expect(b.centers.data).toEqual(a.centers.data);
+    expect(b.labels).toEqual(a.labels);
+    const loaded = FittedKMeans.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
+    expect(loaded.predict(x)).toEqual(a.labels);
+    expect(a.predict(x)).toEqual(a.labels);
+  });
+
+  it('lloyd and elkan agree from the same seed', () => {
+    const a = new KMeans({ k: 5, seed: 11, algorithm: 'lloyd' }).fit(x);
+    const b = new KMeans({ k: 5, seed: 11, algorithm: 'elkan' }).fit(x);
+    expect(b.inertia).toBeCloseTo(a.inertia, 6);
+    expect(b.labels).toEqual(a.labels);
+  });
+
+  it('warns when there are fewer distinct points than k, and rejects bad input', () => {
+    const dup: Matrix = { rows: 6, cols: 1, data: Float64Array.from([1, 1, 1, 2, 2, 2]) };
+    const m = new KMeans({ k: 3, nInit: 2 }).fit(dup);
+    expect(m.warnings[0]).toMatch(/^Only 2 distinct points for k = 3/);
+    expect(m.inertia).toBe(0);
+    expect(() => new KMeans({ k: 10 }).fit(dup)).toThrow(InputError);
+    expect(() => new KMeans({ k: 2 }).fit({ rows: 2, cols: 1, data: Float64Array.from([1, NaN]) })).toThrow(/missing or infinite value in row 2/);
+    expect(() => m.predict({ rows: 1, cols: 2, data: new Float64Array(2) })).toThrow(/fitted on 1/);
+  });
+});
