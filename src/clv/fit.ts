@@ -1,0 +1,204 @@
+/**
+ * Shared maximum-likelihood harness for the CLV models: identical rows collapsed into weights,
+ * positive parameters optimised on the log scale with L-BFGS from several starting points,
+ * an optional lifetimes-style L2 penalizer, standard errors from the Hessian, and a convergence
+ * report. Models supply only the weighted log-likelihood and its gradient in natural parameters.
+ */
+import { ModelError } from '../errors.js';
+import { minimize } from '../optim/lbfgs.js';
+import { hessianFromGradient, invertSymmetric } from '../optim/hessian.js';
+
+/** Rows of equal-length columns with a weight per row (a count of identical customers). */
+export interface WeightedRows {
+  columns: Float64Array[];
+  weight: Float64Array;
+  length: number;
+}
+
+export interface Convergence {
+  converged: boolean;
+  iterations: number;
+  gradientNorm: number;
+  message: string;
+  /** Starting points tried and how many reached the best optimum. */
+  restarts: number;
+}
+
+export interface MleSpec {
+  names: readonly string[];
+  /** Weighted log-likelihood sum at natural params `p`; when `grad` is given, writes d LL / d p into it. */
+  logLik(p: Float64Array, rows: WeightedRows, grad: Float64Array | null): number;
+  /** Starting points in natural parameters, best guess first. */
+  starts(rows: WeightedRows): Float64Array[];
+}
+
+export interface MleOptions {
+  /** L2 penalty coefficient on the natural parameters, added to the mean negative LL (as lifetimes does). */
+  penalizer?: number;
+  maxIterations?: number;
+}
+
+export interface MleFit {
+  params: Float64Array;
+  logLikelihood: number;
+  /** Standard errors of the natural parameters (delta method from log scale); NaN when the Hessian is singular. */
+  standardErrors: Float64Array;
+  convergence: Convergence;
+}
+
+/** Above this many distinct rows, restarts run on a subsample and only the best is polished on all rows. */
+const SUBSAMPLE_ROWS = 20_000;
+
+export function fitMle(spec: MleSpec, rows: WeightedRows, options: MleOptions = {}): MleFit {
+  const penalizer = options.penalizer ?? 0;
+  if (!(penalizer >= 0)) throw new ModelError('clv-penalizer', `Penalizer must be >= 0, got ${penalizer}`);
+  const k = spec.names.length;
+  let totalWeight = 0;
+  for (let i = 0; i < rows.length; i++) totalWeight += rows.weight[i];
+  const maxIterations = options.maxIterations ?? 1000;
+
+  const objectiveFor = (data: WeightedRows, W: number) => {
+    const p = new Float64Array(k);
+    const gp = new Float64Array(k);
+    return (theta: Float64Array, grad: Float64Array): number => {
+      for (let j = 0; j < k; j++) p[j] = Math.exp(theta[j]);
+      const ll = spec.logLik(p, data, gp);
+      let pen = 0;
+      for (let j = 0; j < k; j++) {
+        pen += p[j] * p[j];
+        // Chain rule to the log scale: d/dθ = p d/dp.
+        grad[j] = (-gp[j] * p[j]) / W + 2 * penalizer * p[j] * p[j];
+      }
+      return -ll / W + penalizer * pen;
+    };
+  };
+
+  const sample = rows.length > SUBSAMPLE_ROWS ? subsampleRows(rows, SUBSAMPLE_ROWS) : rows;
+  let sampleWeight = 0;
+  for (let i = 0; i < sample.length; i++) sampleWeight += sample.weight[i];
+  const objective = objectiveFor(sample, sampleWeight);
+
+  let best: ReturnType<typeof minimize> | null = null;
+  let agree = 0;
+  let tried = 0;
+  for (const start of spec.starts(rows)) {
+    const theta0 = start.map(Math.log);
+    if (!theta0.every(Number.isFinite)) continue;
+    tried++;
+    const r = minimize(objective, theta0, { maxIterations, gradientTolerance: 1e-9, functionTolerance: 1e-14 });
+    if (!Number.isFinite(r.value)) continue;
+    if (best && Math.abs(r.value - best.value) <= 1e-9 * Math.max(1, Math.abs(best.value))) {
+      agree++;
+      if (r.converged && !best.converged) best = r;
+    } else if (!best || r.value < best.value) {
+      best = r;
+      agree = 1;
+    }
+    // Two independent starts reaching the same optimum is enough evidence; skip the rest.
+    if (agree >= 2 && best.converged) break;
+  }
+  if (!best) {
+    throw new ModelError('clv-fit-failed', 'The likelihood is not finite at any starting point', 'Check the summary for NaN or negative values');
+  }
+  if (sample !== rows) {
+    best = minimize(objectiveFor(rows, totalWeight), best.x, {
+      maxIterations,
+      gradientTolerance: 1e-9,
+      functionTolerance: 1e-14,
+    });
+  }
+
+  const theta = best.x;
+  const params = theta.map(Math.exp);
+  const logLikelihood = spec.logLik(params, rows, null);
+  const standardErrors = new Float64Array(k).fill(NaN);
+  // Hessian of the full (un-normalised) penalised negative LL on the log scale.
+  const full = objectiveFor(rows, 1 / 1);
+  const h = hessianFromGradient((t, out) => {
+    full(t, out);
+  }, theta);
+  const cov = invertSymmetric(h, k);
+  if (cov) {
+    for (let j = 0; j < k; j++) {
+      const v = cov[j * k + j];
+      if (v > 0) standardErrors[j] = params[j] * Math.sqrt(v);
+    }
+  }
+  return {
+    params,
+    logLikelihood,
+    standardErrors,
+    convergence: {
+      converged: best.converged,
+      iterations: best.iterations,
+      gradientNorm: best.gradientNorm,
+      message: best.message,
+      restarts: tried,
+    },
+  };
+}
+
+/**
+ * Collapse identical rows (all columns bitwise equal) into one weighted row, with an
+ * open-addressing hash table so a million customers collapse in linear time.
+ */
+export function collapseRows(columns: Float64Array[], weight?: Float64Array): WeightedRows {
+  const n = columns[0]?.length ?? 0;
+  const c = columns.length;
+  let size = 16;
+  while (size < 2 * n) size *= 2;
+  const mask = size - 1;
+  const table = new Int32Array(size).fill(-1);
+  const firstRow = new Int32Array(n);
+  const w = new Float64Array(n);
+  const bits = new Float64Array(1);
+  const words = new Int32Array(bits.buffer);
+  let distinct = 0;
+  for (let i = 0; i < n; i++) {
+    let h = 0x811c9dc5 | 0;
+    for (let j = 0; j < c; j++) {
+      bits[0] = columns[j][i] + 0; // +0 folds -0 into 0
+      h = Math.imul(h ^ words[0], 0x01000193);
+      h = Math.imul(h ^ words[1], 0x01000193);
+    }
+    h ^= h >>> 15;
+    let slot = h & mask;
+    for (;;) {
+      const d = table[slot];
+      if (d < 0) {
+        table[slot] = distinct;
+        firstRow[distinct] = i;
+        w[distinct] = weight ? weight[i] : 1;
+        distinct++;
+        break;
+      }
+      const r = firstRow[d];
+      let same = true;
+      for (let j = 0; j < c && same; j++) same = columns[j][r] === columns[j][i];
+      if (same) {
+        w[d] += weight ? weight[i] : 1;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  const out = columns.map((col) => {
+    const o = new Float64Array(distinct);
+    for (let d = 0; d < distinct; d++) o[d] = col[firstRow[d]];
+    return o;
+  });
+  return { columns: out, weight: w.slice(0, distinct), length: distinct };
+}
+
+/** Every stride-th row (deterministic, so fits are reproducible) with weights kept. */
+function subsampleRows(rows: WeightedRows, target: number): WeightedRows {
+  const stride = Math.ceil(rows.length / target);
+  const m = Math.ceil(rows.length / stride);
+  const columns = rows.columns.map(() => new Float64Array(m));
+  const weight = new Float64Array(m);
+  for (let i = 0, k = 0; i < rows.length; i += stride, k++) {
+    for (let j = 0; j < columns.length; j++) columns[j][k] = rows.columns[j][i];
+    weight[k] = rows.weight[i];
+  }
+  return { columns, weight, length: m };
+}
