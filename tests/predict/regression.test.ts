@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { takeRows } from '../../src/data/matrix.js';
+import { FittedLinearRegression, LinearRegression } from '../../src/predict/linear.js';
+import { FittedLogisticRegression, LogisticRegression } from '../../src/predict/logistic.js';
+import { loadFixture, matrixFromRows, maxAbsDiff, maxRelDiff } from './fixtures.js';
+
+interface LogisticFixture {
+  binary: { X: number[][]; y: number[]; cases: { C: number; classWeight: 'balanced' | null; coef: number[][]; intercept: number[]; proba: number[][] }[] };
+  multinomial: { rows: number[]; y: number[]; cases: { C: number; coef: number[][]; intercept: number[]; proba: number[][] }[] };
+}
+
+interface OlsFixture {
+  X: number[][];
+  y: number[];
+  params: number[];
+  bse: number[];
+  tvalues: number[];
+  pvalues: number[];
+  rsquared: number;
+  rsquaredAdj: number;
+  fValue: number;
+  fPvalue: number;
+}
+
+describe('logistic regression matches scikit-learn lbfgs (customer-behaviour table)', () => {
+  const fx = loadFixture<LogisticFixture>('logistic.json');
+  const X = matrixFromRows(fx.binary.X);
+
+  for (const c of fx.binary.cases) {
+    it(`binary, C=${c.C}, class weight ${c.classWeight ?? 'none'}: coefficients within 1e-4`, () => {
+      const m = new LogisticRegression({ C: c.C, classWeight: c.classWeight ?? undefined }).fit(X, fx.binary.y);
+      expect(m.diagnostics.converged).toBe(true);
+      expect(maxAbsDiff(m.coef, c.coef[0])).toBeLessThan(1e-4);
+      expect(maxAbsDiff(m.intercept, c.intercept)).toBeLessThan(1e-4);
+      const P = m.predictProba(takeRows(X, [0, 1, 2, 3, 4]));
+      expect(maxAbsDiff(P.data, c.proba.flat())).toBeLessThan(1e-6);
+    });
+  }
+
+  for (const c of fx.multinomial.cases) {
+    it(`multinomial (3 satisfaction levels), C=${c.C}: coefficients within 1e-4`, () => {
+      const Xm = takeRows(X, fx.multinomial.rows);
+      const m = new LogisticRegression({ C: c.C }).fit(Xm, fx.multinomial.y);
+      expect(m.diagnostics.converged).toBe(true);
+      expect(maxAbsDiff(m.coef, c.coef.flat())).toBeLessThan(1e-4);
+      expect(maxAbsDiff(m.intercept, c.intercept)).toBeLessThan(1e-4);
+      expect(maxAbsDiff(m.predictProba(takeRows(Xm, [0, 1, 2, 3, 4])).data, c.proba.flat())).toBeLessThan(1e-6);
+    });
+  }
+
+  it('round-trips through JSON with identical probabilities', () => {
+    const m = new LogisticRegression({ C: 0.5 }).fit(takeRows(X, fx.multinomial.rows), fx.multinomial.y);
+    const back = FittedLogisticRegression.fromJSON(JSON.parse(JSON.stringify(m.toJSON())));
+    expect(back.predictProba(X).data).toEqual(m.predictProba(X).data);
+  });
+});
+
+describe('linear regression matches statsmodels OLS (Total_Spend on the customer-behaviour table)', () => {
+  const fx = loadFixture<OlsFixture>('ols.json');
+  const m = new LinearRegression().fit(matrixFromRows(fx.X), fx.y);
+  const inf = m.inference!;
+
+  it('coefficients, standard errors, t and p-values to 1e-6 relative', () => {
+    expect(maxRelDiff([m.intercept, ...m.coef], fx.params)).toBeLessThan(1e-6);
+    expect(maxRelDiff(inf.standardErrors, fx.bse)).toBeLessThan(1e-6);
+    expect(maxRelDiff(inf.tValues, fx.tvalues)).toBeLessThan(1e-6);
+    expect(maxRelDiff(inf.pValues, fx.pvalues)).toBeLessThan(1e-6);
+  });
+
+  it('R², adjusted R² and the F test', () => {
+    expect(inf.rSquared).toBeCloseTo(fx.rsquared, 10);
+    expect(inf.adjRSquared).toBeCloseTo(fx.rsquaredAdj, 10);
+    expect(maxRelDiff([inf.fStatistic, inf.fPValue], [fx.fValue, fx.fPvalue])).toBeLessThan(1e-6);
+  });
+
+  it('round-trips through JSON', () => {
+    const back = FittedLinearRegression.fromJSON(JSON.parse(JSON.stringify(m.toJSON())));
+    const X = matrixFromRows(fx.X);
+    expect(back.predict(X)).toEqual(m.predict(X));
+  });
+});
