@@ -3,7 +3,8 @@ import type { Matrix } from '../data/matrix.js';
 import { checkModelJSON, modelJSON, type Estimator, type FittedModel, type ModelJSON } from '../models/estimator.js';
 import { Random } from '../random.js';
 import { kmeansPlusPlus } from './kmeans-plusplus.js';
-import { assignChunk, centerNorms, lloyd, type KMeansRun } from './lloyd.js';
+import { assignKernel } from './kernels.js';
+import { centerNorms, lloyd, type KMeansRun } from './lloyd.js';
 import { elkan } from './elkan.js';
 
 export interface KMeansOptions {
@@ -86,7 +87,7 @@ export class FittedKMeans implements FittedModel {
     const labels = new Int32Array(x.rows);
     const norms = new Float64Array(k);
     centerNorms(data, k, d, norms);
-    assignChunk(x.data, d, 0, x.rows, data, norms, k, labels, new Float64Array(k * d), new Float64Array(k), 0, 0);
+    assignKernel(d)(x.data, 0, x.rows, data, norms, k, labels, new Float64Array(k * d), new Float64Array(k), 0, 0);
     return labels;
   }
 

@@ -1,4 +1,5 @@
 import type { Matrix } from '../data/matrix.js';
+import { assignKernel } from './kernels.js';
 
 /** One k-means run from given initial centres. */
 export interface KMeansRun {
@@ -16,69 +17,18 @@ export interface KMeansRun {
  */
 export const CHUNK_ROWS = 8192;
 
-/**
- * Assign rows [start, end) to the nearest centre and add them to this chunk's partial sums.
- * Nearest is argmin of |c|^2 - 2 x.c (the |x|^2 term is common to all centres), which halves the
- * arithmetic of the direct form; the squared distance to the chosen centre is then computed exactly.
- * Self-contained (no closures or imports) so its source can run inside a worker thread.
- * Returns the summed squared distances of the chunk.
- */
-export function assignChunk(
-  data: Float64Array,
-  d: number,
-  start: number,
-  end: number,
-  centers: Float64Array,
-  centerNorms: Float64Array,
-  k: number,
-  labels: Int32Array,
-  sums: Float64Array,
-  counts: Float64Array,
-  sumOffset: number,
-  countOffset: number,
-): number {
-  let inertia = 0;
-  for (let i = start; i < end; i++) {
-    const row = i * d;
-    let best = 0;
-    let bestScore = Infinity;
-    for (let c = 0; c < k; c++) {
-      const off = c * d;
-      let dot = 0;
-      for (let j = 0; j < d; j++) dot += data[row + j] * centers[off + j];
-      const score = centerNorms[c] - 2 * dot;
-      if (score < bestScore) {
-        bestScore = score;
-        best = c;
-      }
-    }
-    labels[i] = best;
-    const off = best * d;
-    const so = sumOffset + off;
-    let dist = 0;
-    for (let j = 0; j < d; j++) {
-      const v = data[row + j];
-      const diff = v - centers[off + j];
-      dist += diff * diff;
-      sums[so + j] += v;
-    }
-    counts[countOffset + best] += 1;
-    inertia += dist;
-  }
-  return inertia;
-}
-
-/** Runs assignChunk over every chunk; the threaded pool implements the same contract. */
+/** Runs the assignment kernel over every chunk, writing each chunk's partial sums, counts and inertia. */
 export type ChunkRunner = (centers: Float64Array, centerNorms: Float64Array, partialSums: Float64Array, partialCounts: Float64Array, chunkInertia: Float64Array) => void;
 
 export function serialRunner(x: Matrix, k: number, labels: Int32Array): ChunkRunner {
   const { rows: n, cols: d, data } = x;
+  const assign = assignKernel(d);
   return (centers, centerNorms, partialSums, partialCounts, chunkInertia) => {
     partialSums.fill(0);
     partialCounts.fill(0);
     for (let ch = 0, start = 0; start < n; ch++, start += CHUNK_ROWS) {
       const end = Math.min(n, start + CHUNK_ROWS);
-      chunkInertia[ch] = assignChunk(data, d, start, end, centers, centerNorms, k, labels, partialSums, partialCounts, ch * k * d, ch * k);
+      chunkInertia[ch] = assign(data, start, end, centers, centerNorms, k, labels, partialSums, partialCounts, ch * k * d, ch * k);
     }
   };
 }

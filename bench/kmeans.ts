@@ -1,0 +1,46 @@
+/**
+ * k-means, k = 8 on 1,000,000 x 8, against scikit-learn's KMeans (lloyd, same n_init) on the same data.
+ * Run: npx tsx bench/kmeans.ts [rows] [nInit]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KMeans } from '../src/cluster/kmeans.js';
+import { Random } from '../src/random.js';
+
+const rows = Number(process.argv[2] ?? 1_000_000);
+const nInit = Number(process.argv[3] ?? 3);
+const cols = 8;
+const k = 8;
+
+// Eight Gaussian blobs with unit spread around centres drawn in [-6, 6]^8.
+const rng = new Random(2024);
+const centres = Float64Array.from({ length: k * cols }, () => rng.uniform() * 12 - 6);
+const data = new Float64Array(rows * cols);
+for (let i = 0; i < rows; i++) {
+  const c = rng.int(k);
+  for (let j = 0; j < cols; j++) data[i * cols + j] = centres[c * cols + j] + rng.normal();
+}
+const dir = mkdtempSync(join(tmpdir(), 'kmeans-bench-'));
+const file = join(dir, 'x.f64');
+writeFileSync(file, new Uint8Array(data.buffer));
+
+try {
+  const py = JSON.parse(
+    execFileSync('/usr/bin/python3', [new URL('./kmeans.py', import.meta.url).pathname, file, String(rows), String(cols), String(k), String(nInit)], { encoding: 'utf8' }),
+  ) as { seconds: number; inertia: number; iterations: number };
+  const x = { rows, cols, data };
+  for (const algorithm of ['lloyd', 'elkan'] as const) {
+    const start = performance.now();
+    const model = new KMeans({ k, nInit, seed: 1, algorithm }).fit(x);
+    const seconds = (performance.now() - start) / 1000;
+    console.log(
+      `clientele ${algorithm.padEnd(5)} ${seconds.toFixed(2)} s  inertia ${model.inertia.toExponential(6)}  iterations ${model.iterations}` +
+        `  ratio vs scikit-learn ${(seconds / py.seconds).toFixed(2)}x`,
+    );
+  }
+  console.log(`scikit-learn lloyd ${py.seconds.toFixed(2)} s  inertia ${py.inertia.toExponential(6)}  iterations ${py.iterations}  (${rows} x ${cols}, k = ${k}, n_init = ${nInit})`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

