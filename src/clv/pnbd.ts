@@ -11,8 +11,12 @@
  * Every series term is then positive and the power terms stay as logarithms. Taking the branch
  * by the sign of alpha - beta keeps 0 <= z < 1 for every y >= 0.
  */
-import { digamma, lgamma } from '../math/gamma.js';
-import { logHyp2f1Unit } from '../math/hyp2f1.js';
+import { ModelError } from '../errors.js';
+import { digamma, lbeta, lgamma } from '../math/gamma.js';
+import { logHyp2f1, logHyp2f1Unit } from '../math/hyp2f1.js';
+import { checkModelJSON, modelJSON, type Estimator, type FittedModel, type ModelJSON } from '../models/estimator.js';
+import { checkRepeatData, type RepeatData } from './bgnbd.js';
+import { collapseRows, fitMle, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
 
 /** Parameter order in every Float64Array of Pareto/NBD parameters. */
 export const R = 0;
@@ -131,26 +135,228 @@ export function pnbdRow(
 }
 
 /**
- * Σ weight_i ln L_i over (possibly collapsed) rows; the gradient with respect to
- * (r, alpha, s, beta) is written to `grad` when given.
+ * Σ weight_i ln L_i over weighted rows with columns (x, tx, T); the gradient with respect to
+ * (r, alpha, s, beta) is written to `grad` when given. This is the `logLik` of the fit harness.
  */
-export function pnbdLogLikelihood(
-  params: ArrayLike<number>,
-  x: Float64Array,
-  tx: Float64Array,
-  T: Float64Array,
-  weights?: Float64Array,
-  grad?: Float64Array,
-): number {
+export function pnbdLogLik(params: ArrayLike<number>, rows: WeightedRows, grad: Float64Array | null): number {
   const r = params[R];
   const alpha = params[ALPHA];
   const s = params[S];
   const beta = params[BETA];
-  if (grad) grad.fill(0);
+  const [X, TX, TT] = rows.columns;
+  const w = rows.weight;
+  const g = grad ?? undefined;
+  if (g) g.fill(0);
   let ll = 0;
-  for (let i = 0; i < x.length; i++) {
-    const w = weights ? weights[i] : 1;
-    ll += w * pnbdRow(r, alpha, s, beta, x[i], tx[i], T[i], grad, w).logLik;
+  for (let i = 0; i < rows.length; i++) {
+    ll += w[i] * pnbdRow(r, alpha, s, beta, X[i], TX[i], TT[i], g, w[i]).logLik;
   }
   return ll;
+}
+
+/** P(alive at T | x, tx, T). */
+export function pnbdPAlive(params: ArrayLike<number>, x: number, tx: number, T: number): number {
+  return Math.exp(pnbdRow(params[R], params[ALPHA], params[S], params[BETA], x, tx, T).logPAlive);
+}
+
+/**
+ * E[purchases in (T, T + t] | x, tx, T] = P(alive) · (r+x)(β+T) / ((α+T)(s-1)) · [1 - ((β+T)/(β+T+t))^(s-1)]
+ * (Fader, Hardie & Lee 2005, eq. 22), with the bracket written so s = 1 needs no special case.
+ */
+export function pnbdConditionalExpected(params: ArrayLike<number>, t: number, x: number, tx: number, T: number): number {
+  const r = params[R];
+  const alpha = params[ALPHA];
+  const s = params[S];
+  const beta = params[BETA];
+  const pAlive = Math.exp(pnbdRow(r, alpha, s, beta, x, tx, T).logPAlive);
+  return (pAlive * (r + x) * (beta + T) * dropoutHorizon(s, beta + T, t)) / (alpha + T);
+}
+
+/** E[X(t)] for a new customer: r β / (α (s-1)) · [1 - (β/(β+t))^(s-1)]. */
+export function pnbdUnconditionalExpected(params: ArrayLike<number>, t: number): number {
+  const beta = params[BETA];
+  return ((params[R] * beta) / params[ALPHA]) * dropoutHorizon(params[S], beta, t);
+}
+
+/** [1 - (b/(b+t))^(s-1)] / (s-1), which tends to ln(1 + t/b) as s → 1. */
+function dropoutHorizon(s: number, b: number, t: number): number {
+  const l = Math.log1p(t / b);
+  const e = s - 1;
+  return Math.abs(e * l) < 1e-10 ? l * (1 - (e * l) / 2) : -Math.expm1(-e * l) / e;
+}
+
+/**
+ * P(X(t) = n) for a randomly chosen new customer (Fader, Hardie & Lee 2005, eq. 21):
+ * the customer is still alive at t and made n purchases, or died at some τ < t after n purchases.
+ */
+export function pnbdProbabilityOfPurchases(params: ArrayLike<number>, n: number, t: number): number {
+  const r = params[R];
+  const alpha = params[ALPHA];
+  const s = params[S];
+  const beta = params[BETA];
+  const logNbd = lgamma(r + n) - lgamma(r) - lgamma(n + 1);
+  const aliveTerm = Math.exp(
+    logNbd + r * Math.log(alpha / (alpha + t)) + (n > 0 ? n * Math.log(t / (alpha + t)) : 0) + s * Math.log(beta / (beta + t)),
+  );
+  // The dead part is B1 - Σ_i (...) B2_i, a difference of positive terms; each is formed in
+  // log space and scaled by the common prefactor before subtracting.
+  const c = r + s + n + 1;
+  const hi = Math.max(alpha, beta);
+  const bb = alpha >= beta ? s + 1 : r + n;
+  const logPre = r * Math.log(alpha) + s * Math.log(beta) + lbeta(r + n, s + 1) - lbeta(r, s);
+  const b1 = logPre + logHyp2f1(r + s, bb, c, Math.abs(alpha - beta) / hi) - (r + s) * Math.log(hi);
+  let sum = 0;
+  let logCoef = 0; // ln [Γ(r+s+i) / (Γ(r+s) i!) t^i]
+  for (let i = 0; i <= n; i++) {
+    if (i > 0) logCoef += Math.log(((r + s + i - 1) * t) / i);
+    const b2 = logHyp2f1(r + s + i, bb, c, Math.abs(alpha - beta) / (hi + t)) - (r + s + i) * Math.log(hi + t);
+    sum += Math.exp(logPre + logCoef + b2 - b1);
+  }
+  const deadTerm = Math.exp(b1) * (1 - sum);
+  return aliveTerm + Math.max(0, deadTerm);
+}
+
+export interface ParetoNbdParams {
+  r: number;
+  alpha: number;
+  s: number;
+  beta: number;
+}
+
+export interface ParetoNbdOptions {
+  /** L2 penalty on the natural parameters (lifetimes' penalizer_coef). Default 0. */
+  penalizer?: number;
+}
+
+const NAMES = ['r', 'alpha', 's', 'beta'] as const;
+
+/** Starting points: purchase rate from mean frequency over mean age, lifetime of the order of the mean age. */
+function pnbdStarts(rows: WeightedRows): Float64Array[] {
+  const [X, , TT] = rows.columns;
+  let sw = 0;
+  let sx = 0;
+  let sT = 0;
+  for (let i = 0; i < rows.length; i++) {
+    sw += rows.weight[i];
+    sx += rows.weight[i] * X[i];
+    sT += rows.weight[i] * TT[i];
+  }
+  const meanT = Math.max(sT / sw, 1e-3);
+  const rate = Math.max(sx / sw, 1e-3) / meanT;
+  return [
+    new Float64Array([1, 1 / rate, 1, meanT]),
+    new Float64Array([0.5, 0.5 / rate, 0.5, meanT / 2]),
+    new Float64Array([1, 1, 1, 1]),
+    new Float64Array([2, 4 / rate, 2, 4 * meanT]),
+  ];
+}
+
+/** Pareto/NBD estimator: `new ParetoNbd({ penalizer }).fit(summary)`. */
+export class ParetoNbd implements Estimator<RepeatData, ParetoNbdModel> {
+  constructor(readonly options: ParetoNbdOptions = {}) {}
+
+  fit(data: RepeatData): ParetoNbdModel {
+    checkRepeatData(data, 'Pareto/NBD');
+    const rows = collapseRows([data.x, data.tx, data.T]);
+    const spec: MleSpec = { names: NAMES, logLik: pnbdLogLik, starts: pnbdStarts };
+    const fit = fitMle(spec, rows, { penalizer: this.options.penalizer });
+    return new ParetoNbdModel(
+      toParams(fit.params),
+      fit.logLikelihood,
+      toParams(fit.standardErrors),
+      fit.convergence,
+      data.x.length,
+    );
+  }
+}
+
+function toParams(v: ArrayLike<number>): ParetoNbdParams {
+  return { r: v[R], alpha: v[ALPHA], s: v[S], beta: v[BETA] };
+}
+
+/** A fitted Pareto/NBD: per-customer P(alive) and expected purchases, population forecasts, JSON. */
+export class ParetoNbdModel implements FittedModel {
+  readonly kind = 'pnbd';
+  private readonly p: Float64Array;
+
+  constructor(
+    readonly params: ParetoNbdParams,
+    readonly logLikelihood: number,
+    readonly standardErrors: ParetoNbdParams,
+    readonly convergence: Convergence,
+    /** Customers the model was fitted on. */
+    readonly n: number,
+  ) {
+    this.p = new Float64Array([params.r, params.alpha, params.s, params.beta]);
+  }
+
+  /** P(customer is still alive at T | x, tx, T). */
+  pAlive(x: Float64Array, tx: Float64Array, T: Float64Array): Float64Array {
+    const out = new Float64Array(x.length);
+    for (let i = 0; i < x.length; i++) out[i] = pnbdPAlive(this.p, x[i], tx[i], T[i]);
+    return out;
+  }
+
+  /** E[X(T, T + t) | x, tx, T]: expected purchases in the next t periods for each customer. */
+  expectedPurchases(t: number | Float64Array, x: Float64Array, tx: Float64Array, T: Float64Array): Float64Array {
+    const out = new Float64Array(x.length);
+    for (let i = 0; i < x.length; i++) {
+      out[i] = pnbdConditionalExpected(this.p, typeof t === 'number' ? t : t[i], x[i], tx[i], T[i]);
+    }
+    return out;
+  }
+
+  /** E[X(t)] for a customer just acquired. */
+  expectedPurchasesUnconditional(t: number): number {
+    return pnbdUnconditionalExpected(this.p, t);
+  }
+
+  /** P(X(t) = n) for a customer just acquired. */
+  probabilityOfPurchases(n: number, t: number): number {
+    return pnbdProbabilityOfPurchases(this.p, n, t);
+  }
+
+  /** Per-customer log-likelihood at the fitted parameters (for model comparison on new data). */
+  logLikelihoodOf(data: RepeatData): number {
+    return pnbdLogLik(this.p, { columns: [data.x, data.tx, data.T], weight: new Float64Array(data.x.length).fill(1), length: data.x.length }, null);
+  }
+
+  toJSON(): ModelJSON {
+    return modelJSON(this.kind, { ...this.params }, {
+      features: ['x', 'tx', 'T'],
+      diagnostics: {
+        logLikelihood: this.logLikelihood,
+        standardErrors: { ...this.standardErrors },
+        convergence: { ...this.convergence },
+        n: this.n,
+      },
+    });
+  }
+
+  static fromJSON(json: unknown): ParetoNbdModel {
+    const j = checkModelJSON(json, 'pnbd');
+    const p = j.params as Record<string, unknown>;
+    for (const name of NAMES) {
+      if (typeof p[name] !== 'number' || !((p[name] as number) > 0)) {
+        throw new ModelError('model-params', `Saved pnbd model has no valid parameter ${name}`);
+      }
+    }
+    const d = (j.diagnostics ?? {}) as Record<string, unknown>;
+    const se = (d.standardErrors ?? {}) as Record<string, unknown>;
+    const conv = (d.convergence ?? {}) as Partial<Convergence>;
+    const num = (v: unknown) => (typeof v === 'number' ? v : NaN);
+    return new ParetoNbdModel(
+      { r: p.r as number, alpha: p.alpha as number, s: p.s as number, beta: p.beta as number },
+      num(d.logLikelihood),
+      { r: num(se.r), alpha: num(se.alpha), s: num(se.s), beta: num(se.beta) },
+      {
+        converged: conv.converged === true,
+        iterations: num(conv.iterations),
+        gradientNorm: num(conv.gradientNorm),
+        message: typeof conv.message === 'string' ? conv.message : '',
+        restarts: num(conv.restarts),
+      },
+      num(d.n),
+    );
+  }
 }

@@ -20,9 +20,7 @@ export function logHyp2f1(a: number, b: number, c: number, z: number): number {
   if (z === 0) return 0;
   const m = c - a - b;
   const termsNeeded = Math.log(EPS) / Math.log(z);
-  if (termsNeeded > MAX_TERMS / 4 && Math.abs(m - Math.round(m)) > 1e-6) {
-    return logHyp2f1NearOne(a, b, c, z);
-  }
+  if (termsNeeded > MAX_TERMS / 4) return logHyp2f1NearOne(a, b, c, z);
   if (m < 0) {
     // Euler: 2F1(a,b;c;z) = (1-z)^(c-a-b) 2F1(c-a, c-b; c; z).
     return m * Math.log1p(-z) + Math.log(seriesSum(c - a, c - b, c, z));
@@ -46,10 +44,30 @@ function seriesSum(a: number, b: number, c: number, z: number): number {
 }
 
 /**
- * Abramowitz & Stegun 15.3.6: 2F1 as two series in 1 - z weighted by gamma ratios. Only valid
- * when c - a - b is not an integer; the caller keeps away from integers.
+ * Abramowitz & Stegun 15.3.6: 2F1 as two series in 1 - z weighted by gamma ratios. The formula
+ * breaks down when c - a - b is an integer (each term has a pole there, their sum does not);
+ * within INTEGER_GAP of an integer the value is interpolated in c from four points outside the gap.
  */
 function logHyp2f1NearOne(a: number, b: number, c: number, z: number): number {
+  const m = c - a - b;
+  const d = m - Math.round(m);
+  if (Math.abs(d) >= INTEGER_GAP) return logNearOneDirect(a, b, c, z);
+  // Cubic Lagrange interpolation through c' = c - d + kδ, k = ±1, ±2, evaluated at offset d:
+  // the function is analytic in c, so the error is O(δ^4), far below the rounding in each point.
+  const base = c - d;
+  let v = 0;
+  for (const k of NODES) {
+    let w = 1;
+    for (const j of NODES) if (j !== k) w *= (d - j * INTEGER_GAP) / ((k - j) * INTEGER_GAP);
+    v += w * logNearOneDirect(a, b, base + k * INTEGER_GAP, z);
+  }
+  return v;
+}
+
+const INTEGER_GAP = 3e-4;
+const NODES = [-2, -1, 1, 2];
+
+function logNearOneDirect(a: number, b: number, c: number, z: number): number {
   const m = c - a - b;
   const w = 1 - z;
   const t1 = gammaRatioTerm(c, m, c - a, c - b) * seriesSum(a, b, 1 - m, w);
@@ -111,18 +129,12 @@ export function logHyp2f1Unit(b: number, c: number, z: number, grad?: Float64Arr
 
 /** Near z = 1 the series needs too many terms; use the 1 - z transformation and difference the gradient. */
 function logHyp2f1UnitNearOne(b: number, c: number, z: number, grad?: Float64Array): number {
-  const f = (bb: number, cc: number, zz: number): number => {
-    const m = cc - 1 - bb;
-    // Nudge off integer c - a - b, where the transformation's two terms are separately infinite.
-    const mi = Math.round(m);
-    const cAdj = Math.abs(m - mi) < 1e-6 ? cc + 1e-6 - (m - mi) : cc;
-    return logHyp2f1NearOne(1, bb, cAdj, zz);
-  };
+  const f = (bb: number, cc: number, zz: number): number => logHyp2f1NearOne(1, bb, cc, zz);
   const v = f(b, c, z);
   if (grad) {
-    const hb = 1e-6 * Math.max(1, b);
-    const hc = 1e-6 * Math.max(1, c);
-    const hz = 1e-7 * (1 - z);
+    const hb = 1e-5 * Math.max(1, b);
+    const hc = 1e-5 * Math.max(1, c);
+    const hz = 1e-5 * (1 - z);
     grad[0] = (f(b + hb, c, z) - f(b - hb, c, z)) / (2 * hb);
     grad[1] = (f(b, c + hc, z) - f(b, c - hc, z)) / (2 * hc);
     grad[2] = (f(b, c, z + hz) - f(b, c, z - hz)) / (2 * hz);
