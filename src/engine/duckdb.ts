@@ -1,0 +1,63 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnValues, Engine, QueryResult } from './engine.js';
+
+/**
+ * Embedded DuckDB. Extensions are never installed or auto-loaded: the ones clientele needs (parquet, json, icu)
+ * are built into the npm binary, and a run must never reach the network.
+ */
+export class DuckDbEngine implements Engine {
+  readonly dialect = 'duckdb' as const;
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(options: { threads?: number; memoryLimit?: string } = {}): Promise<DuckDbEngine> {
+    const config: Record<string, string> = {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      allow_community_extensions: 'false',
+    };
+    if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const conn = await instance.connect();
+    return new DuckDbEngine(instance, conn);
+  }
+
+  async exec(sql: string): Promise<void> {
+    const t0 = TRACE ? performance.now() : 0;
+    await this.conn.run(sql);
+    if (TRACE) trace(t0, sql);
+  }
+
+  async query(sql: string): Promise<QueryResult> {
+    const t0 = TRACE ? performance.now() : 0;
+    const reader = await this.conn.runAndReadAll(sql);
+    if (TRACE) trace(t0, sql);
+    const names = reader.columnNames();
+    const raw = reader.getColumnsJS() as unknown[][];
+    const columns: ColumnValues[] = raw.map((col) => col.map(toPlain));
+    return { names, columns, rows: reader.currentRowCount };
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** CLIENTELE_TRACE_SQL=1 prints each statement's time to stderr, to find slow steps. */
+const TRACE = process.env.CLIENTELE_TRACE_SQL === '1';
+
+function trace(t0: number, sql: string): void {
+  process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 110)}\n`);
+}
+
+function toPlain(v: unknown): string | number | boolean | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v instanceof Date) return v.getTime();
+  return String(v);
+}

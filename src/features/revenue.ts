@@ -1,0 +1,84 @@
+import { rowObjects, type Engine } from '../engine/engine.js';
+import { ANALYTIC_LINE } from '../clean/lines.js';
+
+export interface Concentration {
+  /** Share of net revenue from the top 1%, 10% and 20% of customers. */
+  readonly top1: number;
+  readonly top10: number;
+  readonly top20: number;
+  readonly gini: number;
+  /** Lorenz-style curve: share of customers (best first) → share of revenue, at 1% steps. */
+  readonly curve: { customers: number; revenue: number }[];
+}
+
+/** Revenue concentration over customers' net revenue (negative nets count as zero: they add no revenue). */
+export function concentration(monetary: Float64Array): Concentration {
+  const v = Float64Array.from(monetary, (x) => (x > 0 ? x : 0)).sort().reverse();
+  const n = v.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += v[i];
+  const cum = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) cum[i + 1] = cum[i] + v[i];
+  const share = (p: number) => (n && total ? cum[Math.max(1, Math.round(p * n))] / total : 0);
+  // Gini from the ascending-order formula, applied to the descending array.
+  let weighted = 0;
+  for (let i = 0; i < n; i++) weighted += (n - i) * v[i];
+  const gini = n && total ? (n + 1 - (2 * weighted) / total) / n : 0;
+  const curve = [];
+  for (let p = 0; p <= 100; p++) curve.push({ customers: p / 100, revenue: p === 0 ? 0 : share(p / 100) });
+  return { top1: share(0.01), top10: share(0.1), top20: share(0.2), gini, curve };
+}
+
+export interface RevenuePatterns {
+  readonly totalRevenue: number;
+  readonly attributedRevenue: number;
+  readonly orders: number;
+  readonly byCountry: { country: string; revenue: number; customers: number; orders: number }[];
+  readonly byWeekdayHour: { weekday: number; hour: number; orders: number; revenue: number }[];
+  readonly byMonth: { month: string; revenue: number; newCustomers: number; returningCustomers: number; newRevenue: number; returningRevenue: number }[];
+  readonly dateRange: { first: string; last: string };
+}
+
+/**
+ * Revenue totals include lines without a customer id (they are real sales); new-vs-returning and customer
+ * counts use attributed lines only.
+ */
+export async function revenuePatterns(engine: Engine): Promise<RevenuePatterns> {
+  const sales = `lines WHERE NOT bad_price AND NOT non_product AND NOT status_cancel`;
+  const totals = rowObjects(
+    await engine.query(`SELECT sum(amount) AS total, sum(amount) FILTER (WHERE customer_id IS NOT NULL) AS attributed,
+      count(DISTINCT order_id) FILTER (WHERE NOT is_cancel)::DOUBLE AS orders,
+      strftime(min(ts), '%Y-%m-%d') AS first, strftime(max(ts), '%Y-%m-%d') AS last FROM ${sales}`),
+  )[0];
+  const byCountry = rowObjects(
+    await engine.query(`SELECT coalesce(country, '(unknown)') AS country, sum(amount) AS revenue,
+        count(DISTINCT customer_id)::DOUBLE AS customers, count(DISTINCT order_id) FILTER (WHERE NOT is_cancel)::DOUBLE AS orders
+      FROM ${sales} GROUP BY ALL ORDER BY revenue DESC`),
+  ) as RevenuePatterns['byCountry'];
+  const byWeekdayHour = rowObjects(
+    await engine.query(`SELECT isodow(ts)::DOUBLE AS weekday, hour(ts)::DOUBLE AS hour,
+        count(DISTINCT order_id)::DOUBLE AS orders, sum(amount) AS revenue
+      FROM ${sales} AND NOT is_cancel GROUP BY ALL ORDER BY weekday, hour`),
+  ) as RevenuePatterns['byWeekdayHour'];
+  const byMonth = rowObjects(
+    await engine.query(`WITH s AS (SELECT customer_id, ts, amount FROM lines WHERE ${ANALYTIC_LINE}),
+      firsts AS (SELECT customer_id, date_trunc('month', min(ts)) AS first_month FROM lines WHERE ${ANALYTIC_LINE} AND NOT is_cancel GROUP BY ALL),
+      m AS (SELECT customer_id, date_trunc('month', ts) AS month, sum(amount) AS revenue FROM s GROUP BY ALL)
+      SELECT strftime(month, '%Y-%m') AS month, sum(revenue) AS revenue,
+        count(*) FILTER (WHERE month = first_month)::DOUBLE AS "newCustomers",
+        count(*) FILTER (WHERE month > first_month)::DOUBLE AS "returningCustomers",
+        coalesce(sum(revenue) FILTER (WHERE month = first_month), 0) AS "newRevenue",
+        coalesce(sum(revenue) FILTER (WHERE month > first_month), 0) AS "returningRevenue"
+      FROM m JOIN firsts USING (customer_id) GROUP BY ALL ORDER BY month`),
+  ) as RevenuePatterns['byMonth'];
+  return {
+    totalRevenue: Number(totals.total ?? 0),
+    attributedRevenue: Number(totals.attributed ?? 0),
+    orders: Number(totals.orders ?? 0),
+    byCountry,
+    byWeekdayHour,
+    byMonth,
+    dateRange: { first: String(totals.first), last: String(totals.last) },
+  };
+}
+

@@ -1,0 +1,106 @@
+import { InputError } from '../errors.js';
+
+/**
+ * Date formats are inferred from the values; when the values cannot tell day from month
+ * (every part ≤ 12), clientele refuses rather than guessing.
+ */
+export interface DateFormat {
+  /** strptime patterns tried in order (DuckDB syntax); empty means "ISO: cast directly". */
+  readonly patterns: string[];
+  /** Human-readable name, e.g. "DD-MM-YYYY". */
+  readonly label: string;
+}
+
+const ISO = /^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+const YMD_SLASH = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const XXY = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp][Mm]))?)?$/;
+const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
+
+export function looksLikeDate(v: string): boolean {
+  const s = v.trim();
+  return ISO.test(s) || YMD_SLASH.test(s) || XXY.test(s) || (COMPACT.test(s) && validCompact(s));
+}
+
+function validCompact(s: string): boolean {
+  const m = COMPACT.exec(s);
+  if (!m) return false;
+  const y = +m[1];
+  const mo = +m[2];
+  const d = +m[3];
+  return y >= 1900 && y <= 2100 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31;
+}
+
+function withTimes(date: string, sep = ' '): string[] {
+  return [`${date}${sep}%H:%M:%S`, `${date}${sep}%H:%M`, `${date}${sep}%I:%M:%S %p`, `${date}${sep}%I:%M %p`, date];
+}
+
+/**
+ * Infer the format of a column of date strings from a sample of distinct values.
+ * `column` and `file` only word the error messages.
+ */
+export function inferDateFormat(sample: string[], column: string, userFormat?: string): DateFormat {
+  if (userFormat) return parseUserFormat(userFormat);
+  const values = sample.map((s) => s.trim()).filter((s) => s !== '');
+  if (values.length === 0) {
+    throw new InputError('no-dates', `Column ${column} has no date values`, 'Map another column with --map timestamp=COLUMN');
+  }
+  if (values.every((v) => ISO.test(v))) return { patterns: [], label: 'YYYY-MM-DD' };
+  if (values.every((v) => COMPACT.test(v) && validCompact(v))) return { patterns: ['%Y%m%d'], label: 'YYYYMMDD' };
+  if (values.every((v) => YMD_SLASH.test(v))) {
+    const sep = values[0].includes('.') ? '.' : '/';
+    return { patterns: withTimes(`%Y${sep}%m${sep}%d`), label: `YYYY${sep}MM${sep}DD` };
+  }
+  const parts = values.map((v) => XXY.exec(v));
+  const bad = values.find((_, i) => !parts[i]);
+  if (bad !== undefined) {
+    throw new InputError(
+      'unparseable-date',
+      `Column ${column} has values that are not dates in a known format, e.g. '${bad}'`,
+      'Fix those values or pass --date-format (e.g. --date-format %d/%m/%Y)',
+    );
+  }
+  let firstOver12 = false;
+  let secondOver12 = false;
+  for (const m of parts as RegExpExecArray[]) {
+    if (+m[1] > 12) firstOver12 = true;
+    if (+m[3] > 12) secondOver12 = true;
+  }
+  const m0 = parts[0] as RegExpExecArray;
+  const sep = m0[2];
+  const year = m0[4].length === 2 ? '%y' : '%Y';
+  if (firstOver12 && secondOver12) {
+    throw new InputError('unparseable-date', `Column ${column} mixes day-first and month-first dates`, 'Fix the export or pass --date-format');
+  }
+  if (!firstOver12 && !secondOver12) {
+    throw new InputError(
+      'ambiguous-date',
+      `Cannot tell day from month in column ${column}: every value (e.g. '${values[0]}') fits both DD${sep}MM and MM${sep}DD`,
+      `Pass --date-format %d${sep}%m${sep}${year} or --date-format %m${sep}%d${sep}${year}`,
+    );
+  }
+  const date = firstOver12 ? `%d${sep}%m${sep}${year}` : `%m${sep}%d${sep}${year}`;
+  const label = (firstOver12 ? `DD${sep}MM${sep}` : `MM${sep}DD${sep}`) + (year === '%y' ? 'YY' : 'YYYY');
+  return { patterns: withTimes(date), label };
+}
+
+function parseUserFormat(f: string): DateFormat {
+  const keyword: Record<string, string> = { DMY: '%d/%m/%Y', MDY: '%m/%d/%Y', YMD: '%Y-%m-%d' };
+  const upper = f.toUpperCase();
+  if (keyword[upper]) {
+    const base = keyword[upper];
+    const alts = ['/', '-', '.'].map((s) => base.replace(/[/-]/g, s));
+    return { patterns: alts.flatMap((a) => withTimes(a)), label: upper };
+  }
+  if (!f.includes('%')) {
+    throw new InputError('bad-date-format', `--date-format '${f}' is not a strptime pattern`, 'Use e.g. %d/%m/%Y, %m-%d-%Y %H:%M, or one of DMY, MDY, YMD');
+  }
+  return { patterns: [f], label: f };
+}
+
+/** SQL expression turning a VARCHAR column into a TIMESTAMP (NULL where it does not parse). */
+export function dateSql(columnSql: string, format: DateFormat): string {
+  const v = `trim(${columnSql})`;
+  if (format.patterns.length === 0) return `TRY_CAST(${v} AS TIMESTAMP)`;
+  const list = format.patterns.map((p) => `'${p.replace(/'/g, "''")}'`).join(', ');
+  return `try_strptime(${v}, [${list}])`;
+}

@@ -1,0 +1,253 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { InputError } from '../errors.js';
+import { ident, literal, type Engine } from '../engine/engine.js';
+import { sniffFile, type SniffResult } from './sniff.js';
+import { readXlsxAsCsv } from './xlsx.js';
+
+export interface LoadOptions {
+  /** Names for the columns of a headerless file (`_` skips a field). */
+  columns?: string[];
+  /** Skip rows with the wrong number of fields or unclosed quotes (counted) instead of refusing the file. */
+  skipBadRows?: boolean;
+  /** Worksheet name or 1-based number for .xlsx. */
+  sheet?: string;
+}
+
+export interface SchemaColumn {
+  readonly name: string;
+  /** DuckDB type name, e.g. VARCHAR, DOUBLE, BIGINT, TIMESTAMP. */
+  readonly type: string;
+}
+
+export interface LoadedTable {
+  /** Name of the DuckDB table holding the raw rows. */
+  readonly table: string;
+  readonly rows: number;
+  readonly schema: SchemaColumn[];
+  readonly sniff: SniffResult;
+  /** Rows skipped as malformed (only with skipBadRows). */
+  readonly skippedRows: number;
+  readonly warnings: string[];
+}
+
+/** Text types are decided by clientele, not DuckDB's sniffer, so ambiguous dates are never guessed silently. */
+const TYPE_CANDIDATES = "auto_type_candidates=['BOOLEAN', 'BIGINT', 'DOUBLE', 'VARCHAR']";
+
+/** Load any supported file into the engine as table `raw`. The input file is only ever read. */
+export async function loadFile(engine: Engine, path: string, options: LoadOptions = {}): Promise<LoadedTable> {
+  const sniff = sniffFile(path);
+  const name = basename(path);
+  const warnings: string[] = [];
+  let skippedRows = 0;
+  const table = 'raw';
+
+  if (sniff.format === 'parquet') {
+    await guard(name, () => engine.exec(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_parquet(${literal(path)})`));
+  } else if (sniff.format === 'jsonl') {
+    await guard(name, () =>
+      engine.exec(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_json(${literal(path)}, format='newline_delimited')`),
+    );
+  } else if (sniff.format === 'xlsx') {
+    const dir = mkdtempSync(join(tmpdir(), 'clientele-xlsx-'));
+    try {
+      const csvPath = join(dir, 'sheet.csv');
+      writeFileSync(csvPath, await readXlsxAsCsv(path, options.sheet));
+      await guard(name, () =>
+        engine.exec(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_csv(${literal(csvPath)}, header=true, all_varchar=true)`),
+      );
+      await retypeText(engine, table);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } else if (sniff.format === 'whitespace') {
+    await loadWhitespace(engine, table, sniff, options.columns);
+  } else {
+    skippedRows = await loadCsv(engine, table, sniff, options);
+    if (skippedRows > 0) {
+      warnings.push(`${skippedRows.toLocaleString('en-US')} malformed rows (wrong number of fields or unclosed quotes) were skipped`);
+    }
+  }
+
+  const describe = await engine.query(`DESCRIBE ${table}`);
+  const schema = describe.columns[0].map((n, i) => ({ name: String(n), type: String(describe.columns[1][i]) }));
+  const count = await engine.query(`SELECT count(*)::DOUBLE AS n FROM ${table}`);
+  const rows = Number(count.columns[0][0]);
+  if (rows === 0) {
+    throw new InputError('no-rows', `${name} has a header but no data rows`, 'Export the data again, including its rows');
+  }
+  return { table, rows, schema, sniff, skippedRows, warnings };
+}
+
+async function loadCsv(engine: Engine, table: string, sniff: SniffResult, options: LoadOptions): Promise<number> {
+  const name = basename(sniff.path);
+  const base = [
+    `delim=${literal(sniff.delimiter ?? ',')}`,
+    "quote='\"'",
+    "escape='\"'",
+    `encoding=${literal(sniff.encoding)}`,
+    'strict_mode=true',
+    TYPE_CANDIDATES,
+  ];
+  if (options.columns) {
+    base.push('header=false');
+  }
+  const read = (extra: string[]) =>
+    `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_csv(${literal(sniff.path)}, ${[...base, ...extra].join(', ')})`;
+  const extra = options.skipBadRows ? ['ignore_errors=true', 'store_rejects=true'] : [];
+  try {
+    await guard(name, () => engine.exec(read(extra)));
+  } catch (err) {
+    // The sniffer types columns from a sample; a later value that does not fit (e.g. 'C536379' after numbers)
+    // is not an input error: read everything as text and type it from all values instead.
+    if (!(err instanceof InputError) || err.code !== 'type-mismatch') throw err;
+    await guard(name, () => engine.exec(read([...extra, 'all_varchar=true'])));
+    await retypeText(engine, table);
+  }
+  if (options.columns) await renameColumns(engine, table, options.columns, name);
+  await dropEmptyTrailingColumns(engine, table);
+  if (!options.skipBadRows) return 0;
+  const rejects = await engine.query('SELECT count(*)::DOUBLE AS n FROM reject_errors');
+  return Number(rejects.columns[0][0]);
+}
+
+async function loadWhitespace(engine: Engine, table: string, sniff: SniffResult, columns?: string[]): Promise<void> {
+  const name = basename(sniff.path);
+  const firstFields = sniff.sampleLines[0].trim().split(/\s+/);
+  const hasHeader = firstFields.every((f) => !/^[-+]?[\d.]+$/.test(f));
+  const width = hasHeader ? firstFields.length : firstFields.length;
+  let names: string[];
+  if (columns) {
+    if (columns.length !== width) {
+      const example = [...columns];
+      while (example.length < width) example.splice(1, 0, '_');
+      throw new InputError(
+        'columns-count',
+        `${name} has ${width} whitespace-separated fields per line but --columns names ${columns.length} (${columns.join(',')})`,
+        `Name every field, using _ for one to ignore, e.g. --columns ${example.slice(0, width).join(',')}`,
+      );
+    }
+    names = columns;
+  } else if (hasHeader) {
+    names = firstFields;
+  } else {
+    throw new InputError(
+      'no-header',
+      `${name} has no header row (${width} whitespace-separated fields per line)`,
+      `Name its columns with --columns, e.g. --columns ${['customer', 'date', 'quantity', 'amount', '_', '_', '_'].slice(0, width).join(',')}`,
+    );
+  }
+  const fields = names
+    .map((n, i) => (n === '_' ? null : `NULLIF(parts[${i + 1}], '') AS ${ident(n)}`))
+    .filter((x): x is string => x !== null);
+  await guard(name, () =>
+    engine.exec(`CREATE OR REPLACE TABLE ${table} AS
+      SELECT ${fields.join(', ')} FROM (
+        SELECT regexp_split_to_array(trim(line), '\\s+') AS parts
+        FROM read_csv(${literal(sniff.path)}, columns={'line': 'VARCHAR'}, header=false, delim='\\x01', quote='', escape='', encoding=${literal(sniff.encoding)})
+        WHERE trim(line) <> ''
+      ) ${hasHeader && !columns ? 'OFFSET 1' : ''}`),
+  );
+  if (hasHeader && columns) await engine.exec(`DELETE FROM ${table} WHERE rowid = (SELECT min(rowid) FROM ${table})`);
+  const bad = await engine.query(
+    `SELECT count(*)::DOUBLE FROM (SELECT regexp_split_to_array(trim(line), '\\s+') AS p FROM read_csv(${literal(sniff.path)}, columns={'line': 'VARCHAR'}, header=false, delim='\\x01', quote='', escape='', encoding=${literal(sniff.encoding)}) WHERE trim(line) <> '') WHERE len(p) <> ${width}`,
+  );
+  const nBad = Number(bad.columns[0][0]);
+  if (nBad > 0) {
+    throw new InputError('ragged-rows', `${name} has ${nBad} lines whose number of fields differs from ${width}`, 'Fix those lines; every line must have the same fields');
+  }
+  await retypeText(engine, table);
+}
+
+/** Give VARCHAR columns whose every value is numeric a numeric type (text read from whitespace and .xlsx files). */
+async function retypeText(engine: Engine, table: string): Promise<void> {
+  const describe = await engine.query(`DESCRIBE ${table}`);
+  const texts = describe.columns[0].filter((_, i) => describe.columns[1][i] === 'VARCHAR').map(String);
+  if (texts.length === 0) return;
+  const checks = texts
+    .map((c) => `count(*) FILTER (WHERE ${ident(c)} IS NOT NULL AND TRY_CAST(${ident(c)} AS DOUBLE) IS NULL) = 0 AND count(${ident(c)}) > 0`)
+    .join(', ');
+  const r = await engine.query(`SELECT ${checks} FROM ${table}`);
+  const numeric = texts.filter((_, i) => r.columns[i][0] === true);
+  for (const c of numeric) {
+    await engine.exec(`ALTER TABLE ${table} ALTER ${ident(c)} SET DATA TYPE DOUBLE USING TRY_CAST(${ident(c)} AS DOUBLE)`);
+  }
+}
+
+async function renameColumns(engine: Engine, table: string, names: string[], file: string): Promise<void> {
+  const describe = await engine.query(`DESCRIBE ${table}`);
+  const current = describe.columns[0].map(String);
+  if (current.length !== names.length) {
+    throw new InputError('columns-count', `${file} has ${current.length} fields per line but --columns names ${names.length}`, 'Name every field, using _ for one to ignore');
+  }
+  for (let i = 0; i < names.length; i++) {
+    if (names[i] === '_') await engine.exec(`ALTER TABLE ${table} DROP COLUMN ${ident(current[i])}`);
+    else if (names[i] !== current[i]) await engine.exec(`ALTER TABLE ${table} RENAME ${ident(current[i])} TO ${ident(names[i])}`);
+  }
+}
+
+/** Exports often end every line with extra commas; those unnamed, all-empty columns carry nothing. */
+async function dropEmptyTrailingColumns(engine: Engine, table: string): Promise<void> {
+  const describe = await engine.query(`DESCRIBE ${table}`);
+  const unnamed = describe.columns[0].map(String).filter((c) => /^column\d+$/.test(c));
+  if (unnamed.length === 0) return;
+  const r = await engine.query(`SELECT ${unnamed.map((c) => `count(${ident(c)})::DOUBLE`).join(', ')} FROM ${table}`);
+  for (let i = 0; i < unnamed.length; i++) {
+    if (Number(r.columns[i][0]) === 0) await engine.exec(`ALTER TABLE ${table} DROP COLUMN ${ident(unnamed[i])}`);
+  }
+}
+
+/** Turn DuckDB's reader errors into one sentence about the file, naming the line when DuckDB knows it. */
+async function guard(file: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    throw translateReadError(file, err);
+  }
+}
+
+export function translateReadError(file: string, err: unknown): Error {
+  if (err instanceof InputError) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  const line = /Line:\s*(\d+)/i.exec(msg)?.[1];
+  const at = line ? `line ${line} of ${file}` : file;
+  if (/unterminated quote/i.test(msg)) {
+    return new InputError('unclosed-quote', `${cap(at)} has an unclosed quote`, 'Close the quote, or rerun with --skip-bad-rows to skip such rows (they are counted)');
+  }
+  const cols = /Expected Number of Columns:\s*(\d+)\s*Found:\s*(\d+)/i.exec(msg);
+  if (cols) {
+    return new InputError(
+      'wrong-field-count',
+      `${cap(at)} has ${cols[2]} fields where the header has ${cols[1]}`,
+      'Fix that line, or rerun with --skip-bad-rows to skip such rows (they are counted)',
+    );
+  }
+  if (/Could not convert|Conversion Error/i.test(msg) && /CSV/i.test(msg)) {
+    return new InputError('type-mismatch', `${cap(at)} has a value that does not match its column's type`);
+  }
+  if (/gzip|zlib|decompress|inflate/i.test(msg)) {
+    return new InputError('corrupt-gzip', `${file} is a corrupt or truncated gzip file`, 'Re-download or re-compress it');
+  }
+  if (/parquet/i.test(msg) || /magic bytes/i.test(msg)) {
+    return new InputError('corrupt-parquet', `${file} is not a readable Parquet file (${firstLine(msg)})`, 'Export it again');
+  }
+  if (/json/i.test(msg)) {
+    return new InputError('bad-json', `${file} is not valid JSON lines (${firstLine(msg)})`, 'Each line must be one JSON object');
+  }
+  if (/unicode|utf-?8|encoding/i.test(msg)) {
+    return new InputError('bad-encoding', `${cap(at)} is neither valid UTF-8 nor Latin-1 text`, 'Re-export the file as UTF-8');
+  }
+  if (/CSV/i.test(msg) || /sniff/i.test(msg)) {
+    return new InputError('bad-csv', `${cap(at)} could not be read as CSV (${firstLine(msg)})`, 'Check the delimiter and quoting');
+  }
+  return err instanceof Error ? err : new Error(msg);
+}
+
+function firstLine(msg: string): string {
+  return msg.split('\n')[0].replace(/^[A-Za-z ]*Error:\s*/, '').slice(0, 160);
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,188 @@
+import { InputError } from '../errors.js';
+import { ident, type Engine } from '../engine/engine.js';
+import type { SchemaColumn } from './load.js';
+import { looksLikeDate } from './dates.js';
+
+/** What a column means to the analysis. Order-log roles first, then customer-table roles. */
+export const ROLES = [
+  'customer', 'order', 'timestamp', 'quantity', 'price', 'amount', 'product', 'description', 'category', 'country', 'city', 'status',
+  'spend', 'orders', 'items', 'recency', 'membership', 'satisfaction', 'rating', 'discount', 'age', 'gender',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export type RoleMap = Partial<Record<Role, string>>;
+
+export interface RoleDetection {
+  readonly roles: RoleMap;
+  /** Why each role was assigned, one line per role, e.g. "customer ← CustomerID (name)". */
+  readonly reasons: Partial<Record<Role, string>>;
+  readonly shape: 'order-log' | 'customer-table';
+  readonly shapeReason: string;
+}
+
+/** Normalised names (lower case, letters and digits only) that identify each role, best first. */
+const NAMES: Record<Role, string[]> = {
+  customer: ['customerid', 'customer', 'custid', 'customerno', 'customernumber', 'customerkey', 'clientid', 'client', 'userid', 'user', 'buyerid', 'memberid', 'accountid'],
+  order: ['invoiceno', 'invoice', 'invoiceid', 'invoicenumber', 'orderid', 'order', 'orderno', 'ordernumber', 'transactionid', 'receiptid', 'basketid'],
+  timestamp: ['invoicedate', 'orderdate', 'purchasedate', 'transactiondate', 'date', 'datetime', 'timestamp', 'orderdatetime', 'createdat', 'purchasetime', 'time'],
+  quantity: ['quantity', 'qty', 'units', 'numberofcds', 'unitssold', 'quantityordered'],
+  price: ['unitprice', 'price', 'itemprice', 'priceeach', 'unitcost'],
+  amount: ['amount', 'totalprice', 'lineamount', 'linetotal', 'sales', 'revenue', 'dollarvalue', 'totalamount', 'ordertotal', 'total', 'value', 'saleamount'],
+  product: ['stockcode', 'sku', 'productid', 'productcode', 'itemid', 'itemcode', 'product'],
+  description: ['description', 'productname', 'itemname', 'itemdescription'],
+  category: ['producttype', 'category', 'productcategory', 'department', 'productline'],
+  country: ['country', 'countryname', 'countrycode'],
+  city: ['city', 'region', 'state'],
+  status: ['orderstatus', 'status', 'transactionstatus'],
+  spend: ['totalspend', 'totalspent', 'spend', 'monetary', 'totalpurchaseamount', 'totalpurchases', 'lifetimespend'],
+  orders: ['purchasecount', 'numberofpurchases', 'numberoforders', 'orders', 'ordercount', 'frequency', 'numpurchases'],
+  items: ['itemspurchased', 'items', 'totalitems', 'numberofitems'],
+  recency: ['dayssincelastpurchase', 'recency', 'dayssincelastorder', 'recencydays'],
+  membership: ['membershiptype', 'membership', 'tier', 'loyaltymember', 'membershiplevel', 'premium', 'premiummember'],
+  satisfaction: ['satisfactionlevel', 'satisfaction', 'satisfactionscore'],
+  rating: ['averagerating', 'rating', 'avgrating', 'reviewscore'],
+  discount: ['discountapplied', 'discount', 'discountused', 'usedcoupon'],
+  age: ['age', 'customerage'],
+  gender: ['gender', 'sex'],
+};
+
+const NUMERIC_ROLES = new Set<Role>(['quantity', 'price', 'amount', 'spend', 'orders', 'items', 'recency', 'rating', 'age']);
+
+export function normaliseName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+function isNumericType(t: string): boolean {
+  return /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*|REAL)$/.test(t);
+}
+
+function isTemporalType(t: string): boolean {
+  return /^(DATE|TIMESTAMP.*)$/.test(t);
+}
+
+/** SQL for a numeric value from a column of any type; text like "$1,234.50" is accepted. */
+export function numericSql(column: string, type: string): string {
+  if (isNumericType(type)) return `CAST(${ident(column)} AS DOUBLE)`;
+  return `TRY_CAST(regexp_replace(trim(CAST(${ident(column)} AS VARCHAR)), '[$€£¥,\\s]', '', 'g') AS DOUBLE)`;
+}
+
+/** A numeric role on a text column is fine only if every value reads as a number. */
+async function assertNumericText(engine: Engine, table: string, column: string, role: Role): Promise<void> {
+  const expr = numericSql(column, 'VARCHAR');
+  const r = await engine.query(
+    `SELECT count(*)::DOUBLE AS n, min(${ident(column)}) AS example FROM ${table} WHERE ${ident(column)} IS NOT NULL AND trim(CAST(${ident(column)} AS VARCHAR)) <> '' AND ${expr} IS NULL`,
+  );
+  const n = Number(r.columns[0][0]);
+  if (n > 0) {
+    throw new InputError(
+      'non-numeric',
+      `Column ${column} (${role}) has ${n.toLocaleString('en-US')} non-numeric values, e.g. '${String(r.columns[1][0])}'`,
+      `Fix those values, or map another column with --map ${role}=COLUMN`,
+    );
+  }
+}
+
+/**
+ * Assign roles by name (several naming styles), then confirm or fill in from the values:
+ * timestamps must parse as dates, numeric roles must be numbers. `--map role=Column` wins over both.
+ */
+export async function detectRoles(
+  engine: Engine,
+  table: string,
+  schema: SchemaColumn[],
+  overrides: RoleMap = {},
+): Promise<RoleDetection> {
+  const roles: RoleMap = {};
+  const reasons: Partial<Record<Role, string>> = {};
+  const byName = new Map(schema.map((c) => [c.name, c]));
+  const taken = new Set<string>();
+
+  for (const [role, column] of Object.entries(overrides) as [Role, string][]) {
+    if (!(ROLES as readonly string[]).includes(role)) {
+      throw new InputError('unknown-role', `--map names an unknown role '${role}'`, `Roles are: ${ROLES.join(', ')}`);
+    }
+    const match = byName.has(column) ? column : schema.find((c) => normaliseName(c.name) === normaliseName(column))?.name;
+    if (!match) {
+      throw new InputError('unknown-column', `--map ${role}=${column}: the file has no column '${column}'`, `Columns are: ${schema.map((c) => c.name).join(', ')}`);
+    }
+    roles[role] = match;
+    reasons[role] = `${match} (--map)`;
+    taken.add(match);
+  }
+
+  for (const role of ROLES) {
+    if (roles[role]) continue;
+    for (const alias of NAMES[role]) {
+      const col = schema.find((c) => !taken.has(c.name) && normaliseName(c.name) === alias);
+      if (!col) continue;
+      if (NUMERIC_ROLES.has(role) && !isNumericType(col.type)) await assertNumericText(engine, table, col.name, role);
+      roles[role] = col.name;
+      reasons[role] = `${col.name} (name)`;
+      taken.add(col.name);
+      break;
+    }
+  }
+
+  // A column whose name is unusual but whose values are all dates is still the timestamp.
+  if (!roles.timestamp) {
+    for (const c of schema) {
+      if (taken.has(c.name)) continue;
+      if (isTemporalType(c.type)) {
+        roles.timestamp = c.name;
+        reasons.timestamp = `${c.name} (values are ${c.type.toLowerCase()}s)`;
+        taken.add(c.name);
+        break;
+      }
+      if (c.type === 'VARCHAR') {
+        const sample = await engine.query(`SELECT DISTINCT ${ident(c.name)} FROM ${table} WHERE ${ident(c.name)} IS NOT NULL LIMIT 200`);
+        const values = sample.columns[0].map(String);
+        if (values.length > 0 && values.every(looksLikeDate)) {
+          roles.timestamp = c.name;
+          reasons.timestamp = `${c.name} (values look like dates)`;
+          taken.add(c.name);
+          break;
+        }
+      }
+    }
+  }
+
+  // Shape: repeated customers with dates is an order log; one row per customer is a customer table.
+  let shape: RoleDetection['shape'];
+  let shapeReason: string;
+  if (roles.customer) {
+    const r = await engine.query(
+      `SELECT count(${ident(roles.customer)})::DOUBLE AS n, count(DISTINCT ${ident(roles.customer)})::DOUBLE AS d FROM ${table}`,
+    );
+    const n = Number(r.columns[0][0]);
+    const d = Number(r.columns[1][0]);
+    if (roles.timestamp && (d < n || roles.order)) {
+      shape = 'order-log';
+      shapeReason = `${d.toLocaleString('en-US')} customers over ${n.toLocaleString('en-US')} rows with dates: one row per order line`;
+    } else if (d === n) {
+      shape = 'customer-table';
+      shapeReason = `every row has a distinct ${roles.customer}: one row per customer`;
+    } else {
+      shape = 'order-log';
+      shapeReason = `customers repeat across rows (${d.toLocaleString('en-US')} customers, ${n.toLocaleString('en-US')} rows)`;
+    }
+  } else {
+    throw new InputError(
+      'missing-customer',
+      'No customer id column found',
+      `Name it with --map customer=COLUMN (columns: ${schema.map((c) => c.name).join(', ')})`,
+    );
+  }
+  if (shape === 'order-log') {
+    if (!roles.timestamp) {
+      throw new InputError('missing-timestamp', 'No order date column found in this order log', 'Name it with --map timestamp=COLUMN');
+    }
+    if (!roles.amount && !roles.price) {
+      throw new InputError(
+        'missing-amount',
+        'No amount or unit price column found, so revenue cannot be computed',
+        'Name one with --map amount=COLUMN or --map price=COLUMN',
+      );
+    }
+  }
+  return { roles, reasons, shape, shapeReason };
+}
