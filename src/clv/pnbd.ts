@@ -39,7 +39,9 @@ function logRatio(r: number, alpha: number, s: number, beta: number, x: number, 
     const z = (alpha - beta) / (alpha + y);
     out.value = logHyp2f1Unit(r + x, c, z, withGrad ? hypGrad : undefined);
     if (!withGrad) return;
-    const [gb, gc, gz] = hypGrad;
+    const gb = hypGrad[0];
+    const gc = hypGrad[1];
+    const gz = hypGrad[2];
     const ay = alpha + y;
     d[R] = gb + gc;
     d[S] = gc;
@@ -49,7 +51,9 @@ function logRatio(r: number, alpha: number, s: number, beta: number, x: number, 
     const z = (beta - alpha) / (beta + y);
     out.value = Math.log1p(-z) + logHyp2f1Unit(s + 1, c, z, withGrad ? hypGrad : undefined);
     if (!withGrad) return;
-    const [gb, gc, gz] = hypGrad;
+    const gb = hypGrad[0];
+    const gc = hypGrad[1];
+    const gz = hypGrad[2];
     const by = beta + y;
     // d ln(1-z)/dz = -1/(1-z); 1 - z = (alpha+y)/(beta+y).
     const gzAll = gz - by / (alpha + y);
@@ -86,6 +90,24 @@ export function pnbdRow(
   grad?: Float64Array,
   weight = 1,
 ): RowResult {
+  const dg = grad ? digamma(r + x) - digamma(r) : 0;
+  return rowTerms(r, alpha, s, beta, x, tx, T, lgamma(r + x) - lgamma(r), dg, grad, weight);
+}
+
+/** pnbdRow with lnΓ(r+x) - lnΓ(r) and ψ(r+x) - ψ(r) supplied, so sums can compute them once per x. */
+function rowTerms(
+  r: number,
+  alpha: number,
+  s: number,
+  beta: number,
+  x: number,
+  tx: number,
+  T: number,
+  lgx: number,
+  dgx: number,
+  grad: Float64Array | undefined,
+  weight: number,
+): RowResult {
   const withGrad = grad !== undefined;
   const lnAtx = Math.log(alpha + tx);
   const lnBtx = Math.log(beta + tx);
@@ -106,7 +128,7 @@ export function pnbdRow(
   const q = same ? 1 : u + w;
   const lnQ = Math.log(q);
   const A = -(r + x) * lnAtx - s * lnBtx;
-  row.logLik = lgamma(r + x) - lgamma(r) + r * Math.log(alpha) + s * Math.log(beta) + A + lnQ;
+  row.logLik = lgx + r * Math.log(alpha) + s * Math.log(beta) + A + lnQ;
   row.logPAlive = Math.min(0, dA - lnQ);
   if (grad === undefined) return row;
 
@@ -116,7 +138,7 @@ export function pnbdRow(
   const dTx = rTx.d;
   const dT = same ? rTx.d : rT.d;
   const gr =
-    digamma(r + x) - digamma(r) + Math.log(alpha) - lnAtx +
+    dgx + Math.log(alpha) - lnAtx +
     (same ? 0 : (u * -(lnAT - lnAtx) - v * (lnkR + dT[R]) + w * (lnkR + dTx[R])) / q);
   const ga =
     r / alpha - (r + x) / (alpha + tx) +
@@ -147,9 +169,21 @@ export function pnbdLogLik(params: ArrayLike<number>, rows: WeightedRows, grad: 
   const w = rows.weight;
   const g = grad ?? undefined;
   if (g) g.fill(0);
+  // Frequencies are small integers: lnΓ and ψ of r + x once per distinct x.
+  let maxX = 0;
+  for (let i = 0; i < rows.length; i++) if (X[i] > maxX) maxX = X[i];
+  const lgCache = new Float64Array(maxX + 1).fill(NaN);
+  const dgCache = new Float64Array(maxX + 1);
+  const lgR = lgamma(r);
+  const dgR = g ? digamma(r) : 0;
   let ll = 0;
   for (let i = 0; i < rows.length; i++) {
-    ll += w[i] * pnbdRow(r, alpha, s, beta, X[i], TX[i], TT[i], g, w[i]).logLik;
+    const x = X[i];
+    if (Number.isNaN(lgCache[x])) {
+      lgCache[x] = lgamma(r + x) - lgR;
+      if (g) dgCache[x] = digamma(r + x) - dgR;
+    }
+    ll += w[i] * rowTerms(r, alpha, s, beta, x, TX[i], TT[i], lgCache[x], dgCache[x], g, w[i]).logLik;
   }
   return ll;
 }

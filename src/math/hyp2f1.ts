@@ -99,31 +99,39 @@ export function logHyp2f1Unit(b: number, c: number, z: number, grad?: Float64Arr
     return 0;
   }
   if (Math.log(EPS) / Math.log(z) > MAX_TERMS / 4) return logHyp2f1UnitNearOne(b, c, z, grad);
-  // term_j = Π_{i<j} (b+i)/(c+i) z; d term_j/db = term_j Σ_{i<j} 1/(b+i), and so on.
+  // Terms grow in ratio towards z, so the tail after term j is below term_j * z / (1 - z).
+  const tailFactor = z / (1 - z);
   let term = 1;
   let sum = 1;
+  if (!grad) {
+    for (let j = 0; j < MAX_TERMS; j++) {
+      term *= ((b + j) / (c + j)) * z;
+      sum += term;
+      if (term * tailFactor < EPS * sum) break;
+    }
+    return Math.log(sum);
+  }
+  // term_j = Π_{i<j} (b+i)/(c+i) z; d term_j/db = term_j Σ_{i<j} 1/(b+i), and so on.
   let hb = 0;
   let hc = 0;
   let sb = 0;
   let sc = 0;
   let sz = 0;
-  // Terms grow in ratio towards z, so the tail after term j is below term_j * z / (1 - z).
-  const tailFactor = z / (1 - z);
   for (let j = 0; j < MAX_TERMS; j++) {
-    hb += 1 / (b + j);
-    hc += 1 / (c + j);
-    term *= ((b + j) / (c + j)) * z;
+    const ib = 1 / (b + j);
+    const ic = 1 / (c + j);
+    hb += ib;
+    hc += ic;
+    term *= (b + j) * ic * z;
     sum += term;
     sb += term * hb;
     sc += term * hc;
     sz += term * (j + 1);
     if (term * tailFactor * (1 + hb + j) < EPS * sum) break;
   }
-  if (grad) {
-    grad[0] = sb / sum;
-    grad[1] = -sc / sum;
-    grad[2] = sz / (z * sum);
-  }
+  grad[0] = sb / sum;
+  grad[1] = -sc / sum;
+  grad[2] = sz / (z * sum);
   return Math.log(sum);
 }
 
