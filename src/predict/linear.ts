@@ -3,7 +3,7 @@ import type { Matrix } from '../data/matrix.js';
 import { checkModelJSON, modelJSON, type ModelJSON } from '../models/estimator.js';
 import { leastSquares } from './linalg.js';
 import { checkFitInput, checkPredictInput, savedNumber, savedNumbers, type Predictor } from './model.js';
-import { fUpperP, tTwoSidedP } from './student-t.js';
+import { fSf, tTwoSided } from '../stats/distributions.js';
 
 /**
  * Ordinary least squares with an intercept and the classical inference table of statsmodels' OLS:
@@ -63,7 +63,7 @@ export class LinearRegression {
       const se = Math.sqrt(s2 * ls.inverseGram[j * k + j]);
       standardErrors.push(se);
       tValues.push(ls.x[j] / se);
-      pValues.push(tTwoSidedP(ls.x[j] / se, dfResid));
+      pValues.push(tTwoSided(ls.x[j] / se, dfResid));
     }
     const rSquared = 1 - ls.rss / tss;
     const fStatistic = p > 0 ? ((tss - ls.rss) / p) / s2 : NaN;
@@ -76,7 +76,7 @@ export class LinearRegression {
       dfResid,
       sigma: Math.sqrt(s2),
       fStatistic,
-      fPValue: fUpperP(fStatistic, p, dfResid),
+      fPValue: p > 0 ? fSf(fStatistic, p, dfResid) : NaN,
     };
     return new FittedLinearRegression(p, ls.x[0], ls.x.slice(1), inference);
   }
