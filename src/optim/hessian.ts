@@ -43,23 +43,32 @@ export function numericalHessian(f: (x: Float64Array) => number, x: Float64Array
 }
 
 /**
- * Central-difference Hessian from an analytic gradient (k extra gradient pairs): more accurate
- * than second differences of f when the gradient is available.
+ * Hessian from an analytic gradient: central differences (2k gradient calls), or forward
+ * differences (k calls) when the gradient at x is passed as `gradAtX`, for objectives so costly
+ * that halving the calls matters more than the last digits of a standard error.
  */
 export function hessianFromGradient(
   grad: (x: Float64Array, out: Float64Array) => void,
   x: Float64Array,
+  gradAtX?: Float64Array,
 ): Float64Array {
   const k = x.length;
   const h = new Float64Array(k * k);
   const gp = new Float64Array(k);
   const gm = new Float64Array(k);
   const p = Float64Array.from(x);
-  const base = Math.cbrt(2.220446049250313e-16);
+  // Step sizes balance truncation against rounding: ε^(1/3) for central, ε^(1/2) for forward.
+  const base = gradAtX ? Math.sqrt(2.220446049250313e-16) : Math.cbrt(2.220446049250313e-16);
   for (let i = 0; i < k; i++) {
     const hi = base * Math.max(1, Math.abs(x[i]));
     p[i] = x[i] + hi;
     grad(p, gp);
+    if (gradAtX) {
+      gm.set(gradAtX);
+      p[i] = x[i];
+      for (let j = 0; j < k; j++) h[i * k + j] = (gp[j] - gm[j]) / hi;
+      continue;
+    }
     p[i] = x[i] - hi;
     grad(p, gm);
     p[i] = x[i];

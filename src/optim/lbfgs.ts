@@ -10,6 +10,11 @@ export interface MinimizeOptions {
   gradientTolerance?: number;
   functionTolerance?: number;
   memory?: number;
+  /**
+   * Initial inverse-Hessian approximation (row-major n×n) in place of the scaled identity, e.g.
+   * from a fit on a subsample; a good one makes the first steps Newton steps.
+   */
+  initialInverseHessian?: Float64Array;
 }
 
 export interface MinimizeResult {
@@ -51,6 +56,8 @@ export function minimize(f: Objective, x0: Float64Array, options: MinimizeOption
   let stored = 0;
   let head = 0; // next slot to overwrite
 
+  let H0 = options.initialInverseHessian && options.initialInverseHessian.length === n * n ? options.initialInverseHessian : null;
+  const tmp = new Float64Array(n);
   const d = new Float64Array(n);
   const xNew = new Float64Array(n);
   const gNew = new Float64Array(n);
@@ -73,7 +80,14 @@ export function minimize(f: Objective, x0: Float64Array, options: MinimizeOption
       alphaBuf[j] = a;
       axpy(-a, Y[j], d);
     }
-    if (stored > 0) {
+    if (H0) {
+      tmp.set(d);
+      for (let i = 0; i < n; i++) {
+        let v = 0;
+        for (let j = 0; j < n; j++) v += H0[i * n + j] * tmp[j];
+        d[i] = v;
+      }
+    } else if (stored > 0) {
       const j = (head - 1 + m) % m;
       const gamma = dot(S[j], Y[j]) / dot(Y[j], Y[j]);
       for (let i = 0; i < n; i++) d[i] *= gamma;
@@ -88,20 +102,22 @@ export function minimize(f: Objective, x0: Float64Array, options: MinimizeOption
     if (!(dg < 0)) {
       // Curvature information went bad: restart from steepest descent.
       stored = 0;
+      H0 = null;
       for (let i = 0; i < n; i++) d[i] = -g[i];
       dg = dot(d, g);
     }
     // The first step has no scale: keep it to unit length in parameter space.
-    const step0 = stored === 0 ? Math.min(1, 1 / Math.sqrt(dot(d, d))) : 1;
+    const step0 = stored === 0 && !H0 ? Math.min(1, 1 / Math.sqrt(dot(d, d))) : 1;
 
     state.evaluations = 0;
     const ls = strongWolfe(state, fx, dg, step0);
     evaluations += state.evaluations;
     iterations++;
     if (!ls.ok) {
-      if (stored > 0) {
+      if (stored > 0 || H0) {
         // Retry once along steepest descent before giving up.
         stored = 0;
+        H0 = null;
         continue;
       }
       message = 'line search could not find a lower value';

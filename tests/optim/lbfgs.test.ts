@@ -44,6 +44,20 @@ describe('minimize (L-BFGS)', () => {
     expect(r.gradientNorm).toBeLessThan(1e-10);
   });
 
+  it('takes Newton steps from an exact initial inverse Hessian', () => {
+    // f = ½ xᵀAx - bᵀx with A = [[4,1],[1,3]]: one step with H0 = A⁻¹ lands on the minimum.
+    const f = (x: Float64Array, g: Float64Array) => {
+      g[0] = 4 * x[0] + x[1] - 1;
+      g[1] = x[0] + 3 * x[1] - 2;
+      return 0.5 * (4 * x[0] * x[0] + 2 * x[0] * x[1] + 3 * x[1] * x[1]) - x[0] - 2 * x[1];
+    };
+    const inv = new Float64Array([3 / 11, -1 / 11, -1 / 11, 4 / 11]);
+    const r = minimize(f, new Float64Array([10, -10]), { initialInverseHessian: inv, gradientTolerance: 1e-10 });
+    expect(r.iterations).toBe(1);
+    expect(r.evaluations).toBe(2);
+    expect(r.x[0]).toBeCloseTo(1 / 11, 12);
+  });
+
   it('backs off from steps where the objective is NaN or infinite', () => {
     // -log x + x, minimum at x = 1; undefined for x <= 0, and the first steepest step overshoots into it.
     const f = (x: Float64Array, g: Float64Array) => {
@@ -96,6 +110,18 @@ describe('Hessian and inversion', () => {
   it('hessianFromGradient matches the analytic Hessian', () => {
     const h = hessianFromGradient(grad, x);
     for (let i = 0; i < 4; i++) expect(h[i]).toBeCloseTo(exact[i], 7);
+  });
+
+  it('hessianFromGradient with the gradient at x uses forward differences', () => {
+    let calls = 0;
+    const g0 = new Float64Array(2);
+    grad(x, g0);
+    const h = hessianFromGradient((p, out) => {
+      calls++;
+      grad(p, out);
+    }, x, g0);
+    expect(calls).toBe(2);
+    for (let i = 0; i < 4; i++) expect(h[i]).toBeCloseTo(exact[i], 6);
   });
 
   it('invertSymmetric inverts and flags singular matrices', () => {
