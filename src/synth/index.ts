@@ -1,0 +1,2 @@
+export { syntheticAggregates, AGGREGATE_GROUPS, VIP_SUBGROUPS, type AggregateGroup, type AggregatesTruth } from './aggregates.js';
+export { syntheticCustomers, premiumLogit, PREMIUM_TRUTH, type CustomersTruth, type IncomeLevel } from './customers.js';
