@@ -161,29 +161,70 @@ function rowTerms(
  * (r, alpha, s, beta) is written to `grad` when given. This is the `logLik` of the fit harness.
  */
 export function pnbdLogLik(params: ArrayLike<number>, rows: WeightedRows, grad: Float64Array | null): number {
-  const r = params[R];
-  const alpha = params[ALPHA];
-  const s = params[S];
-  const beta = params[BETA];
+  const n = rows.length;
+  const alpha = new Float64Array(n).fill(params[ALPHA]);
+  const beta = new Float64Array(n).fill(params[BETA]);
+  if (!grad) return pnbdLogLikPerRow(params[R], params[S], alpha, beta, rows, null);
+  const g: RowGradients = { rs: new Float64Array(2), alpha: new Float64Array(n), beta: new Float64Array(n) };
+  const ll = pnbdLogLikPerRow(params[R], params[S], alpha, beta, rows, g);
+  grad[R] = g.rs[0];
+  grad[S] = g.rs[1];
+  grad[ALPHA] = 0;
+  grad[BETA] = 0;
+  for (let i = 0; i < n; i++) {
+    grad[ALPHA] += g.alpha[i];
+    grad[BETA] += g.beta[i];
+  }
+  return ll;
+}
+
+/** Gradient of a weighted sum: d/d(r, s) in `rs`, and weight_i · d ln L_i / d alpha_i (beta_i) per row. */
+export interface RowGradients {
+  rs: Float64Array;
+  alpha: Float64Array;
+  beta: Float64Array;
+}
+
+const rowGrad = new Float64Array(4);
+
+/**
+ * Σ weight_i ln L_i when each row has its own alpha_i and beta_i (covariate models). When `grad`
+ * is given, fills it with the derivatives the caller chains to its own parameters.
+ */
+export function pnbdLogLikPerRow(
+  r: number,
+  s: number,
+  alpha: Float64Array,
+  beta: Float64Array,
+  rows: WeightedRows,
+  grad: RowGradients | null,
+): number {
   const [X, TX, TT] = rows.columns;
   const w = rows.weight;
-  const g = grad ?? undefined;
-  if (g) g.fill(0);
+  if (grad) grad.rs.fill(0);
   // Frequencies are small integers: lnΓ and ψ of r + x once per distinct x.
   let maxX = 0;
   for (let i = 0; i < rows.length; i++) if (X[i] > maxX) maxX = X[i];
   const lgCache = new Float64Array(maxX + 1).fill(NaN);
   const dgCache = new Float64Array(maxX + 1);
   const lgR = lgamma(r);
-  const dgR = g ? digamma(r) : 0;
+  const dgR = grad ? digamma(r) : 0;
+  const g = grad ? rowGrad : undefined;
   let ll = 0;
   for (let i = 0; i < rows.length; i++) {
     const x = X[i];
     if (Number.isNaN(lgCache[x])) {
       lgCache[x] = lgamma(r + x) - lgR;
-      if (g) dgCache[x] = digamma(r + x) - dgR;
+      if (grad) dgCache[x] = digamma(r + x) - dgR;
     }
-    ll += w[i] * rowTerms(r, alpha, s, beta, x, TX[i], TT[i], lgCache[x], dgCache[x], g, w[i]).logLik;
+    if (g) g.fill(0);
+    ll += w[i] * rowTerms(r, alpha[i], s, beta[i], x, TX[i], TT[i], lgCache[x], dgCache[x], g, w[i]).logLik;
+    if (grad) {
+      grad.rs[0] += rowGrad[R];
+      grad.rs[1] += rowGrad[S];
+      grad.alpha[i] = rowGrad[ALPHA];
+      grad.beta[i] = rowGrad[BETA];
+    }
   }
   return ll;
 }
@@ -377,20 +418,26 @@ export class ParetoNbdModel implements FittedModel {
     }
     const d = (j.diagnostics ?? {}) as Record<string, unknown>;
     const se = (d.standardErrors ?? {}) as Record<string, unknown>;
-    const conv = (d.convergence ?? {}) as Partial<Convergence>;
-    const num = (v: unknown) => (typeof v === 'number' ? v : NaN);
     return new ParetoNbdModel(
       { r: p.r as number, alpha: p.alpha as number, s: p.s as number, beta: p.beta as number },
       num(d.logLikelihood),
       { r: num(se.r), alpha: num(se.alpha), s: num(se.s), beta: num(se.beta) },
-      {
-        converged: conv.converged === true,
-        iterations: num(conv.iterations),
-        gradientNorm: num(conv.gradientNorm),
-        message: typeof conv.message === 'string' ? conv.message : '',
-        restarts: num(conv.restarts),
-      },
+      readConvergence(d.convergence),
       num(d.n),
     );
   }
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
+
+/** The convergence report saved in a model's diagnostics; missing fields read as NaN / false. */
+export function readConvergence(value: unknown): Convergence {
+  const conv = (value ?? {}) as Partial<Convergence>;
+  return {
+    converged: conv.converged === true,
+    iterations: num(conv.iterations),
+    gradientNorm: num(conv.gradientNorm),
+    message: typeof conv.message === 'string' ? conv.message : '',
+    restarts: num(conv.restarts),
+  };
 }
