@@ -6,14 +6,8 @@
 import { Random } from '../random.js';
 import type { BetaGeometricParams } from './bgnbd.js';
 import type { GammaGammaParams } from './gamma-gamma.js';
+import type { ParetoNbdParams } from './pnbd.js';
 import type { TransactionLog } from './summary.js';
-
-export interface ParetoNbdParams {
-  r: number;
-  alpha: number;
-  s: number;
-  beta: number;
-}
 
 export type SimulatedModel =
   | { model: 'bgnbd' | 'mbgnbd'; params: BetaGeometricParams }

@@ -44,6 +44,9 @@ export interface ClvSummary {
   customerIndex: Int32Array;
   /** First purchase day (days since epoch) for each row, for cohort tracking. */
   firstDay: Float64Array;
+  /** Last calibration day and last observed day (days since epoch). */
+  calibrationEnd: number;
+  observationEnd: number;
 }
 
 export const DAYS_PER_UNIT: Record<TimeUnit, number> = { days: 1, weeks: 7 };
@@ -146,7 +149,20 @@ export function clvSummary(log: TransactionLog, options: SummaryOptions): ClvSum
     monetary[row] = repeats > 0 ? repeatSpend / repeats : NaN;
     if (holdoutX) holdoutX[row] = holdout;
   }
-  return { n, timeUnit: options.timeUnit, x, tx, T, monetary, holdoutX, holdoutT, customerIndex, firstDay };
+  return {
+    n,
+    timeUnit: options.timeUnit,
+    x,
+    tx,
+    T,
+    monetary,
+    holdoutX,
+    holdoutT,
+    customerIndex,
+    firstDay,
+    calibrationEnd: calEnd,
+    observationEnd: obsEnd,
+  };
 }
 
 /** Days since the Unix epoch for a UTC calendar date. */

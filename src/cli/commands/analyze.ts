@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { analyze } from '../../pipeline/analyze.js';
+import { analysisArtifacts, summaryJson } from '../../pipeline/artifacts.js';
+import { writeOutputs } from '../../io/atomic.js';
+import { parseSegmentMap } from '../../features/rfm-map.js';
+import { InputError } from '../../errors.js';
+import { progressReporter, type CliIO } from '../io.js';
+import { commonInputOptions, inputOptions, type InputFlags } from './input-flags.js';
+
+interface AnalyzeFlags extends InputFlags {
+  out: string;
+  asOf?: string;
+  json?: boolean;
+  quiet?: boolean;
+  segmentMap?: string;
+  keepDuplicates?: boolean;
+  keepNonProduct?: boolean;
+  outliers: 'mad' | 'iqr' | 'none';
+}
+
+export function registerAnalyze(program: Command, io: CliIO): void {
+  commonInputOptions(
+    program
+      .command('analyze')
+      .description('Clean an order log or customer table and write report.html, customers.csv, summary.json and cleaning-log.json')
+      .argument('<file>', 'CSV/TSV (optionally .gz), Parquet, JSON lines or .xlsx'),
+  )
+    .option('-o, --out <dir>', 'output directory', 'out')
+    .option('--as-of <date>', 'observation date YYYY-MM-DD for recency (default: day after the last order)')
+    .option('--segment-map <file>', 'JSON file overriding the RFM segment map (see docs/rfm.md)')
+    .option('--keep-duplicates', 'keep exact duplicate rows')
+    .option('--keep-non-product', 'count postage, fees and adjustments as customer revenue')
+    .option('--outliers <rule>', 'rule for flagging outlying line amounts: mad, iqr or none', 'mad')
+    .option('--json', 'print summary.json to stdout instead of a text summary')
+    .option('-q, --quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  clientele analyze data/online-retail.csv.gz --out out
+  clientele analyze orders.csv --map customer="Client Ref" --map amount=Total --as-of 2024-01-01
+  clientele analyze data/cdnow-sample.txt.gz --columns customer,_,date,quantity,amount
+  clientele analyze customers.xlsx --sheet Customers --json`,
+    )
+    .action(async (file: string, flags: AnalyzeFlags) => {
+      if (!['mad', 'iqr', 'none'].includes(flags.outliers)) {
+        throw new InputError('bad-option', `--outliers '${flags.outliers}' is not one of mad, iqr, none`);
+      }
+      const segmentMap = flags.segmentMap ? loadSegmentMap(flags.segmentMap) : undefined;
+      const a = await analyze(file, {
+        ...inputOptions(flags),
+        asOf: flags.asOf,
+        segmentMap,
+        keepDuplicates: flags.keepDuplicates,
+        keepNonProduct: flags.keepNonProduct,
+        outlierRule: flags.outliers,
+        onStage: progressReporter(io, Boolean(flags.quiet || flags.json)),
+      });
+      try {
+        const files = analysisArtifacts(a);
+        const written = writeOutputs(resolve(flags.out), files);
+        if (flags.json) {
+          io.stdout(JSON.stringify(summaryJson(a), null, 2) + '\n');
+        } else if (!flags.quiet) {
+          const s = JSON.parse(files['summary.json']) as { findings: string[] };
+          io.stdout(`${s.findings.map((f) => `• ${f}`).join('\n')}\n\nWrote ${written.join(', ')}\n`);
+        }
+      } finally {
+        await a.engine.close();
+      }
+    });
+}
+
+function loadSegmentMap(path: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new InputError('segment-map-unreadable', `Cannot read segment map ${path} (${(err as Error).message.split('\n')[0]})`, 'Pass a JSON file, see docs/rfm.md');
+  }
+  return parseSegmentMap(json, path);
+}

@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { profile } from '../../pipeline/profile.js';
+import { fmtInt } from '../../report/format.js';
+import type { CliIO } from '../io.js';
+import { commonInputOptions, inputOptions, type InputFlags } from './input-flags.js';
+
+export function registerProfile(program: Command, io: CliIO): void {
+  commonInputOptions(
+    program
+      .command('profile')
+      .description('Show schema, detected column roles, types, missing values, duplicates and date range, without analysis')
+      .argument('<file>', 'CSV/TSV (optionally .gz), Parquet, JSON lines or .xlsx'),
+  )
+    .option('--json', 'print the profile as JSON')
+    .addHelpText('after', `
+Examples:
+  clientele profile data/online-retail.csv.gz
+  clientele profile data/cdnow-sample.txt.gz --columns customer,_,date,quantity,amount --json`)
+    .action(async (file: string, flags: InputFlags & { json?: boolean }) => {
+      const p = await profile(file, inputOptions(flags));
+      if (flags.json) {
+        io.stdout(JSON.stringify(p, null, 2) + '\n');
+        return;
+      }
+      const lines = [
+        `${p.file}: ${p.format}, ${p.encoding}, ${fmtInt(p.rows)} rows, ${p.columns.length} columns, ${fmtInt(p.duplicateRows)} exact duplicate rows`,
+      ];
+      if (p.detection) lines.push(`Shape: ${p.detection.shape} (${p.detection.shapeReason})`);
+      if (p.dateRange) lines.push(`Dates: ${p.dateRange.first} to ${p.dateRange.last} (${p.dateRange.format})`);
+      if (p.detectionProblem) lines.push(`Problem: ${p.detectionProblem}`);
+      lines.push('', pad(['column', 'type', 'role (why)', 'missing', 'distinct', 'min', 'max']));
+      for (const c of p.columns) {
+        const reason = c.role ? p.detection?.reasons[c.role as keyof typeof p.detection.reasons] : undefined;
+        const why = reason ? reason.slice(reason.indexOf('(')) : '';
+        lines.push(pad([c.name, c.type, c.role ? `${c.role} ${why}` : '', fmtInt(c.missing), fmtInt(c.distinct), c.min ?? '', c.max ?? '']));
+      }
+      for (const w of p.warnings) lines.push(`Warning: ${w}`);
+      io.stdout(lines.join('\n') + '\n');
+    });
+}
+
+function pad(cells: string[]): string {
+  const widths = [24, 10, 26, 9, 9, 20, 20];
+  return cells.map((c, i) => (c.length > widths[i] ? c.slice(0, widths[i] - 1) + '…' : c.padEnd(widths[i]))).join(' ').trimEnd();
+}

@@ -1,0 +1,20 @@
+/** Where a command writes: injectable so tests run the CLI in-process and read what it printed. */
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Whether progress lines are wanted (a TTY, or forced). */
+  readonly progress: boolean;
+}
+
+export const processIO: CliIO = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  progress: Boolean(process.stderr.isTTY),
+};
+
+/** Progress goes through a reporter, never a bare console.log: silent under --quiet or --json. */
+export function progressReporter(io: CliIO, quiet: boolean): (stage: string) => void {
+  if (quiet) return () => {};
+  const t0 = performance.now();
+  return (stage) => io.stderr(`  ${stage}… (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+}

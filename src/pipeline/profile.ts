@@ -1,0 +1,88 @@
+import { DuckDbEngine } from '../engine/duckdb.js';
+import { ident, rowObjects } from '../engine/engine.js';
+import { ClienteleError } from '../errors.js';
+import { loadFile, type LoadOptions } from '../ingest/load.js';
+import { detectRoles, type RoleDetection, type RoleMap } from '../ingest/roles.js';
+import { dateSql, inferDateFormat } from '../ingest/dates.js';
+
+export interface ProfileResult {
+  readonly file: string;
+  readonly format: string;
+  readonly encoding: string;
+  readonly rows: number;
+  readonly duplicateRows: number;
+  readonly columns: { name: string; type: string; missing: number; distinct: number; min: string | null; max: string | null; role?: string }[];
+  readonly detection?: RoleDetection;
+  /** Why roles could not be detected, when they could not. */
+  readonly detectionProblem?: string;
+  readonly dateRange?: { first: string; last: string; format: string };
+  readonly warnings: string[];
+}
+
+/** Schema, roles, missing values, duplicates and date range, without any analysis. */
+export async function profile(path: string, options: LoadOptions & { map?: RoleMap; dateFormat?: string } = {}): Promise<ProfileResult> {
+  const engine = await DuckDbEngine.open();
+  try {
+    const load = await loadFile(engine, path, options);
+    const stats = load.schema.map(
+      (c) => `count(*) FILTER (WHERE ${ident(c.name)} IS NULL)::DOUBLE, count(DISTINCT ${ident(c.name)})::DOUBLE, CAST(min(${ident(c.name)}) AS VARCHAR), CAST(max(${ident(c.name)}) AS VARCHAR)`,
+    );
+    const s = await engine.query(`SELECT ${stats.join(', ')} FROM ${load.table}`);
+    const dups = await engine.query(`SELECT (SELECT count(*) FROM ${load.table}) - (SELECT count(*) FROM (SELECT DISTINCT * FROM ${load.table}))`);
+    let detection: RoleDetection | undefined;
+    let detectionProblem: string | undefined;
+    try {
+      detection = await detectRoles(engine, load.table, load.schema, options.map);
+    } catch (err) {
+      if (!(err instanceof ClienteleError)) throw err;
+      detectionProblem = err.hint ? `${err.message}. ${err.hint}` : err.message;
+    }
+    const roleOf = new Map(Object.entries(detection?.roles ?? {}).map(([r, c]) => [c, r]));
+    let dateRange: ProfileResult['dateRange'];
+    const ts = detection?.roles.timestamp;
+    if (ts) {
+      const type = load.schema.find((c) => c.name === ts)?.type ?? 'VARCHAR';
+      let expr = `CAST(${ident(ts)} AS TIMESTAMP)`;
+      let label = type.toLowerCase();
+      if (!/^(DATE|TIMESTAMP)/.test(type)) {
+        const text = /INT|DOUBLE/.test(type) ? `CAST(CAST(${ident(ts)} AS BIGINT) AS VARCHAR)` : ident(ts);
+        const sample = await engine.query(`SELECT DISTINCT ${text} FROM ${load.table} WHERE ${ident(ts)} IS NOT NULL LIMIT 5000`);
+        try {
+          const fmt = inferDateFormat(sample.columns[0].map(String), ts, options.dateFormat);
+          expr = dateSql(text, fmt);
+          label = fmt.label;
+        } catch (err) {
+          if (!(err instanceof ClienteleError)) throw err;
+          detectionProblem = err.hint ? `${err.message}. ${err.hint}` : err.message;
+          expr = '';
+        }
+      }
+      if (expr) {
+        const r = rowObjects(await engine.query(`SELECT strftime(min(${expr}), '%Y-%m-%d %H:%M') AS first, strftime(max(${expr}), '%Y-%m-%d %H:%M') AS last FROM ${load.table}`))[0];
+        dateRange = { first: String(r.first), last: String(r.last), format: label };
+      }
+    }
+    return {
+      file: path,
+      format: load.sniff.format + (load.sniff.gzip ? ' (gzip)' : ''),
+      encoding: load.sniff.encoding,
+      rows: load.rows,
+      duplicateRows: Number(dups.columns[0][0]),
+      columns: load.schema.map((c, j) => ({
+        name: c.name,
+        type: c.type,
+        missing: Number(s.columns[4 * j][0]),
+        distinct: Number(s.columns[4 * j + 1][0]),
+        min: s.columns[4 * j + 2][0] as string | null,
+        max: s.columns[4 * j + 3][0] as string | null,
+        role: roleOf.get(c.name),
+      })),
+      detection,
+      detectionProblem,
+      dateRange,
+      warnings: load.warnings,
+    };
+  } finally {
+    await engine.close();
+  }
+}

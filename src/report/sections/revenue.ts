@@ -1,0 +1,61 @@
+import type { Concentration, RevenuePatterns } from '../../features/revenue.js';
+import { barChart, heatmap, lineChart, stackedBar } from '../charts/specs.js';
+import { fmtMoney, fmtPct } from '../format.js';
+import type { ReportSection } from '../section.js';
+
+const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+export function revenueSection(r: RevenuePatterns, c: Concentration): ReportSection {
+  const top = r.byCountry[0];
+  const busiest = [...r.byWeekdayHour].sort((a, b) => b.orders - a.orders)[0];
+  const findings = [
+    `The top 10% of customers bring ${fmtPct(c.top10)} of net revenue (top 1%: ${fmtPct(c.top1)}, top 20%: ${fmtPct(c.top20)}; Gini ${c.gini.toFixed(2)}).`,
+  ];
+  if (top) findings.push(`${top.country} accounts for ${fmtPct(top.revenue / r.totalRevenue)} of revenue across ${r.byCountry.length} countries.`);
+  if (busiest) findings.push(`Orders peak on ${WEEKDAYS[busiest.weekday]} around ${busiest.hour}:00.`);
+  const months = r.byMonth;
+  return {
+    id: 'revenue',
+    title: 'Revenue: concentration, geography, timing, new vs returning',
+    findings,
+    blocks: [
+      {
+        kind: 'chart',
+        title: 'Revenue concentration',
+        spec: lineChart(c.curve, 'customers', 'revenue', { xTitle: 'share of customers (best first)', yTitle: 'share of net revenue', format: '%', point: false }),
+      },
+      {
+        kind: 'chart',
+        title: 'Revenue by country (top 15)',
+        spec: barChart(r.byCountry.slice(0, 15).map((x) => ({ country: x.country, revenue: x.revenue })), 'country', 'revenue', { yTitle: 'revenue' }),
+      },
+      {
+        kind: 'chart',
+        title: 'Orders by weekday and hour',
+        spec: heatmap(
+          r.byWeekdayHour.map((x) => ({ weekday: WEEKDAYS[x.weekday], order: x.weekday, hour: x.hour, orders: x.orders })),
+          'hour', 'weekday', 'orders', { xTitle: 'hour', yTitle: 'weekday', colorTitle: 'orders' },
+        ),
+      },
+      {
+        kind: 'chart',
+        title: 'New and returning customers by month',
+        spec: stackedBar(
+          months.flatMap((m) => [
+            { month: m.month, type: 'new', customers: m.newCustomers },
+            { month: m.month, type: 'returning', customers: m.returningCustomers },
+          ]),
+          'month', 'customers', 'type', { yTitle: 'customers' },
+        ),
+      },
+      {
+        kind: 'table',
+        title: 'Revenue by country',
+        columns: ['country', 'revenue', 'share', 'customers', 'orders'],
+        rows: r.byCountry.map((x) => [x.country, x.revenue, x.revenue / r.totalRevenue, x.customers, x.orders]),
+        formats: [undefined, 'money', 'pct', 'int', 'int'],
+        caption: `Total revenue ${fmtMoney(r.totalRevenue)}, of which ${fmtMoney(r.attributedRevenue)} from identified customers.`,
+      },
+    ],
+  };
+}
