@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ModelError } from '../../src/errors.js';
+import { lgamma } from '../../src/math/gamma.js';
 import {
   ParetoNbd,
   ParetoNbdModel,
@@ -11,6 +12,7 @@ import {
   pnbdUnconditionalExpected,
 } from '../../src/clv/pnbd.js';
 import { cdnowSummary } from '../fixtures/clv-pnbd/cdnow.js';
+import { cdnowSummary as librarySummary } from './cdnow.js';
 import { integrate, quadratureRow } from '../fixtures/clv-pnbd/quadrature.js';
 import ref from '../fixtures/clv-pnbd/reference.json' with { type: 'json' };
 
@@ -31,6 +33,13 @@ describe('Pareto/NBD known answer on the CDNOW sample', () => {
   it('summary matches the published calibration data', () => {
     expect(cdnow.x.length).toBe(2357);
     expect(cdnow.x.reduce((a, b) => a + b, 0)).toBe(2457);
+  });
+
+  it('gives the same fit from the library summary of the order log', () => {
+    const lib = librarySummary('cdnow-sample.txt.gz');
+    expect(lib.n).toBe(2357);
+    const fromLib = new ParetoNbd().fit(lib);
+    expect(Math.abs(fromLib.logLikelihood - model.logLikelihood)).toBeLessThan(1e-6);
   });
 
   it('reproduces r = 0.553, alpha = 10.578, s = 0.606, beta = 11.669, LL = -9595.0', () => {
@@ -132,6 +141,19 @@ describe('Pareto/NBD formulas against references', () => {
     }
     expect(Math.abs(total - 1)).toBeLessThan(1e-9);
     expect(Math.abs(mean / pnbdUnconditionalExpected(CDNOW, 39) - 1)).toBeLessThan(1e-6);
+  });
+
+  it('probability of purchases for heavy counts matches integration over the dropout time', () => {
+    for (const p of [CDNOW, [0.8, 40, 1.4, 2.5], [2, 1, 0.5, 30]]) {
+      const [r, a, s, b] = p;
+      for (const [n, t] of [[20, 100], [100, 1000]]) {
+        const nb = (tau: number) =>
+          Math.exp(lgamma(r + n) - lgamma(r) - lgamma(n + 1) + r * Math.log(a / (a + tau)) + n * Math.log(tau / (a + tau)));
+        const alive = nb(t) * Math.pow(b / (b + t), s);
+        const dead = integrate((tau) => nb(tau) * s * Math.pow(b, s) * Math.pow(b + tau, -s - 1), 1e-300, t, 1e-3, 1e-12);
+        expect(Math.abs(pnbdProbabilityOfPurchases(p, n, t) / (alive + dead) - 1)).toBeLessThan(1e-9);
+      }
+    }
   });
 });
 
