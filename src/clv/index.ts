@@ -1,0 +1,19 @@
+// Customer lifetime value: summary, purchase models, spend model, predictions, diagnostics.
+export { clvSummary, dayNumber, isoDay, DAYS_PER_UNIT } from './summary.js';
+export type { ClvSummary, SummaryOptions, TimeUnit, TransactionLog } from './summary.js';
+export { fitMle, collapseRows } from './fit.js';
+export type { Convergence, MleOptions, MleSpec, MleFit, WeightedRows } from './fit.js';
+export { BgNbd, BgNbdModel } from './bgnbd.js';
+export type { BetaGeometricParams, BgNbdOptions, RepeatData } from './bgnbd.js';
+export { MbgNbd, MbgNbdModel } from './mbgnbd.js';
+export { GammaGamma, GammaGammaModel, independenceCheck } from './gamma-gamma.js';
+export type { GammaGammaOptions, GammaGammaParams, IndependenceCheck, SpendData } from './gamma-gamma.js';
+export { customerLifetimeValue, monthsToUnits, MONTH_DAYS } from './predict.js';
+export type { ClvOptions, CustomerHistory, PurchaseModel } from './predict.js';
+export { compareModels, calibrationHoldout, trackRepeatTransactions } from './compare.js';
+export type { CalibrationHoldoutTable, ModelComparison, TrackingTable } from './compare.js';
+export { simulateSummary, simulateLog } from './simulate.js';
+export type { SimulatedModel, SimulatedSummary, SimulationOptions, SimulatedLogOptions } from './simulate.js';
+export { runClv, clvResultToJSON, CLV_MODEL_NAMES } from './run.js';
+export type { ClvModelKind, ClvResult, CustomerPredictions, FittedClvModel, RunClvOptions } from './run.js';
+// Pareto/NBD and covariates (CLV part B) below.
