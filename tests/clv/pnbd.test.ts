@@ -12,7 +12,8 @@ import {
   pnbdUnconditionalExpected,
 } from '../../src/clv/pnbd.js';
 import { cdnowSummary } from '../fixtures/clv-pnbd/cdnow.js';
-import { cdnowSummary as librarySummary } from './cdnow.js';
+import { clvSummary } from '../../src/clv/summary.js';
+import { CALIBRATION_END, OBSERVATION_END, cdnowSummary as librarySummary, readCdnow } from './cdnow.js';
 import { integrate, quadratureRow } from '../fixtures/clv-pnbd/quadrature.js';
 import ref from '../fixtures/clv-pnbd/reference.json' with { type: 'json' };
 
@@ -50,6 +51,21 @@ describe('Pareto/NBD known answer on the CDNOW sample', () => {
     expect(Math.abs(beta / 11.669 - 1)).toBeLessThan(0.01);
     expect(Math.abs(model.logLikelihood - -9595.0)).toBeLessThan(0.1);
     expect(model.convergence.converged).toBe(true);
+  });
+
+  it('is invariant to the time unit: in days, alpha and beta scale by 7 and r, s stay', () => {
+    const days = clvSummary(readCdnow('cdnow-sample.txt.gz'), {
+      timeUnit: 'days',
+      observationEnd: OBSERVATION_END,
+      calibrationEnd: CALIBRATION_END,
+    });
+    const m = new ParetoNbd().fit(days);
+    expect(m.params.r).toBeCloseTo(model.params.r, 5);
+    expect(m.params.s).toBeCloseTo(model.params.s, 5);
+    expect(m.params.alpha / 7).toBeCloseTo(model.params.alpha, 3);
+    expect(m.params.beta / 7).toBeCloseTo(model.params.beta, 3);
+    // tx is a density: each repeat purchase's recency contributes ln 7 when measured in days.
+    expect(m.logLikelihood + 2457 * Math.log(7)).toBeCloseTo(model.logLikelihood, 5);
   });
 
   it('has finite positive standard errors', () => {
