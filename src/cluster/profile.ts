@@ -25,15 +25,21 @@ export const NAME_THRESHOLD_SD = 0.5;
 /**
  * Profiles in original (unscaled, un-logged) units: numeric columns of the design by their mean,
  * categorical columns by the share of each level. Names come from the largest deviations unless
- * `names` (one per segment, unique) overrides them.
+ * `names` (one per segment, unique) overrides them. Rows labelled -1 are left out entirely, so a
+ * sub-segmentation is profiled against its parent segment rather than all customers.
  */
 export function profileSegments(t: Table, transform: DesignTransform, labels: ArrayLike<number>, k: number, names?: readonly string[]): SegmentProfile[] {
   if (names && (names.length !== k || new Set(names).size !== k)) {
     throw new InputError('segment-names', `Got ${names.length} segment names for ${k} segments, or duplicates`, `Pass ${k} distinct names, in segment order`);
   }
   const sizes = new Float64Array(k);
-  for (let i = 0; i < labels.length; i++) sizes[labels[i]]++;
-  const profiles: SegmentProfile[] = Array.from({ length: k }, (_, c) => ({ id: c, name: '', size: sizes[c], share: sizes[c] / labels.length, features: [] }));
+  let included = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] < 0) continue;
+    sizes[labels[i]]++;
+    included++;
+  }
+  const profiles: SegmentProfile[] = Array.from({ length: k }, (_, c) => ({ id: c, name: '', size: sizes[c], share: sizes[c] / included, features: [] }));
 
   const addFeature = (feature: string, value: (i: number) => number): void => {
     const sums = new Float64Array(k);
@@ -41,6 +47,7 @@ export function profileSegments(t: Table, transform: DesignTransform, labels: Ar
     let total = 0;
     let n = 0;
     for (let i = 0; i < labels.length; i++) {
+      if (labels[i] < 0) continue;
       const v = value(i);
       if (Number.isNaN(v)) continue;
       sums[labels[i]] += v;
@@ -51,6 +58,7 @@ export function profileSegments(t: Table, transform: DesignTransform, labels: Ar
     const overall = total / n;
     let ss = 0;
     for (let i = 0; i < labels.length; i++) {
+      if (labels[i] < 0) continue;
       const v = value(i);
       if (!Number.isNaN(v)) ss += (v - overall) ** 2;
     }

@@ -1,0 +1,206 @@
+import { InputError, ModelError } from '../errors.js';
+import type { Table } from '../data/table.js';
+import { applyDesign, fitDesign, type DesignOptions, type DesignTransform } from '../features/design.js';
+import { checkModelJSON, modelJSON, type ModelJSON } from '../models/estimator.js';
+import { Random } from '../random.js';
+import { chooseK, type KChoice } from './choose-k.js';
+import { FittedKMeans, KMeans } from './kmeans.js';
+import { pca2 } from './pca.js';
+import { profileSegments, type SegmentProfile } from './profile.js';
+import { silhouetteScore } from './silhouette.js';
+import { reclusterSegment, restandardise } from './two-stage.js';
+
+export interface SegmentOptions {
+  /** Number of segments, or 'auto' (default) to choose from 2..kMax by silhouette and elbow. */
+  k?: number | 'auto';
+  kMax?: number;
+  seed?: number;
+  scaling?: DesignOptions['scaling'];
+  /** Column selection and log1p choice for the design matrix. */
+  design?: Omit<DesignOptions, 'scaling'>;
+  /** One name per segment, in segment order, replacing the generated names. */
+  names?: string[];
+  /** Recluster the top segment (true), a named segment, or the segment with the highest mean of a named column. */
+  recluster?: boolean | string;
+  nInit?: number;
+  algorithm?: 'lloyd' | 'elkan';
+}
+
+/** At most this many rows are drawn (seeded) into the PCA scatter, to keep reports small. */
+export const SCATTER_POINTS = 2000;
+
+export interface SegmentationResult {
+  rows: number;
+  k: number;
+  kSelection: 'auto' | 'fixed';
+  /** Why this k, as one sentence. */
+  reason: string;
+  choice: KChoice | null;
+  inertia: number;
+  silhouette: number | null;
+  silhouetteSampled: boolean;
+  features: string[];
+  designNotes: string[];
+  /** Segment per input row. */
+  labels: number[];
+  profiles: SegmentProfile[];
+  projection: { explained: [number, number]; points: { row: number; x: number; y: number; segment: number }[] };
+  recluster: {
+    parent: number;
+    parentName: string;
+    rankedBy: string | null;
+    loyaltyBy: string;
+    k: number;
+    reason: string;
+    choice: KChoice;
+    /** Sub-segment per row, -1 outside the parent segment. */
+    labels: number[];
+    profiles: SegmentProfile[];
+    loyal: number;
+  } | null;
+  warnings: string[];
+  /** Saved model: design transform and centres; `scoreSegments(model, table)` applies it to new customers. */
+  model: ModelJSON;
+}
+
+/** `segmentCustomers(table, { k: 'auto', seed: 1, recluster: true })`: the whole segmentation, JSON-serialisable. */
+export function segmentCustomers(t: Table, options: SegmentOptions = {}): SegmentationResult {
+  const { k = 'auto', seed = 42, scaling = 'standard', nInit = 10, algorithm = 'lloyd' } = options;
+  const design = fitDesign(t, { ...options.design, scaling });
+  const x = design.matrix;
+  const kmeansOptions = { seed, nInit, algorithm };
+
+  let model: FittedKMeans;
+  let choice: KChoice | null = null;
+  let reason: string;
+  let silhouette: number | null = null;
+  let silhouetteSampled = false;
+  if (k === 'auto') {
+    const auto = chooseK(x, { ...kmeansOptions, kMax: options.kMax });
+    choice = auto.choice;
+    model = auto.models.get(choice.k)!;
+    reason = choice.reason;
+    silhouette = choice.candidates.find((c) => c.k === choice!.k)!.silhouette;
+    silhouetteSampled = choice.silhouetteSampled;
+  } else {
+    if (!Number.isInteger(k) || k < 1) throw new InputError('segment-k', `k must be "auto" or a whole number of at least 1, got ${k}`);
+    model = new KMeans({ ...kmeansOptions, k }).fit(x);
+    reason = `k = ${k} was set by the user.`;
+    if (new Set(model.labels).size >= 2 && x.rows > 2) {
+      const s = silhouetteScore(x, model.labels, { seed });
+      silhouette = s.score;
+      silhouetteSampled = s.sampled;
+    }
+  }
+  const profiles = profileSegments(t, design.transform, model.labels, model.k, options.names);
+
+  const recluster = options.recluster
+    ? reclusterSegment(t, x, design.transform, model.labels, profiles, options.recluster, { ...kmeansOptions, seed: seed + 1 })
+    : null;
+
+  const projection = scatter(x, model.labels, seed);
+  const saved = modelJSON(
+    'segmentation',
+    {
+      design: design.transform,
+      k: model.k,
+      centers: Array.from(model.centers.data),
+      names: profiles.map((p) => p.name),
+      recluster: recluster && {
+        parent: recluster.parent,
+        k: recluster.k,
+        center: Array.from(recluster.center),
+        scale: Array.from(recluster.scale),
+        centers: Array.from(recluster.centers.data),
+        names: recluster.profiles.map((p) => p.name),
+        loyal: recluster.loyal,
+      },
+    },
+    { features: design.featureNames, diagnostics: { inertia: model.inertia, silhouette, seed } },
+  );
+  return {
+    rows: t.rows,
+    k: model.k,
+    kSelection: k === 'auto' ? 'auto' : 'fixed',
+    reason,
+    choice,
+    inertia: model.inertia,
+    silhouette,
+    silhouetteSampled,
+    features: design.featureNames,
+    designNotes: design.notes,
+    labels: Array.from(model.labels),
+    profiles,
+    projection,
+    recluster: recluster && {
+      parent: recluster.parent,
+      parentName: recluster.parentName,
+      rankedBy: recluster.rankedBy,
+      loyaltyBy: recluster.loyaltyBy,
+      k: recluster.k,
+      reason: recluster.choice.reason,
+      choice: recluster.choice,
+      labels: Array.from(recluster.labels),
+      profiles: recluster.profiles,
+      loyal: recluster.loyal,
+    },
+    warnings: [...model.warnings],
+    model: saved,
+  };
+}
+
+export interface SegmentScores {
+  segment: Int32Array;
+  /** Segment name per row. */
+  name: string[];
+  /** Sub-segment per row (-1 outside the reclustered segment, or when there was no second stage). */
+  subsegment: Int32Array;
+}
+
+interface SavedSegmentation {
+  design: DesignTransform;
+  k: number;
+  centers: number[];
+  names: string[];
+  recluster: { parent: number; k: number; center: number[]; scale: number[]; centers: number[]; names: string[]; loyal: number } | null;
+}
+
+/** Assign new customers (e.g. this week's aggregates) to the segments of a saved segmentation model. */
+export function scoreSegments(json: unknown, t: Table): SegmentScores {
+  const saved = checkModelJSON(json, 'segmentation').params as unknown as SavedSegmentation;
+  if (!saved.design || !Array.isArray(saved.centers) || !Array.isArray(saved.names) || saved.names.length !== saved.k) {
+    throw new ModelError('model-corrupt', 'Saved segmentation model is incomplete', 'Re-run the segmentation and save it again');
+  }
+  const x = applyDesign(saved.design, t);
+  const stage1 = loadCenters(saved.k, x.cols, saved.centers);
+  const segment = stage1.predict(x);
+  const subsegment = new Int32Array(t.rows).fill(-1);
+  const r = saved.recluster;
+  if (r) {
+    const index: number[] = [];
+    for (let i = 0; i < t.rows; i++) if (segment[i] === r.parent) index.push(i);
+    if (index.length > 0) {
+      const rows = new Float64Array(index.length * x.cols);
+      index.forEach((row, q) => rows.set(x.data.subarray(row * x.cols, (row + 1) * x.cols), q * x.cols));
+      const sub = restandardise({ rows: index.length, cols: x.cols, data: rows }, r.center, r.scale);
+      const labels = loadCenters(r.k, x.cols, r.centers).predict(sub);
+      index.forEach((row, q) => (subsegment[row] = labels[q]));
+    }
+  }
+  return { segment, name: Array.from(segment, (c) => saved.names[c]), subsegment };
+}
+
+function loadCenters(k: number, cols: number, centers: number[]): FittedKMeans {
+  return FittedKMeans.fromJSON(modelJSON('kmeans', { k, dimensions: cols, centers }));
+}
+
+/** PCA scores of a seeded sample of rows (all rows when there are at most SCATTER_POINTS). */
+function scatter(x: { rows: number; cols: number; data: Float64Array }, labels: Int32Array, seed: number): SegmentationResult['projection'] {
+  const p = pca2(x);
+  let rows = Array.from({ length: x.rows }, (_, i) => i);
+  if (x.rows > SCATTER_POINTS) rows = new Random(seed).shuffle(rows).slice(0, SCATTER_POINTS).sort((a, b) => a - b);
+  return {
+    explained: p.explained,
+    points: rows.map((i) => ({ row: i, x: p.scores.data[i * 2], y: p.scores.data[i * 2 + 1], segment: labels[i] })),
+  };
+}

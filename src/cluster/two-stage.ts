@@ -1,0 +1,141 @@
+import { InputError } from '../errors.js';
+import { takeRows, type Matrix } from '../data/matrix.js';
+import type { Table } from '../data/table.js';
+import type { DesignTransform } from '../features/design.js';
+import { chooseK, type ChooseKOptions, type KChoice } from './choose-k.js';
+import { profileSegments, type SegmentProfile } from './profile.js';
+
+/**
+ * Two-stage segmentation: recluster one segment (by default the top spenders) to isolate its most
+ * loyal customers. The segment's rows are re-standardised within the segment first, so differences
+ * among top customers are not swamped by the larger differences between segments.
+ */
+export interface Recluster {
+  /** Segment that was reclustered. */
+  parent: number;
+  parentName: string;
+  /** Column whose highest segment mean picked the parent (null when the user named the segment). */
+  rankedBy: string | null;
+  /** Column whose highest sub-segment mean marks the most loyal sub-segment. */
+  loyaltyBy: string;
+  k: number;
+  choice: KChoice;
+  /** Sub-segment per row; -1 for rows outside the parent. */
+  labels: Int32Array;
+  profiles: SegmentProfile[];
+  /** Sub-segment with the highest mean of `loyaltyBy`. */
+  loyal: number;
+  /** Within-parent standardisation applied to the design matrix before stage two. */
+  center: Float64Array;
+  scale: Float64Array;
+  /** Stage-two centres in the re-standardised space, k x features. */
+  centers: Matrix;
+}
+
+export const MIN_RECLUSTER_ROWS = 20;
+
+const SPEND = /spend|revenue|monetary|sales|amount/i;
+const FREQUENCY = /count|frequency|purchases|orders|items|transactions/i;
+const ENGAGEMENT = /engagement|session|visits/i;
+
+export function reclusterSegment(
+  t: Table,
+  x: Matrix,
+  transform: DesignTransform,
+  labels: Int32Array,
+  profiles: readonly SegmentProfile[],
+  target: true | string,
+  options: ChooseKOptions = {},
+): Recluster {
+  const numeric = transform.steps.filter((s) => s.kind === 'number').map((s) => s.column);
+  const byPattern = (...patterns: RegExp[]): string | undefined => {
+    for (const p of patterns) {
+      const hit = numeric.find((c) => p.test(c));
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  let parent: number;
+  let rankedBy: string | null = null;
+  const named = typeof target === 'string' ? profiles.find((p) => p.name.toLowerCase() === target.toLowerCase() || String(p.id) === target) : undefined;
+  if (named) {
+    parent = named.id;
+  } else {
+    if (typeof target === 'string' && !numeric.includes(target)) {
+      throw new InputError(
+        'recluster-target',
+        `"${target}" is neither a segment nor a numeric feature`,
+        `Name a segment (${profiles.map((p) => p.name).join('; ')}) or a feature (${numeric.join(', ')})`,
+      );
+    }
+    rankedBy = typeof target === 'string' ? target : byPattern(SPEND, FREQUENCY, ENGAGEMENT) ?? numeric[0];
+    if (!rankedBy) throw new InputError('recluster-target', 'No numeric feature to rank segments by', 'Name the segment to recluster');
+    parent = argmaxMean(profiles, rankedBy);
+  }
+  const loyaltyBy = byPattern(FREQUENCY) ?? rankedBy ?? byPattern(SPEND, ENGAGEMENT) ?? numeric[0];
+
+  const index: number[] = [];
+  for (let i = 0; i < labels.length; i++) if (labels[i] === parent) index.push(i);
+  if (index.length < MIN_RECLUSTER_ROWS) {
+    throw new InputError('recluster-too-small', `Segment "${profiles[parent].name}" has ${index.length} customers, too few to recluster (need ${MIN_RECLUSTER_ROWS})`, 'Pick a larger segment');
+  }
+  const sub = takeRows(x, index);
+  const { center, scale } = standardiseInPlace(sub);
+  const { choice, models } = chooseK(sub, { ...options, kMax: Math.min(options.kMax ?? 6, sub.rows - 1) });
+  const model = models.get(choice.k)!;
+  const subLabels = new Int32Array(labels.length).fill(-1);
+  index.forEach((row, r) => (subLabels[row] = model.labels[r]));
+  const subProfiles = profileSegments(t, transform, subLabels, choice.k);
+  return {
+    parent,
+    parentName: profiles[parent].name,
+    rankedBy,
+    loyaltyBy,
+    k: choice.k,
+    choice,
+    labels: subLabels,
+    profiles: subProfiles,
+    loyal: argmaxMean(subProfiles, loyaltyBy),
+    center,
+    scale,
+    centers: model.centers,
+  };
+}
+
+/** Apply a fitted within-parent standardisation (used when scoring). */
+export function restandardise(x: Matrix, center: ArrayLike<number>, scale: ArrayLike<number>): Matrix {
+  const out = Float64Array.from(x.data);
+  for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) out[i * x.cols + j] = (out[i * x.cols + j] - center[j]) / scale[j];
+  return { rows: x.rows, cols: x.cols, data: out };
+}
+
+function standardiseInPlace(m: Matrix): { center: Float64Array; scale: Float64Array } {
+  const { rows: n, cols: d, data } = m;
+  const center = new Float64Array(d);
+  const scale = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += data[i * d + j];
+    const mu = s / n;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += (data[i * d + j] - mu) ** 2;
+    const sd = Math.sqrt(v / n);
+    center[j] = mu;
+    scale[j] = sd > 0 ? sd : 1;
+    for (let i = 0; i < n; i++) data[i * d + j] = (data[i * d + j] - mu) / scale[j];
+  }
+  return { center, scale };
+}
+
+function argmaxMean(profiles: readonly SegmentProfile[], feature: string): number {
+  let best = 0;
+  let bestMean = -Infinity;
+  for (const p of profiles) {
+    const f = p.features.find((q) => q.feature === feature);
+    if (f && f.mean > bestMean) {
+      bestMean = f.mean;
+      best = p.id;
+    }
+  }
+  return best;
+}
