@@ -1,0 +1,234 @@
+import { InputError, ModelError } from '../errors.js';
+import { takeRows, type Matrix } from '../data/matrix.js';
+import type { Table } from '../data/table.js';
+import { applyDesign, fitDesign, type DesignOptions, type DesignTransform } from '../features/design.js';
+import type { ModelJSON } from '../models/estimator.js';
+import { ruleSetToJSON, ruleSetToSql, ruleSetToText, treeToRuleSet, type RulesJSON } from '../rules/index.js';
+import { permutationImportance } from './importance.js';
+import { checkLeakage, featureSources, type LeakageWarning } from './leakage.js';
+import { FittedLinearRegression } from './linear.js';
+import { FittedLogisticRegression } from './logistic.js';
+import { classificationMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from './metrics.js';
+import type { Predictor, Task } from './model.js';
+import { loadPredictor, makeEstimator, MODEL_NAMES, type ModelName, type ModelParams } from './registry.js';
+import { kFold, trainTestSplit } from './split.js';
+import { columnTarget, type Target } from './targets.js';
+import { FittedDecisionTree } from './tree.js';
+
+/**
+ * `clientele model`: build the target and the design, split, cross-validate, fit, evaluate on held-out
+ * rows, explain (importance, coefficients, rules) and guard against leakage, in numbered steps.
+ * The result is plain JSON; `saved` (design transform + model) scores new customers with scoreModel.
+ */
+export interface TrainOptions {
+  /** A column name, or a target from columnTarget / medianSplitTarget / clusterTarget. */
+  target: string | Target;
+  /** For a categorical column target: predict this level vs the rest. */
+  positive?: string;
+  model?: ModelName | 'auto';
+  /** Held-out share (default 0.25). */
+  testSize?: number;
+  /** Cross-validation folds on all rows (default 5; 0 skips). */
+  folds?: number;
+  seed?: number;
+  /** Feature preparation; the target column is always excluded. */
+  design?: DesignOptions;
+  params?: ModelParams;
+  /** Permutation-importance repeats (default 5). */
+  importanceRepeats?: number;
+}
+
+export interface TargetInfo {
+  name: string;
+  description: string;
+  task: Task;
+  classes?: string[];
+  derivedFrom: string[];
+}
+
+export interface SavedPredictor {
+  format: 'clientele-predictor';
+  version: 1;
+  target: TargetInfo;
+  design: DesignTransform;
+  model: ModelJSON;
+}
+
+export interface TrainResult {
+  task: Task;
+  target: TargetInfo;
+  /** The model used (for 'auto', the one chosen). */
+  model: ModelName;
+  features: string[];
+  designNotes: string[];
+  rows: { used: number; train: number; test: number; missingTarget: number };
+  /** Held-out metrics. */
+  metrics: ClassificationMetrics | RegressionMetrics;
+  /** Accuracy (classification) or R² (regression) on the training rows: far above the test score means overfitting. */
+  trainScore: number;
+  cv: { folds: number; metric: 'accuracy' | 'r2'; scores: number[]; mean: number; std: number } | null;
+  /** 'auto' only: the cross-validated score of each candidate. */
+  candidates?: { model: ModelName; cvMean: number }[];
+  /** Permutation importance on the held-out rows, largest first. */
+  importance: { feature: string; importance: number; std: number }[];
+  /** Linear and logistic models: one row per feature (per class for multinomial). */
+  coefficients?: { feature: string; class?: string; coef: number; se?: number; p?: number }[];
+  /** Classification trees: business rules. */
+  rules?: { text: string; sql: string; json: RulesJSON };
+  leakage: LeakageWarning[];
+  saved: SavedPredictor;
+}
+
+export function trainModel(t: Table, options: TrainOptions): TrainResult {
+  const seed = options.seed ?? 42;
+  const testSize = options.testSize ?? 0.25;
+  const folds = options.folds ?? 5;
+  const params = options.params ?? {};
+
+  // 1. Target, and rows that have one.
+  const target = typeof options.target === 'string' ? columnTarget(t, options.target, { positive: options.positive }) : options.target;
+  if (target.values.length !== t.rows) throw new InputError('target-length', `Target has ${target.values.length} values for ${t.rows} rows`);
+  const keep: number[] = [];
+  for (let i = 0; i < t.rows; i++) if (!Number.isNaN(target.values[i])) keep.push(i);
+  if (keep.length < 10) throw new InputError('target-too-few', `Only ${keep.length} rows have a value for ${target.name}`, 'A model needs at least 10 labelled rows');
+  const y = Float64Array.from(keep, (i) => target.values[i]);
+  const task = target.task;
+
+  // 2. Design matrix; a plain column target is never its own input.
+  const excluded = new Set(options.design?.exclude ?? []);
+  if (typeof options.target === 'string') excluded.add(options.target);
+  const design = fitDesign(t, { ...options.design, exclude: [...excluded] });
+  const X = takeRows(design.matrix, keep);
+
+  // 3. Leakage guard, before any score is computed.
+  const leakage = checkLeakage(target, X, y, featureSources(design.transform));
+
+  // 4. Model choice ('auto' by cross-validation), CV scores, held-out split and fit.
+  const classes = task === 'classification' ? y : undefined;
+  let name: ModelName;
+  let candidates: TrainResult['candidates'];
+  if (!options.model || options.model === 'auto') {
+    const pool: ModelName[] = task === 'classification' ? ['logistic', 'forest'] : ['linear', 'forest'];
+    candidates = pool.map((m) => ({ model: m, cvMean: crossValidate(m, task, params, seed, X, y, Math.max(folds, 3)).mean }));
+    name = candidates.reduce((a, b) => (b.cvMean > a.cvMean ? b : a)).model;
+  } else {
+    if (!MODEL_NAMES.includes(options.model)) throw new InputError('model-name', `Unknown model "${options.model}"`, `Use one of: ${MODEL_NAMES.join(', ')}, auto`);
+    name = options.model;
+  }
+  const cv = folds > 0 ? { folds, metric: task === 'classification' ? ('accuracy' as const) : ('r2' as const), ...crossValidate(name, task, params, seed, X, y, folds) } : null;
+  const split = trainTestSplit(X.rows, testSize, seed, classes);
+  const Xtr = takeRows(X, split.train);
+  const Xte = takeRows(X, split.test);
+  const ytr = Float64Array.from(split.train, (i) => y[i]);
+  const yte = Float64Array.from(split.test, (i) => y[i]);
+  const model = makeEstimator(name, task, params, seed).fit(Xtr, ytr);
+
+  // 5. Evaluation and explanation.
+  const metrics = evaluate(model, Xte, yte, target.classes?.length ?? 0);
+  const trainScore = score(model, Xtr, ytr);
+  const imp = permutationImportance(model, Xte, yte, { repeats: options.importanceRepeats ?? 5, seed });
+  const importance = design.featureNames
+    .map((feature, j) => ({ feature, importance: imp.mean[j], std: imp.std[j] }))
+    .sort((a, b) => b.importance - a.importance);
+  const info: TargetInfo = { name: target.name, description: target.description, task, classes: target.classes, derivedFrom: target.derivedFrom };
+  const result: TrainResult = {
+    task,
+    target: info,
+    model: name,
+    features: design.featureNames,
+    designNotes: design.notes,
+    rows: { used: keep.length, train: split.train.length, test: split.test.length, missingTarget: t.rows - keep.length },
+    metrics,
+    trainScore,
+    cv,
+    candidates,
+    importance,
+    coefficients: coefficientsOf(model, design.featureNames, target.classes),
+    leakage,
+    saved: { format: 'clientele-predictor', version: 1, target: info, design: design.transform, model: model.toJSON() },
+  };
+  if (model instanceof FittedDecisionTree && task === 'classification') {
+    const set = treeToRuleSet(model, { transform: design.transform, classes: target.classes, target: target.name, data: { X: Xtr, y: ytr } });
+    result.rules = { text: ruleSetToText(set), sql: ruleSetToSql(set), json: ruleSetToJSON(set) };
+  }
+  return result;
+}
+
+export interface Scores {
+  /** Predicted class label or value per row. */
+  predictions: (string | number)[];
+  /** Classification: probability per class, rows × classes. */
+  probabilities?: number[][];
+  classes?: string[];
+}
+
+/** Apply a saved predictor (from trainModel's `saved`) to new customers. */
+export function scoreModel(saved: SavedPredictor, t: Table): Scores {
+  if (!saved || saved.format !== 'clientele-predictor' || !saved.design || !saved.model) {
+    throw new ModelError('model-format', 'This file is not a saved clientele prediction model', 'Save one from `clientele model --save-model`');
+  }
+  const model = loadPredictor(saved.model);
+  const X = applyDesign(saved.design, t);
+  const pred = model.predict(X);
+  if (model.task === 'regression') return { predictions: Array.from(pred) };
+  const classes = saved.target.classes ?? Array.from({ length: model.nClasses }, (_, c) => String(c));
+  const P = model.predictProba!(X);
+  const probabilities = Array.from({ length: P.rows }, (_, i) => Array.from(P.data.subarray(i * P.cols, (i + 1) * P.cols)));
+  return { predictions: Array.from(pred, (c) => classes[c]), probabilities, classes };
+}
+
+function crossValidate(name: ModelName, task: Task, params: ModelParams, seed: number, X: Matrix, y: Float64Array, folds: number): { scores: number[]; mean: number; std: number } {
+  const splits = kFold(X.rows, Math.min(folds, X.rows), seed, task === 'classification' ? y : undefined);
+  const scores = splits.map((s) => {
+    const ytr = Float64Array.from(s.train, (i) => y[i]);
+    const m = makeEstimator(name, task, params, seed).fit(takeRows(X, s.train), ytr);
+    return score(m, takeRows(X, s.test), Float64Array.from(s.test, (i) => y[i]));
+  });
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+  const std = Math.sqrt(scores.reduce((a, b) => a + (b - mean) * (b - mean), 0) / scores.length);
+  return { scores, mean, std };
+}
+
+function score(model: Predictor, X: Matrix, y: Float64Array): number {
+  const pred = model.predict(X);
+  if (model.task === 'regression') return regressionMetrics(y, pred).r2;
+  let c = 0;
+  for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) c++;
+  return c / y.length;
+}
+
+function evaluate(model: Predictor, X: Matrix, y: Float64Array, nClasses: number): ClassificationMetrics | RegressionMetrics {
+  const pred = model.predict(X);
+  if (model.task === 'regression') return regressionMetrics(y, pred);
+  const P = model.predictProba!(X);
+  let k = Math.max(P.cols, nClasses);
+  for (let i = 0; i < y.length; i++) k = Math.max(k, y[i] + 1);
+  if (k === P.cols) return classificationMetrics(y, pred, P);
+  // The training rows missed a rare class: give it probability 0 so the metrics still cover every class.
+  const wide = new Float64Array(P.rows * k);
+  for (let i = 0; i < P.rows; i++) wide.set(P.data.subarray(i * P.cols, (i + 1) * P.cols), i * k);
+  return classificationMetrics(y, pred, { rows: P.rows, cols: k, data: wide });
+}
+
+function coefficientsOf(model: Predictor, features: string[], classes?: string[]): TrainResult['coefficients'] {
+  if (model instanceof FittedLinearRegression) {
+    const inf = model.inference;
+    return ['(intercept)', ...features].map((feature, j) => ({
+      feature,
+      coef: j === 0 ? model.intercept : model.coef[j - 1],
+      se: inf?.standardErrors[j],
+      p: inf?.pValues[j],
+    }));
+  }
+  if (model instanceof FittedLogisticRegression) {
+    const rowsOut = model.intercept.length;
+    const out: NonNullable<TrainResult['coefficients']> = [];
+    for (let c = 0; c < rowsOut; c++) {
+      const cls = rowsOut === 1 ? classes?.[1] : classes?.[c];
+      out.push({ feature: '(intercept)', class: cls, coef: model.intercept[c] });
+      features.forEach((feature, j) => out.push({ feature, class: cls, coef: model.coef[c * features.length + j] }));
+    }
+    return out;
+  }
+  return undefined;
+}
