@@ -17,3 +17,7 @@ export type { SimulatedModel, SimulatedSummary, SimulationOptions, SimulatedLogO
 export { runClv, clvResultToJSON, CLV_MODEL_NAMES } from './run.js';
 export type { ClvModelKind, ClvResult, CustomerPredictions, FittedClvModel, RunClvOptions } from './run.js';
 // Pareto/NBD and covariates (CLV part B) below.
+export { ParetoNbd, ParetoNbdModel } from './pnbd.js';
+export type { ParetoNbdOptions, ParetoNbdParams } from './pnbd.js';
+export { ParetoNbdCovariates, ParetoNbdCovariatesModel } from './covariates.js';
+export type { CovariateEffects, CovariateRepeatData, ParetoNbdCovariatesOptions } from './covariates.js';
