@@ -23,13 +23,13 @@ const CORRECTION_LABELS: Record<Correction, string> = { holm: 'Holm', bh: 'Benja
 
 const numberFormat = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
 
-/** "p < 1e-300", "p < 0.001", "p = 0.012", "p = 0.43"; `adjusted` prefixes "adjusted ". */
+/** "p < 1e-300", "p < 0.001", "p = 0.012", "p = 0.43" (two significant digits); `adjusted` prefixes "adjusted ". */
 export function formatP(p: number, adjusted = false): string {
   const name = adjusted ? 'adjusted p' : 'p';
   if (Number.isNaN(p)) return `${name} not available`;
   if (p < 1e-300) return `${name} < 1e-300`;
   if (p < 0.001) return `${name} < 0.001`;
-  return `${name} = ${p < 0.01 ? p.toFixed(3) : p.toFixed(2)}`;
+  return `${name} = ${p.toPrecision(2)}`;
 }
 
 /** A 0..1 share as a percentage: "31%", "2.4%", "0.3%", "< 0.1%". */

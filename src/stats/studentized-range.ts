@@ -9,6 +9,8 @@ import { lgamma } from '../math/gamma.js';
 import { normalLogSf } from './distributions.js';
 
 const GL_N = 20;
+const INNER_PANELS = 3;
+const OUTER_PANELS = 6;
 const [GL_X, GL_W] = gaussLegendre(GL_N);
 
 /** Nodes and weights of the n-point Gauss-Legendre rule on [-1, 1] (Newton on P_n). */
@@ -49,7 +51,8 @@ function integratePeaked(logf: (u: number) => number, lo: number, hi: number, pa
   let d = a + phi * (b - a);
   let fc = logf(c);
   let fd = logf(d);
-  while (b - a > 1e-7 * (1 + Math.abs(a))) {
+  // The peak only anchors the range search, so a coarse location is enough.
+  while (b - a > 1e-3 * (1 + Math.abs(a))) {
     if (fc > fd) {
       b = d;
       d = c;
@@ -68,7 +71,7 @@ function integratePeaked(logf: (u: number) => number, lo: number, hi: number, pa
   const top = logf(peak);
   if (top === -Infinity || Number.isNaN(top)) return 0;
   const edge = (dir: number): number => {
-    let step = 1e-4 * (1 + Math.abs(peak));
+    let step = 1e-3 * (1 + Math.abs(peak));
     let u = peak;
     for (;;) {
       const next = peak + dir * step;
@@ -112,7 +115,7 @@ function rangeLogTail(w: number, k: number): number {
     }
     return logK + logPhiConst - 0.5 * z * z + logC + (m - 1) * logA + Math.log(s);
   };
-  return Math.log(integratePeaked(integrand, -40, 40, 6));
+  return Math.log(integratePeaked(integrand, -40, 40, INNER_PANELS));
 }
 
 /** P(Q > q) for the studentized range of k means with df degrees of freedom. */
@@ -128,7 +131,7 @@ export function studentizedRangeSf(q: number, k: number, df: number): number {
     const s = Math.exp(u);
     return logConst + df * u - half * s * s + rangeLogTail(q * s, k);
   };
-  return Math.min(1, integratePeaked(integrand, -20, 5, 8));
+  return Math.min(1, integratePeaked(integrand, -20, 5, OUTER_PANELS));
 }
 
 export function studentizedRangeCdf(q: number, k: number, df: number): number {
