@@ -176,12 +176,12 @@ function stepOf(transform: DesignTransform, feature: number): Step {
 
 /**
  * The shortest decimal near the raw threshold that still separates the training rows the same way:
- * within 2% of the gap between the neighbouring training values around the midpoint, so it reads like
+ * within 0.1% of the gap between the neighbouring training values around the midpoint, so it reads like
  * 812.5 rather than 812.4999999999999 yet classifies every training row exactly as the tree.
  */
 export function readableThreshold(mid: number, low: number, high: number): number {
   if (!(low < high) || !Number.isFinite(mid)) return mid;
-  const slack = 0.02 * (high - low);
+  const slack = 0.001 * (high - low);
   for (let digits = 1; digits <= 17; digits++) {
     const c = Number(mid.toPrecision(digits));
     if (Math.abs(c - mid) <= slack && c >= low && c < high) return c;
