@@ -50,13 +50,21 @@ export function inferDateFormat(sample: string[], column: string, userFormat?: s
     const sep = values[0].includes('.') ? '.' : '/';
     return { patterns: withTimes(`%Y${sep}%m${sep}%d`), label: `YYYY${sep}MM${sep}DD` };
   }
-  const parts = values.map((v) => XXY.exec(v));
-  const bad = values.find((_, i) => !parts[i]);
-  if (bad !== undefined) {
+  const junk = values.find((v) => !looksLikeDate(v));
+  if (junk !== undefined) {
     throw new InputError(
       'unparseable-date',
-      `Column ${column} has values that are not dates in a known format, e.g. '${bad}'`,
+      `Column ${column} has values that are not dates in a known format, e.g. '${junk}'`,
       'Fix those values or pass --date-format (e.g. --date-format %d/%m/%Y)',
+    );
+  }
+  const parts = values.map((v) => XXY.exec(v));
+  const other = values.find((_, i) => !parts[i]);
+  if (other !== undefined) {
+    throw new InputError(
+      'unparseable-date',
+      `Column ${column} mixes date formats (e.g. '${values[0]}' and '${other}')`,
+      'Make the export use one format, or pass --date-format',
     );
   }
   let firstOver12 = false;

@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 import { ident, literal, type Engine } from '../engine/engine.js';
 import { sniffFile, type SniffResult } from './sniff.js';
 import { readXlsxAsCsv } from './xlsx.js';
+import { findMalformedLine } from './scan-lines.js';
 
 export interface LoadOptions {
   /** Names for the columns of a headerless file (`_` skips a field). */
@@ -72,6 +73,13 @@ export async function loadFile(engine: Engine, path: string, options: LoadOption
 
   const describe = await engine.query(`DESCRIBE ${table}`);
   const schema = describe.columns[0].map((n, i) => ({ name: String(n), type: String(describe.columns[1][i]) }));
+  // Spreadsheet exports often end with a row of bare delimiters; such rows carry nothing.
+  const blank = await engine.query(`SELECT count(*)::DOUBLE FROM ${table} WHERE ${schema.map((c) => `${ident(c.name)} IS NULL`).join(' AND ')}`);
+  const nBlank = Number(blank.columns[0][0]);
+  if (nBlank > 0) {
+    await engine.exec(`DELETE FROM ${table} WHERE ${schema.map((c) => `${ident(c.name)} IS NULL`).join(' AND ')}`);
+    warnings.push(`${nBlank.toLocaleString('en-US')} empty row${nBlank > 1 ? 's' : ''} (every field blank) skipped`);
+  }
   const count = await engine.query(`SELECT count(*)::DOUBLE AS n FROM ${table}`);
   const rows = Number(count.columns[0][0]);
   if (rows === 0) {
@@ -97,12 +105,12 @@ async function loadCsv(engine: Engine, table: string, sniff: SniffResult, option
     `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_csv(${literal(sniff.path)}, ${[...base, ...extra].join(', ')})`;
   const extra = options.skipBadRows ? ['ignore_errors=true', 'store_rejects=true'] : [];
   try {
-    await guard(name, () => engine.exec(read(extra)));
+    await guard(name, () => engine.exec(read(extra)), () => explainMalformed(sniff));
   } catch (err) {
     // The sniffer types columns from a sample; a later value that does not fit (e.g. 'C536379' after numbers)
     // is not an input error: read everything as text and type it from all values instead.
     if (!(err instanceof InputError) || err.code !== 'type-mismatch') throw err;
-    await guard(name, () => engine.exec(read([...extra, 'all_varchar=true'])));
+    await guard(name, () => engine.exec(read([...extra, 'all_varchar=true'])), () => explainMalformed(sniff));
     await retypeText(engine, table);
   }
   if (options.columns) await renameColumns(engine, table, options.columns, name);
@@ -199,12 +207,25 @@ async function dropEmptyTrailingColumns(engine: Engine, table: string): Promise<
 }
 
 /** Turn DuckDB's reader errors into one sentence about the file, naming the line when DuckDB knows it. */
-async function guard(file: string, run: () => Promise<void>): Promise<void> {
+async function guard(file: string, run: () => Promise<void>, explain?: () => InputError | null): Promise<void> {
   try {
     await run();
   } catch (err) {
-    throw translateReadError(file, err);
+    if (err instanceof InputError) throw err;
+    // DuckDB's own message is often about its sniffer; a scan of the file names the real problem and line.
+    throw explain?.() ?? translateReadError(file, err);
   }
+}
+
+const SKIP_HINT = 'Fix that line, or rerun with --skip-bad-rows to skip such rows (they are counted)';
+
+function explainMalformed(sniff: SniffResult): InputError | null {
+  const name = basename(sniff.path);
+  const p = findMalformedLine(sniff.path, sniff.gzip, sniff.delimiter ?? ',', sniff.encoding);
+  if (!p) return null;
+  if (p.kind === 'corrupt-gzip') return new InputError('corrupt-gzip', `${name} is a corrupt or truncated gzip file`, 'Re-download or re-compress it');
+  if (p.kind === 'unclosed-quote') return new InputError('unclosed-quote', `Line ${p.line} of ${name} opens a quote that is never closed`, SKIP_HINT);
+  return new InputError('wrong-field-count', `Line ${p.line} of ${name} has ${p.fields} fields where the header has ${p.expected}`, SKIP_HINT);
 }
 
 export function translateReadError(file: string, err: unknown): Error {

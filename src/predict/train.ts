@@ -51,6 +51,8 @@ export interface SavedPredictor {
   version: 1;
   target: TargetInfo;
   design: DesignTransform;
+  /** Design columns the model uses, when not all (linear regression drops one level per one-hot block). */
+  columns?: number[];
   model: ModelJSON;
 }
 
@@ -109,16 +111,24 @@ export function trainModel(t: Table, options: TrainOptions): TrainResult {
   let candidates: TrainResult['candidates'];
   if (!options.model || options.model === 'auto') {
     const pool: ModelName[] = task === 'classification' ? ['logistic', 'forest'] : ['linear', 'forest'];
-    candidates = pool.map((m) => ({ model: m, cvMean: crossValidate(m, task, params, seed, X, y, Math.max(folds, 3)).mean }));
+    candidates = pool.map((m) => ({ model: m, cvMean: crossValidate(m, task, params, seed, selectColumns(X, modelColumns(m, design.transform)), y, Math.max(folds, 3)).mean }));
     name = candidates.reduce((a, b) => (b.cvMean > a.cvMean ? b : a)).model;
   } else {
     if (!MODEL_NAMES.includes(options.model)) throw new InputError('model-name', `Unknown model "${options.model}"`, `Use one of: ${MODEL_NAMES.join(', ')}, auto`);
     name = options.model;
   }
-  const cv = folds > 0 ? { folds, metric: task === 'classification' ? ('accuracy' as const) : ('r2' as const), ...crossValidate(name, task, params, seed, X, y, folds) } : null;
+  const columns = modelColumns(name, design.transform);
+  const Xm = selectColumns(X, columns);
+  const featureNames = columns.map((j) => design.featureNames[j]);
+  const notes = [...design.notes];
+  if (columns.length < design.featureNames.length) {
+    const dropped = design.featureNames.filter((_, j) => !columns.includes(j));
+    notes.push(`linear regression: ${dropped.join(', ')} dropped as reference level${dropped.length === 1 ? '' : 's'} (a full one-hot block is collinear with the intercept)`);
+  }
+  const cv = folds > 0 ? { folds, metric: task === 'classification' ? ('accuracy' as const) : ('r2' as const), ...crossValidate(name, task, params, seed, Xm, y, folds) } : null;
   const split = trainTestSplit(X.rows, testSize, seed, classes);
-  const Xtr = takeRows(X, split.train);
-  const Xte = takeRows(X, split.test);
+  const Xtr = takeRows(Xm, split.train);
+  const Xte = takeRows(Xm, split.test);
   const ytr = Float64Array.from(split.train, (i) => y[i]);
   const yte = Float64Array.from(split.test, (i) => y[i]);
   const model = makeEstimator(name, task, params, seed).fit(Xtr, ytr);
@@ -127,7 +137,7 @@ export function trainModel(t: Table, options: TrainOptions): TrainResult {
   const metrics = evaluate(model, Xte, yte, target.classes?.length ?? 0);
   const trainScore = score(model, Xtr, ytr);
   const imp = permutationImportance(model, Xte, yte, { repeats: options.importanceRepeats ?? 5, seed });
-  const importance = design.featureNames
+  const importance = featureNames
     .map((feature, j) => ({ feature, importance: imp.mean[j], std: imp.std[j] }))
     .sort((a, b) => b.importance - a.importance);
   const info: TargetInfo = { name: target.name, description: target.description, task, classes: target.classes, derivedFrom: target.derivedFrom };
@@ -135,17 +145,24 @@ export function trainModel(t: Table, options: TrainOptions): TrainResult {
     task,
     target: info,
     model: name,
-    features: design.featureNames,
-    designNotes: design.notes,
+    features: featureNames,
+    designNotes: notes,
     rows: { used: keep.length, train: split.train.length, test: split.test.length, missingTarget: t.rows - keep.length },
     metrics,
     trainScore,
     cv,
     candidates,
     importance,
-    coefficients: coefficientsOf(model, design.featureNames, target.classes),
+    coefficients: coefficientsOf(model, featureNames, target.classes),
     leakage,
-    saved: { format: 'clientele-predictor', version: 1, target: info, design: design.transform, model: model.toJSON() },
+    saved: {
+      format: 'clientele-predictor',
+      version: 1,
+      target: info,
+      design: design.transform,
+      ...(columns.length < design.featureNames.length ? { columns } : {}),
+      model: model.toJSON(),
+    },
   };
   if (model instanceof FittedDecisionTree && task === 'classification') {
     const set = treeToRuleSet(model, { transform: design.transform, classes: target.classes, target: target.name, data: { X: Xtr, y: ytr } });
@@ -168,13 +185,35 @@ export function scoreModel(saved: SavedPredictor, t: Table): Scores {
     throw new ModelError('model-format', 'This file is not a saved clientele prediction model', 'Save one from `clientele model --save-model`');
   }
   const model = loadPredictor(saved.model);
-  const X = applyDesign(saved.design, t);
+  const full = applyDesign(saved.design, t);
+  const X = saved.columns ? selectColumns(full, saved.columns) : full;
   const pred = model.predict(X);
   if (model.task === 'regression') return { predictions: Array.from(pred) };
   const classes = saved.target.classes ?? Array.from({ length: model.nClasses }, (_, c) => String(c));
   const P = model.predictProba!(X);
   const probabilities = Array.from({ length: P.rows }, (_, i) => Array.from(P.data.subarray(i * P.cols, (i + 1) * P.cols)));
   return { predictions: Array.from(pred, (c) => classes[c]), probabilities, classes };
+}
+
+/** Design columns a model fits on: all, except that OLS drops the first level of each one-hot block (reference coding). */
+function modelColumns(name: ModelName, transform: DesignTransform): number[] {
+  const cols: number[] = [];
+  let j = 0;
+  for (const s of transform.steps) {
+    if (s.kind === 'number') cols.push(j++);
+    else {
+      for (let l = 0; l < s.levels.length; l++, j++) if (name !== 'linear' || l > 0) cols.push(j);
+    }
+  }
+  return cols;
+}
+
+function selectColumns(X: Matrix, columns: readonly number[]): Matrix {
+  if (columns.length === X.cols) return X;
+  const q = columns.length;
+  const data = new Float64Array(X.rows * q);
+  for (let i = 0; i < X.rows; i++) for (let c = 0; c < q; c++) data[i * q + c] = X.data[i * X.cols + columns[c]];
+  return { rows: X.rows, cols: q, data };
 }
 
 function crossValidate(name: ModelName, task: Task, params: ModelParams, seed: number, X: Matrix, y: Float64Array, folds: number): { scores: number[]; mean: number; std: number } {

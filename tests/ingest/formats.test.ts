@@ -1,0 +1,158 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { DuckDbEngine } from '../../src/engine/duckdb.js';
+import { analyze } from '../../src/pipeline/analyze.js';
+import { cli, tempDir } from '../helpers/cli.js';
+
+const HEADER = ['Invoice', 'Customer ID', 'Order Date', 'Qty', 'Price', 'Country'];
+const ROWS = [
+  ['1', 'A', '2024-01-05 10:00:00', '2', '3.5', 'Köln'],
+  ['2', 'B', '2024-01-06 11:00:00', '1', '10', 'Zürich'],
+  ['3', 'A', '2024-02-01 09:00:00', '4', '2', 'Köln'],
+];
+let dir: string;
+
+function csv(delim: string, rows = ROWS, header = HEADER): string {
+  return [header, ...rows].map((r) => r.join(delim)).join('\n') + '\n';
+}
+
+async function facts(path: string, extra: Parameters<typeof analyze>[1] = {}) {
+  const a = await analyze(path, extra);
+  try {
+    const countries = (await a.engine.query(`SELECT DISTINCT country FROM lines ORDER BY 1`)).columns[0];
+    const money = (await a.engine.query(`SELECT sum(monetary) FROM customers`)).columns[0][0];
+    return { customers: a.customers.rows, countries, money, format: a.load.sniff.format, encoding: a.load.sniff.encoding, dateFormat: a.cleaning?.dateFormat };
+  } finally {
+    await a.engine.close();
+  }
+}
+
+beforeAll(() => {
+  dir = tempDir();
+});
+
+describe('formats: every reader gives the same answer', () => {
+  const expected = { customers: 2, countries: ['Köln', 'Zürich'], money: 2 * 3.5 + 10 + 8 };
+
+  it('comma CSV, UTF-8', async () => {
+    writeFileSync(join(dir, 'a.csv'), csv(','));
+    expect(await facts(join(dir, 'a.csv'))).toMatchObject({ ...expected, format: 'csv', encoding: 'utf-8' });
+  });
+  it('UTF-8 with BOM', async () => {
+    writeFileSync(join(dir, 'bom.csv'), '\ufeff' + csv(','));
+    expect(await facts(join(dir, 'bom.csv'))).toMatchObject(expected);
+  });
+  it('semicolon, Latin-1', async () => {
+    writeFileSync(join(dir, 'semi.csv'), Buffer.from(csv(';'), 'latin1'));
+    expect(await facts(join(dir, 'semi.csv'))).toMatchObject({ ...expected, encoding: 'latin-1' });
+  });
+  it('TSV, gzip', async () => {
+    writeFileSync(join(dir, 't.tsv.gz'), gzipSync(csv('\t')));
+    expect(await facts(join(dir, 't.tsv.gz'))).toMatchObject(expected);
+  });
+  it('quoted fields with delimiters and doubled quotes inside', async () => {
+    const rows = ROWS.map((r) => [r[0], r[1], r[2], r[3], r[4], `"${r[5]}, ""DE"""`]);
+    writeFileSync(join(dir, 'q.csv'), csv(',', rows));
+    const f = await facts(join(dir, 'q.csv'));
+    expect(f.countries).toEqual(['Köln, "DE"', 'Zürich, "DE"']);
+  });
+  it('JSON lines', async () => {
+    const lines = ROWS.map((r) => JSON.stringify(Object.fromEntries(HEADER.map((h, i) => [h, i === 3 || i === 4 ? Number(r[i]) : r[i]])))).join('\n');
+    writeFileSync(join(dir, 'a.jsonl'), lines + '\n');
+    expect(await facts(join(dir, 'a.jsonl'))).toMatchObject({ ...expected, format: 'jsonl' });
+  });
+  it('Parquet', async () => {
+    writeFileSync(join(dir, 'src.csv'), csv(','));
+    const e = await DuckDbEngine.open();
+    await e.exec(`COPY (SELECT * FROM read_csv('${join(dir, 'src.csv')}')) TO '${join(dir, 'a.parquet')}' (FORMAT parquet)`);
+    await e.close();
+    expect(await facts(join(dir, 'a.parquet'))).toMatchObject({ ...expected, format: 'parquet' });
+  });
+  it('.xlsx, first sheet or --sheet', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Notes').addRow(['nothing here']);
+    const ws = wb.addWorksheet('Orders');
+    ws.addRow(HEADER);
+    for (const r of ROWS) ws.addRow([Number(r[0]), r[1], new Date(r[2].replace(' ', 'T') + 'Z'), Number(r[3]), Number(r[4]), r[5]]);
+    await wb.xlsx.writeFile(join(dir, 'a.xlsx'));
+    expect(await facts(join(dir, 'a.xlsx'), { sheet: 'Orders' })).toMatchObject({ ...expected, format: 'xlsx' });
+    expect(await facts(join(dir, 'a.xlsx'), { sheet: '2' })).toMatchObject(expected);
+    const r = await cli('analyze', join(dir, 'a.xlsx'), '--sheet', 'Missing', '-q', '--out', join(dir, 'x'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no worksheet Missing.*Notes, Orders/);
+  });
+});
+
+describe('dates: day/month order inferred from the values', () => {
+  it('DD/MM/YYYY when a first part exceeds 12', async () => {
+    const rows = [['1', 'A', '25/01/2024', '1', '2', 'X'], ['2', 'A', '03/02/2024', '1', '2', 'X']];
+    writeFileSync(join(dir, 'dmy.csv'), csv(',', rows));
+    const f = await facts(join(dir, 'dmy.csv'));
+    expect(f.dateFormat).toBe('DD/MM/YYYY');
+  });
+  it('MM/DD/YYYY with times when a second part exceeds 12', async () => {
+    const rows = [['1', 'A', '01/25/2024 10:30', '1', '2', 'X'], ['2', 'A', '02/03/2024 8:05', '1', '2', 'X']];
+    writeFileSync(join(dir, 'mdy.csv'), csv(',', rows));
+    const a = await analyze(join(dir, 'mdy.csv'));
+    const first = (await a.engine.query(`SELECT strftime(min(ts), '%Y-%m-%d %H:%M') FROM lines`)).columns[0][0];
+    await a.engine.close();
+    expect(first).toBe('2024-01-25 10:30');
+  });
+  it('--date-format settles an ambiguous file', async () => {
+    const rows = [['1', 'A', '01/02/2024', '1', '2', 'X'], ['2', 'A', '03/04/2024', '1', '2', 'X']];
+    writeFileSync(join(dir, 'amb.csv'), csv(',', rows));
+    const a = await analyze(join(dir, 'amb.csv'), { dateFormat: '%d/%m/%Y' });
+    const first = (await a.engine.query(`SELECT strftime(min(ts), '%Y-%m-%d') FROM lines`)).columns[0][0];
+    await a.engine.close();
+    expect(first).toBe('2024-02-01');
+  });
+});
+
+describe('safe outputs', () => {
+  it('neutralises spreadsheet formulas in customers.csv and escapes data in the report', async () => {
+    const rows = [
+      ['1', '=HYPERLINK("http://x")', '2024-01-05', '1', '2', '<script>alert(1)</script>'],
+      ['2', '+SUM(A1)', '2024-01-06', '1', '2', '@cmd'],
+      ['3', '-5', '2024-01-07', '1', '2', 'Fine'],
+    ];
+    writeFileSync(join(dir, 'evil.csv'), csv(',', rows));
+    const out = join(dir, 'evil-out');
+    const r = await cli('analyze', join(dir, 'evil.csv'), '--out', out, '-q');
+    expect(r.code).toBe(0);
+    const customers = readFileSync(join(out, 'customers.csv'), 'utf8');
+    expect(customers).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(customers).toContain("'+SUM(A1)");
+    expect(customers).toContain("'@cmd");
+    // A number stays a number.
+    expect(customers).toMatch(/^-5,/m);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    // Inside the chart-spec JSON, '<' is escaped so no data can close the script element.
+    const specs = html.slice(html.indexOf('id="chart-specs"'));
+    expect(specs.slice(0, specs.indexOf('</script>'))).not.toContain('<script>alert');
+  });
+});
+
+describe('profile', () => {
+  it('prints schema, roles with reasons, duplicates and date range', async () => {
+    writeFileSync(join(dir, 'p.csv'), csv(',', [...ROWS, ROWS[0]]));
+    const r = await cli('profile', join(dir, 'p.csv'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/4 rows, 6 columns, 1 exact duplicate rows/);
+    expect(r.stdout).toMatch(/Customer ID\s+VARCHAR\s+customer \(name\)/);
+    expect(r.stdout).toMatch(/Dates: 2024-01-05 10:00 to 2024-02-01 09:00 \(YYYY-MM-DD\)/);
+    const j = await cli('profile', join(dir, 'p.csv'), '--json');
+    expect(JSON.parse(j.stdout).detection.roles).toMatchObject({ customer: 'Customer ID', order: 'Invoice', timestamp: 'Order Date', quantity: 'Qty', price: 'Price' });
+  });
+  it('--help shows examples for every command', async () => {
+    for (const cmd of ['analyze', 'profile']) {
+      const r = await cli(cmd, '--help');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Examples:/);
+    }
+  });
+});
