@@ -8,6 +8,16 @@ export interface LeastSquaresFit {
   readonly rank: number;
 }
 
+/** v ← v − Σ b (b·v) over an orthonormal basis. */
+function projectOut(v: Float64Array, basis: readonly Float64Array[]): void {
+  const n = v.length;
+  for (const b of basis) {
+    let dot = 0;
+    for (let i = 0; i < n; i++) dot += b[i] * v[i];
+    for (let i = 0; i < n; i++) v[i] -= dot * b[i];
+  }
+}
+
 export function leastSquaresRss(columns: readonly Float64Array[], y: Float64Array): LeastSquaresFit {
   const n = y.length;
   const basis: Float64Array[] = [];
@@ -17,13 +27,8 @@ export function leastSquaresRss(columns: readonly Float64Array[], y: Float64Arra
     let norm0 = 0;
     for (let i = 0; i < n; i++) norm0 += q[i] * q[i];
     if (norm0 === 0) continue;
-    for (let pass = 0; pass < 2; pass++) {
-      for (const b of basis) {
-        let dot = 0;
-        for (let i = 0; i < n; i++) dot += b[i] * q[i];
-        for (let i = 0; i < n; i++) q[i] -= dot * b[i];
-      }
-    }
+    projectOut(q, basis);
+    projectOut(q, basis);
     let norm = 0;
     for (let i = 0; i < n; i++) norm += q[i] * q[i];
     if (norm <= 1e-20 * norm0) continue;
@@ -32,13 +37,8 @@ export function leastSquaresRss(columns: readonly Float64Array[], y: Float64Arra
     basis.push(q);
   }
   // Project y out twice: a single pass leaves rounding residue of order eps·‖y‖ in the RSS.
-  for (let pass = 0; pass < 2; pass++) {
-    for (const b of basis) {
-      let dot = 0;
-      for (let i = 0; i < n; i++) dot += b[i] * r[i];
-      for (let i = 0; i < n; i++) r[i] -= dot * b[i];
-    }
-  }
+  projectOut(r, basis);
+  projectOut(r, basis);
   let rss = 0;
   for (let i = 0; i < n; i++) rss += r[i] * r[i];
   return { rss, rank: basis.length };

@@ -34,6 +34,16 @@ function twoSamples(x: ArrayLike<number>, y: ArrayLike<number>) {
   return { n1, n2, m1, m2, ss1: sumSquares(a.values, m1), ss2: sumSquares(b.values, m2), missing: a.missing + b.missing };
 }
 
+type TwoSamples = ReturnType<typeof twoSamples>;
+
+/** Both independent-sample tests report Cohen's d (pooled SD), Hedges' g and the mean difference CI. */
+function independentResult(test: string, s: TwoSamples, se: number, df: number): TestResult {
+  const diff = s.m1 - s.m2;
+  const d = cohensD(s.m1, s.m2, s.ss1, s.ss2, s.n1, s.n2);
+  const effects = [{ name: 'hedges_g', value: hedgesG(d, s.n1, s.n2) }, meanDifference(diff, se, df)];
+  return tResult(test, diff, se, df, s.n1 + s.n2, s.missing, { name: 'cohen_d', value: d }, effects);
+}
+
 /** Student's t test with pooled variance (scipy `ttest_ind(equal_var=True)`). */
 export function studentT(x: ArrayLike<number>, y: ArrayLike<number>): TestResult {
   const s = twoSamples(x, y);
@@ -43,12 +53,7 @@ export function studentT(x: ArrayLike<number>, y: ArrayLike<number>): TestResult
     return degenerate('student_t', n, s.missing, 'needs at least one value per group and three in all');
   }
   const pooled = (s.ss1 + s.ss2) / df;
-  const se = Math.sqrt(pooled * (1 / s.n1 + 1 / s.n2));
-  const diff = s.m1 - s.m2;
-  const d = cohensD(s.m1, s.m2, s.ss1, s.ss2, s.n1, s.n2);
-  const effect = { name: 'cohen_d', value: d };
-  const effects = [{ name: 'hedges_g', value: hedgesG(d, s.n1, s.n2) }, meanDifference(diff, se, df)];
-  return tResult('student_t', diff, se, df, n, s.missing, effect, effects);
+  return independentResult('student_t', s, Math.sqrt(pooled * (1 / s.n1 + 1 / s.n2)), df);
 }
 
 /** Welch's t test with Satterthwaite degrees of freedom (scipy `ttest_ind(equal_var=False)`). */
@@ -62,11 +67,7 @@ export function welchT(x: ArrayLike<number>, y: ArrayLike<number>): TestResult {
   const v2 = s.ss2 / (s.n2 - 1) / s.n2;
   const se = Math.sqrt(v1 + v2);
   const df = (v1 + v2) ** 2 / ((v1 * v1) / (s.n1 - 1) + (v2 * v2) / (s.n2 - 1));
-  const diff = s.m1 - s.m2;
-  const d = cohensD(s.m1, s.m2, s.ss1, s.ss2, s.n1, s.n2);
-  const effect = { name: 'cohen_d', value: d };
-  const effects = [{ name: 'hedges_g', value: hedgesG(d, s.n1, s.n2) }, meanDifference(diff, se, df)];
-  return tResult('welch_t', diff, se, df, n, s.missing, effect, effects);
+  return independentResult('welch_t', s, se, df);
 }
 
 /** Paired t test on x − y (scipy `ttest_rel`); pairs with a missing side are dropped. Effect: d_z. */
