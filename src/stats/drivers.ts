@@ -111,8 +111,19 @@ export interface DriversResult {
 }
 
 const LARGE_GROUP = 30;
+/** Columns skipped from the default factor list: "id", "Customer ID", "order_id"... */
+const ID_NAME = /(^|[\s_-])id$/i;
 /** Tukey HSD costs one numerical integral per pair; beyond 8 levels (28 pairs) the table is unreadable anyway. */
 const MAX_POSTHOC_LEVELS = 8;
+
+/** "A*B" (as typed on the command line) → ["A", "B"]. */
+export function parseInteraction(spec: string): [string, string] {
+  const parts = spec.split('*').map((p) => p.trim());
+  if (parts.length !== 2 || !parts[0] || !parts[1]) {
+    throw new InputError('BAD_INTERACTION', `interaction "${spec}" is not of the form A*B`, 'write two factor names joined by *, e.g. "Product Type*season"');
+  }
+  return [parts[0], parts[1]];
+}
 
 function column(t: Table, name: string): Column {
   const c = t.columns.find((x) => x.name === name);
@@ -231,6 +242,7 @@ interface Pending {
   extremes?: GroupExtremes;
   r?: number;
   cramerV?: number;
+  acrossOutcome?: boolean;
 }
 
 function extremesOf(groups: GroupSummary[], statistic: GroupExtremes['statistic']): GroupExtremes | undefined {
@@ -277,6 +289,10 @@ export function driversScan(t: Table, options: DriversOptions): DriversResult {
   for (const name of factorNames) {
     if (name === options.outcome) {
       skipped.push({ factor: name, reason: 'is the outcome' });
+      continue;
+    }
+    if (!options.factors && ID_NAME.test(name)) {
+      skipped.push({ factor: name, reason: 'looks like an identifier; list it in factors to test it anyway' });
       continue;
     }
     const f = asFactor(column(t, name));
@@ -346,7 +362,11 @@ export function driversScan(t: Table, options: DriversOptions): DriversResult {
       }
       const { test, choice } = chooseGroupTest(groups, alpha);
       const summaries = groups.map((g, i) => summarise(levels[i], g));
-      pending.push({ factor: name, factorKind: 'numeric', test, choice, strength: etaSquaredOf(groups), groups: summaries });
+      const rank = test.test === 'mann_whitney_u' || test.test === 'kruskal_wallis';
+      pending.push({
+        factor: name, factorKind: 'numeric', test, choice, strength: etaSquaredOf(groups), groups: summaries,
+        extremes: extremesOf(summaries, rank ? 'median' : 'mean'), acrossOutcome: true,
+      });
     }
   }
 
@@ -419,7 +439,7 @@ export function driversScan(t: Table, options: DriversOptions): DriversResult {
     }
     const deps = dependsOn(p.factor);
     const sentence = driverSentence(
-      { factor: p.factor, test: p.test.test, pValue: p.test.pValue, pAdjusted, strength: p.strength, significant, extremes: p.extremes, r: p.r, cramerV: p.cramerV, positive, dependsOn: deps },
+      { factor: p.factor, test: p.test.test, pValue: p.test.pValue, pAdjusted, strength: p.strength, significant, extremes: p.extremes, r: p.r, cramerV: p.cramerV, positive, dependsOn: deps, acrossOutcome: p.acrossOutcome },
       ctx,
     );
     return {

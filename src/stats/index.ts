@@ -28,7 +28,7 @@ export { levene } from './levene.js';
 export { cohensD, hedgesG, etaSquared, partialEtaSquared, omegaSquared, rankBiserial, cramersV } from './effect-size.js';
 export { adjustPValues } from './multiple.js';
 export type { Correction } from './multiple.js';
-export { driversScan } from './drivers.js';
+export { driversScan, parseInteraction } from './drivers.js';
 export type { DriversOptions, DriversResult, Driver, Interaction, GroupSummary, PostHocPair, CellMean } from './drivers.js';
 export { deriveFactors, seasonOfMonth, seasonColumn, monthColumn, weekendColumn, addOnColumns, ageBandColumn, SEASONS, MONTHS } from './derive.js';
 export type { DeriveOptions } from './derive.js';

@@ -68,6 +68,8 @@ export interface FindingNumbers {
   readonly strength: number;
   readonly significant: boolean;
   readonly extremes?: GroupExtremes;
+  /** A numeric factor compared across the levels of a grouped outcome (roles swapped in the wording). */
+  readonly acrossOutcome?: boolean;
   /** Correlation coefficient for numeric × numeric findings. */
   readonly r?: number;
   /** Cramér's V for contingency findings. */
@@ -111,6 +113,10 @@ export function driverSentence(f: FindingNumbers, ctx: SentenceContext): string 
   const tail = e
     ? `: ${e.statistic} ${e.statistic === 'rate' ? '' : `${y} `}is highest for ${e.high.level} (${valueText(e.high.value, e.statistic)}) and lowest for ${e.low.level} (${valueText(e.low.value, e.statistic)})`
     : '';
+  if (f.acrossOutcome && e) {
+    const stat = e.statistic === 'median' ? 'median' : 'mean';
+    return `${f.factor} differs between ${y} groups (${label}, ${p}): ${stat} ${f.factor} is ${formatNumber(e.high.value)} for ${y} = ${e.high.level} and ${formatNumber(e.low.value)} for ${y} = ${e.low.level}${dependsText(f)}.`;
+  }
   if (f.cramerV !== undefined) {
     const what = f.positive ? `The share of ${y} = ${f.positive}` : `The distribution of ${y}`;
     return `${what} differs by ${f.factor} (${label}, ${p}, Cramér's V = ${f.cramerV.toFixed(2)})${tail.replace(`rate is`, 'share is')}${dependsText(f)}.`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/random.js';
 import { categoryColumn, dateColumn, numberColumn, table, type Column } from '../../src/data/table.js';
-import { driversScan } from '../../src/stats/index.js';
+import { driversScan, parseInteraction } from '../../src/stats/index.js';
 import { driversSection } from '../../src/report/sections/drivers.js';
 
 /** 600 orders: value depends on product (planted), on product × season (planted), on basket size; 12 null factors. */
@@ -100,6 +100,19 @@ describe('drivers scan', () => {
     expect(product?.significant).toBe(true);
     expect(product?.sentence).toMatch(/^The share of premium = Yes differs by product \(chi-square test, adjusted p < 0\.001, Cramér's V = 0\.\d\d\): share is highest for Laptop \(\d+%\)/);
     expect(r.drivers.find((d) => d.factor === 'noise 1')?.significant).toBe(false);
+    // A numeric factor against a yes/no outcome is compared between the outcome groups.
+    const value = r.drivers.find((d) => d.factor === 'order value');
+    expect(value?.test.test).toBe('welch_t');
+    expect(value?.sentence).toMatch(/^order value differs between premium groups \(Welch t test, adjusted p [<=] [\d.]+\): mean order value is [\d,.]+ for premium = (Yes|No) and [\d,.]+ for premium = (Yes|No)\.$/);
+  });
+
+  it('parses A*B interactions and skips identifier columns from the default factor list', () => {
+    expect(parseInteraction('Product Type * season')).toEqual(['Product Type', 'season']);
+    expect(() => parseInteraction('a*b*c')).toThrow(/not of the form A\*B/);
+    const withId = table([...t.columns.slice(0, 2), numberColumn('Customer ID', Array.from({ length: t.rows }, (_, i) => i))]);
+    const r = driversScan(withId, { outcome: 'order value' });
+    expect(r.skipped.map((s) => s.factor)).toEqual(['Customer ID']);
+    expect(r.drivers.map((d) => d.factor)).toEqual(['product']);
   });
 
   it('turns a date factor into seasons and skips one-level factors with a reason', () => {
