@@ -3,7 +3,7 @@
  * the Pareto/NBD needs. Everything is returned as a logarithm so callers can combine it with
  * power terms like (alpha + T)^-(r + s + x) without overflow.
  */
-import { lgamma } from './gamma.js';
+import { digamma, lgamma } from './gamma.js';
 
 const EPS = 1e-16;
 /** Beyond this many terms a series is not worth summing; the 1 - z transformation takes over. */
@@ -135,17 +135,108 @@ export function logHyp2f1Unit(b: number, c: number, z: number, grad?: Float64Arr
   return Math.log(sum);
 }
 
-/** Near z = 1 the series needs too many terms; use the 1 - z transformation and difference the gradient. */
+/**
+ * Near z = 1 with a = 1, A&S 15.3.6 collapses (c - b = m + 1, m = c - 1 - b, w = 1 - z) to
+ *   2F1(1, b; c; z) = (c-1)/m · 2F1(1, b; 1-m; w) + Γ(c)Γ(-m)/Γ(b) · w^m z^(1-c),
+ * one short series in w plus a closed form, both with analytic derivatives. Near integer m the
+ * two terms have cancelling poles; value and gradient are then interpolated in c as in
+ * logHyp2f1NearOne.
+ */
 function logHyp2f1UnitNearOne(b: number, c: number, z: number, grad?: Float64Array): number {
-  const f = (bb: number, cc: number, zz: number): number => logHyp2f1NearOne(1, bb, cc, zz);
-  const v = f(b, c, z);
-  if (grad) {
-    const hb = 1e-5 * Math.max(1, b);
-    const hc = 1e-5 * Math.max(1, c);
-    const hz = 1e-5 * (1 - z);
-    grad[0] = (f(b + hb, c, z) - f(b - hb, c, z)) / (2 * hb);
-    grad[1] = (f(b, c + hc, z) - f(b, c - hc, z)) / (2 * hc);
-    grad[2] = (f(b, c, z + hz) - f(b, c, z - hz)) / (2 * hz);
+  const m = c - 1 - b;
+  const d = m - Math.round(m);
+  if (Math.abs(d) >= INTEGER_GAP) return unitNearOneDirect(b, c, z, grad);
+  const base = c - d;
+  const g = grad ? new Float64Array(3) : undefined;
+  if (grad) grad.fill(0, 0, 3);
+  let v = 0;
+  for (const k of NODES) {
+    let w = 1;
+    for (const j of NODES) if (j !== k) w *= (d - j * INTEGER_GAP) / ((k - j) * INTEGER_GAP);
+    v += w * unitNearOneDirect(b, base + k * INTEGER_GAP, z, g);
+    if (grad && g) for (let i = 0; i < 3; i++) grad[i] += w * g[i];
   }
   return v;
+}
+
+/**
+ * ln|Γ(c)Γ(-m)/Γ(b)| and the digammas, in a small direct-mapped cache: within one likelihood
+ * evaluation b = s + 1 (or r + x) and c = r + s + x + 1 repeat for every customer with the same x.
+ */
+const CACHE_SIZE = 512;
+const cacheB = new Float64Array(CACHE_SIZE).fill(NaN);
+const cacheC = new Float64Array(CACHE_SIZE).fill(NaN);
+const cacheVals = new Float64Array(CACHE_SIZE * 4);
+const hashBits = new Float64Array(1);
+const hashWords = new Int32Array(hashBits.buffer);
+
+/** Index into the cache's value array (4 values: lnGamma, ψ(b), ψ(c), ψ(-m)). */
+function gammaTerms(b: number, c: number, m: number): number {
+  hashBits[0] = c;
+  let h = Math.imul(hashWords[0] ^ hashWords[1], 0x9e3779b1);
+  hashBits[0] = b;
+  h = Math.imul(h ^ hashWords[0] ^ hashWords[1], 0x85ebca6b);
+  const slot = (h >>> 23) & (CACHE_SIZE - 1);
+  if (cacheB[slot] !== b || cacheC[slot] !== c) {
+    cacheB[slot] = b;
+    cacheC[slot] = c;
+    const o = slot * 4;
+    cacheVals[o] = lgamma(c) + lgamma(-m) - lgamma(b);
+    cacheVals[o + 1] = digamma(b);
+    cacheVals[o + 2] = digamma(c);
+    cacheVals[o + 3] = digamma(-m);
+  }
+  return slot * 4;
+}
+
+/** ln of the bound on how much n more factors (b+i)w/(1-m+i) can multiply a term; bw = (b+m)w. */
+function logGrowthCap(n: number, m: number, bw: number): number {
+  if (n <= 0) return 0;
+  return n * Math.log(Math.max(bw, 1e-300)) - Math.log(Math.abs(m - Math.round(m)) || 1) - lgamma(n) + bw + Math.log1p(bw);
+}
+
+function unitNearOneDirect(b: number, c: number, z: number, grad?: Float64Array): number {
+  const m = c - 1 - b;
+  const w = 1 - z;
+  // U = Σ_j u_j, u_j = Π_{i<j} (b+i)/(1-m+i) · w^j. 1 - m + i may cross zero for i near m - 1,
+  // where one factor is as large as (b+m)w/|d|; a small term ends the sum only once even that
+  // later growth, bounded by ((b+m)w)^n / (|d| (n-1)!) e^((b+m)w) over the n = m - j steps left,
+  // cannot lift the terms back above rounding.
+  const bw = (b + m) * w;
+  let u = 1;
+  let U = 1;
+  let hb = 0;
+  let hc = 0;
+  let Ub = 0;
+  let Uc = 0;
+  let Uz = 0;
+  for (let j = 0; j < MAX_TERMS; j++) {
+    const den = 1 - m + j;
+    hb += 1 / (b + j) - 1 / den;
+    hc += 1 / den;
+    u *= ((b + j) / den) * w;
+    U += u;
+    Ub += u * hb;
+    Uc += u * hc;
+    Uz += u * (j + 1);
+    if (Math.abs(u) < EPS * Math.abs(U) && (j > m + bw + 1 || Math.log(Math.abs(u)) + logGrowthCap(m - j, m, bw) < Math.log(EPS * Math.abs(U)))) break;
+  }
+  const k1 = (c - 1) / m;
+  const t1 = k1 * U;
+  const o = gammaTerms(b, c, m);
+  const lnT2 = cacheVals[o] + m * Math.log(w) + (1 - c) * Math.log(z);
+  const t2 = gammaSign(-m) * Math.exp(lnT2);
+  const S = t1 + t2;
+  if (grad) {
+    const dT1b = t1 / m + k1 * Ub;
+    const dT1c = t1 * (1 / (c - 1) - 1 / m) + k1 * Uc;
+    const dT1z = (-k1 * Uz) / w;
+    const dT2b = t2 * (cacheVals[o + 3] - cacheVals[o + 1] - Math.log(w));
+    const dT2c = t2 * (cacheVals[o + 2] - cacheVals[o + 3] + Math.log(w) - Math.log(z));
+    const dT2z = t2 * (-m / w + (1 - c) / z);
+    grad[0] = (dT1b + dT2b) / S;
+    grad[1] = (dT1c + dT2c) / S;
+    grad[2] = (dT1z + dT2z) / S;
+  }
+  return Math.log(S);
 }
