@@ -7,7 +7,7 @@ import { InputError, ModelError } from '../errors.js';
 import { digamma, lbeta, lgamma } from '../math/gamma.js';
 import { logHyp2f1 } from '../math/hyp2f1.js';
 import { checkModelJSON, modelJSON, type Estimator, type FittedModel, type ModelJSON } from '../models/estimator.js';
-import { collapseRows, fitMle, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
+import { collapseRows, distinctIndex, fitMle, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
 
 /** Frequency / recency / age per customer; a ClvSummary satisfies it. */
 export interface RepeatData {
@@ -30,21 +30,84 @@ export interface BgNbdOptions {
 
 const NAMES = ['r', 'alpha', 'a', 'b'] as const;
 
+/** Per-dataset indexes, built once per rows object and reused by every likelihood evaluation. */
+interface Prepared {
+  xi: Int32Array;
+  maxX: number;
+  T: { values: Float64Array; index: Int32Array } | null;
+  tx: { values: Float64Array; index: Int32Array } | null;
+}
+
+const preparedCache = new WeakMap<WeightedRows, Prepared>();
+
+function prepare(rows: WeightedRows): Prepared {
+  let p = preparedCache.get(rows);
+  if (!p) {
+    const [X, TX, TT] = rows.columns;
+    const xi = new Int32Array(rows.length);
+    let maxX = 0;
+    for (let i = 0; i < rows.length; i++) {
+      xi[i] = X[i];
+      if (xi[i] > maxX) maxX = xi[i];
+    }
+    p = { xi, maxX, T: distinctIndex(TT), tx: distinctIndex(TX) };
+    preparedCache.set(rows, p);
+  }
+  return p;
+}
+
+/** ln(alpha + v) and 1 / (alpha + v) per row, through the distinct-value index when there is one. */
+function logShift(alpha: number, col: Float64Array, distinct: Prepared['T'], log: Float64Array, inv: Float64Array): void {
+  if (distinct) {
+    const { values, index } = distinct;
+    const lv = new Float64Array(values.length);
+    const iv = new Float64Array(values.length);
+    for (let u = 0; u < values.length; u++) {
+      lv[u] = Math.log(alpha + values[u]);
+      iv[u] = 1 / (alpha + values[u]);
+    }
+    for (let i = 0; i < index.length; i++) {
+      log[i] = lv[index[i]];
+      inv[i] = iv[index[i]];
+    }
+    return;
+  }
+  for (let i = 0; i < col.length; i++) {
+    const v = alpha + col[i];
+    log[i] = Math.log(v);
+    inv[i] = 1 / v;
+  }
+}
+
+const scratch = { n: 0, lT: new Float64Array(0), iT: new Float64Array(0), lTx: new Float64Array(0), iTx: new Float64Array(0) };
+
 /**
  * Weighted log-likelihood of the beta-geometric family. `o` = 0 for BG/NBD, 1 for MBG/NBD.
  * Columns are x, tx, T. Terms that depend only on x (lgamma, digamma) are computed once per
- * distinct x, so a row costs two logs, one exp and one log1p.
+ * distinct x and logs of alpha + T, alpha + tx once per distinct value, so a repeat buyer's row
+ * costs one exp and one log1p.
  */
 export function betaGeometricLogLik(o: 0 | 1, p: Float64Array, rows: WeightedRows, grad: Float64Array | null): number {
   const r = p[0];
   const alpha = p[1];
   const a = p[2];
   const b = p[3];
-  const [X, TX, TT] = rows.columns;
+  const [, TX, TT] = rows.columns;
   const w = rows.weight;
   const n = rows.length;
-  let maxX = 0;
-  for (let i = 0; i < n; i++) if (X[i] > maxX) maxX = X[i];
+  const prep = prepare(rows);
+  const { xi, maxX } = prep;
+  if (scratch.n < n) {
+    scratch.n = n;
+    scratch.lT = new Float64Array(n);
+    scratch.iT = new Float64Array(n);
+    scratch.lTx = new Float64Array(n);
+    scratch.iTx = new Float64Array(n);
+  }
+  const { lT, iT, lTx, iTx } = scratch;
+  logShift(alpha, TT, prep.T, lT, iT);
+  logShift(alpha, TX, prep.tx, lTx, iTx);
+
   const W = new Float64Array(maxX + 1); // total weight per x
   const W4 = new Float64Array(maxX + 1); // weight of the "dropped out after last purchase" branch per x
   const logC4 = new Float64Array(maxX + 1);
@@ -56,24 +119,20 @@ export function betaGeometricLogLik(o: 0 | 1, p: Float64Array, rows: WeightedRow
   let gR = 0;
   let gAlpha = 0;
   for (let i = 0; i < n; i++) {
-    const x = X[i];
+    const x = xi[i];
     const wi = w[i];
     const rx = r + x;
-    const aT = alpha + TT[i];
-    const lT = Math.log(aT);
-    const l3 = -rx * lT;
+    const l3 = -rx * lT[i];
     W[x] += wi;
     if (x + o === 0) {
       ll += wi * l3;
       if (grad) {
-        gR -= wi * lT;
-        gAlpha -= (wi * rx) / aT;
+        gR -= wi * lT[i];
+        gAlpha -= wi * rx * iT[i];
       }
       continue;
     }
-    const aTx = alpha + TX[i];
-    const lTx = Math.log(aTx);
-    const d = logC4[x] - rx * lTx - l3;
+    const d = logC4[x] - rx * lTx[i] - l3;
     let w4: number;
     if (d < 0) {
       const e = Math.exp(d);
@@ -86,8 +145,8 @@ export function betaGeometricLogLik(o: 0 | 1, p: Float64Array, rows: WeightedRow
     }
     if (grad) {
       const w3 = 1 - w4;
-      gR -= wi * (w3 * lT + w4 * lTx);
-      gAlpha -= wi * rx * (w3 / aT + w4 / aTx);
+      gR -= wi * (w3 * lT[i] + w4 * lTx[i]);
+      gAlpha -= wi * rx * (w3 * iT[i] + w4 * iTx[i]);
       W4[x] += wi * w4;
     }
   }

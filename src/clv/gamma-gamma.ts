@@ -36,40 +36,85 @@ export interface IndependenceCheck {
   plausible: boolean;
 }
 
-/** Columns: x, m. */
+interface Prepared {
+  xi: Int32Array;
+  maxX: number;
+  /** Per row: ln m, ln x, x·m (data-only terms, computed once per dataset). */
+  lm: Float64Array;
+  lx: Float64Array;
+  xm: Float64Array;
+}
+
+const preparedCache = new WeakMap<WeightedRows, Prepared>();
+
+function prepare(rows: WeightedRows): Prepared {
+  let p = preparedCache.get(rows);
+  if (!p) {
+    const [X, M] = rows.columns;
+    const n = rows.length;
+    p = { xi: new Int32Array(n), maxX: 0, lm: new Float64Array(n), lx: new Float64Array(n), xm: new Float64Array(n) };
+    for (let i = 0; i < n; i++) {
+      p.xi[i] = X[i];
+      p.maxX = Math.max(p.maxX, X[i]);
+      p.lm[i] = Math.log(M[i]);
+      p.lx[i] = Math.log(X[i]);
+      p.xm[i] = X[i] * M[i];
+    }
+    preparedCache.set(rows, p);
+  }
+  return p;
+}
+
+/**
+ * Weighted Gamma-Gamma log-likelihood; columns x, m. The gamma-function terms depend only on x,
+ * so they are computed once per distinct frequency; a row costs one log.
+ */
 export function gammaGammaLogLik(par: Float64Array, rows: WeightedRows, grad: Float64Array | null): number {
   const p = par[0];
   const q = par[1];
   const v = par[2];
-  const [X, M] = rows.columns;
   const w = rows.weight;
+  const { xi, maxX, lm, lx, xm } = prepare(rows);
   const logV = Math.log(v);
-  const lgQ = lgamma(q);
-  const dgQ = grad ? digamma(q) : 0;
+  // Per-x sums of weight and of weight·(ln m + ln x - ln(xm + v)), for the x-only terms.
+  const W = new Float64Array(maxX + 1);
+  const Wp = new Float64Array(maxX + 1);
   let ll = 0;
-  let gp = 0;
   let gq = 0;
   let gv = 0;
   for (let i = 0; i < rows.length; i++) {
-    const x = X[i];
-    const m = M[i];
+    const x = xi[i];
     const wi = w[i];
     const px = p * x;
-    const lxm = Math.log(x * m + v);
-    const lm = Math.log(m);
-    const lx = Math.log(x);
-    ll += wi * (lgamma(px + q) - lgamma(px) - lgQ + q * logV + (px - 1) * lm + px * lx - (px + q) * lxm);
+    const lxm = Math.log(xm[i] + v);
+    ll += wi * ((px - 1) * lm[i] + px * lx[i] - (px + q) * lxm);
+    W[x] += wi;
+    if (grad) {
+      Wp[x] += wi * (lm[i] + lx[i] - lxm);
+      gq -= wi * lxm;
+      gv -= (wi * (px + q)) / (xm[i] + v);
+    }
+  }
+  const lgQ = lgamma(q);
+  const dgQ = grad ? digamma(q) : 0;
+  let gp = 0;
+  let wTotal = 0;
+  for (let x = 1; x <= maxX; x++) {
+    const wx = W[x];
+    if (wx === 0) continue;
+    wTotal += wx;
+    const px = p * x;
+    ll += wx * (lgamma(px + q) - lgamma(px) - lgQ + q * logV);
     if (grad) {
       const dpq = digamma(px + q);
-      gp += wi * x * (dpq - digamma(px) + lm + lx - lxm);
-      gq += wi * (dpq - dgQ + logV - lxm);
-      gv += wi * (q / v - (px + q) / (x * m + v));
+      gp += x * (wx * (dpq - digamma(px)) + Wp[x]);
+      gq += wx * (dpq - dgQ + logV);
     }
   }
   if (grad) {
     grad[0] = gp;
     grad[1] = gq;
-    grad[2] = gv;
+    grad[2] = gv + (wTotal * q) / v;
   }
   return ll;
 }
