@@ -45,3 +45,22 @@ describe('Pareto/NBD parameter recovery (50,000 simulated customers)', () => {
     }
   });
 });
+
+describe('Pareto/NBD when nobody drops out', () => {
+  // Real logs (e.g. the online-retail sample) often show no detectable dropout; the optimum is
+  // then on the boundary s/beta -> 0, where every 2F1 argument is within 1e-4 of 1.
+  const n = 20_000;
+  const T = Float64Array.from({ length: n }, (_, i) => 26 + (i % 53));
+  const sim = simulateSummary({ model: 'pnbd', params: { r: 0.8, alpha: 10, s: 0.5, beta: 1e6 } }, { customers: n, T, seed: 9 });
+
+  it('converges to the boundary with the purchase process recovered and everyone alive', () => {
+    const model = new ParetoNbd().fit(sim);
+    expect(model.convergence.converged).toBe(true);
+    expect(Math.abs(model.params.r / 0.8 - 1)).toBeLessThan(0.05);
+    expect(Math.abs(model.params.alpha / 10 - 1)).toBeLessThan(0.05);
+    // Mean dropout rate s/beta is negligible against the 1-year horizon.
+    expect(model.params.s / model.params.beta).toBeLessThan(1e-4);
+    const pAlive = model.pAlive(sim.x, sim.tx, sim.T);
+    expect(Math.min(...pAlive)).toBeGreaterThan(0.99);
+  });
+});
