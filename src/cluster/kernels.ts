@@ -21,11 +21,11 @@ export type AssignKernel = (
   countOffset: number,
 ) => number;
 
-/** For each of `trials` candidate points: the sum over rows of min(closest[i], squared distance to the candidate). */
-export type PotentialKernel = (data: Float64Array, n: number, candidates: Float64Array, trials: number, closest: Float64Array, potentials: Float64Array) => void;
+/** For each of `trials` candidate points: out[offset + t] = sum over rows [start, end) of min(closest[i], squared distance to candidate t). */
+export type PotentialKernel = (data: Float64Array, start: number, end: number, candidates: Float64Array, trials: number, closest: Float64Array, out: Float64Array, offset: number) => void;
 
-/** closest[i] = min(closest[i], squared distance from row i to `point`). */
-export type NearestKernel = (data: Float64Array, n: number, point: Float64Array, closest: Float64Array) => void;
+/** closest[i] = min(closest[i], squared distance from row i to the point at candidates[0..d)), rows [start, end). */
+export type NearestKernel = (data: Float64Array, start: number, end: number, point: Float64Array, closest: Float64Array) => void;
 
 export const MAX_UNROLLED = 32;
 
@@ -72,24 +72,24 @@ function squaredDistance(d: number, point: string, offset: string): string {
 }
 
 export function potentialSource(d: number): string {
-  return `(function potentials(data, n, candidates, trials, closest, potentials) {
+  return `(function potentials(data, start, end, candidates, trials, closest, out, offset) {
   const D = ${d};
-  potentials.fill(0);
-  for (let i = 0; i < n; i++) {
+  for (let t = 0; t < trials; t++) out[offset + t] = 0;
+  for (let i = start; i < end; i++) {
     const r = i * D;
     const own = closest[i];
     for (let t = 0, o = 0; t < trials; t++, o += D) {
     ${squaredDistance(d, 'candidates', 'o')}
-    potentials[t] += s < own ? s : own;
+    out[offset + t] += s < own ? s : own;
     }
   }
 })`;
 }
 
 export function nearestSource(d: number): string {
-  return `(function nearest(data, n, point, closest) {
+  return `(function nearest(data, start, end, point, closest) {
   const D = ${d};
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < end; i++) {
     const r = i * D;
     ${squaredDistance(d, 'point', '0')}
     if (s < closest[i]) closest[i] = s;

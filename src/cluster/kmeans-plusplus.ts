@@ -1,6 +1,5 @@
-import type { Matrix } from '../data/matrix.js';
 import type { Random } from '../random.js';
-import { nearestKernel, potentialKernel } from './kernels.js';
+import { seedingTrials, type ChunkExecutor } from './chunks.js';
 
 /**
  * Greedy k-means++ seeding (Arthur & Vassilvitskii 2007, as scikit-learn's `_kmeans_plusplus`):
@@ -9,20 +8,18 @@ import { nearestKernel, potentialKernel } from './kernels.js';
  * All candidates of a round are scored in one pass over the data. Returns the k x d centres,
  * row-major. Assumes k <= rows.
  */
-export function kmeansPlusPlus(x: Matrix, k: number, rng: Random): Float64Array {
-  const { rows: n, cols: d, data } = x;
-  const potentials = potentialKernel(d);
-  const nearest = nearestKernel(d);
+export function kmeansPlusPlus(exec: ChunkExecutor, rng: Random): Float64Array {
+  const { rows: n, cols: d, k, data, chunks, closest, candidates, chunkValues } = exec;
   const centers = new Float64Array(k * d);
-  const trials = 2 + Math.floor(Math.log(k));
-  const candidates = new Float64Array(trials * d);
+  const trials = seedingTrials(k);
   const pots = new Float64Array(trials);
-  const closest = new Float64Array(n).fill(Infinity);
   const cumulative = new Float64Array(n);
 
   const first = rng.int(n);
   centers.set(data.subarray(first * d, first * d + d), 0);
-  nearest(data, n, centers.subarray(0, d), closest);
+  closest.fill(Infinity);
+  candidates.set(centers.subarray(0, d));
+  exec.nearest();
 
   for (let c = 1; c < k; c++) {
     let acc = 0;
@@ -31,12 +28,15 @@ export function kmeansPlusPlus(x: Matrix, k: number, rng: Random): Float64Array 
       const idx = Math.min(searchSorted(cumulative, rng.uniform() * acc), n - 1);
       candidates.set(data.subarray(idx * d, idx * d + d), t * d);
     }
-    potentials(data, n, candidates, trials, closest, pots);
+    exec.potentials(trials);
+    pots.fill(0);
+    for (let ch = 0; ch < chunks; ch++) for (let t = 0; t < trials; t++) pots[t] += chunkValues[ch * trials + t];
     let best = 0;
     for (let t = 1; t < trials; t++) if (pots[t] < pots[best]) best = t;
-    const point = candidates.subarray(best * d, best * d + d);
-    centers.set(point, c * d);
-    nearest(data, n, point, closest);
+    centers.set(candidates.subarray(best * d, best * d + d), c * d);
+    // nearest() reads the point from the first candidate slot.
+    candidates.copyWithin(0, best * d, best * d + d);
+    exec.nearest();
   }
   return centers;
 }

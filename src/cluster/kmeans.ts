@@ -5,6 +5,7 @@ import { Random } from '../random.js';
 import { kmeansPlusPlus } from './kmeans-plusplus.js';
 import { assignKernel } from './kernels.js';
 import { centerNorms, lloyd, type KMeansRun } from './lloyd.js';
+import { createExecutor, defaultThreads } from './chunks.js';
 import { elkan } from './elkan.js';
 
 export interface KMeansOptions {
@@ -17,6 +18,8 @@ export interface KMeansOptions {
   seed?: number;
   /** 'lloyd' (default) or 'elkan' (triangle-inequality bounds: same answer, fewer distance computations on well-separated data). */
   algorithm?: 'lloyd' | 'elkan';
+  /** Worker threads for the distance passes (default: all cores for large inputs, else 1). Results do not depend on it. */
+  threads?: number;
 }
 
 /**
@@ -42,11 +45,16 @@ export class KMeans implements Estimator<Matrix, FittedKMeans> {
     const tol = tolerance * meanVariance(x);
     const rng = new Random(seed);
     let best: KMeansRun | null = null;
-    for (let r = 0; r < nInit; r++) {
-      const init = kmeansPlusPlus(x, k, rng);
-      const run = algorithm === 'elkan' ? elkan(x, init, k, maxIterations, tol) : lloyd(x, init, k, maxIterations, tol);
-      // Strictly lower, so ties keep the earliest run and results depend only on the seed.
-      if (!best || run.inertia < best.inertia) best = run;
+    const exec = createExecutor(x, k, this.options.threads ?? defaultThreads(x, k));
+    try {
+      for (let r = 0; r < nInit; r++) {
+        const init = kmeansPlusPlus(exec, rng);
+        const run = algorithm === 'elkan' ? elkan(x, init, k, maxIterations, tol) : lloyd(exec, init, maxIterations, tol);
+        // Strictly lower, so ties keep the earliest run and results depend only on the seed.
+        if (!best || run.inertia < best.inertia) best = run;
+      }
+    } finally {
+      exec.close();
     }
     const result = best as KMeansRun;
     if (!result.converged) warnings.push(`k-means did not converge in ${maxIterations} iterations; raise maxIterations`);
@@ -127,19 +135,20 @@ function checkFinite(x: Matrix): void {
   }
 }
 
-/** Mean of the per-column population variances: scikit-learn's scale for `tol`. */
+/** Mean of the per-column population variances: scikit-learn's scale for `tol`. Row-major passes, for cache locality. */
 function meanVariance(x: Matrix): number {
   const { rows: n, cols: d, data } = x;
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j];
+  for (let j = 0; j < d; j++) mean[j] /= n;
   let total = 0;
-  for (let j = 0; j < d; j++) {
-    let m = 0;
-    for (let i = 0; i < n; i++) m += data[i * d + j];
-    m /= n;
-    let s = 0;
-    for (let i = 0; i < n; i++) s += (data[i * d + j] - m) ** 2;
-    total += s / n;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      const e = data[i * d + j] - mean[j];
+      total += e * e;
+    }
   }
-  return total / d;
+  return total / n / d;
 }
 
 /** Distinct rows, counted only up to `limit` (enough to know whether k clusters are possible). */

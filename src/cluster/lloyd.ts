@@ -1,5 +1,4 @@
-import type { Matrix } from '../data/matrix.js';
-import { assignKernel } from './kernels.js';
+import type { ChunkExecutor } from './chunks.js';
 
 /** One k-means run from given initial centres. */
 export interface KMeansRun {
@@ -12,54 +11,24 @@ export interface KMeansRun {
 }
 
 /**
- * Rows are processed in fixed chunks whose partial sums are combined in chunk order, so results are
- * bit-identical whether one thread or several process the chunks.
- */
-export const CHUNK_ROWS = 8192;
-
-/** Runs the assignment kernel over every chunk, writing each chunk's partial sums, counts and inertia. */
-export type ChunkRunner = (centers: Float64Array, centerNorms: Float64Array, partialSums: Float64Array, partialCounts: Float64Array, chunkInertia: Float64Array) => void;
-
-export function serialRunner(x: Matrix, k: number, labels: Int32Array): ChunkRunner {
-  const { rows: n, cols: d, data } = x;
-  const assign = assignKernel(d);
-  return (centers, centerNorms, partialSums, partialCounts, chunkInertia) => {
-    partialSums.fill(0);
-    partialCounts.fill(0);
-    for (let ch = 0, start = 0; start < n; ch++, start += CHUNK_ROWS) {
-      const end = Math.min(n, start + CHUNK_ROWS);
-      chunkInertia[ch] = assign(data, start, end, centers, centerNorms, k, labels, partialSums, partialCounts, ch * k * d, ch * k);
-    }
-  };
-}
-
-/**
  * Lloyd's algorithm as scikit-learn runs it: assign, move centres to the means, stop when the
  * summed squared centre shift is at most `tolerance` (already scaled to the data) or labels repeat,
  * then relabel against the final centres so labels, centres and inertia agree.
+ * The returned labels are a copy; the executor's buffers are reused by the next run.
  */
-export function lloyd(x: Matrix, init: Float64Array, k: number, maxIterations: number, tolerance: number, runner?: ChunkRunner, labels?: Int32Array): KMeansRun {
-  const { rows: n, cols: d, data } = x;
-  const chunks = Math.ceil(n / CHUNK_ROWS);
-  const out = labels ?? new Int32Array(n);
-  const run = runner ?? serialRunner(x, k, out);
+export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: number, tolerance: number): KMeansRun {
+  const { rows: n, cols: d, k, data, chunks, labels } = exec;
   let centers = Float64Array.from(init);
   let next = new Float64Array(k * d);
-  const norms = new Float64Array(k);
-  const partialSums = new Float64Array(chunks * k * d);
-  const partialCounts = new Float64Array(chunks * k);
-  const chunkInertia = new Float64Array(chunks);
   const counts = new Float64Array(k);
-  let previous = new Int32Array(n);
+  const previous = new Int32Array(n);
   let iterations = 0;
   let converged = false;
-  let strict = false;
 
   for (let it = 0; it < maxIterations; it++) {
-    centerNorms(centers, k, d, norms);
-    run(centers, norms, partialSums, partialCounts, chunkInertia);
-    reduceChunks(partialSums, partialCounts, chunks, k, d, next, counts);
-    if (counts.includes(0)) relocateEmpty(data, n, d, centers, out, next, counts);
+    assignAll(exec, centers);
+    reduceChunks(exec.partialSums, exec.partialCounts, chunks, k, d, next, counts);
+    if (counts.includes(0)) relocateEmpty(data, n, d, centers, labels, next, counts);
     for (let c = 0; c < k; c++) {
       const w = counts[c];
       for (let j = 0; j < d; j++) next[c * d + j] /= w;
@@ -68,25 +37,23 @@ export function lloyd(x: Matrix, init: Float64Array, k: number, maxIterations: n
     let shift = 0;
     for (let q = 0; q < k * d; q++) shift += (next[q] - centers[q]) ** 2;
     [centers, next] = [next, centers];
-    if (it > 0 && equalLabels(out, previous)) {
-      converged = strict = true;
-      break;
-    }
-    if (shift <= tolerance) {
+    if ((it > 0 && equalLabels(labels, previous)) || shift <= tolerance) {
       converged = true;
       break;
     }
-    previous.set(out);
+    previous.set(labels);
   }
-  previous = new Int32Array(0);
-
-  // Labels from the last pass belong to the previous centres unless they stopped changing.
-  centerNorms(centers, k, d, norms);
-  run(centers, norms, partialSums, partialCounts, chunkInertia);
+  // Labels from the last pass belong to the previous centres; relabel against the final ones.
+  assignAll(exec, centers);
   let inertia = 0;
-  for (let ch = 0; ch < chunks; ch++) inertia += chunkInertia[ch];
-  void strict;
-  return { centers, labels: out, inertia, iterations, converged };
+  for (let ch = 0; ch < chunks; ch++) inertia += exec.chunkValues[ch];
+  return { centers, labels: Int32Array.from(labels), inertia, iterations, converged };
+}
+
+function assignAll(exec: ChunkExecutor, centers: Float64Array): void {
+  exec.centers.set(centers);
+  centerNorms(centers, exec.k, exec.cols, exec.norms);
+  exec.assign();
 }
 
 export function centerNorms(centers: Float64Array, k: number, d: number, out: Float64Array): void {

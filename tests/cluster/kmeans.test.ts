@@ -64,3 +64,17 @@ describe('KMeans behaviour', () => {
     expect(() => m.predict({ rows: 1, cols: 2, data: new Float64Array(2) })).toThrow(/fitted on 1/);
   });
 });
+
+describe('KMeans on worker threads', () => {
+  it('gives bit-identical results for 1 and 2 threads', () => {
+    const rows = 40_000;
+    const data = new Float64Array(rows * 3);
+    for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 12.9898) * 43758.5453 % 1 + (i % 3 === 0 ? (Math.floor(i / 3) % 4) * 3 : 0);
+    const x: Matrix = { rows, cols: 3, data };
+    const serial = new KMeans({ k: 4, nInit: 2, seed: 5, threads: 1 }).fit(x);
+    const pooled = new KMeans({ k: 4, nInit: 2, seed: 5, threads: 2 }).fit(x);
+    expect(pooled.inertia).toBe(serial.inertia);
+    expect(pooled.centers.data).toEqual(serial.centers.data);
+    expect(pooled.labels).toEqual(serial.labels);
+  });
+});
