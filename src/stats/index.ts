@@ -29,6 +29,8 @@ export { cohensD, hedgesG, etaSquared, partialEtaSquared, omegaSquared, rankBise
 export { adjustPValues } from './multiple.js';
 export type { Correction } from './multiple.js';
 export { driversScan, parseInteraction } from './drivers.js';
+export { compareGroups, summariseGroup } from './group-comparison.js';
+export type { GroupComparison } from './group-comparison.js';
 export type { DriversOptions, DriversResult, Driver, Interaction, GroupSummary, PostHocPair, CellMean } from './drivers.js';
 export { deriveFactors, seasonOfMonth, seasonColumn, monthColumn, weekendColumn, addOnColumns, ageBandColumn, SEASONS, MONTHS } from './derive.js';
 export type { DeriveOptions } from './derive.js';
