@@ -13,12 +13,27 @@ export const CHUNK_ROWS = 8192;
 /** Below this many rows x clusters x features per pass, threads cost more to start than they save. */
 export const PARALLEL_MIN_WORK = 20_000_000;
 
-export interface ChunkExecutor {
+/** Candidates per k-means++ round, as scikit-learn: 2 + floor(ln k). */
+export function seedingTrials(k: number): number {
+  return 2 + Math.floor(Math.log(k));
+}
+
+/** Default thread count: every core (up to 8) when a pass is large enough to repay starting workers, else 1. */
+export function defaultThreads(x: Matrix, k: number): number {
+  return x.rows * x.cols * k >= PARALLEL_MIN_WORK ? Math.min(availableParallelism(), 8) : 1;
+}
+
+export function createExecutor(x: Matrix, k: number, threads: number): ChunkExecutor {
+  const chunks = Math.ceil(x.rows / CHUNK_ROWS);
+  const t = Math.max(1, Math.min(threads, chunks));
+  return t > 1 ? new PoolExecutor(x, k, chunks, t) : new ChunkExecutor(x, k, chunks, (n) => new ArrayBuffer(n));
+}
+
+/** Serial execution on the calling thread; also the shared-buffer layout the worker pool uses. */
+export class ChunkExecutor {
   readonly data: Float64Array;
   readonly rows: number;
   readonly cols: number;
-  readonly k: number;
-  readonly chunks: number;
   /** Inputs: centres (k x d) and their squared norms; candidate points for k-means++ (trials x d). */
   readonly centers: Float64Array;
   readonly norms: Float64Array;
@@ -29,41 +44,6 @@ export interface ChunkExecutor {
   readonly partialSums: Float64Array;
   readonly partialCounts: Float64Array;
   /** Per chunk: inertia after `assign`, or `trials` potentials after `potentials`. */
-  readonly chunkValues: Float64Array;
-  readonly threads: number;
-  assign(): void;
-  potentials(trials: number): void;
-  nearest(): void;
-  close(): void;
-}
-
-/** Candidates per k-means++ round, as scikit-learn: 2 + floor(ln k). */
-export function seedingTrials(k: number): number {
-  return 2 + Math.floor(Math.log(k));
-}
-
-/** Threads to use: explicit, or all cores when the work is large enough. */
-export function defaultThreads(x: Matrix, k: number): number {
-  return x.rows * x.cols * k >= PARALLEL_MIN_WORK ? Math.min(availableParallelism(), 8) : 1;
-}
-
-export function createExecutor(x: Matrix, k: number, threads: number): ChunkExecutor {
-  const chunks = Math.ceil(x.rows / CHUNK_ROWS);
-  const t = Math.max(1, Math.min(threads, chunks));
-  return t > 1 ? new PoolExecutor(x, k, chunks, t) : new SerialExecutor(x, k, chunks, (n) => new ArrayBuffer(n));
-}
-
-class SerialExecutor implements ChunkExecutor {
-  readonly data: Float64Array;
-  readonly rows: number;
-  readonly cols: number;
-  readonly centers: Float64Array;
-  readonly norms: Float64Array;
-  readonly candidates: Float64Array;
-  readonly labels: Int32Array;
-  readonly closest: Float64Array;
-  readonly partialSums: Float64Array;
-  readonly partialCounts: Float64Array;
   readonly chunkValues: Float64Array;
   readonly threads: number = 1;
 
@@ -89,14 +69,17 @@ class SerialExecutor implements ChunkExecutor {
     this.chunkValues = f64(chunks * seedingTrials(k));
   }
 
+  /** Assign every row to its nearest centre: labels, per-chunk sums, counts and inertia. */
   assign(): void {
     this.run(0, 1, 0, 0);
   }
 
+  /** Per chunk, the k-means++ potential of each of `trials` candidates. */
   potentials(trials: number): void {
     this.run(0, 1, 1, trials);
   }
 
+  /** Lower `closest` with the distance to the first candidate. */
   nearest(): void {
     this.run(0, 1, 2, 0);
   }
@@ -129,7 +112,7 @@ class SerialExecutor implements ChunkExecutor {
  * The calling thread takes chunk 0, T, 2T...; worker w takes chunk w, w + T, ... Commands go through a
  * shared control block with Atomics.wait/notify, so `fit` stays synchronous.
  */
-class PoolExecutor extends SerialExecutor {
+class PoolExecutor extends ChunkExecutor {
   override readonly threads: number;
   private readonly control: Int32Array;
   private readonly workers: Worker[] = [];
