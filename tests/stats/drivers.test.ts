@@ -100,6 +100,8 @@ describe('drivers scan', () => {
     expect(product?.significant).toBe(true);
     expect(product?.sentence).toMatch(/^The share of premium = Yes differs by product \(chi-square test, adjusted p < 0\.001, Cramér's V = 0\.\d\d\): share is highest for Laptop \(\d+%\)/);
     expect(r.drivers.find((d) => d.factor === 'noise 1')?.significant).toBe(false);
+    const rates = driversSection(r).blocks.filter((b) => b.kind === 'chart' && b.title.startsWith('Share of premium = Yes by product'));
+    expect(rates).toHaveLength(1);
     // A numeric factor against a yes/no outcome is compared between the outcome groups.
     const value = r.drivers.find((d) => d.factor === 'order value');
     expect(value?.test.test).toBe('welch_t');

@@ -25,6 +25,24 @@ function boxPlot(d: Driver, outcome: string): Block {
   };
 }
 
+/** For a yes/no outcome: the share of the positive level by factor level. */
+function rateChart(d: Driver, outcome: string, positive: string): Block {
+  const groups = d.groups ?? [];
+  return {
+    kind: 'chart',
+    title: `Share of ${outcome} = ${positive} by ${d.factor}`,
+    spec: {
+      data: { values: groups.map((g) => ({ [d.factor]: g.level, share: g.rate, n: g.n })) },
+      height: 240,
+      mark: { type: 'bar', color: '#2f6fde', tooltip: true },
+      encoding: {
+        x: { field: d.factor, type: 'nominal', title: d.factor, sort: groups.map((g) => g.level) },
+        y: { field: 'share', type: 'quantitative', title: `share ${positive}`, axis: { format: '%' } },
+      },
+    },
+  };
+}
+
 function interactionPlot(x: Interaction, outcome: string): Block {
   const [a, b] = x.factors;
   return {
@@ -88,6 +106,11 @@ export function driversSection(result: DriversResult): ReportSection {
   ];
   const boxable = result.drivers.filter((d) => d.significant && d.factorKind === 'categorical' && d.groups?.every((g) => Number.isFinite(g.q1)));
   for (const d of boxable.slice(0, TOP_BOX_PLOTS)) blocks.push(boxPlot(d, result.outcome));
+  const positive = result.positive;
+  if (positive !== undefined) {
+    const rated = result.drivers.filter((d) => d.significant && d.groups?.every((g) => g.rate !== undefined));
+    for (const d of rated.slice(0, TOP_BOX_PLOTS)) blocks.push(rateChart(d, result.outcome, positive));
+  }
   for (const x of result.interactions) {
     blocks.push(interactionPlot(x, result.outcome), anovaTable(x));
   }
