@@ -1,4 +1,5 @@
 import { InputError, ModelError } from '../errors.js';
+import { takeRows } from '../data/matrix.js';
 import type { Table } from '../data/table.js';
 import { applyDesign, fitDesign, type DesignOptions, type DesignTransform } from '../features/design.js';
 import { checkModelJSON, modelJSON, type ModelJSON } from '../models/estimator.js';
@@ -24,7 +25,12 @@ export interface SegmentOptions {
   recluster?: boolean | string;
   nInit?: number;
   algorithm?: 'lloyd' | 'elkan';
+  /** Rows above which automatic k is searched on a seeded sample of this many rows (default K_SEARCH_ROWS). */
+  kSearchRows?: number;
 }
+
+/** Above this many rows, automatic k is searched on a seeded sample of this size; the final model uses every row. */
+export const K_SEARCH_ROWS = 50_000;
 
 /** At most this many rows are drawn (seeded) into the PCA scatter, to keep reports small. */
 export const SCATTER_POINTS = 2000;
@@ -76,12 +82,16 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
   let silhouette: number | null = null;
   let silhouetteSampled = false;
   if (k === 'auto') {
-    const auto = chooseK(x, { ...kmeansOptions, kMax: options.kMax });
+    // Searching nine values of k on every row of a large table costs minutes and changes little.
+    const searchRows = options.kSearchRows ?? K_SEARCH_ROWS;
+    const sampled = x.rows > searchRows;
+    const search = sampled ? takeRows(x, sampleRows(x.rows, searchRows, seed)) : x;
+    const auto = chooseK(search, { ...kmeansOptions, kMax: options.kMax });
     choice = auto.choice;
-    model = auto.models.get(choice.k)!;
-    reason = choice.reason;
+    model = sampled ? new KMeans({ ...kmeansOptions, k: choice.k }).fit(x) : auto.models.get(choice.k)!;
+    reason = sampled ? `${choice.reason} (k searched on a random sample of ${searchRows.toLocaleString('en-US')} customers)` : choice.reason;
     silhouette = choice.candidates.find((c) => c.k === choice!.k)!.silhouette;
-    silhouetteSampled = choice.silhouetteSampled;
+    silhouetteSampled = choice.silhouetteSampled || sampled;
   } else {
     if (!Number.isInteger(k) || k < 1) throw new InputError('segment-k', `k must be "auto" or a whole number of at least 1, got ${k}`);
     model = new KMeans({ ...kmeansOptions, k }).fit(x);
@@ -190,6 +200,11 @@ export function scoreSegments(json: unknown, t: Table): SegmentScores {
   return { segment, name: Array.from(segment, (c) => saved.names[c]), subsegment };
 }
 
+/** `size` distinct row indices, seeded, in increasing order. */
+function sampleRows(rows: number, size: number, seed: number): number[] {
+  return new Random(seed).shuffle(Array.from({ length: rows }, (_, i) => i)).slice(0, size).sort((a, b) => a - b);
+}
+
 function loadCenters(k: number, cols: number, centers: number[]): FittedKMeans {
   return FittedKMeans.fromJSON(modelJSON('kmeans', { k, dimensions: cols, centers }));
 }
@@ -197,8 +212,7 @@ function loadCenters(k: number, cols: number, centers: number[]): FittedKMeans {
 /** PCA scores of a seeded sample of rows (all rows when there are at most SCATTER_POINTS). */
 function scatter(x: { rows: number; cols: number; data: Float64Array }, labels: Int32Array, seed: number): SegmentationResult['projection'] {
   const p = pca2(x);
-  let rows = Array.from({ length: x.rows }, (_, i) => i);
-  if (x.rows > SCATTER_POINTS) rows = new Random(seed).shuffle(rows).slice(0, SCATTER_POINTS).sort((a, b) => a - b);
+  const rows = x.rows > SCATTER_POINTS ? sampleRows(x.rows, SCATTER_POINTS, seed) : Array.from({ length: x.rows }, (_, i) => i);
   return {
     explained: p.explained,
     points: rows.map((i) => ({ row: i, x: p.scores.data[i * 2], y: p.scores.data[i * 2 + 1], segment: labels[i] })),
