@@ -90,6 +90,17 @@ describe('a factor with one level', () => {
     expect(r.skipped).toEqual([{ factor: 'store', reason: 'has only one level' }]);
     expect(() => driversScan(t, { outcome: 'flag' })).toThrow(/only one value/);
   });
+  it('an empty cell in a two-way design is counted and noted, and the interaction loses its degree of freedom', () => {
+    // 2 x 3 design with cell (1, 2) empty.
+    const a = Int32Array.from([0, 0, 0, 0, 0, 0, 1, 1, 1, 1]);
+    const b = Int32Array.from([0, 0, 1, 1, 2, 2, 0, 0, 1, 1]);
+    const y = [1, 2, 3, 5, 8, 9, 2, 4, 7, 7.5];
+    const r = anovaTwoWay(y, a, b);
+    expect(r.emptyCells).toBe(1);
+    expect(r.notes?.[0]).toMatch(/1 empty cell/);
+    expect(r.typeII.find((x) => x.term === 'A:B')?.df).toBe(1);
+    expect(r.typeII.at(-1)?.df).toBe(10 - 5);
+  });
   it('fewer than two groups in one-way tests is a defined degenerate result', () => {
     expect(kruskalWallis([[1, 2, 3]]).pValue).toBe(1);
     expect(anovaOneWay([[1, 2, 3], []]).notes?.[0]).toMatch(/two non-empty groups/);
