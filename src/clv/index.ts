@@ -19,5 +19,5 @@ export type { ClvModelKind, ClvResult, CustomerPredictions, FittedClvModel, RunC
 // Pareto/NBD and covariates (CLV part B) below.
 export { ParetoNbd, ParetoNbdModel } from './pnbd.js';
 export type { ParetoNbdOptions, ParetoNbdParams } from './pnbd.js';
-export { ParetoNbdCovariates, ParetoNbdCovariatesModel } from './covariates.js';
-export type { CovariateEffects, CovariateRepeatData, ParetoNbdCovariatesOptions } from './covariates.js';
+export { ParetoNbdCovariates, BgNbdCovariates, CovariatesModel } from './covariates.js';
+export type { CovariateEffects, CovariateRepeatData, CovariatesOptions } from './covariates.js';

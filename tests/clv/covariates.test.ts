@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { fromColumns } from '../../src/data/matrix.js';
-import { ParetoNbdCovariates, ParetoNbdCovariatesModel } from '../../src/clv/covariates.js';
+import { BgNbdCovariates, CovariatesModel, ParetoNbdCovariates, bgnbdCovariateLogLik } from '../../src/clv/covariates.js';
+import { betaGeometricLogLik } from '../../src/clv/bgnbd.js';
+import { collapseRows } from '../../src/clv/fit.js';
 import { ParetoNbd } from '../../src/clv/pnbd.js';
 import { simulateSummary } from '../../src/clv/simulate.js';
 
@@ -60,7 +62,7 @@ describe('Pareto/NBD with static covariates', () => {
     const one = { x: Float64Array.from([2, 2]), tx: Float64Array.from([20, 20]), T: Float64Array.from([30, 30]), purchase: fromColumns([[0, 1]]), dropout: fromColumns([[0, 1]]) };
     const e = model.expectedPurchases(26, one);
     expect(e[1]).toBeGreaterThan(e[0]);
-    const back = ParetoNbdCovariatesModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    const back = CovariatesModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
     expect(Array.from(back.expectedPurchases(26, one))).toEqual(Array.from(e));
     expect(Array.from(back.pAlive(one))).toEqual(Array.from(model.pAlive(one)));
     expect(back.purchase.names).toEqual(['group']);
@@ -74,5 +76,58 @@ describe('Pareto/NBD with static covariates', () => {
     expect(() => new ParetoNbdCovariates().fit(short)).toThrow(/2 rows for 40000 customers/);
     const one = { x: Float64Array.from([1]), tx: Float64Array.from([1]), T: Float64Array.from([2]) };
     expect(() => model.pAlive(one)).toThrow(/purchase covariates/);
+  });
+});
+
+describe('BG/NBD with static covariates (CLVTools parameterisation)', () => {
+  const B = { r: 0.8, alpha: 12, a: 0.6, b: 2.5 };
+  const h0 = simulateSummary({ model: 'bgnbd', params: B }, { customers: HALF, T: ages, seed: 21 });
+  const h1 = simulateSummary({ model: 'bgnbd', params: { ...B, alpha: B.alpha / 2 } }, { customers: HALF, T: ages, seed: 22 });
+  const bg = { x: cat(h0.x, h1.x), tx: cat(h0.tx, h1.tx), T: cat(h0.T, h1.T), purchase: fromColumns([z]), dropout: fromColumns([z]) };
+  const model = new BgNbdCovariates().fit(bg);
+
+  it('recovers γ₁ = ln 2 for a doubled purchase rate and no dropout effect', () => {
+    const g1 = model.purchase.coefficients[0];
+    const se1 = model.purchase.standardErrors[0];
+    expect(Math.abs(g1 - G1)).toBeLessThan(Math.max(3 * se1, 0.08));
+    const g2 = model.dropout.coefficients[0];
+    expect(Math.abs(g2)).toBeLessThan(Math.max(3 * model.dropout.standardErrors[0], 0.15));
+    expect(model.kind).toBe('bgnbd-covariates');
+    const back = CovariatesModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    expect(back.kind).toBe('bgnbd-covariates');
+    expect(Array.from(back.expectedPurchases(26, bg).slice(0, 5))).toEqual(Array.from(model.expectedPurchases(26, bg).slice(0, 5)));
+  });
+
+  it('equals the plain BG/NBD likelihood at zero effects, with a gradient matching central differences', () => {
+    const rows = collapseRows([bg.x, bg.tx, bg.T]);
+    const base = Float64Array.from([0.7, 9, 0.5, 3]);
+    const zero = new Float64Array(rows.length);
+    const plain = betaGeometricLogLik(0, base, rows, null);
+    expect(Math.abs(bgnbdCovariateLogLik(base, zero, zero, rows, null) - plain)).toBeLessThan(1e-8 * Math.abs(plain));
+
+    const e1 = Float64Array.from({ length: rows.length }, (_, i) => 0.3 * Math.sin(i));
+    const e2 = Float64Array.from({ length: rows.length }, (_, i) => 0.2 * Math.cos(i));
+    const g = { base: new Float64Array(4), e1: new Float64Array(rows.length), e2: new Float64Array(rows.length) };
+    bgnbdCovariateLogLik(base, e1, e2, rows, g);
+    for (let j = 0; j < 4; j++) {
+      const h = 1e-6 * base[j];
+      const up = Float64Array.from(base);
+      const dn = Float64Array.from(base);
+      up[j] += h;
+      dn[j] -= h;
+      const fd = (bgnbdCovariateLogLik(up, e1, e2, rows, null) - bgnbdCovariateLogLik(dn, e1, e2, rows, null)) / (2 * h);
+      expect(Math.abs(g.base[j] - fd)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
+    }
+    // Shift every customer's linear predictor together: the derivative is the sum of per-row ones.
+    for (const which of ['e1', 'e2'] as const) {
+      const shift = (d: number) => {
+        const a = which === 'e1' ? e1.map((v) => v + d) : e1;
+        const b = which === 'e2' ? e2.map((v) => v + d) : e2;
+        return bgnbdCovariateLogLik(base, a, b, rows, null);
+      };
+      const fd = (shift(1e-6) - shift(-1e-6)) / 2e-6;
+      const sum = g[which].reduce((s, v) => s + v, 0);
+      expect(Math.abs(sum - fd)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
+    }
   });
 });
