@@ -172,6 +172,7 @@ export function growTree(
         nVisited++;
         let pos = -1;
         let proxy = -Infinity;
+        // One scan loop per criterion, so the per-row hot loop carries no criterion branch.
         if (cfg.criterion === 'gini') {
           leftCounts.fill(0);
           rightCounts.set(nodeCounts);
@@ -270,10 +271,10 @@ export function growTree(
     let threshold = lo / 2 + hi / 2;
     // As scikit-learn: a midpoint that rounds up to the right value would send it left.
     if (threshold === hi || !Number.isFinite(threshold)) threshold = lo;
-    out.feature[node] = bestFeature;
-    out.threshold[node] = threshold;
-    out.gapLow[node] = lo;
-    out.gapHigh[node] = hi;
+    out.t.feature[node] = bestFeature;
+    out.t.threshold[node] = threshold;
+    out.t.gapLow[node] = lo;
+    out.t.gapHigh[node] = hi;
     const mid = bestPos + 1;
     for (let s = start; s < end; s++) goesLeft[ord[off + s]] = s < mid ? 1 : 0;
     for (let f = 0; f < p; f++) {
@@ -307,89 +308,78 @@ function xlogx(x: number): number {
   return x > 0 ? x * Math.log(x) : 0;
 }
 
-/** Growable parallel arrays for nodes. */
+/** Tree arrays with room for `capacity` nodes, each array's first `copy.nodeCount` nodes copied from `copy`. */
+export function allocTree(capacity: number, k: number, copy?: TreeArrays): TreeArrays {
+  const t: TreeArrays = {
+    nodeCount: copy ? Math.min(copy.nodeCount, capacity) : 0,
+    feature: new Int32Array(capacity),
+    threshold: new Float64Array(capacity),
+    left: new Int32Array(capacity),
+    right: new Int32Array(capacity),
+    value: new Float64Array(capacity * k),
+    nSamples: new Int32Array(capacity),
+    weightedN: new Float64Array(capacity),
+    impurity: new Float64Array(capacity),
+    gapLow: new Float64Array(capacity),
+    gapHigh: new Float64Array(capacity),
+  };
+  if (copy) {
+    const c = t.nodeCount;
+    t.feature.set(copy.feature.subarray(0, c));
+    t.threshold.set(copy.threshold.subarray(0, c));
+    t.left.set(copy.left.subarray(0, c));
+    t.right.set(copy.right.subarray(0, c));
+    t.value.set(copy.value.subarray(0, c * k));
+    t.nSamples.set(copy.nSamples.subarray(0, c));
+    t.weightedN.set(copy.weightedN.subarray(0, c));
+    t.impurity.set(copy.impurity.subarray(0, c));
+    t.gapLow.set(copy.gapLow.subarray(0, c));
+    t.gapHigh.set(copy.gapHigh.subarray(0, c));
+  }
+  return t;
+}
+
+/** Growable node storage: capacity doubles as the tree grows; finish() trims to the node count. */
 class NodeStore {
-  nodeCount = 0;
-  feature: Int32Array;
-  threshold: Float64Array;
-  left: Int32Array;
-  right: Int32Array;
-  value: Float64Array;
-  nSamples: Int32Array;
-  weightedN: Float64Array;
-  impurity: Float64Array;
-  gapLow: Float64Array;
-  gapHigh: Float64Array;
+  t: TreeArrays;
+  private capacity: number;
 
   constructor(
     private readonly k: number,
-    private capacity: number,
+    capacity: number,
   ) {
-    this.feature = new Int32Array(capacity);
-    this.threshold = new Float64Array(capacity);
-    this.left = new Int32Array(capacity);
-    this.right = new Int32Array(capacity);
-    this.value = new Float64Array(capacity * k);
-    this.nSamples = new Int32Array(capacity);
-    this.weightedN = new Float64Array(capacity);
-    this.impurity = new Float64Array(capacity);
-    this.gapLow = new Float64Array(capacity);
-    this.gapHigh = new Float64Array(capacity);
+    this.capacity = capacity;
+    this.t = allocTree(capacity, k);
+  }
+
+  get value(): Float64Array {
+    return this.t.value;
   }
 
   add(parent: number, isLeft: boolean, count: number, wN: number, impurity: number): number {
-    if (this.nodeCount === this.capacity) this.grow();
-    const id = this.nodeCount++;
-    this.feature[id] = -1;
-    this.threshold[id] = NaN;
-    this.left[id] = -1;
-    this.right[id] = -1;
-    this.nSamples[id] = count;
-    this.weightedN[id] = wN;
-    this.impurity[id] = impurity;
-    this.gapLow[id] = NaN;
-    this.gapHigh[id] = NaN;
+    if (this.t.nodeCount === this.capacity) {
+      this.capacity *= 2;
+      this.t = allocTree(this.capacity, this.k, this.t);
+    }
+    const t = this.t;
+    const id = t.nodeCount++;
+    t.feature[id] = -1;
+    t.threshold[id] = NaN;
+    t.left[id] = -1;
+    t.right[id] = -1;
+    t.nSamples[id] = count;
+    t.weightedN[id] = wN;
+    t.impurity[id] = impurity;
+    t.gapLow[id] = NaN;
+    t.gapHigh[id] = NaN;
     if (parent >= 0) {
-      if (isLeft) this.left[parent] = id;
-      else this.right[parent] = id;
+      if (isLeft) t.left[parent] = id;
+      else t.right[parent] = id;
     }
     return id;
   }
 
-  private grow(): void {
-    this.capacity *= 2;
-    const cap = this.capacity;
-    const g = <T extends Int32Array | Float64Array>(a: T, size: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
-      b.set(a);
-      return b;
-    };
-    this.feature = g(this.feature, cap);
-    this.threshold = g(this.threshold, cap);
-    this.left = g(this.left, cap);
-    this.right = g(this.right, cap);
-    this.value = g(this.value, cap * this.k);
-    this.nSamples = g(this.nSamples, cap);
-    this.weightedN = g(this.weightedN, cap);
-    this.impurity = g(this.impurity, cap);
-    this.gapLow = g(this.gapLow, cap);
-    this.gapHigh = g(this.gapHigh, cap);
-  }
-
   finish(): TreeArrays {
-    const c = this.nodeCount;
-    return {
-      nodeCount: c,
-      feature: this.feature.slice(0, c),
-      threshold: this.threshold.slice(0, c),
-      left: this.left.slice(0, c),
-      right: this.right.slice(0, c),
-      value: this.value.slice(0, c * this.k),
-      nSamples: this.nSamples.slice(0, c),
-      weightedN: this.weightedN.slice(0, c),
-      impurity: this.impurity.slice(0, c),
-      gapLow: this.gapLow.slice(0, c),
-      gapHigh: this.gapHigh.slice(0, c),
-    };
+    return allocTree(this.t.nodeCount, this.k, this.t);
   }
 }

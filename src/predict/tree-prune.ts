@@ -1,4 +1,4 @@
-import type { TreeArrays } from './tree-builder.js';
+import { allocTree, type TreeArrays } from './tree-builder.js';
 
 /**
  * Minimal cost-complexity pruning (Breiman et al. 1984, ch. 3), step for step as scikit-learn's
@@ -74,20 +74,8 @@ function subtree(t: TreeArrays, isLeaf: Uint8Array, k: number): TreeArrays {
     if (!isLeaf[i]) stack.push(t.right[i], t.left[i]);
   }
   const newId = new Map(keep.map((old, j) => [old, j]));
-  const c = keep.length;
-  const out: TreeArrays = {
-    nodeCount: c,
-    feature: new Int32Array(c),
-    threshold: new Float64Array(c),
-    left: new Int32Array(c),
-    right: new Int32Array(c),
-    value: new Float64Array(c * k),
-    nSamples: new Int32Array(c),
-    weightedN: new Float64Array(c),
-    impurity: new Float64Array(c),
-    gapLow: new Float64Array(c),
-    gapHigh: new Float64Array(c),
-  };
+  const out = allocTree(keep.length, k);
+  out.nodeCount = keep.length;
   keep.forEach((old, j) => {
     const leaf = isLeaf[old] === 1;
     out.feature[j] = leaf ? -1 : t.feature[old];
