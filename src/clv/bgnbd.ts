@@ -7,7 +7,7 @@ import { InputError, ModelError } from '../errors.js';
 import { digamma, lbeta, lgamma } from '../math/gamma.js';
 import { logHyp2f1 } from '../math/hyp2f1.js';
 import { checkModelJSON, modelJSON, type Estimator, type FittedModel, type ModelJSON } from '../models/estimator.js';
-import { collapseRows, distinctIndex, fitMle, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
+import { collapseRows, distinctIndex, fitMle, weightedColumnMeans, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
 
 /** Frequency / recency / age per customer; a ClvSummary satisfies it. */
 export interface RepeatData {
@@ -218,16 +218,8 @@ export function checkRepeatData(data: RepeatData, model: string): void {
 
 /** Moment-style starting points: rate from mean frequency over mean age, then alternatives. */
 function betaGeometricStarts(rows: WeightedRows): Float64Array[] {
-  const [X, , TT] = rows.columns;
-  let sw = 0;
-  let sx = 0;
-  let sT = 0;
-  for (let i = 0; i < rows.length; i++) {
-    sw += rows.weight[i];
-    sx += rows.weight[i] * X[i];
-    sT += rows.weight[i] * TT[i];
-  }
-  const rate = Math.max(sx / sw, 1e-3) / Math.max(sT / sw, 1e-3);
+  const [meanX, , meanT] = weightedColumnMeans(rows);
+  const rate = Math.max(meanX, 1e-3) / Math.max(meanT, 1e-3);
   return [
     new Float64Array([1, 1 / rate, 1, 3]),
     new Float64Array([0.5, 0.5 / rate, 0.5, 2]),

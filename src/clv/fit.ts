@@ -219,6 +219,19 @@ function hashGroups(columns: Float64Array[]): { groupOf: Int32Array; firstRow: I
   return { groupOf, firstRow: firstRow.slice(0, count), count };
 }
 
+/** Weighted mean of each column, for moment-based starting points. */
+export function weightedColumnMeans(rows: WeightedRows): Float64Array {
+  const means = new Float64Array(rows.columns.length);
+  let sw = 0;
+  for (let i = 0; i < rows.length; i++) sw += rows.weight[i];
+  rows.columns.forEach((col, j) => {
+    let s = 0;
+    for (let i = 0; i < rows.length; i++) s += rows.weight[i] * col[i];
+    means[j] = s / sw;
+  });
+  return means;
+}
+
 /** Every stride-th row (deterministic, so fits are reproducible) with weights kept. */
 function subsampleRows(rows: WeightedRows, target: number): WeightedRows {
   const stride = Math.ceil(rows.length / target);

@@ -8,7 +8,7 @@ import { InputError, ModelError } from '../errors.js';
 import { digamma, lgamma } from '../math/gamma.js';
 import { checkModelJSON, modelJSON, type Estimator, type FittedModel, type ModelJSON } from '../models/estimator.js';
 import { tTwoSided } from '../stats/distributions.js';
-import { collapseRows, fitMle, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
+import { collapseRows, fitMle, weightedColumnMeans, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
 
 export interface SpendData {
   /** Repeat purchases; rows with x = 0 are ignored. */
@@ -254,14 +254,7 @@ export class GammaGamma implements Estimator<SpendData, GammaGammaModel> {
 
 /** Moment-based start: mean spend ≈ pγ/(q-1) with moderate heterogeneity, then generic ones. */
 function gammaGammaStarts(rows: WeightedRows): Float64Array[] {
-  const [, M] = rows.columns;
-  let sw = 0;
-  let sm = 0;
-  for (let i = 0; i < rows.length; i++) {
-    sw += rows.weight[i];
-    sm += rows.weight[i] * M[i];
-  }
-  const mean = sm / sw;
+  const mean = weightedColumnMeans(rows)[1];
   return [
     new Float64Array([4, 4, (3 * mean) / 4]),
     new Float64Array([1, 2, mean]),
