@@ -67,6 +67,30 @@ describe('BG/NBD formulas against independent computations', () => {
     }
   });
 
+  it('conditional expectations match simulated holdout purchases (Monte Carlo)', () => {
+    const sim = simulateSummary({ model: 'bgnbd', params }, { customers: 200_000, T: 39, holdout: 39, seed: 12 });
+    const e = m.expectedPurchases(39, sim.x, sim.tx, sim.T);
+    // Totals by calibration frequency: the model's conditional mean must match what simulated customers did next.
+    for (const [lo, hi] of [
+      [0, 0],
+      [1, 1],
+      [2, 3],
+      [4, 1e9],
+    ]) {
+      let actual = 0;
+      let predicted = 0;
+      let count = 0;
+      for (let i = 0; i < sim.n; i++) {
+        if (sim.x[i] < lo || sim.x[i] > hi) continue;
+        actual += sim.holdoutX![i];
+        predicted += e[i];
+        count++;
+      }
+      expect(count).toBeGreaterThan(1000);
+      expect(rel(predicted, actual)).toBeLessThan(0.03);
+    }
+  });
+
   it('unconditional expectation and P(X(t) = n) match a 200,000-customer simulation', () => {
     const sim = simulateSummary({ model: 'bgnbd', params }, { customers: 200_000, T: 39, seed: 7 });
     let mean = 0;
