@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KMeans } from '../src/cluster/kmeans.js';
 import { Random } from '../src/random.js';
@@ -14,9 +14,10 @@ const nInit = Number(process.argv[3] ?? 3);
 const cols = 8;
 const k = 8;
 
-// Eight Gaussian blobs with unit spread around centres drawn in [-6, 6]^8.
+// Eight Gaussian blobs with unit spread around centres drawn in [-3, 3]^8: separated, but close
+// enough that Lloyd needs several iterations.
 const rng = new Random(2024);
-const centres = Float64Array.from({ length: k * cols }, () => rng.uniform() * 12 - 6);
+const centres = Float64Array.from({ length: k * cols }, () => rng.uniform() * 6 - 3);
 const data = new Float64Array(rows * cols);
 for (let i = 0; i < rows; i++) {
   const c = rng.int(k);
@@ -26,6 +27,7 @@ const dir = mkdtempSync(join(tmpdir(), 'kmeans-bench-'));
 const file = join(dir, 'x.f64');
 writeFileSync(file, new Uint8Array(data.buffer));
 
+console.log(`${availableParallelism()} cores, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} before the run`);
 try {
   const py = JSON.parse(
     execFileSync('/usr/bin/python3', [new URL('./kmeans.py', import.meta.url).pathname, file, String(rows), String(cols), String(k), String(nInit)], { encoding: 'utf8' }),

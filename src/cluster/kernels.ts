@@ -38,7 +38,7 @@ export function assignSource(d: number): string {
   let inertia = 0;
   for (let i = start; i < end; i++) {
     const r = i * D;
-    ${unrolled ? `const ${range(d).map((j) => `x${j} = data[r + ${j}]`).join(', ')};` : ''}
+    ${loadRow(d)}
     let best = 0;
     let bestScore = Infinity;
     for (let c = 0, o = 0; c < k; c++, o += D) {
@@ -63,12 +63,17 @@ export function assignSource(d: number): string {
 })`;
 }
 
-/** Statements leaving in `s` the squared distance from row r to point[offset..]. */
+/** Statement loading row r into registers x0..x{d-1} (unrolled kernels only). */
+function loadRow(d: number): string {
+  return d <= MAX_UNROLLED ? `const ${range(d).map((j) => `x${j} = data[r + ${j}]`).join(', ')};` : '';
+}
+
+/** Statements leaving in `s` the squared distance from row r (loaded by loadRow) to point[offset..]. */
 function squaredDistance(d: number, point: string, offset: string): string {
   if (d > MAX_UNROLLED) {
     return `let s = 0;\n    for (let j = 0; j < D; j++) { const e = data[r + j] - ${point}[${offset} + j]; s += e * e; }`;
   }
-  return `let s = 0, e = 0;\n    ${range(d).map((j) => `e = data[r + ${j}] - ${point}[${offset} + ${j}]; s += e * e;`).join(' ')}`;
+  return `let s = 0, e = 0;\n    ${range(d).map((j) => `e = x${j} - ${point}[${offset} + ${j}]; s += e * e;`).join(' ')}`;
 }
 
 export function potentialSource(d: number): string {
@@ -77,6 +82,7 @@ export function potentialSource(d: number): string {
   for (let t = 0; t < trials; t++) out[offset + t] = 0;
   for (let i = start; i < end; i++) {
     const r = i * D;
+    ${loadRow(d)}
     const own = closest[i];
     for (let t = 0, o = 0; t < trials; t++, o += D) {
     ${squaredDistance(d, 'candidates', 'o')}
@@ -91,6 +97,7 @@ export function nearestSource(d: number): string {
   const D = ${d};
   for (let i = start; i < end; i++) {
     const r = i * D;
+    ${loadRow(d)}
     ${squaredDistance(d, 'point', '0')}
     if (s < closest[i]) closest[i] = s;
   }
