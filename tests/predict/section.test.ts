@@ -17,6 +17,9 @@ describe('prediction report section', () => {
     expect(s.blocks[0]).toMatchObject({ kind: 'callout', level: 'warning' });
     expect(s.findings[0]).toMatch(/^Leakage warning/);
     expect(s.blocks.some((b) => b.kind === 'text' && b.text.includes('CASE'))).toBe(true);
+    const rules = s.blocks.find((b) => b.kind === 'table' && b.title.startsWith('Business rules'));
+    expect(rules).toMatchObject({ columns: ['if', 'then', 'customers', 'share', 'precision'] });
+    expect((rules as unknown as { rows: unknown[][] }).rows[0][0]).toMatch(/(Total_Spend|Items_Purchased|Days_Since_Last_Purchase) (>|<=) \d/);
   });
 
   it('binary classification: metrics, confusion matrix, valid Vega-Lite ROC and importance charts, no warning', () => {

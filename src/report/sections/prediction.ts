@@ -69,8 +69,22 @@ export function predictionSection(result: TrainResult): ReportSection {
 
   if (result.coefficients) blocks.push(coefficientTable(result));
   if (result.rules) {
-    blocks.push({ kind: 'text', text: `Business rules from the tree (on the original columns):\n${result.rules.text}` });
-    blocks.push({ kind: 'text', text: `The same rules as a SQL expression:\n${result.rules.sql}` });
+    const json = result.rules.json;
+    blocks.push({
+      kind: 'table',
+      title: 'Business rules from the tree (original columns and units)',
+      columns: ['if', 'then', 'customers', 'share', 'precision'],
+      rows: json.rules.map((r) => [
+        r.conditions.length ? r.conditions.map((c) => `${c.column} ${c.op} ${Array.isArray(c.value) ? `(${c.value.join(', ')})` : c.value}`).join(' AND ') : 'always',
+        r.prediction,
+        r.support,
+        r.share,
+        r.precision,
+      ]),
+      formats: [undefined, undefined, 'int', 'pct', 'pct'],
+      caption: `Customers matching no rule: ${json.defaultClass}. Support and precision are counted on the training customers.`,
+    });
+    blocks.push({ kind: 'text', text: `The same tree as a SQL expression, to run on raw customer data:\n${result.rules.sql}` });
   }
   if (result.candidates) {
     blocks.push({
@@ -113,7 +127,7 @@ function rocChart(m: ClassificationMetrics, positive: string): Block {
         },
         {
           data: { values },
-          mark: { type: 'line', color: '#2f6fde', interpolate: 'step-after' },
+          mark: { type: 'line', color: '#2f6fde' },
           encoding: {
             x: { field: 'fpr', type: 'quantitative', title: 'false positive rate', scale: { domain: [0, 1] } },
             y: { field: 'tpr', type: 'quantitative', title: `true positive rate (${positive})`, scale: { domain: [0, 1] } },
