@@ -138,9 +138,13 @@ describe('BG/NBD model lifecycle', () => {
     expect(() => new BgNbd().fit(bad)).toThrow('BG/NBD: row 0 needs 0 <= tx <= T, has tx = 40, T = 30');
   });
 
-  it('penalizer shrinks the parameters', () => {
-    const pen = new BgNbd({ penalizer: 0.01 }).fit(sample);
-    expect(pen.params.b).toBeLessThan(fitted.params.b);
-    expect(pen.logLikelihood).toBeLessThan(fitted.logLikelihood);
+  it('penalizer matches lifetimes (mean negative LL + c · Σ params²) and shrinks the parameters', () => {
+    const ref = reference.cdnowSample.bgnbdPenalized;
+    const pen = new BgNbd({ penalizer: ref.penalizer }).fit(sample);
+    for (const k of ['r', 'alpha', 'a', 'b'] as const) {
+      expect(rel(pen.params[k], ref.params[k])).toBeLessThan(1e-4);
+      expect(pen.params[k]).toBeLessThan(fitted.params[k]);
+    }
+    expect(rel(pen.logLikelihood, ref.logLikelihood)).toBeLessThan(1e-6);
   });
 });
