@@ -31,6 +31,8 @@ export interface CleaningLog {
   readonly rowsAfterCleaning: number;
   readonly analyticLines: number;
   readonly dateFormat: string;
+  /** SQL turning the raw timestamp column into a TIMESTAMP, for stages that work on the raw rows. */
+  readonly timestampSql: string;
   readonly steps: CleaningStep[];
 }
 
@@ -201,7 +203,7 @@ export async function buildLines(
     const outliers = await flagOutliers(engine, rule);
     steps.push(outliers);
   }
-  return { rowsRead, rowsAfterCleaning: f('total'), analyticLines: f('analytic'), dateFormat: format.label, steps };
+  return { rowsRead, rowsAfterCleaning: f('total'), analyticLines: f('analytic'), dateFormat: format.label, timestampSql: tsExpr, steps };
 }
 
 /**

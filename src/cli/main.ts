@@ -4,6 +4,7 @@ import { ClienteleError, formatError } from '../errors.js';
 import { processIO, type CliIO } from './io.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerProfile } from './commands/profile.js';
+import { registerClv } from './commands/clv.js';
 import { VERSION } from '../pipeline/artifacts.js';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,7 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
     .showHelpAfterError('(run with --help for usage)');
   registerAnalyze(program, io);
   registerProfile(program, io);
+  registerClv(program, io);
   for (const c of program.commands) c.exitOverride().option('--debug', 'show stack traces for errors');
   try {
     await program.parseAsync(argv, { from: 'user' });

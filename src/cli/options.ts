@@ -24,3 +24,22 @@ export function parseColumns(v: string | undefined): string[] | undefined {
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
+
+export function parseK(v: string): number | 'auto' {
+  if (v === 'auto') return 'auto';
+  const k = Number(v);
+  if (!Number.isInteger(k) || k < 2 || k > 50) throw new InputError('bad-k', `--k '${v}' is not auto or a whole number from 2 to 50`);
+  return k;
+}
+
+export function parseSeed(v: string): number {
+  const s = Number(v);
+  if (!Number.isInteger(s) || s < 0) throw new InputError('bad-seed', `--seed '${v}' is not a non-negative whole number`);
+  return s;
+}
+
+export function parseNumber(v: string, flag: string, min: number, max: number): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max) throw new InputError('bad-option', `${flag} '${v}' is not a number from ${min} to ${max}`);
+  return n;
+}

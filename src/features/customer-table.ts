@@ -40,7 +40,8 @@ export async function customerTable(engine: Engine, raw: string, schema: SchemaC
   if (count) std.push(`${numericSql(count, type(count))} AS frequency`);
   if (spend) std.push(`${numericSql(spend, type(spend))} AS monetary`);
   const others = schema.filter((c) => c.name !== roles.customer).map((c) => ident(c.name));
-  await engine.exec(`CREATE OR REPLACE TABLE customers AS SELECT ${[...std, ...others].join(', ')} FROM ${raw}`);
+  // Ordered by id like an order log's customers table, so per-customer columns from every stage line up.
+  await engine.exec(`CREATE OR REPLACE TABLE customers AS SELECT ${[...std, ...others].join(', ')} FROM ${raw} ORDER BY customer_id`);
   const n = Number((await engine.query(`SELECT count(*)::DOUBLE FROM customers`)).columns[0][0]);
 
   const roleOf = new Map(Object.entries(roles).map(([r, c]) => [c, r as Role]));

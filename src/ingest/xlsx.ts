@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
 
@@ -7,6 +6,8 @@ import { InputError } from '../errors.js';
  * extension would have to be downloaded at run time.
  */
 export async function readXlsxAsCsv(path: string, sheet?: string): Promise<string> {
+  // Loaded on demand: the Excel reader costs more start-up time than everything else together.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.readFile(path);

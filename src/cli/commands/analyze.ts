@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { analyze } from '../../pipeline/analyze.js';
-import { analysisArtifacts, summaryJson } from '../../pipeline/artifacts.js';
+import { analysisArtifacts } from '../../pipeline/artifacts.js';
+import { extendAnalysis } from '../../pipeline/full.js';
+import { parseK, parseSeed } from '../options.js';
 import { writeOutputs } from '../../io/atomic.js';
 import { parseSegmentMap } from '../../features/rfm-map.js';
 import { InputError } from '../../errors.js';
@@ -18,6 +20,11 @@ interface AnalyzeFlags extends InputFlags {
   keepDuplicates?: boolean;
   keepNonProduct?: boolean;
   outliers: 'mad' | 'iqr' | 'none';
+  clv: boolean;
+  segments: boolean;
+  drivers: boolean;
+  k: string;
+  seed: string;
 }
 
 export function registerAnalyze(program: Command, io: CliIO): void {
@@ -33,6 +40,11 @@ export function registerAnalyze(program: Command, io: CliIO): void {
     .option('--keep-duplicates', 'keep exact duplicate rows')
     .option('--keep-non-product', 'count postage, fees and adjustments as customer revenue')
     .option('--outliers <rule>', 'rule for flagging outlying line amounts: mad, iqr or none', 'mad')
+    .option('--no-clv', 'skip lifetime-value models')
+    .option('--no-segments', 'skip k-means segmentation')
+    .option('--no-drivers', 'skip the drivers scan')
+    .option('--k <k>', 'number of segments, or auto (2..10 by silhouette and elbow)', 'auto')
+    .option('--seed <n>', 'random seed for segmentation', '42')
     .option('--json', 'print summary.json to stdout instead of a text summary')
     .option('-q, --quiet', 'no progress output')
     .addHelpText(
@@ -49,6 +61,9 @@ Examples:
         throw new InputError('bad-option', `--outliers '${flags.outliers}' is not one of mad, iqr, none`);
       }
       const segmentMap = flags.segmentMap ? loadSegmentMap(flags.segmentMap) : undefined;
+      const k = parseK(flags.k);
+      const seed = parseSeed(flags.seed);
+      const onStage = progressReporter(io, Boolean(flags.quiet || flags.json));
       const a = await analyze(file, {
         ...inputOptions(flags),
         asOf: flags.asOf,
@@ -56,13 +71,20 @@ Examples:
         keepDuplicates: flags.keepDuplicates,
         keepNonProduct: flags.keepNonProduct,
         outlierRule: flags.outliers,
-        onStage: progressReporter(io, Boolean(flags.quiet || flags.json)),
+        onStage,
       });
       try {
-        const files = analysisArtifacts(a);
+        const extensions = await extendAnalysis(a, {
+          clv: flags.clv ? { observationEnd: flags.asOf } : false,
+          segments: flags.segments ? { k, seed } : false,
+          drivers: flags.drivers,
+          onStage,
+        });
+        onStage('writing report');
+        const files = analysisArtifacts(a, extensions);
         const written = writeOutputs(resolve(flags.out), files);
         if (flags.json) {
-          io.stdout(JSON.stringify(summaryJson(a), null, 2) + '\n');
+          io.stdout(files['summary.json']);
         } else if (!flags.quiet) {
           const s = JSON.parse(files['summary.json']) as { findings: string[] };
           io.stdout(`${s.findings.map((f) => `• ${f}`).join('\n')}\n\nWrote ${written.join(', ')}\n`);

@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { InputError } from '../../errors.js';
+import { CLV_MODEL_NAMES, type ClvModelKind } from '../../clv/index.js';
+import { clvStage, clvSummaryJson } from '../../pipeline/stages.js';
+import { fmtMoney, fmtNum } from '../../report/format.js';
+import { parseNumber } from '../options.js';
+import type { CliIO } from '../io.js';
+import { dataCommand, toJsonText, withAnalysis, type LoadFlags } from './load-flags.js';
+
+interface ClvFlags extends LoadFlags {
+  timeUnit: string;
+  calibrationEnd?: string;
+  model: string;
+  months: string;
+  discount: string;
+  margin: string;
+  penalizer: string;
+}
+
+export function registerClv(program: Command, io: CliIO): void {
+  dataCommand(program, 'clv', 'Fit BG/NBD, Pareto/NBD, MBG/NBD and Gamma-Gamma; predict purchases, P(alive) and CLV per customer')
+    .option('--time-unit <unit>', 'days or weeks', 'weeks')
+    .option('--calibration-end <date>', 'end of the calibration period YYYY-MM-DD; later purchases are the holdout')
+    .option('--model <m>', 'bgnbd, pnbd, mbgnbd or all', 'all')
+    .option('--months <n>', 'CLV horizon in months', '12')
+    .option('--discount <rate>', 'monthly discount rate', '0.01')
+    .option('--margin <m>', 'profit margin applied to spend (0..1)', '1')
+    .option('--penalizer <l2>', 'L2 penalty on the log-parameters', '0')
+    .addHelpText('after', `
+--as-of is the last observed day (inclusive).
+
+Examples:
+  clientele clv data/cdnow-sample.txt.gz --columns customer,_,date,quantity,amount --time-unit weeks --calibration-end 1997-09-30 --as-of 1998-06-30 --json
+  clientele clv data/online-retail.csv.gz --model bgnbd --months 6 --margin 0.3`)
+    .action(async (file: string, flags: ClvFlags) => {
+      if (flags.timeUnit !== 'days' && flags.timeUnit !== 'weeks') throw new InputError('bad-option', `--time-unit '${flags.timeUnit}' is not days or weeks`);
+      const kinds = ['bgnbd', 'pnbd', 'mbgnbd'];
+      if (flags.model !== 'all' && !kinds.includes(flags.model)) throw new InputError('bad-option', `--model '${flags.model}' is not one of bgnbd, pnbd, mbgnbd, all`);
+      await withAnalysis(file, { ...flags, asOf: undefined }, io, async (a) => {
+        const { result } = await clvStage(a, {
+          timeUnit: flags.timeUnit as 'days' | 'weeks',
+          observationEnd: flags.asOf,
+          calibrationEnd: flags.calibrationEnd,
+          models: flags.model === 'all' ? undefined : [flags.model as ClvModelKind],
+          months: parseNumber(flags.months, '--months', 1, 600),
+          monthlyDiscountRate: parseNumber(flags.discount, '--discount', 0, 1),
+          margin: parseNumber(flags.margin, '--margin', 0, 1),
+          penalizer: parseNumber(flags.penalizer, '--penalizer', 0, 1e6),
+        });
+        if (flags.json) {
+          io.stdout(toJsonText(clvSummaryJson(result)));
+          return;
+        }
+        const lines = [`${result.summary.n} customers, time unit ${result.timeUnit}; best model by BIC: ${CLV_MODEL_NAMES[result.best]}`];
+        for (const m of result.models) {
+          lines.push(`${m.name.padEnd(11)} ${Object.entries(m.params).map(([k, v]) => `${k} = ${fmtNum(v, 4)}`).join(', ')}; log-likelihood ${fmtNum(m.logLikelihood, 2)}`);
+        }
+        if (result.spend) lines.push(`Gamma-Gamma ${Object.entries(result.spend.params).map(([k, v]) => `${k} = ${fmtNum(v, 4)}`).join(', ')}; mean spend ${fmtMoney(result.spend.meanSpend)}`);
+        for (const w of result.warnings) lines.push(`Warning: ${w}`);
+        io.stdout(lines.join('\n') + '\n');
+      });
+    });
+}
