@@ -162,10 +162,31 @@ export function anovaTwoWay(
     const which = la < 2 ? names[0] : names[1];
     throw new InputError('ONE_LEVEL', `factor ${which} has only one level among complete rows`, 'choose a factor with at least two levels, or test the other factor alone');
   }
-  const cells = new Set<number>();
-  for (let i = 0; i < keep; i++) cells.add(A.codes[i] * lb + B.codes[i]);
-  const emptyCells = la * lb - cells.size;
-  const ones = new Float64Array(keep).fill(1);
+  // Every model below is constant within cells, so it is fitted on cell means weighted by cell counts:
+  // RSS over rows = SS within cells + weighted RSS over cells. One pass over the rows, then tiny fits.
+  const count = new Float64Array(la * lb);
+  const sum = new Float64Array(la * lb);
+  for (let i = 0; i < keep; i++) {
+    const k = A.codes[i] * lb + B.codes[i];
+    count[k]++;
+    sum[k] += yy[i];
+  }
+  let ssWithin = 0;
+  for (let i = 0; i < keep; i++) {
+    const k = A.codes[i] * lb + B.codes[i];
+    ssWithin += (yy[i] - sum[k] / count[k]) ** 2;
+  }
+  const present = [...count.keys()].filter((k) => count[k] > 0);
+  const emptyCells = la * lb - present.length;
+  const cellA = Int32Array.from(present, (k) => Math.floor(k / lb));
+  const cellB = Int32Array.from(present, (k) => k % lb);
+  const weight = Float64Array.from(present, (k) => Math.sqrt(count[k]));
+  const cellY = Float64Array.from(present, (k, j) => weight[j] * (sum[k] / count[k]));
+  const fit = (cols: Float64Array[]) => {
+    const f = leastSquaresRss(cols.map((c) => c.map((v, j) => v * weight[j])), cellY);
+    return { rss: ssWithin + f.rss, rank: f.rank };
+  };
+  const ones = new Float64Array(present.length).fill(1);
   const ssTotal = sumSquares(yy);
 
   const anovaRows = (terms: [string, number, number][], rssFull: number, dfResid: number): AnovaRow[] => {
@@ -179,37 +200,39 @@ export function anovaTwoWay(
   };
 
   // Type II: each main effect adjusted for the other, the interaction for both.
-  const ta = coding(A.codes, la, false);
-  const tb = coding(B.codes, lb, false);
+  const ta = coding(cellA, la, false);
+  const tb = coding(cellB, lb, false);
   const tab = products(ta, tb);
-  const fitA = leastSquaresRss([ones, ...ta], yy);
-  const fitB = leastSquaresRss([ones, ...tb], yy);
-  const fitAB = leastSquaresRss([ones, ...ta, ...tb], yy);
-  const full = leastSquaresRss([ones, ...ta, ...tb, ...tab], yy);
+  const fitA = fit([ones, ...ta]);
+  const fitB = fit([ones, ...tb]);
+  const fitAB = fit([ones, ...ta, ...tb]);
+  const full = fit([ones, ...ta, ...tb, ...tab]);
   const dfResid = keep - full.rank;
   if (dfResid < 1) throw new InputError('NO_RESIDUAL_DF', 'every cell has a single observation: no residual degrees of freedom', 'drop the interaction or collect more rows per cell');
-  const dfA = fitAB.rank - fitB.rank;
-  const dfB = fitAB.rank - fitA.rank;
   const dfI = full.rank - fitAB.rank;
+  const interaction = `${names[0]}:${names[1]}`;
   const typeIITerms: [string, number, number][] = [
-    [names[0], fitB.rss - fitAB.rss, dfA],
-    [names[1], fitA.rss - fitAB.rss, dfB],
+    [names[0], fitB.rss - fitAB.rss, fitAB.rank - fitB.rank],
+    [names[1], fitA.rss - fitAB.rss, fitAB.rank - fitA.rank],
   ];
-  if (dfI > 0) typeIITerms.push([`${names[0]}:${names[1]}`, fitAB.rss - full.rss, dfI]);
+  if (dfI > 0) typeIITerms.push([interaction, fitAB.rss - full.rss, dfI]);
   const typeII = anovaRows(typeIITerms, full.rss, dfResid);
 
-  // Type III: drop each term from the full sum-coded model.
-  const sa = coding(A.codes, la, true);
-  const sb = coding(B.codes, lb, true);
+  // Type III: drop each term from the full sum-coded model; df is the rank it loses.
+  const sa = coding(cellA, la, true);
+  const sb = coding(cellB, lb, true);
   const sab = products(sa, sb);
-  const without = (cols: Float64Array[]) => leastSquaresRss(cols, yy);
-  const fullS = without([ones, ...sa, ...sb, ...sab]);
-  const typeIIITerms: [string, number, number][] = [
-    ['Intercept', without([...sa, ...sb, ...sab]).rss - fullS.rss, 1],
-    [names[0], without([ones, ...sb, ...sab]).rss - fullS.rss, la - 1],
-    [names[1], without([ones, ...sa, ...sab]).rss - fullS.rss, lb - 1],
+  const fullS = fit([ones, ...sa, ...sb, ...sab]);
+  const drop = (term: string, cols: Float64Array[]): [string, number, number] => {
+    const reduced = fit(cols);
+    return [term, reduced.rss - fullS.rss, fullS.rank - reduced.rank];
+  };
+  const typeIIITerms = [
+    drop('Intercept', [...sa, ...sb, ...sab]),
+    drop(names[0], [ones, ...sb, ...sab]),
+    drop(names[1], [ones, ...sa, ...sab]),
   ];
-  if (dfI > 0) typeIIITerms.push([`${names[0]}:${names[1]}`, without([ones, ...sa, ...sb]).rss - fullS.rss, dfI]);
+  if (dfI > 0) typeIIITerms.push(drop(interaction, [ones, ...sa, ...sb]));
   const typeIII = anovaRows(typeIIITerms, fullS.rss, dfResid);
   const notes = emptyCells > 0 ? [`${emptyCells} empty cell(s): Type III hypotheses depend on the coding`] : undefined;
   return { test: 'anova_twoway', factors: names, typeII, typeIII, n: keep, missing: y.length - keep, emptyCells, notes };
