@@ -86,15 +86,21 @@ export function profileSegments(t: Table, transform: DesignTransform, labels: Ar
   return profiles;
 }
 
-/** Readable, unique names from each segment's largest deviations, e.g. "High spend, frequent, recent". */
+/**
+ * Readable, unique names from each segment's largest deviations, e.g. "High spend, frequent, recent".
+ * Numeric features lead (two of them, three when no category qualifies); a category level is named
+ * only when most of the segment has it ("mostly Gold"), so one-hot columns do not crowd out behaviour.
+ */
 export function nameSegments(profiles: readonly SegmentProfile[]): string[] {
-  const ranked = profiles.map((p) =>
-    p.features
-      .filter((f) => Math.abs(f.z) >= NAME_THRESHOLD_SD && !(f.feature.includes('=') && f.z < 0))
-      .sort((a, b) => Math.abs(b.z) - Math.abs(a.z))
+  const byDeviation = (a: FeatureProfile, b: FeatureProfile): number => Math.abs(b.z) - Math.abs(a.z);
+  const ranked = profiles.map((p) => {
+    const numeric = p.features.filter((f) => !f.feature.includes('=') && Math.abs(f.z) >= NAME_THRESHOLD_SD).sort(byDeviation);
+    const levels = p.features.filter((f) => f.feature.includes('=') && f.z >= NAME_THRESHOLD_SD && f.mean >= 0.5).sort(byDeviation);
+    const lead = levels.length > 0 ? 2 : 3;
+    return [...numeric.slice(0, lead), ...levels.slice(0, 1), ...numeric.slice(lead), ...levels.slice(1)]
       .map((f) => describe(f.feature, f.z > 0))
-      .filter((w, i, all) => all.indexOf(w) === i),
-  );
+      .filter((w, i, all) => all.indexOf(w) === i);
+  });
   const words = ranked.map((r) => Math.min(3, r.length));
   const build = (c: number): string => (ranked[c].length === 0 ? 'Average customers' : capitalise(ranked[c].slice(0, words[c]).join(', ')));
   let names = ranked.map((_, c) => build(c));

@@ -9,7 +9,7 @@ import { FittedKMeans, KMeans } from './kmeans.js';
 import { pca2 } from './pca.js';
 import { profileSegments, type SegmentProfile } from './profile.js';
 import { silhouetteScore } from './silhouette.js';
-import { reclusterSegment, restandardise } from './two-stage.js';
+import { reclusterSegment, restandardise, type Recluster } from './two-stage.js';
 
 export interface SegmentOptions {
   /** Number of segments, or 'auto' (default) to choose from 2..kMax by silhouette and elbow. */
@@ -104,9 +104,17 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
   }
   const profiles = profileSegments(t, design.transform, model.labels, model.k, options.names);
 
-  const recluster = options.recluster
-    ? reclusterSegment(t, x, design.transform, model.labels, profiles, options.recluster, { ...kmeansOptions, seed: seed + 1 })
-    : null;
+  const warnings = [...model.warnings];
+  let recluster: Recluster | null = null;
+  if (options.recluster) {
+    try {
+      recluster = reclusterSegment(t, x, design.transform, model.labels, profiles, options.recluster, { ...kmeansOptions, seed: seed + 1 });
+    } catch (err) {
+      // A top segment too small to split is a finding about the data, not a reason to lose the segmentation.
+      if (!(err instanceof InputError && err.code === 'recluster-too-small')) throw err;
+      warnings.push(`${err.message}; the second stage was skipped`);
+    }
+  }
 
   const projection = scatter(x, model.labels, seed);
   const saved = modelJSON(
@@ -154,7 +162,7 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
       profiles: recluster.profiles,
       loyal: recluster.loyal,
     },
-    warnings: [...model.warnings],
+    warnings,
     model: saved,
   };
 }

@@ -74,6 +74,13 @@ describe('segmentCustomers on synthetic 60-day aggregates', () => {
     expect(purity(r.labels, truth.group, all).purity).toBeGreaterThan(0.95);
   });
 
+  it('skips the second stage with a warning when the top segment is too small to split', () => {
+    const small = syntheticAggregates({ rows: 80, seed: 1 }).table;
+    const r = segmentCustomers(small, { k: 4, seed: 1, recluster: true, nInit: 2 });
+    expect(r.recluster).toBeNull();
+    expect(r.warnings.at(-1)).toMatch(/too few to recluster \(need 20\); the second stage was skipped$/);
+  });
+
   it('scoring new customers without a feature column names it', () => {
     const without = table(t.columns.filter((c) => c.name !== 'wishlist_adds') as Column[]);
     expect(() => scoreSegments(result.model, without)).toThrow(InputError);
