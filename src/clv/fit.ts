@@ -153,7 +153,7 @@ export function fitMle(spec: MleSpec, rows: WeightedRows, options: MleOptions = 
  * open-addressing hash table so a million customers collapse in linear time.
  */
 export function collapseRows(columns: Float64Array[], weight?: Float64Array): WeightedRows {
-  const { groupOf, firstRow, count } = hashGroups(columns);
+  const { groupOf, firstRow, count } = groupRows(columns);
   const w = new Float64Array(count);
   for (let i = 0; i < groupOf.length; i++) w[groupOf[i]] += weight ? weight[i] : 1;
   const out = columns.map((col) => {
@@ -169,7 +169,7 @@ export function collapseRows(columns: Float64Array[], weight?: Float64Array): We
  * distinct; likelihoods use it to take logs once per distinct age or recency instead of per row.
  */
 export function distinctIndex(col: Float64Array, maxShare = 0.25): { values: Float64Array; index: Int32Array } | null {
-  const { groupOf, firstRow, count } = hashGroups([col]);
+  const { groupOf, firstRow, count } = groupRows([col]);
   if (count > maxShare * col.length) return null;
   const values = new Float64Array(count);
   for (let d = 0; d < count; d++) values[d] = col[firstRow[d]];
@@ -177,7 +177,7 @@ export function distinctIndex(col: Float64Array, maxShare = 0.25): { values: Flo
 }
 
 /** Group rows whose columns are all equal: group id per row, first row of each group, group count. */
-function hashGroups(columns: Float64Array[]): { groupOf: Int32Array; firstRow: Int32Array; count: number } {
+export function groupRows(columns: Float64Array[]): { groupOf: Int32Array; firstRow: Int32Array; count: number } {
   const n = columns[0]?.length ?? 0;
   const c = columns.length;
   let size = 16;

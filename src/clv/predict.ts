@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors.js';
 import type { FittedModel } from '../models/estimator.js';
-import type { Convergence } from './fit.js';
+import { groupRows, type Convergence } from './fit.js';
 import { DAYS_PER_UNIT, type TimeUnit } from './summary.js';
 
 /** Days in a month: the Julian year over twelve. */
@@ -58,17 +58,34 @@ export function customerLifetimeValue(
   }
   if (!(d >= 0 && d < 1)) throw new InputError('clv-discount', `Monthly discount rate must be in [0, 1), got ${d}`, 'Pass 0.01 for 1% a month');
   if (!(margin >= 0 && margin <= 1)) throw new InputError('clv-margin', `Margin must be between 0 and 1, got ${margin}`);
-  const { x, tx, T } = history;
   const monthUnits = MONTH_DAYS / DAYS_PER_UNIT[history.timeUnit];
-  const out = new Float64Array(x.length);
-  let prev: Float64Array = new Float64Array(x.length);
-  for (let k = 1; k <= months; k++) {
-    const cum = model.expectedPurchases(k * monthUnits, x, tx, T);
-    const factor = margin / Math.pow(1 + d, k);
-    for (let i = 0; i < x.length; i++) out[i] += factor * expectedSpend[i] * (cum[i] - prev[i]);
-    prev = cum;
-  }
-  return out;
+  // Discounted purchases depend only on (x, tx, T); spend multiplies in per customer.
+  const discounted = perDistinctHistory(history, (x, tx, T) => {
+    const acc = new Float64Array(x.length);
+    let prev: Float64Array = new Float64Array(x.length);
+    for (let k = 1; k <= months; k++) {
+      const cum = model.expectedPurchases(k * monthUnits, x, tx, T);
+      const factor = margin / Math.pow(1 + d, k);
+      for (let i = 0; i < x.length; i++) acc[i] += factor * (cum[i] - prev[i]);
+      prev = cum;
+    }
+    return acc;
+  });
+  return discounted.map((v, i) => v * expectedSpend[i]);
+}
+
+/**
+ * Evaluate a per-customer prediction once per distinct (x, tx, T) and spread it back: customers
+ * with the same history get the same prediction, and day-resolution data has many such repeats.
+ */
+export function perDistinctHistory(
+  history: { x: Float64Array; tx: Float64Array; T: Float64Array },
+  predict: (x: Float64Array, tx: Float64Array, T: Float64Array) => Float64Array,
+): Float64Array {
+  const { groupOf, firstRow } = groupRows([history.x, history.tx, history.T]);
+  const pick = (col: Float64Array) => Float64Array.from(firstRow, (r) => col[r]);
+  const values = predict(pick(history.x), pick(history.tx), pick(history.T));
+  return Float64Array.from(groupOf, (g) => values[g]);
 }
 
 /** Convert a horizon in months to the model's time unit. */

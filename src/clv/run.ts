@@ -10,7 +10,7 @@ import type { Convergence } from './fit.js';
 import { GammaGamma, type GammaGammaModel, type IndependenceCheck } from './gamma-gamma.js';
 import { MbgNbd } from './mbgnbd.js';
 import { ParetoNbd } from './pnbd.js';
-import { customerLifetimeValue, monthsToUnits, type ClvOptions, type PurchaseModel } from './predict.js';
+import { customerLifetimeValue, monthsToUnits, perDistinctHistory, type ClvOptions, type PurchaseModel } from './predict.js';
 import { clvSummary, type ClvSummary, type SummaryOptions, type TransactionLog } from './summary.js';
 
 export type ClvModelKind = 'bgnbd' | 'pnbd' | 'mbgnbd';
@@ -160,8 +160,8 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
   const predictions: ClvResult['predictions'] = {};
   for (const m of fitted) {
     predictions[m.kind as ClvModelKind] = {
-      expectedPurchases: m.expectedPurchases(units, summary.x, summary.tx, summary.T),
-      pAlive: m.pAlive(summary.x, summary.tx, summary.T),
+      expectedPurchases: perDistinctHistory(summary, (x, tx, T) => m.expectedPurchases(units, x, tx, T)),
+      pAlive: perDistinctHistory(summary, (x, tx, T) => m.pAlive(x, tx, T)),
       clv: customerLifetimeValue(m, summary, expectedSpend, { months, monthlyDiscountRate, margin }),
     };
   }
