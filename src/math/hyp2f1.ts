@@ -69,16 +69,16 @@ const NODES = [-2, -1, 1, 2];
 
 function logNearOneDirect(a: number, b: number, c: number, z: number): number {
   const m = c - a - b;
-  const w = 1 - z;
-  const t1 = gammaRatioTerm(c, m, c - a, c - b) * seriesSum(a, b, 1 - m, w);
-  const t2 = gammaRatioTerm(c, -m, a, b) * Math.exp(m * Math.log(w)) * seriesSum(c - a, c - b, 1 + m, w);
-  return Math.log(t1 + t2);
-}
-
-/** Γ(p)Γ(q) / (Γ(u)Γ(v)) with signs, since q may be negative. */
-function gammaRatioTerm(p: number, q: number, u: number, v: number): number {
-  const sign = gammaSign(p) * gammaSign(q) * gammaSign(u) * gammaSign(v);
-  return sign * Math.exp(lgamma(p) + lgamma(q) - lgamma(u) - lgamma(v));
+  const lw = Math.log1p(-z);
+  // Each term as sign · e^(log): with |m| in the hundreds the gamma ratios and w^m overflow.
+  const s1 = seriesSum(a, b, 1 - m, 1 - z);
+  const s2 = seriesSum(c - a, c - b, 1 + m, 1 - z);
+  const sign1 = gammaSign(c) * gammaSign(m) * gammaSign(c - a) * gammaSign(c - b) * Math.sign(s1);
+  const sign2 = gammaSign(c) * gammaSign(-m) * gammaSign(a) * gammaSign(b) * Math.sign(s2);
+  const l1 = lgamma(c) + lgamma(m) - lgamma(c - a) - lgamma(c - b) + Math.log(Math.abs(s1));
+  const l2 = lgamma(c) + lgamma(-m) - lgamma(a) - lgamma(b) + m * lw + Math.log(Math.abs(s2));
+  const top = Math.max(l1, l2);
+  return top + Math.log(sign1 * Math.exp(l1 - top) + sign2 * Math.exp(l2 - top));
 }
 
 function gammaSign(x: number): number {

@@ -159,6 +159,14 @@ describe('Pareto/NBD formulas against references', () => {
     expect(Math.abs(mean / pnbdUnconditionalExpected(CDNOW, 39) - 1)).toBeLessThan(1e-6);
   });
 
+  it('probability of purchases sums to one when dropout is negligible (2F1 arguments near 1)', () => {
+    // Parameters of the kind online-retail data gives: s/beta ~ 1e-12.
+    const p = [0.8274, 69.078, 6.76e-6, 2861201];
+    let total = 0;
+    for (let n = 0; n < 3000; n++) total += pnbdProbabilityOfPurchases(p, n, 52);
+    expect(Math.abs(total - 1)).toBeLessThan(1e-9);
+  });
+
   it('probability of purchases for heavy counts matches integration over the dropout time', () => {
     for (const p of [CDNOW, [0.8, 40, 1.4, 2.5], [2, 1, 0.5, 30]]) {
       const [r, a, s, b] = p;

@@ -9,7 +9,7 @@ describe('logHyp2f1', () => {
       const v = logHyp2f1(c.a, c.b, c.c, c.z);
       const tol = c.z > 0.999 ? 1e-11 : 1e-13;
       expect(Math.abs(v - c.logMpmath)).toBeLessThan(tol * Math.max(1, Math.abs(c.logMpmath)));
-      expect(Math.abs(hyp2f1(c.a, c.b, c.c, c.z) / c.scipy - 1)).toBeLessThan(c.z > 0.999 ? 1e-9 : 1e-12);
+      if (c.scipy !== null) expect(Math.abs(hyp2f1(c.a, c.b, c.c, c.z) / c.scipy - 1)).toBeLessThan(c.z > 0.999 ? 1e-9 : 1e-12);
     }
   });
 
