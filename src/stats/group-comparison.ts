@@ -10,7 +10,7 @@ import { kruskalWallis, mannWhitneyU } from './nonparametric.js';
 import { shapiroWilk } from './normality.js';
 import type { TestResult } from './result.js';
 import { mean, sumSquares } from './sample.js';
-import type { GroupExtremes } from './sentences.js';
+import { formatP, type GroupExtremes } from './sentences.js';
 import { welchT } from './ttest.js';
 
 /** Groups at least this large are treated as having near-normal means (central limit theorem). */
@@ -133,10 +133,10 @@ function chooseTest(groups: readonly Float64Array[], alpha: number): { test: Tes
   }
   if (!normal) return { test: kruskalWallis(groups), choice: `${why}: Kruskal-Wallis test` };
   const lv = levene(groups);
-  const p = lv.pValue.toPrecision(2);
+  const p = formatP(lv.pValue);
   return lv.pValue < alpha
-    ? { test: welchAnova(groups), choice: `${why}; variances differ (Levene p = ${p}): Welch ANOVA` }
-    : { test: anovaOneWay(groups), choice: `${why}; variances similar (Levene p = ${p}): one-way ANOVA` };
+    ? { test: welchAnova(groups), choice: `${why}; variances differ (Levene ${p}): Welch ANOVA` }
+    : { test: anovaOneWay(groups), choice: `${why}; variances similar (Levene ${p}): one-way ANOVA` };
 }
 
 /** Compare `y` across the levels of `by`; null when fewer than two levels have values. */
