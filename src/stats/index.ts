@@ -11,6 +11,10 @@ export {
   fCdf,
   chi2Sf,
   chi2Cdf,
+  normalLogSf,
+  tLogSf,
+  fLogSf,
+  chi2LogSf,
 } from './distributions.js';
 export { studentizedRangeSf } from './studentized-range.js';
 export { studentT, welchT, pairedT } from './ttest.js';
@@ -25,7 +29,7 @@ export type { Counts } from './chisq.js';
 export { pearson, spearman } from './correlation.js';
 export { shapiroWilk } from './normality.js';
 export { levene } from './levene.js';
-export { cohensD, hedgesG, etaSquared, partialEtaSquared, omegaSquared, rankBiserial, cramersV } from './effect-size.js';
+export { cohensD, hedgesG, etaSquared, partialEtaSquared, omegaSquared, rankBiserial, cramersV, meanDifference } from './effect-size.js';
 export { adjustPValues } from './multiple.js';
 export type { Correction } from './multiple.js';
 export { driversScan, parseInteraction } from './drivers.js';
