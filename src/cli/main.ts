@@ -5,6 +5,9 @@ import { processIO, type CliIO } from './io.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerProfile } from './commands/profile.js';
 import { registerClv } from './commands/clv.js';
+import { registerSegment, registerScore } from './commands/segment.js';
+import { registerModel, registerRules } from './commands/model.js';
+import { registerTest } from './commands/test.js';
 import { VERSION } from '../pipeline/artifacts.js';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +28,11 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
   registerAnalyze(program, io);
   registerProfile(program, io);
   registerClv(program, io);
+  registerSegment(program, io);
+  registerModel(program, io);
+  registerRules(program, io);
+  registerScore(program, io);
+  registerTest(program, io);
   for (const c of program.commands) c.exitOverride().option('--debug', 'show stack traces for errors');
   try {
     await program.parseAsync(argv, { from: 'user' });

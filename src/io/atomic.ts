@@ -39,3 +39,8 @@ function ensureWritableDir(dir: string): void {
     throw new InputError('unwritable-output', `Cannot write to ${dir} (${e.code ?? e.message})`, `Choose another --out directory or fix the permissions of ${dirname(dir) || dir}`);
   }
 }
+
+/** One file, written to a temp file beside it and renamed. */
+export function writeFileAtomic(path: string, content: string): void {
+  writeOutputs(dirname(path) || '.', { [basename(path)]: content });
+}
