@@ -118,11 +118,14 @@ export function logHyp2f1Unit(b: number, c: number, z: number, grad?: Float64Arr
   let sc = 0;
   let sz = 0;
   for (let j = 0; j < MAX_TERMS; j++) {
-    const ib = 1 / (b + j);
-    const ic = 1 / (c + j);
-    hb += ib;
+    // One division per term: 1/((b+j)(c+j)) gives both reciprocals.
+    const bj = b + j;
+    const cj = c + j;
+    const inv = 1 / (bj * cj);
+    const ic = bj * inv;
+    hb += cj * inv;
     hc += ic;
-    term *= (b + j) * ic * z;
+    term *= bj * ic * z;
     sum += term;
     sb += term * hb;
     sc += term * hc;

@@ -249,6 +249,13 @@ describe('Pareto/NBD input checks', () => {
     expect(() => new ParetoNbd().fit(data)).toThrow(/one purchase/);
   });
 
+  it('says a single customer cannot be fitted but can be scored', () => {
+    const one = { x: Float64Array.from([3]), tx: Float64Array.from([20]), T: Float64Array.from([30]) };
+    expect(() => new ParetoNbd().fit(one)).toThrow(ModelError);
+    const model = new ParetoNbdModel({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }, NaN, { r: NaN, alpha: NaN, s: NaN, beta: NaN }, { converged: true, iterations: 0, gradientNorm: 0, message: '', restarts: 0 }, 0);
+    expect(model.expectedPurchases(39, one.x, one.tx, one.T)[0]).toBeCloseTo(pnbdConditionalExpected(CDNOW, 39, 3, 20, 30), 12);
+  });
+
   it('rejects tx > T', () => {
     const data = { x: Float64Array.from([1, 2]), tx: Float64Array.from([5, 3]), T: Float64Array.from([4, 10]) };
     expect(() => new ParetoNbd().fit(data)).toThrow(/tx <= T/);
