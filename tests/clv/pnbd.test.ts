@@ -68,6 +68,13 @@ describe('Pareto/NBD known answer on the CDNOW sample', () => {
     expect(m.logLikelihood + 2457 * Math.log(7)).toBeCloseTo(model.logLikelihood, 5);
   });
 
+  it('shrinks the parameters under an L2 penalizer, at a cost in likelihood', () => {
+    const pen = new ParetoNbd({ penalizer: 0.01 }).fit(cdnow);
+    const norm = (p: { r: number; alpha: number; s: number; beta: number }) => p.r ** 2 + p.alpha ** 2 + p.s ** 2 + p.beta ** 2;
+    expect(norm(pen.params)).toBeLessThan(0.9 * norm(model.params));
+    expect(pen.logLikelihood).toBeLessThan(model.logLikelihood);
+  });
+
   it('has finite positive standard errors', () => {
     for (const v of Object.values(model.standardErrors)) {
       expect(Number.isFinite(v) && v > 0).toBe(true);
