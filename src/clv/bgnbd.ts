@@ -36,6 +36,11 @@ interface Prepared {
   maxX: number;
   T: { values: Float64Array; index: Int32Array } | null;
   tx: { values: Float64Array; index: Int32Array } | null;
+  /** Per-row scratch: ln(alpha + T), 1/(alpha + T), ln(alpha + tx), 1/(alpha + tx). */
+  lT: Float64Array;
+  iT: Float64Array;
+  lTx: Float64Array;
+  iTx: Float64Array;
 }
 
 const preparedCache = new WeakMap<WeightedRows, Prepared>();
@@ -50,7 +55,17 @@ function prepare(rows: WeightedRows): Prepared {
       xi[i] = X[i];
       if (xi[i] > maxX) maxX = xi[i];
     }
-    p = { xi, maxX, T: distinctIndex(TT), tx: distinctIndex(TX) };
+    const n = rows.length;
+    p = {
+      xi,
+      maxX,
+      T: distinctIndex(TT),
+      tx: distinctIndex(TX),
+      lT: new Float64Array(n),
+      iT: new Float64Array(n),
+      lTx: new Float64Array(n),
+      iTx: new Float64Array(n),
+    };
     preparedCache.set(rows, p);
   }
   return p;
@@ -79,8 +94,6 @@ function logShift(alpha: number, col: Float64Array, distinct: Prepared['T'], log
   }
 }
 
-const scratch = { n: 0, lT: new Float64Array(0), iT: new Float64Array(0), lTx: new Float64Array(0), iTx: new Float64Array(0) };
-
 /**
  * Weighted log-likelihood of the beta-geometric family. `o` = 0 for BG/NBD, 1 for MBG/NBD.
  * Columns are x, tx, T. Terms that depend only on x (lgamma, digamma) are computed once per
@@ -96,15 +109,7 @@ export function betaGeometricLogLik(o: 0 | 1, p: Float64Array, rows: WeightedRow
   const w = rows.weight;
   const n = rows.length;
   const prep = prepare(rows);
-  const { xi, maxX } = prep;
-  if (scratch.n < n) {
-    scratch.n = n;
-    scratch.lT = new Float64Array(n);
-    scratch.iT = new Float64Array(n);
-    scratch.lTx = new Float64Array(n);
-    scratch.iTx = new Float64Array(n);
-  }
-  const { lT, iT, lTx, iTx } = scratch;
+  const { xi, maxX, lT, iT, lTx, iTx } = prep;
   logShift(alpha, TT, prep.T, lT, iT);
   logShift(alpha, TX, prep.tx, lTx, iTx);
 

@@ -8,7 +8,7 @@ export type { BetaGeometricParams, BgNbdOptions, RepeatData } from './bgnbd.js';
 export { MbgNbd, MbgNbdModel } from './mbgnbd.js';
 export { GammaGamma, GammaGammaModel, independenceCheck } from './gamma-gamma.js';
 export type { GammaGammaOptions, GammaGammaParams, IndependenceCheck, SpendData } from './gamma-gamma.js';
-export { customerLifetimeValue, monthsToUnits, MONTH_DAYS } from './predict.js';
+export { customerLifetimeValue, monthsToUnits, perDistinctHistory, MONTH_DAYS } from './predict.js';
 export type { ClvOptions, CustomerHistory, PurchaseModel } from './predict.js';
 export { compareModels, calibrationHoldout, trackRepeatTransactions } from './compare.js';
 export type { CalibrationHoldoutTable, ModelComparison, TrackingTable } from './compare.js';
