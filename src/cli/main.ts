@@ -8,6 +8,7 @@ import { registerClv } from './commands/clv.js';
 import { registerSegment, registerScore } from './commands/segment.js';
 import { registerModel, registerRules } from './commands/model.js';
 import { registerTest } from './commands/test.js';
+import { registerSynth } from './commands/synth.js';
 import { VERSION } from '../pipeline/artifacts.js';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,7 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
   registerRules(program, io);
   registerScore(program, io);
   registerTest(program, io);
+  registerSynth(program, io);
   for (const c of program.commands) c.exitOverride().option('--debug', 'show stack traces for errors');
   try {
     await program.parseAsync(argv, { from: 'user' });
