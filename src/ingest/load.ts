@@ -96,6 +96,8 @@ async function loadCsv(engine: Engine, table: string, sniff: SniffResult, option
     "escape='\"'",
     `encoding=${literal(sniff.encoding)}`,
     'strict_mode=true',
+    // Spreadsheet error and null markers are missing values, not categories.
+    "nullstr=['', '#N/A', 'N/A', '#NA', 'NULL', 'null', '#VALUE!', '#DIV/0!']",
     TYPE_CANDIDATES,
   ];
   if (options.columns) {
