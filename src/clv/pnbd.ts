@@ -19,10 +19,10 @@ import { checkRepeatData, type RepeatData } from './bgnbd.js';
 import { collapseRows, fitMle, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
 
 /** Parameter order in every Float64Array of Pareto/NBD parameters. */
-export const R = 0;
-export const ALPHA = 1;
-export const S = 2;
-export const BETA = 3;
+const R = 0;
+const ALPHA = 1;
+const S = 2;
+const BETA = 3;
 
 const hypGrad = new Float64Array(3);
 
