@@ -21,7 +21,10 @@ describe('Gamma-Gamma', () => {
   it('matches the SciPy reference fit and predictions', () => {
     const ref = reference.cdnowSample.gammaGamma;
     expect(rel(fitted.logLikelihood, ref.logLikelihood)).toBeLessThan(1e-6);
-    for (const k of ['p', 'q', 'gamma'] as const) expect(rel(fitted.params[k], ref.params[k])).toBeLessThan(1e-4);
+    for (const k of ['p', 'q', 'gamma'] as const) {
+      expect(rel(fitted.params[k], ref.params[k])).toBeLessThan(1e-4);
+      expect(rel(fitted.standardErrors[k], ref.standardErrors[k])).toBeLessThan(1e-3);
+    }
     const m = new GammaGammaModel(ref.params, NaN, ref.params, fitted.convergence, fitted.independence, 0);
     for (const p of ref.probes) {
       expect(rel(m.expectedSpend(new Float64Array([p.x]), new Float64Array([p.monetary]))[0], p.expected)).toBeLessThan(1e-12);
