@@ -6,6 +6,7 @@ import { betaGeometricLogLik } from '../../src/clv/bgnbd.js';
 import { collapseRows } from '../../src/clv/fit.js';
 import { ParetoNbd } from '../../src/clv/pnbd.js';
 import { simulateSummary } from '../../src/clv/simulate.js';
+import scipyCov from '../fixtures/clv-pnbd/covariates.json' with { type: 'json' };
 
 // Two groups from the project's simulator: z = 1 buys twice as fast (alpha halved) and drops
 // out at e^-0.5 the rate (beta scaled by e^0.5). Under alpha_i = alpha e^(-γ₁ z),
@@ -129,5 +130,25 @@ describe('BG/NBD with static covariates (CLVTools parameterisation)', () => {
       const sum = g[which].reduce((s, v) => s + v, 0);
       expect(Math.abs(sum - fd)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
     }
+  });
+});
+
+describe('Pareto/NBD with covariates against a SciPy fit of the same likelihood', () => {
+  it('reaches the same log-likelihood (1e-6 relative), parameters and coefficients', () => {
+    const zc = Float64Array.from(scipyCov.z);
+    const model = new ParetoNbdCovariates().fit({
+      x: Float64Array.from(scipyCov.x),
+      tx: Float64Array.from(scipyCov.tx),
+      T: Float64Array.from(scipyCov.T),
+      purchase: fromColumns([zc]),
+      dropout: fromColumns([zc]),
+    });
+    expect(Math.abs(model.logLikelihood / scipyCov.logLikelihood - 1)).toBeLessThan(1e-6);
+    expect(model.logLikelihood).toBeGreaterThanOrEqual(scipyCov.logLikelihood - 1e-6);
+    for (const k of ['r', 'alpha', 's', 'beta'] as const) {
+      expect(Math.abs(model.params[k] / scipyCov.params[k] - 1)).toBeLessThan(1e-3);
+    }
+    expect(model.purchase.coefficients[0]).toBeCloseTo(scipyCov.purchase, 3);
+    expect(model.dropout.coefficients[0]).toBeCloseTo(scipyCov.dropout, 3);
   });
 });
