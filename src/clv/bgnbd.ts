@@ -6,8 +6,8 @@
 import { InputError, ModelError } from '../errors.js';
 import { digamma, lbeta, lgamma } from '../math/gamma.js';
 import { logHyp2f1 } from '../math/hyp2f1.js';
-import { checkModelJSON, modelJSON, type Estimator, type FittedModel, type ModelJSON } from '../models/estimator.js';
-import { collapseRows, distinctIndex, fitMle, weightedColumnMeans, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
+import type { Estimator, FittedModel, ModelJSON } from '../models/estimator.js';
+import { collapseRows, distinctIndex, fitMle, fittedModelJSON, readFittedModelJSON, weightedColumnMeans, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
 
 /** Frequency / recency / age per customer; a ClvSummary satisfies it. */
 export interface RepeatData {
@@ -334,20 +334,8 @@ export abstract class BetaGeometricModel implements FittedModel {
     return (c / (a - 1)) * bracket * Math.exp(this.logPAlive(x, tx, T));
   }
 
-  protected json(): ModelJSON {
-    return modelJSON(this.kind, { ...this.params }, {
-      features: ['x', 'tx', 'T'],
-      diagnostics: {
-        logLikelihood: this.logLikelihood,
-        standardErrors: { ...this.standardErrors },
-        convergence: { ...this.convergence },
-        n: this.n,
-      },
-    });
-  }
-
   toJSON(): ModelJSON {
-    return this.json();
+    return fittedModelJSON(this.kind, { ...this.params }, this, ['x', 'tx', 'T']);
   }
 }
 
@@ -371,29 +359,13 @@ export class BgNbd implements Estimator<RepeatData, BgNbdModel> {
 }
 
 export function readBetaGeometricJSON(json: unknown, kind: string): BetaGeometricFitResult {
-  const j = checkModelJSON(json, kind);
-  const p = j.params as Record<string, unknown>;
-  for (const name of NAMES) {
-    if (typeof p[name] !== 'number' || !((p[name] as number) > 0)) {
-      throw new ModelError('model-params', `Saved ${kind} model has no valid parameter ${name}`);
-    }
-  }
-  const d = (j.diagnostics ?? {}) as Record<string, unknown>;
-  const se = (d.standardErrors ?? {}) as Record<string, number | null>;
-  const conv = (d.convergence ?? {}) as Partial<Convergence>;
-  const num = (v: unknown) => (typeof v === 'number' ? v : NaN);
+  const { params, diagnostics: d } = readFittedModelJSON(json, kind, NAMES);
   return {
-    params: { r: p.r as number, alpha: p.alpha as number, a: p.a as number, b: p.b as number },
-    logLikelihood: num(d.logLikelihood),
-    standardErrors: { r: num(se.r), alpha: num(se.alpha), a: num(se.a), b: num(se.b) },
-    convergence: {
-      converged: conv.converged === true,
-      iterations: num(conv.iterations),
-      gradientNorm: num(conv.gradientNorm),
-      message: typeof conv.message === 'string' ? conv.message : '',
-      restarts: num(conv.restarts),
-    },
-    n: num(d.n),
+    params: params as unknown as BetaGeometricParams,
+    logLikelihood: d.logLikelihood,
+    standardErrors: d.standardErrors as unknown as BetaGeometricParams,
+    convergence: d.convergence,
+    n: d.n,
   };
 }
 

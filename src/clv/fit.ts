@@ -5,6 +5,7 @@
  * report. Models supply only the weighted log-likelihood and its gradient in natural parameters.
  */
 import { ModelError } from '../errors.js';
+import { checkModelJSON, modelJSON, type ModelJSON } from '../models/estimator.js';
 import { minimize } from '../optim/lbfgs.js';
 import { hessianFromGradient, invertSymmetric } from '../optim/hessian.js';
 
@@ -243,4 +244,76 @@ function subsampleRows(rows: WeightedRows, target: number): WeightedRows {
     weight[k] = rows.weight[i];
   }
   return { columns, weight, length: m };
+}
+
+/** What every fitted CLV model saves beside its parameters. */
+export interface FitDiagnostics {
+  logLikelihood: number;
+  /** By parameter name. */
+  standardErrors: object;
+  convergence: Convergence;
+  /** Customers the model was fitted on. */
+  n: number;
+}
+
+/** Saved-model envelope for a maximum-likelihood CLV model; `extra` adds model-specific diagnostics. */
+export function fittedModelJSON(
+  kind: string,
+  params: Record<string, number>,
+  diag: FitDiagnostics,
+  features: string[],
+  extra: Record<string, unknown> = {},
+): ModelJSON {
+  return modelJSON(kind, { ...params }, {
+    features,
+    diagnostics: {
+      logLikelihood: diag.logLikelihood,
+      standardErrors: { ...diag.standardErrors },
+      convergence: { ...diag.convergence },
+      n: diag.n,
+      ...extra,
+    },
+  });
+}
+
+/**
+ * Read a saved CLV model: checks the envelope and that every named parameter is a positive number;
+ * missing diagnostics read as NaN / false so old or hand-written files still score.
+ */
+export function readFittedModelJSON(
+  json: unknown,
+  kind: string,
+  names: readonly string[],
+): { params: Record<string, number>; diagnostics: FitDiagnostics & { standardErrors: Record<string, number> }; raw: Record<string, unknown> } {
+  const j = checkModelJSON(json, kind);
+  const p = j.params as Record<string, unknown>;
+  const params: Record<string, number> = {};
+  for (const name of names) {
+    const v = p[name];
+    if (typeof v !== 'number' || !(v > 0)) throw new ModelError('model-params', `Saved ${kind} model has no valid parameter ${name}`);
+    params[name] = v;
+  }
+  const raw = (j.diagnostics ?? {}) as Record<string, unknown>;
+  const se = (raw.standardErrors ?? {}) as Record<string, unknown>;
+  const conv = (raw.convergence ?? {}) as Record<string, unknown>;
+  return {
+    params,
+    diagnostics: {
+      logLikelihood: num(raw.logLikelihood),
+      standardErrors: Object.fromEntries(names.map((name) => [name, num(se[name])])),
+      convergence: {
+        converged: conv.converged === true,
+        iterations: num(conv.iterations),
+        gradientNorm: num(conv.gradientNorm),
+        message: typeof conv.message === 'string' ? conv.message : '',
+        restarts: num(conv.restarts),
+      },
+      n: num(raw.n),
+    },
+    raw,
+  };
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' ? v : NaN;
 }

@@ -6,9 +6,9 @@
  */
 import { InputError, ModelError } from '../errors.js';
 import { digamma, lgamma } from '../math/gamma.js';
-import { checkModelJSON, modelJSON, type Estimator, type FittedModel, type ModelJSON } from '../models/estimator.js';
+import type { Estimator, FittedModel, ModelJSON } from '../models/estimator.js';
 import { tTwoSided } from '../stats/distributions.js';
-import { collapseRows, fitMle, weightedColumnMeans, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
+import { collapseRows, fitMle, fittedModelJSON, readFittedModelJSON, weightedColumnMeans, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
 
 export interface SpendData {
   /** Repeat purchases; rows with x = 0 are ignored. */
@@ -158,44 +158,20 @@ export class GammaGammaModel implements FittedModel {
   }
 
   toJSON(): ModelJSON {
-    return modelJSON(this.kind, { ...this.params }, {
-      features: ['x', 'monetary'],
-      diagnostics: {
-        logLikelihood: this.logLikelihood,
-        standardErrors: { ...this.standardErrors },
-        convergence: { ...this.convergence },
-        independence: { ...this.independence },
-        n: this.n,
-      },
-    });
+    return fittedModelJSON(this.kind, { ...this.params }, this, ['x', 'monetary'], { independence: { ...this.independence } });
   }
 
   static fromJSON(json: unknown): GammaGammaModel {
-    const j = checkModelJSON(json, 'gamma-gamma');
-    const p = j.params as Record<string, unknown>;
-    for (const name of ['p', 'q', 'gamma']) {
-      if (typeof p[name] !== 'number' || !((p[name] as number) > 0)) {
-        throw new ModelError('model-params', `Saved gamma-gamma model has no valid parameter ${name}`);
-      }
-    }
-    const d = (j.diagnostics ?? {}) as Record<string, unknown>;
+    const { params, diagnostics: d, raw } = readFittedModelJSON(json, 'gamma-gamma', ['p', 'q', 'gamma']);
+    const ind = (raw.independence ?? {}) as Record<string, unknown>;
     const num = (v: unknown) => (typeof v === 'number' ? v : NaN);
-    const se = (d.standardErrors ?? {}) as Record<string, unknown>;
-    const c = (d.convergence ?? {}) as Record<string, unknown>;
-    const ind = (d.independence ?? {}) as Record<string, unknown>;
     return new GammaGammaModel(
-      { p: p.p as number, q: p.q as number, gamma: p.gamma as number },
-      num(d.logLikelihood),
-      { p: num(se.p), q: num(se.q), gamma: num(se.gamma) },
-      {
-        converged: c.converged === true,
-        iterations: num(c.iterations),
-        gradientNorm: num(c.gradientNorm),
-        message: typeof c.message === 'string' ? c.message : '',
-        restarts: num(c.restarts),
-      },
+      params as unknown as GammaGammaParams,
+      d.logLikelihood,
+      d.standardErrors as unknown as GammaGammaParams,
+      d.convergence,
       { correlation: num(ind.correlation), pValue: num(ind.pValue), n: num(ind.n), plausible: ind.plausible === true },
-      num(d.n),
+      d.n,
     );
   }
 }

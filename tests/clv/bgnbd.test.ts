@@ -144,6 +144,8 @@ describe('BG/NBD model lifecycle', () => {
     expect(back.convergence).toEqual(fitted.convergence);
     expect(back.expectedPurchases(10, sample.x, sample.tx, sample.T)).toEqual(fitted.expectedPurchases(10, sample.x, sample.tx, sample.T));
     expect(() => BgNbdModel.fromJSON({ ...fitted.toJSON(), kind: 'mbgnbd' })).toThrow('Saved model is a mbgnbd, not a bgnbd');
+    const json = fitted.toJSON();
+    expect(() => BgNbdModel.fromJSON({ ...json, params: { ...json.params, b: -1 } })).toThrow('Saved bgnbd model has no valid parameter b');
   });
 
   it('says why when every customer bought once', () => {
