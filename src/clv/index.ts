@@ -1,8 +1,8 @@
 // Customer lifetime value: summary, purchase models, spend model, predictions, diagnostics.
 export { clvSummary, dayNumber, isoDay, DAYS_PER_UNIT } from './summary.js';
 export type { ClvSummary, SummaryOptions, TimeUnit, TransactionLog } from './summary.js';
-export { fitMle, collapseRows } from './fit.js';
-export type { Convergence, MleOptions, MleSpec, MleFit, WeightedRows } from './fit.js';
+export { fitMle, collapseRows, fittedModelJSON, readFittedModelJSON } from './fit.js';
+export type { Convergence, FitDiagnostics, MleOptions, MleSpec, MleFit, WeightedRows } from './fit.js';
 export { BgNbd, BgNbdModel } from './bgnbd.js';
 export type { BetaGeometricParams, BgNbdOptions, RepeatData } from './bgnbd.js';
 export { MbgNbd, MbgNbdModel } from './mbgnbd.js';
