@@ -17,11 +17,15 @@ export function trainTestSplit(n: number, testSize: number, seed: number, classe
   const groups = groupRows(n, classes);
   const train: number[] = [];
   const test: number[] = [];
-  for (const g of groups) {
+  // As scikit-learn: ceil(testSize · n) test rows in total, shared across classes by largest remainder.
+  const total = Math.ceil(testSize * n);
+  const quota = groups.map((g) => Math.floor((g.length * total) / n));
+  const order = groups.map((g, c) => c).sort((a, b) => (groups[b].length * total) % n - (groups[a].length * total) % n || a - b);
+  for (let left = total - quota.reduce((a, b) => a + b, 0), k = 0; left > 0; left--, k++) quota[order[k % order.length]]++;
+  groups.forEach((g, c) => {
     rng.shuffle(g);
-    const nTest = Math.round(g.length * testSize);
-    for (let i = 0; i < g.length; i++) (i < nTest ? test : train).push(g[i]);
-  }
+    for (let i = 0; i < g.length; i++) (i < quota[c] ? test : train).push(g[i]);
+  });
   if (train.length === 0 || test.length === 0) throw new InputError('split-empty', `Too few rows (${n}) for a ${testSize} test split`, 'Use more rows or a different testSize');
   return { train: Int32Array.from(train).sort(), test: Int32Array.from(test).sort() };
 }
