@@ -153,9 +153,9 @@ function softmaxInto(z: Float64Array, from: number, k: number, out: Float64Array
 }
 
 /**
- * θ = [β (p), b]; minimises Σ wᵢ(softplus(zᵢ) − yᵢ zᵢ) + λ/2 ‖β‖² with λ = 1/C. The linear predictor
- * and the gradient are fused single passes over the row-major data; the Hessian is built column-wise
- * from a contiguous copy of (a subsample of) the rows, where each entry is one dot product.
+ * θ = [β (p), b]; minimises Σ wᵢ(softplus(zᵢ) − yᵢ zᵢ) + λ/2 ‖β‖² with λ = 1/C. One fused pass over the
+ * row-major data per evaluation gives the linear predictor, the loss, the gradient and the curvature
+ * weights; the Hessian is built column-wise from a contiguous copy of (a subsample of) the rows.
  */
 function newtonBinary(X: Matrix, y: ArrayLike<number>, w: Float64Array, lambda: number, maxIter: number, tol: number): NewtonResult {
   const n = X.rows;
@@ -172,35 +172,55 @@ function newtonBinary(X: Matrix, y: ArrayLike<number>, w: Float64Array, lambda: 
   const dH = new Float64Array(m);
   const u = new Float64Array(m);
   const theta = new Float64Array(q);
-  const grad = new Float64Array(q);
   const hess = new Float64Array(q * q);
-  const z = new Float64Array(n);
-  // e = exp(−|z|) is kept from the linear predictor so the probabilities need no second exponential.
-  const e = new Float64Array(n);
   const d = new Float64Array(n);
   const rBlock = new Float64Array(GRADIENT_BLOCK);
-  const linear = (t: Float64Array): void => {
+  // Gradient and total curvature at the last evaluated point.
+  let grad = new Float64Array(q);
+  let curvature = 0;
+
+  /** Loss (when asked; NaN otherwise), gradient into `g` and curvature weights into `d`, at t. */
+  const evaluate = (t: Float64Array, g: Float64Array, withLoss: boolean): number => {
+    g.fill(0);
     const b = t[p];
-    for (let i = 0; i < n; i++) {
-      const row = i * p;
-      let s = b;
-      for (let j = 0; j < p; j++) s += t[j] * data[row + j];
-      z[i] = s;
-      e[i] = Math.exp(-Math.abs(s));
-    }
-  };
-  const objective = (t: Float64Array): number => {
-    linear(t);
     let f = 0;
-    for (let i = 0; i < n; i++) {
-      const zi = z[i];
-      // softplus(z) = max(z, 0) + log1p(e^−|z|), without overflow.
-      f += w[i] * ((zi > 0 ? zi : 0) + Math.log1p(e[i]) - yy[i] * zi);
+    let gb = 0;
+    let hbb = 0;
+    // Blocks of rows small enough to stay in L1 cache, so each gradient entry sums in a register.
+    for (let i0 = 0; i0 < n; i0 += GRADIENT_BLOCK) {
+      const i1 = Math.min(n, i0 + GRADIENT_BLOCK);
+      for (let i = i0; i < i1; i++) {
+        const row = i * p;
+        let z = b;
+        for (let j = 0; j < p; j++) z += t[j] * data[row + j];
+        const e = Math.exp(-Math.abs(z));
+        const pi = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+        const wi = w[i];
+        const ri = wi * (pi - yy[i]);
+        const di = wi * pi * (1 - pi);
+        // softplus(z) = max(z, 0) + log1p(e^−|z|), without overflow.
+        if (withLoss) f += wi * ((z > 0 ? z : 0) + Math.log1p(e) - yy[i] * z);
+        rBlock[i - i0] = ri;
+        d[i] = di;
+        gb += ri;
+        hbb += di;
+      }
+      for (let j = 0; j < p; j++) {
+        let acc = 0;
+        for (let i = i0, at = i0 * p + j; i < i1; i++, at += p) acc += rBlock[i - i0] * data[at];
+        g[j] += acc;
+      }
     }
     let pen = 0;
-    for (let j = 0; j < p; j++) pen += t[j] * t[j];
-    return f + 0.5 * lambda * pen;
+    for (let j = 0; j < p; j++) {
+      g[j] += lambda * t[j];
+      pen += t[j] * t[j];
+    }
+    g[p] = gb;
+    curvature = hbb;
+    return withLoss ? f + 0.5 * lambda * pen : NaN;
   };
+
   // Start at the intercept-only optimum, the log-odds of the weighted positive share.
   let wPos = 0;
   let wAll = 0;
@@ -209,69 +229,56 @@ function newtonBinary(X: Matrix, y: ArrayLike<number>, w: Float64Array, lambda: 
     wAll += w[i];
   }
   if (wPos > 0 && wPos < wAll) theta[p] = Math.log(wPos / (wAll - wPos));
-  let f = objective(theta);
+  let f = evaluate(theta, grad, true);
   let iterations = 0;
   let converged = false;
   const trial = new Float64Array(q);
+  let trialGrad = new Float64Array(q);
   // Close to the optimum the Hessian barely moves: reusing it (a chord step) keeps convergence
   // superlinear at a fraction of the cost of an iteration.
   let reuseHessian = false;
   while (iterations < maxIter) {
     iterations++;
-    grad.fill(0);
-    let hbb = 0;
-    let gb = 0;
-    // Blocks of rows small enough to stay in L1 cache, so each gradient entry sums in a register.
-    for (let i0 = 0; i0 < n; i0 += GRADIENT_BLOCK) {
-      const i1 = Math.min(n, i0 + GRADIENT_BLOCK);
-      for (let i = i0; i < i1; i++) {
-        const ei = e[i];
-        const pi = z[i] >= 0 ? 1 / (1 + ei) : ei / (1 + ei);
-        const wi = w[i];
-        const ri = wi * (pi - yy[i]);
-        const di = wi * pi * (1 - pi);
-        rBlock[i - i0] = ri;
-        d[i] = di;
-        hbb += di;
-        gb += ri;
-      }
-      for (let j = 0; j < p; j++) {
-        let acc = 0;
-        for (let i = i0, at = i0 * p + j; i < i1; i++, at += p) acc += rBlock[i - i0] * data[at];
-        grad[j] += acc;
-      }
-    }
-    grad[p] = gb;
-    for (let j = 0; j < p; j++) grad[j] += lambda * theta[j];
-    if (!reuseHessian) hessianInto(hbb);
+    if (!reuseHessian) hessianInto(curvature);
     const step = solveDamped(hess, q, grad);
     if (maxAbs(step) < tol) {
       for (let i = 0; i < q; i++) theta[i] += step[i];
       converged = true;
       break;
     }
-    // Newton decrement gᵀH⁻¹g: the predicted drop of the objective. Once it is tiny the full step is
-    // safe (the loss is nearly quadratic there), so skip the line search and its logarithms.
+    // Newton decrement gᵀH⁻¹g: the predicted drop of the objective; half of it is the remaining gap.
     let decrement = 0;
     for (let i = 0; i < q; i++) decrement -= grad[i] * step[i];
-    // Half the decrement is the remaining gap to the optimum: at 1e-12 of the objective, this step
-    // lands within rounding of it (coefficient changes of the next step would be far below 1e-6).
+    // At 1e-12 of the objective, this step lands within rounding of the optimum.
     if (decrement <= RELATIVE_GAP * Math.abs(f)) {
       for (let i = 0; i < q; i++) theta[i] += step[i];
       converged = true;
       break;
     }
     if (decrement < NEWTON_FULL_STEP_DECREMENT) {
+      // The loss is nearly quadratic here: take the full step without the line search's logarithms.
       for (let i = 0; i < q; i++) theta[i] += step[i];
-      linear(theta);
+      evaluate(theta, grad, false);
       reuseHessian = decrement < CHORD_DECREMENT;
       continue;
     }
     reuseHessian = false;
-    const done = lineSearch(theta, step, f, objective, trial);
-    f = done.f;
-    if (done.maxStep < tol) {
-      converged = true;
+    // Halve the step until the objective does not increase (rounding noise near the optimum allowed).
+    let taken = 0;
+    for (let halvings = 0, t = 1; halvings < 40 && taken === 0; halvings++, t /= 2) {
+      for (let i = 0; i < q; i++) trial[i] = theta[i] + t * step[i];
+      const ft = evaluate(trial, trialGrad, true);
+      if (ft <= f + 1e-13 * Math.abs(f)) {
+        taken = t;
+        f = ft;
+        theta.set(trial);
+        [grad, trialGrad] = [trialGrad, grad];
+      }
+    }
+    const accepted = taken > 0;
+    if (!accepted || taken * maxAbs(step) < tol) {
+      if (!accepted) evaluate(theta, grad, false);
+      converged = accepted;
       break;
     }
   }
