@@ -1,6 +1,6 @@
 import { ident, literal, type Engine } from '../engine/engine.js';
 import { InputError } from '../errors.js';
-import type { SchemaColumn } from '../ingest/load.js';
+import { COPIES, type LoadedTable, type SchemaColumn } from '../ingest/load.js';
 import { dateSql, inferDateFormat, type DateFormat } from '../ingest/dates.js';
 import { numericSql, type RoleMap } from '../ingest/roles.js';
 
@@ -49,21 +49,23 @@ function rowObjectsOf(q: { names: string[]; columns: unknown[][] }): Record<stri
 
 export async function buildLines(
   engine: Engine,
-  raw: string,
+  load: LoadedTable,
   schema: SchemaColumn[],
   roles: RoleMap,
   options: CleaningOptions = {},
 ): Promise<CleaningLog> {
   const steps: CleaningStep[] = [];
+  const raw = load.table;
   const type = (c: string) => schema.find((s) => s.name === c)?.type ?? 'VARCHAR';
-  const countOf = async (sql: string) => Number((await engine.query(sql)).columns[0][0]);
 
-  const rowsRead = await countOf(`SELECT count(*)::DOUBLE FROM ${raw}`);
+  const rowsRead = load.rows;
   steps.push({ step: 'read', rows: rowsRead, action: 'read', why: 'rows in the input file' });
 
-  // 1. Exact duplicates: the same line exported twice. Counted here, removed inside the one pass that builds `lines`.
-  let source = raw;
-  if (!options.keepDuplicates) source = `(SELECT DISTINCT * FROM ${raw})`;
+  // 1. Exact duplicates: the same line exported twice, counted when the file was read. Kept, they are expanded back.
+  const source = options.keepDuplicates ? `(SELECT * EXCLUDE (${COPIES}) FROM ${load.grouped}, range(${COPIES}))` : raw;
+  if (!options.keepDuplicates) {
+    steps.push({ step: 'duplicates', rows: load.rows - load.distinctRows, action: 'removed', why: 'exact duplicate rows (every field equal to an earlier row); keep them with --keep-duplicates' });
+  }
 
   // 2. Typed canonical columns.
   const ts = roles.timestamp as string;
@@ -136,10 +138,6 @@ export async function buildLines(
       FROM flagged)
     SELECT * FROM marked`);
 
-  if (!options.keepDuplicates) {
-    const dups = rowsRead - (await countOf(`SELECT count(*)::DOUBLE FROM lines`));
-    steps.push({ step: 'duplicates', rows: dups, action: 'removed', why: 'exact duplicate rows (every field equal to an earlier row); keep them with --keep-duplicates' });
-  }
   const missing = rowObjectsOf(
     await engine.query(`SELECT count(*) FILTER (WHERE ts IS NULL AND ts_raw IS NOT NULL)::DOUBLE AS bad_dates,
         min(ts_raw) FILTER (WHERE ts IS NULL AND ts_raw IS NOT NULL) AS example,

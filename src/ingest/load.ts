@@ -23,9 +23,14 @@ export interface SchemaColumn {
 }
 
 export interface LoadedTable {
-  /** Name of the DuckDB table holding the raw rows. */
+  /** Name of the DuckDB view of the distinct raw rows (exact duplicates appear once). */
   readonly table: string;
+  /** Table behind it, with a `__copies` column counting each row's occurrences in the file. */
+  readonly grouped: string;
+  /** Rows in the file, duplicates included. */
   readonly rows: number;
+  /** Distinct rows. */
+  readonly distinctRows: number;
   readonly schema: SchemaColumn[];
   readonly sniff: SniffResult;
   /** Rows skipped as malformed (only with skipBadRows). */
@@ -36,13 +41,20 @@ export interface LoadedTable {
 /** Text types are decided by clientele, not DuckDB's sniffer, so ambiguous dates are never guessed silently. */
 const TYPE_CANDIDATES = "auto_type_candidates=['BOOLEAN', 'BIGINT', 'DOUBLE', 'VARCHAR']";
 
-/** Load any supported file into the engine as table `raw`. The input file is only ever read. */
+/** Column of the grouped raw table counting how often each distinct row occurs in the file. */
+export const COPIES = '__copies';
+
+/**
+ * Load any supported file into the engine: table `raw_grouped` holds each distinct row once with its number
+ * of copies (exact duplicates are counted in the same pass that reads the file), view `raw` shows the distinct
+ * rows. The input file is only ever read.
+ */
 export async function loadFile(engine: Engine, path: string, options: LoadOptions = {}): Promise<LoadedTable> {
   const sniff = sniffFile(path);
   const name = basename(path);
   const warnings: string[] = [];
   let skippedRows = 0;
-  const table = 'raw';
+  const table = 'loaded';
 
   if (sniff.format === 'parquet') {
     await guard(name, () => engine.exec(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_parquet(${literal(path)})`));
@@ -72,20 +84,32 @@ export async function loadFile(engine: Engine, path: string, options: LoadOption
   }
 
   const describe = await engine.query(`DESCRIBE ${table}`);
-  const schema = describe.columns[0].map((n, i) => ({ name: String(n), type: String(describe.columns[1][i]) }));
+  const grouped = describe.columns[0].includes(COPIES);
+  const schema = describe.columns[0]
+    .map((n, i) => ({ name: String(n), type: String(describe.columns[1][i]) }))
+    .filter((c) => c.name !== COPIES);
+  const weight = grouped ? `sum(${COPIES})` : 'count(*)';
   // Spreadsheet exports often end with a row of bare delimiters; such rows carry nothing.
-  const blank = await engine.query(`SELECT count(*)::DOUBLE FROM ${table} WHERE ${schema.map((c) => `${ident(c.name)} IS NULL`).join(' AND ')}`);
+  const allNull = schema.map((c) => `${ident(c.name)} IS NULL`).join(' AND ');
+  const blank = await engine.query(`SELECT coalesce(${weight}, 0)::DOUBLE FROM ${table} WHERE ${allNull}`);
   const nBlank = Number(blank.columns[0][0]);
   if (nBlank > 0) {
-    await engine.exec(`DELETE FROM ${table} WHERE ${schema.map((c) => `${ident(c.name)} IS NULL`).join(' AND ')}`);
+    await engine.exec(`DELETE FROM ${table} WHERE ${allNull}`);
     warnings.push(`${nBlank.toLocaleString('en-US')} empty row${nBlank > 1 ? 's' : ''} (every field blank) skipped`);
   }
-  const count = await engine.query(`SELECT count(*)::DOUBLE AS n FROM ${table}`);
+  if (grouped) {
+    await engine.exec(`ALTER TABLE ${table} RENAME TO raw_grouped`);
+  } else {
+    await engine.exec(`CREATE OR REPLACE TABLE raw_grouped AS SELECT *, count(*)::BIGINT AS ${COPIES} FROM ${table} GROUP BY ALL`);
+    await engine.exec(`DROP TABLE ${table}`);
+  }
+  await engine.exec(`CREATE OR REPLACE VIEW raw AS SELECT * EXCLUDE (${COPIES}) FROM raw_grouped`);
+  const count = await engine.query(`SELECT coalesce(sum(${COPIES}), 0)::DOUBLE AS n, count(*)::DOUBLE AS d FROM raw_grouped`);
   const rows = Number(count.columns[0][0]);
   if (rows === 0) {
     throw new InputError('no-rows', `${name} has a header but no data rows`, 'Export the data again, including its rows');
   }
-  return { table, rows, schema, sniff, skippedRows, warnings };
+  return { table: 'raw', grouped: 'raw_grouped', rows, distinctRows: Number(count.columns[1][0]), schema, sniff, skippedRows, warnings };
 }
 
 async function loadCsv(engine: Engine, table: string, sniff: SniffResult, options: LoadOptions): Promise<number> {
@@ -103,16 +127,17 @@ async function loadCsv(engine: Engine, table: string, sniff: SniffResult, option
   if (options.columns) {
     base.push('header=false');
   }
-  const read = (extra: string[]) =>
-    `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_csv(${literal(sniff.path)}, ${[...base, ...extra].join(', ')})`;
+  // Counting duplicates while reading costs nothing extra, where a later DISTINCT is a second pass.
+  const read = (extra: string[], group: boolean) =>
+    `CREATE OR REPLACE TABLE ${table} AS SELECT *${group ? `, count(*)::BIGINT AS ${COPIES}` : ''} FROM read_csv(${literal(sniff.path)}, ${[...base, ...extra].join(', ')})${group ? ' GROUP BY ALL' : ''}`;
   const extra = options.skipBadRows ? ['ignore_errors=true', 'store_rejects=true'] : [];
   try {
-    await guard(name, () => engine.exec(read(extra)), () => explainMalformed(sniff));
+    await guard(name, () => engine.exec(read(extra, !options.columns)), () => explainMalformed(sniff));
   } catch (err) {
     // The sniffer types columns from a sample; a later value that does not fit (e.g. 'C536379' after numbers)
     // is not an input error: read everything as text and type it from all values instead.
     if (!(err instanceof InputError) || err.code !== 'type-mismatch') throw err;
-    await guard(name, () => engine.exec(read([...extra, 'all_varchar=true'])), () => explainMalformed(sniff));
+    await guard(name, () => engine.exec(read([...extra, 'all_varchar=true'], false)), () => explainMalformed(sniff));
     await retypeText(engine, table);
   }
   if (options.columns) await renameColumns(engine, table, options.columns, name);

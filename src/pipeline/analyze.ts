@@ -65,7 +65,7 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
     }
 
     stage('cleaning');
-    const cleaning = await buildLines(engine, load.table, load.schema, detection.roles, options);
+    const cleaning = await buildLines(engine, load, load.schema, detection.roles, options);
     if (cleaning.analyticLines === 0) {
       throw new InputError('no-customer-lines', `No line of ${basename(path)} has both a customer id and a valid sale`, 'Check the --map customer= column');
     }

@@ -28,7 +28,6 @@ export async function profile(path: string, options: LoadOptions & { map?: RoleM
       (c) => `count(*) FILTER (WHERE ${ident(c.name)} IS NULL)::DOUBLE, count(DISTINCT ${ident(c.name)})::DOUBLE, CAST(min(${ident(c.name)}) AS VARCHAR), CAST(max(${ident(c.name)}) AS VARCHAR)`,
     );
     const s = await engine.query(`SELECT ${stats.join(', ')} FROM ${load.table}`);
-    const dups = await engine.query(`SELECT (SELECT count(*) FROM ${load.table}) - (SELECT count(*) FROM (SELECT DISTINCT * FROM ${load.table}))`);
     let detection: RoleDetection | undefined;
     let detectionProblem: string | undefined;
     try {
@@ -67,7 +66,7 @@ export async function profile(path: string, options: LoadOptions & { map?: RoleM
       format: load.sniff.format + (load.sniff.gzip ? ' (gzip)' : ''),
       encoding: load.sniff.encoding,
       rows: load.rows,
-      duplicateRows: Number(dups.columns[0][0]),
+      duplicateRows: load.rows - load.distinctRows,
       columns: load.schema.map((c, j) => ({
         name: c.name,
         type: c.type,

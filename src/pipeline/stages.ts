@@ -158,7 +158,7 @@ export async function driversTable(a: Analysis): Promise<Table> {
   }
   const ts = d.roles.timestamp as string;
   const raw = await a.engine.query(
-    `SELECT * REPLACE (epoch_ms(${a.cleaning.timestampSql})::DOUBLE AS ${ident(ts)}) FROM (SELECT DISTINCT * FROM ${a.load.table})`,
+    `SELECT * REPLACE (epoch_ms(${a.cleaning.timestampSql})::DOUBLE AS ${ident(ts)}) FROM ${a.load.table}`,
   );
   const t = tableFromQuery(raw, [d.roles.customer as string], [ts]);
   const addOns = t.columns.filter((c) => c.kind === 'category' && /add.?on/i.test(c.name) && c.levels.some((l) => l.includes(','))).map((c) => c.name);
