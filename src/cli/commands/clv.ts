@@ -25,7 +25,7 @@ export function registerClv(program: Command, io: CliIO): void {
     .option('--months <n>', 'CLV horizon in months', '12')
     .option('--discount <rate>', 'monthly discount rate', '0.01')
     .option('--margin <m>', 'profit margin applied to spend (0..1)', '1')
-    .option('--penalizer <l2>', 'L2 penalty on the log-parameters', '0')
+    .option('--penalizer <l2>', 'L2 penalty on the model parameters, as in lifetimes (0 = plain maximum likelihood)', '0')
     .addHelpText('after', `
 --as-of is the last observed day (inclusive).
 
