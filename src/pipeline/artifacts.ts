@@ -31,7 +31,7 @@ export function reportSections(a: Analysis, extensions: Extension[] = []): Repor
 }
 
 export function summaryJson(a: Analysis, extensions: Extension[] = []): Record<string, unknown> {
-  const exec = executiveSummary(a);
+  const exec = headline(a, extensions);
   const summary: Record<string, unknown> = {
     clientele: VERSION,
     file: basename(a.file),
@@ -69,8 +69,15 @@ export function customersCsv(a: Analysis, extensions: Extension[] = []): string 
 }
 
 /** Every output file of `analyze`, as name → content, ready to be written all-or-nothing. */
-export function analysisArtifacts(a: Analysis, extensions: Extension[] = []): Record<string, string> {
+/** The executive summary: the core analysis's sentences, then the headline finding of each later stage. */
+function headline(a: Analysis, extensions: Extension[]) {
   const exec = executiveSummary(a);
+  const more = extensions.flatMap((e) => (e.sections ?? []).map((s) => s.findings[0]).filter((f): f is string => Boolean(f)));
+  return { keyNumbers: exec.keyNumbers, sentences: [...exec.sentences, ...more] };
+}
+
+export function analysisArtifacts(a: Analysis, extensions: Extension[] = []): Record<string, string> {
+  const exec = headline(a, extensions);
   const html = renderReport({
     title: `Customer analysis: ${basename(a.file)}`,
     subtitle: a.asOf ? `Observed up to ${a.asOf} · ${a.detection.shape === 'order-log' ? 'order log' : 'customer table'}` : 'Customer table',

@@ -87,6 +87,8 @@ Examples:
           io.stdout(files['summary.json']);
         } else if (!flags.quiet) {
           const s = JSON.parse(files['summary.json']) as { findings: string[] };
+          const roles = Object.entries(a.detection.reasons).map(([role, why]) => `${role} ← ${why}`).join(', ');
+          io.stdout(`Detected ${a.detection.shape === 'order-log' ? 'an order log' : 'a customer table'} (${a.detection.shapeReason}); columns: ${roles}\n\n`);
           io.stdout(`${s.findings.map((f) => `• ${f}`).join('\n')}\n\nWrote ${written.join(', ')}\n`);
         }
       } finally {
