@@ -249,8 +249,11 @@ function newtonBinary(X: Matrix, y: ArrayLike<number>, w: Float64Array, lambda: 
     wAll += w[i];
   }
   if (wPos > 0 && wPos < wAll) theta[p] = Math.log(wPos / (wAll - wPos));
-  // The starting objective sets the scale of the stopping rule (the optimum is below it, within a small factor).
-  const fScale = Math.abs(evaluate(theta, grad, true));
+  evaluate(theta, grad, false);
+  // The starting objective sets the scale of the stopping rule (the optimum is below it, within a small
+  // factor). With β = 0 every row has z = b, so it is closed-form: W·softplus(b) − W₊·b.
+  const b0 = theta[p];
+  const fScale = Math.abs(wAll * ((b0 > 0 ? b0 : 0) + Math.log1p(Math.exp(-Math.abs(b0)))) - wPos * b0);
   let iterations = 0;
   let converged = false;
   const trial = new Float64Array(q);
