@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { takeRows } from '../../src/data/matrix.js';
 import { FittedLinearRegression, LinearRegression } from '../../src/predict/linear.js';
 import { FittedLogisticRegression, LogisticRegression } from '../../src/predict/logistic.js';
+import { Random } from '../../src/random.js';
 import { loadFixture, matrixFromRows, maxAbsDiff, maxRelDiff } from './fixtures.js';
 
 interface LogisticFixture {
@@ -77,5 +78,31 @@ describe('linear regression matches statsmodels OLS (Total_Spend on the customer
     const back = FittedLinearRegression.fromJSON(JSON.parse(JSON.stringify(m.toJSON())));
     const X = matrixFromRows(fx.X);
     expect(back.predict(X)).toEqual(m.predict(X));
+  });
+});
+
+describe('logistic regression above the Hessian subsample size', () => {
+  it('converges to the exact optimum (gradient ≈ 0) on 100,000 rows with class weights', () => {
+    const rng = new Random(9);
+    const n = 100_000;
+    const X = { rows: n, cols: 3, data: Float64Array.from({ length: 3 * n }, () => rng.normal()) };
+    const y = Float64Array.from({ length: n }, (_, i) => (rng.uniform() < 1 / (1 + Math.exp(-(-1.5 + X.data[3 * i] - 0.5 * X.data[3 * i + 1]))) ? 1 : 0));
+    const C = 0.5;
+    const m = new LogisticRegression({ C, classWeight: 'balanced' }).fit(X, y);
+    expect(m.diagnostics.converged).toBe(true);
+    let pos = 0;
+    for (let i = 0; i < n; i++) pos += y[i];
+    const wc = [n / (2 * (n - pos)), n / (2 * pos)];
+    const g = new Float64Array(4);
+    for (let i = 0; i < n; i++) {
+      const z = m.intercept[0] + m.coef[0] * X.data[3 * i] + m.coef[1] * X.data[3 * i + 1] + m.coef[2] * X.data[3 * i + 2];
+      const r = wc[y[i]] * (1 / (1 + Math.exp(-z)) - y[i]);
+      for (let j = 0; j < 3; j++) g[j] += r * X.data[3 * i + j];
+      g[3] += r;
+    }
+    for (let j = 0; j < 3; j++) g[j] += m.coef[j] / C;
+    expect(Math.max(...Array.from(g, Math.abs))).toBeLessThan(1e-8 * n);
+    expect(m.coef[0]).toBeGreaterThan(0.9);
+    expect(m.coef[1]).toBeLessThan(-0.4);
   });
 });
