@@ -411,11 +411,23 @@ function newtonMultinomial(X: Matrix, y: ArrayLike<number>, w: Float64Array, k: 
       const wi = w[i];
       if (wi === 0) continue;
       const row = i * p;
+      for (let c = 0; c < k; c++) {
+        const r = wi * (prob[i * k + c] - (y[i] === c ? 1 : 0));
+        for (let a = 0; a < p; a++) grad[c * q + a] += r * data[row + a];
+        grad[c * q + p] += r;
+      }
+    }
+    // As in the binary case, an evenly spread subsample of rows gives the Hessian on large data.
+    const m = Math.min(n, HESSIAN_ROWS);
+    const scale = n / m;
+    for (let s = 0; s < m; s++) {
+      const i = m === n ? s : Math.floor((s * n) / m);
+      const wi = w[i] * scale;
+      if (wi === 0) continue;
+      const row = i * p;
       for (let j = 0; j < p; j++) xt[j] = data[row + j];
       for (let c = 0; c < k; c++) {
         const pc = prob[i * k + c];
-        const r = wi * (pc - (y[i] === c ? 1 : 0));
-        for (let a = 0; a < q; a++) grad[c * q + a] += r * xt[a];
         for (let e = 0; e <= c; e++) {
           const d = wi * pc * ((c === e ? 1 : 0) - prob[i * k + e]);
           for (let a = 0; a < q; a++) {
