@@ -1,4 +1,4 @@
-import type { Matrix } from '../data/matrix.js';
+import { takeRows, type Matrix } from '../data/matrix.js';
 import { Random } from '../random.js';
 import { regressionMetrics } from './metrics.js';
 import type { Predictor } from './model.js';
@@ -15,9 +15,22 @@ export interface PermutationImportance {
   baseline: number;
 }
 
-export function permutationImportance(model: Predictor, X: Matrix, y: ArrayLike<number>, options: { repeats?: number; seed?: number } = {}): PermutationImportance {
+/** Rows scored per permutation by default: enough for stable importances, and bounded cost on large data. */
+export const IMPORTANCE_ROWS = 20_000;
+
+export function permutationImportance(
+  model: Predictor,
+  X0: Matrix,
+  y0: ArrayLike<number>,
+  options: { repeats?: number; seed?: number; maxRows?: number } = {},
+): PermutationImportance {
   const repeats = options.repeats ?? 5;
   const rng = new Random(options.seed ?? 0);
+  // Every repeat re-scores all rows for every feature; above maxRows an evenly spread subset stands in.
+  const maxRows = options.maxRows ?? IMPORTANCE_ROWS;
+  const rows = X0.rows <= maxRows ? null : Int32Array.from({ length: maxRows }, (_, k) => Math.floor((k * X0.rows) / maxRows));
+  const X = rows ? takeRows(X0, rows) : X0;
+  const y = rows ? Float64Array.from(rows, (i) => y0[i]) : y0;
   const score = (m: Matrix): number => {
     const pred = model.predict(m);
     if (model.task === 'regression') return regressionMetrics(y, pred).r2;

@@ -15,7 +15,7 @@ export { classificationMetrics, regressionMetrics, rocCurve, logLoss } from './m
 export type { ClassificationMetrics, RegressionMetrics, RocPoint } from './metrics.js';
 export { trainTestSplit, kFold } from './split.js';
 export type { TrainTest } from './split.js';
-export { permutationImportance } from './importance.js';
+export { permutationImportance, IMPORTANCE_ROWS } from './importance.js';
 export type { PermutationImportance } from './importance.js';
 export { columnTarget, medianSplitTarget, clusterTarget } from './targets.js';
 export type { Target } from './targets.js';

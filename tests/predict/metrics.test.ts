@@ -62,3 +62,22 @@ describe('stratified splits', () => {
     expect(() => kFold(10, 1, 0)).toThrow(/folds must be/);
   });
 });
+
+describe('permutation importance', () => {
+  it('finds the feature the target depends on and not the noise, also on a row subset', async () => {
+    const { Random } = await import('../../src/random.js');
+    const { permutationImportance } = await import('../../src/predict/importance.js');
+    const { DecisionTreeClassifier } = await import('../../src/predict/tree.js');
+    const rng = new Random(4);
+    const n = 3000;
+    const X = { rows: n, cols: 2, data: Float64Array.from({ length: 2 * n }, () => rng.normal()) };
+    const y = Float64Array.from({ length: n }, (_, i) => (X.data[2 * i] > 0 ? 1 : 0));
+    const m = new DecisionTreeClassifier({ maxDepth: 2 }).fit(X, y);
+    for (const maxRows of [undefined, 500]) {
+      const imp = permutationImportance(m, X, y, { repeats: 3, seed: 1, maxRows });
+      expect(imp.baseline).toBeGreaterThan(0.99);
+      expect(imp.mean[0]).toBeGreaterThan(0.4);
+      expect(Math.abs(imp.mean[1])).toBeLessThan(0.02);
+    }
+  });
+});
