@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Matrix } from '../data/matrix.js';
-import { assignKernel, assignSource, nearestKernel, nearestSource, potentialKernel, potentialSource } from './kernels.js';
+import { assignKernel, assignSource, boundedAssignKernel, boundedAssignSource, nearestKernel, nearestSource, potentialKernel, potentialSource } from './kernels.js';
 
 /**
  * Runs the k-means kernels over fixed row chunks, on this thread or on a pool of worker threads
@@ -45,6 +45,12 @@ export class ChunkExecutor {
   readonly partialCounts: Float64Array;
   /** Per chunk: inertia after `assign`, or `trials` potentials after `potentials`. */
   readonly chunkValues: Float64Array;
+  /** Hamerly bounds per row, centre shifts and half-distances to the nearest other centre; params[0] = largest shift. */
+  readonly upper: Float64Array;
+  readonly lower: Float64Array;
+  readonly shift: Float64Array;
+  readonly half: Float64Array;
+  readonly params: Float64Array;
   readonly threads: number = 1;
 
   constructor(
@@ -67,11 +73,21 @@ export class ChunkExecutor {
     this.partialSums = f64(chunks * k * d);
     this.partialCounts = f64(chunks * k);
     this.chunkValues = f64(chunks * seedingTrials(k));
+    this.upper = f64(x.rows);
+    this.lower = f64(x.rows);
+    this.shift = f64(k);
+    this.half = f64(k);
+    this.params = f64(1);
   }
 
-  /** Assign every row to its nearest centre: labels, per-chunk sums, counts and inertia. */
-  assign(): void {
-    this.run(0, 1, 0, 0);
+  /** Assign every row to its nearest centre: labels, per-chunk sums, counts and (when asked) inertia. */
+  assign(inertia: boolean): void {
+    this.run(0, 1, inertia ? 0 : 3, 0);
+  }
+
+  /** Assignment pruned by Hamerly bounds (labels, per-chunk sums and counts; no inertia). */
+  assignBounded(): void {
+    this.run(0, 1, 4, 0);
   }
 
   /** Per chunk, the k-means++ potential of each of `trials` candidates. */
@@ -86,19 +102,24 @@ export class ChunkExecutor {
 
   close(): void {}
 
-  /** Chunks first, first + stride, ... of operation `op` (0 assign, 1 potentials, 2 nearest). */
+  /** Chunks first, first + stride, ... of operation `op` (0 assign with inertia, 1 potentials, 2 nearest, 3 assign, 4 bounded assign). */
   protected run(first: number, stride: number, op: number, trials: number): void {
     const { data, rows, cols: d, k } = this;
-    const assign = assignKernel(d);
+    const assign = assignKernel(d, op === 0);
     const potentials = potentialKernel(d);
     const nearest = nearestKernel(d);
+    const bounded = boundedAssignKernel(d);
     for (let ch = first; ch < this.chunks; ch += stride) {
       const start = ch * CHUNK_ROWS;
       const end = Math.min(rows, start + CHUNK_ROWS);
-      if (op === 0) {
+      if (op === 0 || op === 3 || op === 4) {
         this.partialSums.fill(0, ch * k * d, (ch + 1) * k * d);
         this.partialCounts.fill(0, ch * k, (ch + 1) * k);
-        this.chunkValues[ch] = assign(data, start, end, this.centers, this.norms, k, this.labels, this.partialSums, this.partialCounts, ch * k * d, ch * k);
+        if (op === 4) {
+          bounded(data, start, end, this.centers, k, this.labels, this.partialSums, this.partialCounts, ch * k * d, ch * k, this.upper, this.lower, this.shift, this.half, this.params[0]);
+        } else {
+          this.chunkValues[ch] = assign(data, start, end, this.centers, this.norms, k, this.labels, this.partialSums, this.partialCounts, ch * k * d, ch * k);
+        }
       } else if (op === 1) {
         potentials(data, start, end, this.candidates, trials, this.closest, this.chunkValues, ch * trials);
       } else {
@@ -126,7 +147,7 @@ class PoolExecutor extends ChunkExecutor {
     // [0] command generation, [1] operation, [2] workers finished, [3] trials
     this.control = new Int32Array(new SharedArrayBuffer(16));
     const d = x.cols;
-    const source = workerSource(assignSource(d), potentialSource(d), nearestSource(d));
+    const source = workerSource(assignSource(d), assignSource(d, false), boundedAssignSource(d), potentialSource(d), nearestSource(d));
     for (let w = 1; w < threads; w++) {
       const worker = new Worker(source, {
         eval: true,
@@ -134,6 +155,7 @@ class PoolExecutor extends ChunkExecutor {
           w, threads, chunks, k, d, rows: x.rows, chunkRows: CHUNK_ROWS, control: this.control,
           data: this.data, centers: this.centers, norms: this.norms, candidates: this.candidates, labels: this.labels,
           closest: this.closest, partialSums: this.partialSums, partialCounts: this.partialCounts, chunkValues: this.chunkValues,
+          upper: this.upper, lower: this.lower, shift: this.shift, half: this.half, params: this.params,
         },
       });
       worker.unref();
@@ -141,8 +163,12 @@ class PoolExecutor extends ChunkExecutor {
     }
   }
 
-  override assign(): void {
-    this.command(0, 0);
+  override assign(inertia: boolean): void {
+    this.command(inertia ? 0 : 3, 0);
+  }
+
+  override assignBounded(): void {
+    this.command(4, 0);
   }
 
   override potentials(trials: number): void {
@@ -173,10 +199,12 @@ class PoolExecutor extends ChunkExecutor {
   }
 }
 
-function workerSource(assign: string, potentials: string, nearest: string): string {
+function workerSource(assign: string, assignLabels: string, bounded: string, potentials: string, nearest: string): string {
   return `'use strict';
 const { workerData: s } = require('node:worker_threads');
 const assign = ${assign};
+const assignLabels = ${assignLabels};
+const bounded = ${bounded};
 const potentials = ${potentials};
 const nearest = ${nearest};
 const c = s.control;
@@ -191,10 +219,11 @@ for (;;) {
   for (let ch = s.w; ch < s.chunks; ch += s.threads) {
     const start = ch * s.chunkRows;
     const end = Math.min(s.rows, start + s.chunkRows);
-    if (op === 0) {
+    if (op === 0 || op === 3 || op === 4) {
       s.partialSums.fill(0, ch * kd, (ch + 1) * kd);
       s.partialCounts.fill(0, ch * s.k, (ch + 1) * s.k);
-      s.chunkValues[ch] = assign(s.data, start, end, s.centers, s.norms, s.k, s.labels, s.partialSums, s.partialCounts, ch * kd, ch * s.k);
+      if (op === 4) bounded(s.data, start, end, s.centers, s.k, s.labels, s.partialSums, s.partialCounts, ch * kd, ch * s.k, s.upper, s.lower, s.shift, s.half, s.params[0]);
+      else s.chunkValues[ch] = (op === 0 ? assign : assignLabels)(s.data, start, end, s.centers, s.norms, s.k, s.labels, s.partialSums, s.partialCounts, ch * kd, ch * s.k);
     } else if (op === 1) {
       potentials(s.data, start, end, s.candidates, trials, s.closest, s.chunkValues, ch * trials);
     } else {

@@ -31,8 +31,10 @@ export const MAX_UNROLLED = 32;
 
 const range = (d: number): number[] => Array.from({ length: d }, (_, j) => j);
 
-export function assignSource(d: number): string {
+/** With `inertia` false the distance to the chosen centre is skipped and 0 returned: Lloyd's iterations only need labels and sums. */
+export function assignSource(d: number, inertia = true): string {
   const unrolled = d <= MAX_UNROLLED;
+  const dist = inertia ? 'e = x{j} - centers[o + {j}]; dist += e * e; ' : '';
   return `(function assign(data, start, end, centers, centerNorms, k, labels, sums, counts, sumOffset, countOffset) {
   const D = ${d};
   let inertia = 0;
@@ -53,13 +55,79 @@ export function assignSource(d: number): string {
     let e = 0;
     ${
       unrolled
-        ? range(d).map((j) => `e = x${j} - centers[o + ${j}]; dist += e * e; sums[so + ${j}] += x${j};`).join('\n    ')
-        : 'for (let j = 0; j < D; j++) { const v = data[r + j]; e = v - centers[o + j]; dist += e * e; sums[so + j] += v; }'
+        ? range(d).map((j) => `${dist.replaceAll('{j}', String(j))}sums[so + ${j}] += x${j};`).join('\n    ')
+        : `for (let j = 0; j < D; j++) { const v = data[r + j]; ${dist.replaceAll('x{j}', 'v').replaceAll('{j}', 'j')}sums[so + j] += v; }`
     }
     counts[countOffset + best] += 1;
     inertia += dist;
   }
   return inertia;
+})`;
+}
+
+/**
+ * One Lloyd assignment with Hamerly's (2010) bounds: upper[i] bounds the distance to the assigned
+ * centre, lower[i] the distance to every other centre. After the centres moved by `shift`, a row whose
+ * upper bound is below max(lower bound, half the distance from its centre to the nearest other centre)
+ * cannot have changed cluster and costs no distance computations. Rows are still added to the sums.
+ * Start with upper = Infinity and lower = 0 (any label is then a valid starting guess).
+ */
+export type BoundedAssignKernel = (
+  data: Float64Array,
+  start: number,
+  end: number,
+  centers: Float64Array,
+  k: number,
+  labels: Int32Array,
+  sums: Float64Array,
+  counts: Float64Array,
+  sumOffset: number,
+  countOffset: number,
+  upper: Float64Array,
+  lower: Float64Array,
+  shift: Float64Array,
+  half: Float64Array,
+  maxShift: number,
+) => void;
+
+export function boundedAssignSource(d: number): string {
+  const unrolled = d <= MAX_UNROLLED;
+  const sumsAdd = unrolled ? range(d).map((j) => `sums[so + ${j}] += x${j};`).join(' ') : 'for (let j = 0; j < D; j++) sums[so + j] += data[r + j];';
+  return `(function boundedAssign(data, start, end, centers, k, labels, sums, counts, sumOffset, countOffset, upper, lower, shift, half, maxShift) {
+  const D = ${d};
+  for (let i = start; i < end; i++) {
+    const r = i * D;
+    ${loadRow(d)}
+    let a = labels[i];
+    let u = upper[i] + shift[a];
+    let l = lower[i] - maxShift;
+    const m = half[a] > l ? half[a] : l;
+    if (u > m) {
+      {
+        const o = a * D;
+        ${squaredDistance(d, 'centers', 'o')}
+        u = Math.sqrt(s);
+      }
+      if (u > m) {
+        let b1 = Infinity;
+        let b2 = Infinity;
+        let best = 0;
+        for (let c = 0, o = 0; c < k; c++, o += D) {
+          ${squaredDistance(d, 'centers', 'o')}
+          if (s < b1) { b2 = b1; b1 = s; best = c; } else if (s < b2) { b2 = s; }
+        }
+        a = best;
+        labels[i] = a;
+        u = Math.sqrt(b1);
+        l = Math.sqrt(b2);
+      }
+    }
+    upper[i] = u;
+    lower[i] = l;
+    const so = sumOffset + a * D;
+    ${sumsAdd}
+    counts[countOffset + a] += 1;
+  }
 })`;
 }
 
@@ -116,6 +184,7 @@ function compiled<T>(key: string, source: () => string): T {
   return f as T;
 }
 
-export const assignKernel = (d: number): AssignKernel => compiled(`assign:${d}`, () => assignSource(d));
+export const assignKernel = (d: number, inertia = true): AssignKernel => compiled(`assign:${d}:${inertia}`, () => assignSource(d, inertia));
+export const boundedAssignKernel = (d: number): BoundedAssignKernel => compiled(`bounded:${d}`, () => boundedAssignSource(d));
 export const potentialKernel = (d: number): PotentialKernel => compiled(`potential:${d}`, () => potentialSource(d));
 export const nearestKernel = (d: number): NearestKernel => compiled(`nearest:${d}`, () => nearestSource(d));

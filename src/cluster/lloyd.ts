@@ -14,6 +14,8 @@ export interface KMeansRun {
  * Lloyd's algorithm as scikit-learn runs it: assign, move centres to the means, stop when the
  * summed squared centre shift is at most `tolerance` (already scaled to the data) or labels repeat,
  * then relabel against the final centres so labels, centres and inertia agree.
+ * Assignments inside the loop skip rows that Hamerly's bounds prove cannot change cluster; the
+ * iterations are still Lloyd's (every row goes to its nearest centre), only cheaper once centres settle.
  * The returned labels are a copy; the executor's buffers are reused by the next run.
  */
 export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: number, tolerance: number): KMeansRun {
@@ -24,18 +26,36 @@ export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: nu
   const previous = new Int32Array(n);
   let iterations = 0;
   let converged = false;
+  exec.upper.fill(Infinity);
+  exec.lower.fill(0);
+  exec.shift.fill(0);
+  exec.params[0] = 0;
 
   for (let it = 0; it < maxIterations; it++) {
-    assignAll(exec, centers);
+    exec.centers.set(centers);
+    halfGaps(centers, k, d, exec.half);
+    exec.assignBounded();
     reduceChunks(exec.partialSums, exec.partialCounts, chunks, k, d, next, counts);
-    if (counts.includes(0)) relocateEmpty(data, n, d, centers, labels, next, counts);
+    if (counts.includes(0)) {
+      relocateEmpty(data, n, d, centers, labels, next, counts);
+      // Relocated rows changed label, so their upper bounds no longer hold.
+      exec.upper.fill(Infinity);
+    }
     for (let c = 0; c < k; c++) {
       const w = counts[c];
       for (let j = 0; j < d; j++) next[c * d + j] /= w;
     }
     iterations = it + 1;
     let shift = 0;
-    for (let q = 0; q < k * d; q++) shift += (next[q] - centers[q]) ** 2;
+    let maxShift = 0;
+    for (let c = 0; c < k; c++) {
+      let sc = 0;
+      for (let j = 0; j < d; j++) sc += (next[c * d + j] - centers[c * d + j]) ** 2;
+      shift += sc;
+      exec.shift[c] = Math.sqrt(sc);
+      if (exec.shift[c] > maxShift) maxShift = exec.shift[c];
+    }
+    exec.params[0] = maxShift;
     [centers, next] = [next, centers];
     if ((it > 0 && equalLabels(labels, previous)) || shift <= tolerance) {
       converged = true;
@@ -44,16 +64,30 @@ export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: nu
     previous.set(labels);
   }
   // Labels from the last pass belong to the previous centres; relabel against the final ones.
-  assignAll(exec, centers);
+  assignAll(exec, centers, true);
   let inertia = 0;
   for (let ch = 0; ch < chunks; ch++) inertia += exec.chunkValues[ch];
   return { centers, labels: Int32Array.from(labels), inertia, iterations, converged };
 }
 
-function assignAll(exec: ChunkExecutor, centers: Float64Array): void {
+function assignAll(exec: ChunkExecutor, centers: Float64Array, inertia: boolean): void {
   exec.centers.set(centers);
   centerNorms(centers, exec.k, exec.cols, exec.norms);
-  exec.assign();
+  exec.assign(inertia);
+}
+
+/** Half the distance from each centre to its nearest other centre (Infinity when k = 1). */
+function halfGaps(centers: Float64Array, k: number, d: number, out: Float64Array): void {
+  out.fill(Infinity);
+  for (let a = 0; a < k; a++) {
+    for (let b = a + 1; b < k; b++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (centers[a * d + j] - centers[b * d + j]) ** 2;
+      const h = Math.sqrt(s) / 2;
+      if (h < out[a]) out[a] = h;
+      if (h < out[b]) out[b] = h;
+    }
+  }
 }
 
 export function centerNorms(centers: Float64Array, k: number, d: number, out: Float64Array): void {
