@@ -16,7 +16,10 @@ export interface KMeansOptions {
   /** Relative to the mean per-feature variance, as scikit-learn's `tol` (default 1e-4). */
   tolerance?: number;
   seed?: number;
-  /** 'lloyd' (default) or 'elkan' (triangle-inequality bounds: same answer, fewer distance computations on well-separated data). */
+  /**
+   * 'lloyd' (default): Lloyd iterations pruned by Hamerly's bounds, on worker threads for large inputs.
+   * 'elkan': Elkan's n x k bounds on one thread; the same clustering, slower than 'lloyd' for small k.
+   */
   algorithm?: 'lloyd' | 'elkan';
   /** Worker threads for the distance passes (default: all cores for large inputs, else 1). Results do not depend on it. */
   threads?: number;
