@@ -157,12 +157,14 @@ function softmaxInto(z: Float64Array, from: number, k: number, out: Float64Array
  * row-major data per evaluation gives the linear predictor, the loss, the gradient and the curvature
  * weights; the Hessian is built column-wise from a contiguous copy of (a subsample of) the rows.
  */
-function newtonBinary(X: Matrix, y: ArrayLike<number>, w: Float64Array, lambda: number, maxIter: number, tol: number): NewtonResult {
+function newtonBinary(X: Matrix, y: ArrayLike<number>, weights: Float64Array, lambda: number, maxIter: number, tol: number): NewtonResult {
   const n = X.rows;
   const p = X.cols;
   const q = p + 1;
   const data = X.data;
-  const yy = Float64Array.from(y);
+  const w = weights;
+  const labels = Float64Array.from(y);
+  const yy = labels;
   // Above HESSIAN_ROWS rows the Hessian comes from an evenly spread subsample (sub-sampled Newton,
   // Byrd et al. 2011): the gradient stays exact, so the optimum is the same; only the rate changes.
   const m = Math.min(n, HESSIAN_ROWS);
@@ -173,14 +175,21 @@ function newtonBinary(X: Matrix, y: ArrayLike<number>, w: Float64Array, lambda: 
   const u = new Float64Array(m);
   const theta = new Float64Array(q);
   const hess = new Float64Array(q * q);
-  const d = new Float64Array(n);
-  const rBlock = new Float64Array(GRADIENT_BLOCK);
+  const curv = new Float64Array(n);
+  const d = curv;
+  const rBuf = new Float64Array(GRADIENT_BLOCK);
   // Gradient and total curvature at the last evaluated point.
   let grad = new Float64Array(q);
   let curvature = 0;
 
   /** Loss (when asked; NaN otherwise), gradient into `g` and curvature weights into `d`, at t. */
   const evaluate = (t: Float64Array, g: Float64Array, withLoss: boolean): number => {
+    // Locals rather than closure slots keep the hot loop's array bases in registers.
+    const data = X.data;
+    const w = weights;
+    const yy = labels;
+    const d = curv;
+    const rBlock = rBuf;
     g.fill(0);
     const b = t[p];
     let f = 0;

@@ -35,10 +35,12 @@ export function checkFitInput(
     throw new InputError('fit-length', `${who}: ${weights.length} weights for ${X.rows} rows`, 'Pass one weight per row');
   }
   const d = X.data;
-  for (let i = 0; i < d.length; i++) {
-    if (!Number.isFinite(d[i])) {
-      throw new InputError('fit-nonfinite', `${who}: feature matrix has a missing or infinite value at row ${Math.floor(i / X.cols) + 1}`, 'Impute or drop missing values first (fitDesign imputes medians)');
-    }
+  // x·0 is 0 for every finite x and NaN for NaN or ±Infinity: one branch-free pass, then look closer only on failure.
+  let probe = 0;
+  for (let i = 0; i < d.length; i++) probe += d[i] * 0;
+  if (probe !== 0) {
+    const i = d.findIndex((v) => !Number.isFinite(v));
+    throw new InputError('fit-nonfinite', `${who}: feature matrix has a missing or infinite value at row ${Math.floor(i / X.cols) + 1}`, 'Impute or drop missing values first (fitDesign imputes medians)');
   }
   if (task === 'regression') {
     for (let i = 0; i < y.length; i++) {
