@@ -89,7 +89,7 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
     const auto = chooseK(search, { ...kmeansOptions, kMax: options.kMax });
     choice = auto.choice;
     model = sampled ? new KMeans({ ...kmeansOptions, k: choice.k }).fit(x) : auto.models.get(choice.k)!;
-    reason = sampled ? `${choice.reason} (k searched on a random sample of ${searchRows.toLocaleString('en-US')} customers)` : choice.reason;
+    reason = sampled ? `${choice.reason.replace(/\.$/, '')} (k searched on a random sample of ${searchRows.toLocaleString('en-US')} customers).` : choice.reason;
     silhouette = choice.candidates.find((c) => c.k === choice!.k)!.silhouette;
     silhouetteSampled = choice.silhouetteSampled || sampled;
   } else {

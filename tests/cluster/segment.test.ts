@@ -69,7 +69,7 @@ describe('segmentCustomers on synthetic 60-day aggregates', () => {
   it('searches k on a sample of a large table, then fits every row', () => {
     const r = segmentCustomers(t, { seed: 4, nInit: 3, kSearchRows: 700 });
     expect(r.k).toBe(4);
-    expect(r.reason).toMatch(/\(k searched on a random sample of 700 customers\)$/);
+    expect(r.reason).toMatch(/ \(k searched on a random sample of 700 customers\)\.$/);
     expect(r.labels).toHaveLength(t.rows);
     expect(purity(r.labels, truth.group, all).purity).toBeGreaterThan(0.95);
   });

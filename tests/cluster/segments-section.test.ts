@@ -25,7 +25,7 @@ describe('segmentsSection', () => {
     expect(section.findings[0]).toBe(`Customers fall into ${result.k} segments. ${result.reason}`);
     expect(section.findings).toHaveLength(1 + result.k + 1);
     for (const p of result.profiles) expect(section.findings.some((f) => f.startsWith(`"${p.name}" is `))).toBe(true);
-    expect(section.findings.at(-1)).toMatch(/^Reclustering ".+" isolates its most loyal customers, ".+": \d+ customers/);
+    expect(section.findings.at(-1)).toMatch(/^Reclustering ".+" isolates its most loyal customers, ".+": [\d,]+ customers/);
     const tables = section.blocks.filter((b) => b.kind === 'table');
     expect(tables).toHaveLength(2);
     expect(tables[0].kind === 'table' && tables[0].columns.slice(0, 3)).toEqual(['Segment', 'Customers', 'Share']);

@@ -40,7 +40,7 @@ function findings(result: SegmentationResult): string[] {
     const loyal = r.profiles[r.loyal];
     const f = loyal.features.find((x) => x.feature === r.loyaltyBy);
     out.push(
-      `Reclustering "${r.parentName}" isolates its most loyal customers, "${loyal.name}": ${loyal.size} customers (${pct(loyal.share)} of the segment)` +
+      `Reclustering "${r.parentName}" isolates its most loyal customers, "${loyal.name}": ${fmtInt(loyal.size)} customers (${pct(loyal.share)} of the segment)` +
         (f ? `, with ${r.loyaltyBy} averaging ${num(f.mean)} against ${num(f.overallMean)} across the segment.` : '.'),
     );
   }
@@ -50,7 +50,7 @@ function findings(result: SegmentationResult): string[] {
 function describeSegment(p: SegmentProfile, of: string): string {
   const numeric = p.features.filter((f) => !f.feature.includes('='));
   const top = [...numeric].sort((a, b) => Math.abs(b.z) - Math.abs(a.z))[0];
-  const base = `"${p.name}" is ${pct(p.share)} of ${of} (${p.size})`;
+  const base = `"${p.name}" is ${pct(p.share)} of ${of} (${fmtInt(p.size)})`;
   return top ? `${base}; ${top.feature} averages ${num(top.mean)} against ${num(top.overallMean)} overall.` : `${base}.`;
 }
 
