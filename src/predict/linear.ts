@@ -25,6 +25,8 @@ export interface LinearInference {
   sigma: number;
   fStatistic: number;
   fPValue: number;
+  /** Feature indices left out as exact linear combinations of earlier features (coefficient 0). */
+  aliased: number[];
 }
 
 export class LinearRegression {
@@ -33,7 +35,6 @@ export class LinearRegression {
     const n = X.rows;
     const p = X.cols;
     const k = p + 1;
-    if (n <= k) throw new InputError('ols-too-few', `Linear regression needs more rows (${n}) than coefficients (${k})`, 'Use fewer features or more customers');
     const a = new Float64Array(n * k);
     const b = new Float64Array(n);
     let wsum = 0;
@@ -45,16 +46,17 @@ export class LinearRegression {
       b[i] = sw * y[i];
     }
     const ls = leastSquares(a, n, k, b);
-    if (!ls) {
-      throw new InputError('ols-collinear', 'Linear regression features are collinear (a constant or duplicated column, or a full one-hot block next to the intercept)', 'Drop the redundant column');
-    }
+    if (ls.aliased.includes(0)) throw new InputError('ols-no-rows', 'Linear regression has no rows with positive weight', 'Check the weights');
     // Centred total sum of squares around the (weighted) mean, as statsmodels with a constant.
     let ybar = 0;
     for (let i = 0; i < n; i++) ybar += (weights ? weights[i] : 1) * y[i];
     ybar /= wsum;
     let tss = 0;
     for (let i = 0; i < n; i++) tss += (weights ? weights[i] : 1) * (y[i] - ybar) * (y[i] - ybar);
-    const dfResid = n - k;
+    // Aliased columns (exact linear combinations of earlier ones) get coefficient 0 and no inference, as NA in R.
+    const rank = k - ls.aliased.length;
+    const dfResid = n - rank;
+    if (dfResid <= 0) throw new InputError('ols-too-few', `Linear regression needs more rows (${n}) than independent coefficients (${rank})`, 'Use fewer features or more customers');
     const s2 = ls.rss / dfResid;
     const standardErrors: number[] = [];
     const tValues: number[] = [];
@@ -66,7 +68,7 @@ export class LinearRegression {
       pValues.push(tTwoSided(ls.x[j] / se, dfResid));
     }
     const rSquared = 1 - ls.rss / tss;
-    const fStatistic = p > 0 ? ((tss - ls.rss) / p) / s2 : NaN;
+    const fStatistic = rank > 1 ? ((tss - ls.rss) / (rank - 1)) / s2 : NaN;
     const inference: LinearInference = {
       standardErrors,
       tValues,
@@ -76,7 +78,8 @@ export class LinearRegression {
       dfResid,
       sigma: Math.sqrt(s2),
       fStatistic,
-      fPValue: p > 0 ? fSf(fStatistic, p, dfResid) : NaN,
+      fPValue: rank > 1 ? fSf(fStatistic, rank - 1, dfResid) : NaN,
+      aliased: ls.aliased.map((j) => j - 1),
     };
     return new FittedLinearRegression(p, ls.x[0], ls.x.slice(1), inference);
   }

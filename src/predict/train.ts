@@ -164,6 +164,10 @@ export function trainModel(t: Table, options: TrainOptions): TrainResult {
       model: model.toJSON(),
     },
   };
+  const aliased = model instanceof FittedLinearRegression ? (model.inference?.aliased ?? []) : [];
+  if (aliased.length) {
+    notes.push(`linear regression: ${aliased.map((j) => featureNames[j]).join(', ')} left out (an exact combination of other inputs; coefficient 0)`);
+  }
   if (model instanceof FittedDecisionTree && task === 'classification') {
     const set = treeToRuleSet(model, { transform: design.transform, classes: target.classes, target: target.name, data: { X: Xtr, y: ytr } });
     result.rules = { text: ruleSetToText(set), sql: ruleSetToSql(set), json: ruleSetToJSON(set) };
@@ -252,11 +256,12 @@ function evaluate(model: Predictor, X: Matrix, y: Float64Array, nClasses: number
 function coefficientsOf(model: Predictor, features: string[], classes?: string[]): TrainResult['coefficients'] {
   if (model instanceof FittedLinearRegression) {
     const inf = model.inference;
+    const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : undefined);
     return ['(intercept)', ...features].map((feature, j) => ({
       feature,
       coef: j === 0 ? model.intercept : model.coef[j - 1],
-      se: inf?.standardErrors[j],
-      p: inf?.pValues[j],
+      se: finite(inf?.standardErrors[j]),
+      p: finite(inf?.pValues[j]),
     }));
   }
   if (model instanceof FittedLogisticRegression) {

@@ -106,3 +106,24 @@ describe('logistic regression above the Hessian subsample size', () => {
     expect(m.coef[1]).toBeLessThan(-0.4);
   });
 });
+
+describe('linear regression with an aliased column', () => {
+  it('leaves out an exact combination of earlier columns (coefficient 0, no inference) and fits the rest', () => {
+    const rng = new Random(2);
+    const n = 200;
+    const a = Float64Array.from({ length: n }, () => rng.normal());
+    const b = Float64Array.from({ length: n }, () => rng.normal());
+    const rows = Array.from({ length: n }, (_, i) => [a[i], b[i], 2 * a[i] - b[i]]);
+    const y = rows.map(([u, v]) => 1 + 3 * u - 2 * v + 0.1 * rng.normal());
+    const m = new LinearRegression().fit(matrixFromRows(rows), y);
+    expect(m.inference!.aliased).toEqual([2]);
+    expect(m.coef[2]).toBe(0);
+    expect(Number.isNaN(m.inference!.standardErrors[3])).toBe(true);
+    expect(m.coef[0]).toBeCloseTo(3, 1);
+    expect(m.coef[1]).toBeCloseTo(-2, 1);
+    expect(m.inference!.dfResid).toBe(n - 3);
+    const ref = new LinearRegression().fit(matrixFromRows(rows.map((r) => r.slice(0, 2))), y);
+    expect(maxRelDiff(m.coef.subarray(0, 2), ref.coef)).toBeLessThan(1e-10);
+    expect(m.inference!.standardErrors.slice(0, 3)).toEqual(ref.inference!.standardErrors.map((v) => expect.closeTo(v, 12)));
+  });
+});
