@@ -1,69 +1,13 @@
 /**
  * Distance kernels specialised to the number of features. Unrolling the feature loop lets V8 keep a
  * row in registers and roughly halves k-means time against a generic loop (measured: 1M x 8, k = 8,
- * 185 ms -> 90 ms per assignment pass). Sources are generated once per dimension and cached; above
- * MAX_UNROLLED features the generic loop is used. The arithmetic order is the same either way, so
- * results do not depend on which kernel ran.
+ * 185 ms -> 90 ms per assignment pass). Sources are generated once per dimension and cached, and the
+ * same source runs on the main thread and in workers; above MAX_UNROLLED features a loop is used.
  */
-
-/** Assign rows [start, end) to the nearest centre, add them to the partial sums at the offsets, return their squared distances. */
-export type AssignKernel = (
-  data: Float64Array,
-  start: number,
-  end: number,
-  centers: Float64Array,
-  centerNorms: Float64Array,
-  k: number,
-  labels: Int32Array,
-  sums: Float64Array,
-  counts: Float64Array,
-  sumOffset: number,
-  countOffset: number,
-) => number;
-
-/** For each of `trials` candidate points: out[offset + t] = sum over rows [start, end) of min(closest[i], squared distance to candidate t). */
-export type PotentialKernel = (data: Float64Array, start: number, end: number, candidates: Float64Array, trials: number, closest: Float64Array, out: Float64Array, offset: number) => void;
-
-/** closest[i] = min(closest[i], squared distance from row i to the point at candidates[0..d)), rows [start, end). */
-export type NearestKernel = (data: Float64Array, start: number, end: number, point: Float64Array, closest: Float64Array) => void;
 
 export const MAX_UNROLLED = 32;
 
 const range = (d: number): number[] => Array.from({ length: d }, (_, j) => j);
-
-/** With `inertia` false the distance to the chosen centre is skipped and 0 returned: Lloyd's iterations only need labels and sums. */
-export function assignSource(d: number, inertia = true): string {
-  const unrolled = d <= MAX_UNROLLED;
-  const dist = inertia ? 'e = x{j} - centers[o + {j}]; dist += e * e; ' : '';
-  return `(function assign(data, start, end, centers, centerNorms, k, labels, sums, counts, sumOffset, countOffset) {
-  const D = ${d};
-  let inertia = 0;
-  for (let i = start; i < end; i++) {
-    const r = i * D;
-    ${loadRow(d)}
-    let best = 0;
-    let bestScore = Infinity;
-    for (let c = 0, o = 0; c < k; c++, o += D) {
-      ${unrolled ? `const dot = ${range(d).map((j) => `x${j} * centers[o + ${j}]`).join(' + ')};` : 'let dot = 0;\n      for (let j = 0; j < D; j++) dot += data[r + j] * centers[o + j];'}
-      const score = centerNorms[c] - 2 * dot;
-      if (score < bestScore) { bestScore = score; best = c; }
-    }
-    labels[i] = best;
-    const o = best * D;
-    const so = sumOffset + o;
-    let dist = 0;
-    let e = 0;
-    ${
-      unrolled
-        ? range(d).map((j) => `${dist.replaceAll('{j}', String(j))}sums[so + ${j}] += x${j};`).join('\n    ')
-        : `for (let j = 0; j < D; j++) { const v = data[r + j]; ${dist.replaceAll('x{j}', 'v').replaceAll('{j}', 'j')}sums[so + j] += v; }`
-    }
-    counts[countOffset + best] += 1;
-    inertia += dist;
-  }
-  return inertia;
-})`;
-}
 
 /**
  * One Lloyd assignment with Hamerly's (2010) bounds: upper[i] bounds the distance to the assigned
@@ -71,6 +15,8 @@ export function assignSource(d: number, inertia = true): string {
  * upper bound is below max(lower bound, half the distance from its centre to the nearest other centre)
  * cannot have changed cluster and costs no distance computations. Rows are still added to the sums.
  * Start with upper = Infinity and lower = 0 (any label is then a valid starting guess).
+ * With `inertia`, also returns the exact summed squared distances to the chosen centres (else 0).
+ * With upper = Infinity, lower = 0 and half = 0 every row gets a full exact scan (final pass, predict).
  */
 export type BoundedAssignKernel = (
   data: Float64Array,
@@ -88,13 +34,15 @@ export type BoundedAssignKernel = (
   shift: Float64Array,
   half: Float64Array,
   maxShift: number,
-) => void;
+) => number;
 
-export function boundedAssignSource(d: number): string {
+export function boundedAssignSource(d: number, inertia = false): string {
   const unrolled = d <= MAX_UNROLLED;
   const sumsAdd = unrolled ? range(d).map((j) => `sums[so + ${j}] += x${j};`).join(' ') : 'for (let j = 0; j < D; j++) sums[so + j] += data[r + j];';
+  const exact = inertia ? `{\n    const o = a * D;\n    ${squaredDistance(d, 'centers', 'o')}\n    total += s;\n    }` : '';
   return `(function boundedAssign(data, start, end, centers, k, labels, sums, counts, sumOffset, countOffset, upper, lower, shift, half, maxShift) {
   const D = ${d};
+  let total = 0;
   for (let i = start; i < end; i++) {
     const r = i * D;
     ${loadRow(d)}
@@ -127,7 +75,9 @@ export function boundedAssignSource(d: number): string {
     const so = sumOffset + a * D;
     ${sumsAdd}
     counts[countOffset + a] += 1;
+    ${exact}
   }
+  return total;
 })`;
 }
 
@@ -144,6 +94,7 @@ function squaredDistance(d: number, point: string, offset: string): string {
   return `let s = 0, e = 0;\n    ${range(d).map((j) => `e = x${j} - ${point}[${offset} + ${j}]; s += e * e;`).join(' ')}`;
 }
 
+/** For each of `trials` candidates: out[offset + t] = sum over rows [start, end) of min(closest[i], squared distance to candidate t). */
 export function potentialSource(d: number): string {
   return `(function potentials(data, start, end, candidates, trials, closest, out, offset) {
   const D = ${d};
@@ -160,6 +111,7 @@ export function potentialSource(d: number): string {
 })`;
 }
 
+/** closest[i] = min(closest[i], squared distance to `point`) over rows [start, end). */
 export function nearestSource(d: number): string {
   return `(function nearest(data, start, end, point, closest) {
   const D = ${d};
@@ -169,6 +121,37 @@ export function nearestSource(d: number): string {
     ${squaredDistance(d, 'point', '0')}
     if (s < closest[i]) closest[i] = s;
   }
+})`;
+}
+
+/**
+ * Source of `makeRunner(k, rows, chunkRows, chunks)`, which returns `run(s, first, stride, op, trials)`:
+ * chunks first, first + stride, ... of one operation over the buffers of `s` (a ChunkExecutor, or the
+ * same buffers as a worker's workerData). Ops: 0 Lloyd assignment, 1 the same plus inertia,
+ * 2 k-means++ potentials, 3 nearest-candidate distances. One source serves both threads.
+ */
+export function chunkRunnerSource(d: number): string {
+  return `(function makeRunner(k, rows, chunkRows, chunks) {
+  const assign = ${boundedAssignSource(d)};
+  const assignInertia = ${boundedAssignSource(d, true)};
+  const potentials = ${potentialSource(d)};
+  const nearest = ${nearestSource(d)};
+  const kd = k * ${d};
+  return function run(s, first, stride, op, trials) {
+    for (let ch = first; ch < chunks; ch += stride) {
+      const start = ch * chunkRows;
+      const end = Math.min(rows, start + chunkRows);
+      if (op <= 1) {
+        s.partialSums.fill(0, ch * kd, (ch + 1) * kd);
+        s.partialCounts.fill(0, ch * k, (ch + 1) * k);
+        s.chunkValues[ch] = (op === 1 ? assignInertia : assign)(s.data, start, end, s.centers, k, s.labels, s.partialSums, s.partialCounts, ch * kd, ch * k, s.upper, s.lower, s.shift, s.half, s.params[0]);
+      } else if (op === 2) {
+        potentials(s.data, start, end, s.candidates, trials, s.closest, s.chunkValues, ch * trials);
+      } else {
+        nearest(s.data, start, end, s.candidates, s.closest);
+      }
+    }
+  };
 })`;
 }
 
@@ -184,7 +167,8 @@ function compiled<T>(key: string, source: () => string): T {
   return f as T;
 }
 
-export const assignKernel = (d: number, inertia = true): AssignKernel => compiled(`assign:${d}:${inertia}`, () => assignSource(d, inertia));
-export const boundedAssignKernel = (d: number): BoundedAssignKernel => compiled(`bounded:${d}`, () => boundedAssignSource(d));
-export const potentialKernel = (d: number): PotentialKernel => compiled(`potential:${d}`, () => potentialSource(d));
-export const nearestKernel = (d: number): NearestKernel => compiled(`nearest:${d}`, () => nearestSource(d));
+export const boundedAssignKernel = (d: number, inertia: boolean): BoundedAssignKernel => compiled(`bounded:${d}:${inertia}`, () => boundedAssignSource(d, inertia));
+export const chunkRunnerFactory = (d: number): ChunkRunnerFactory => compiled(`runner:${d}`, () => chunkRunnerSource(d));
+
+export type ChunkRunnerFactory = (k: number, rows: number, chunkRows: number, chunks: number) => ChunkRunner;
+export type ChunkRunner = (buffers: object, first: number, stride: number, op: number, trials: number) => void;

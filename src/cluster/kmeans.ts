@@ -3,8 +3,8 @@ import type { Matrix } from '../data/matrix.js';
 import { checkModelJSON, modelJSON, type Estimator, type FittedModel, type ModelJSON } from '../models/estimator.js';
 import { Random } from '../random.js';
 import { kmeansPlusPlus } from './kmeans-plusplus.js';
-import { assignKernel } from './kernels.js';
-import { centerNorms, lloyd, type KMeansRun } from './lloyd.js';
+import { boundedAssignKernel } from './kernels.js';
+import { lloyd, type KMeansRun } from './lloyd.js';
 import { createExecutor, defaultThreads } from './chunks.js';
 import { elkan } from './elkan.js';
 
@@ -95,10 +95,11 @@ export class FittedKMeans implements FittedModel {
     }
     checkFinite(x);
     const { rows: k, cols: d, data } = this.centers;
-    const labels = new Int32Array(x.rows);
-    const norms = new Float64Array(k);
-    centerNorms(data, k, d, norms);
-    assignKernel(d)(x.data, 0, x.rows, data, norms, k, labels, new Float64Array(k * d), new Float64Array(k), 0, 0);
+    const n = x.rows;
+    const labels = new Int32Array(n);
+    // Infinite upper and zero lower bounds force a full exact scan: the arithmetic of fit's final pass.
+    const none = new Float64Array(k);
+    boundedAssignKernel(d, false)(x.data, 0, n, data, k, labels, new Float64Array(k * d), new Float64Array(k), 0, 0, new Float64Array(n).fill(Infinity), new Float64Array(n), none, none, 0);
     return labels;
   }
 

@@ -14,8 +14,8 @@ export interface KMeansRun {
  * Lloyd's algorithm as scikit-learn runs it: assign, move centres to the means, stop when the
  * summed squared centre shift is at most `tolerance` (already scaled to the data) or labels repeat,
  * then relabel against the final centres so labels, centres and inertia agree.
- * Assignments inside the loop skip rows that Hamerly's bounds prove cannot change cluster; the
- * iterations are still Lloyd's (every row goes to its nearest centre), only cheaper once centres settle.
+ * Assignments skip rows that Hamerly's bounds prove cannot change cluster; the iterations are still
+ * Lloyd's (every row goes to its nearest centre), only cheaper once centres settle.
  * The returned labels are a copy; the executor's buffers are reused by the next run.
  */
 export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: number, tolerance: number): KMeansRun {
@@ -34,7 +34,7 @@ export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: nu
   for (let it = 0; it < maxIterations; it++) {
     exec.centers.set(centers);
     halfGaps(centers, k, d, exec.half);
-    exec.assignBounded();
+    exec.assign(false);
     reduceChunks(exec.partialSums, exec.partialCounts, chunks, k, d, next, counts);
     if (counts.includes(0)) {
       relocateEmpty(data, n, d, centers, labels, next, counts);
@@ -63,17 +63,14 @@ export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: nu
     }
     previous.set(labels);
   }
-  // Labels from the last pass belong to the previous centres; relabel against the final ones.
-  assignAll(exec, centers, true);
+  // Labels from the last pass belong to the previous centres: relabel against the final ones (the
+  // bounds still hold, so this pass is cheap) and sum exact squared distances for the inertia.
+  exec.centers.set(centers);
+  halfGaps(centers, k, d, exec.half);
+  exec.assign(true);
   let inertia = 0;
   for (let ch = 0; ch < chunks; ch++) inertia += exec.chunkValues[ch];
   return { centers, labels: Int32Array.from(labels), inertia, iterations, converged };
-}
-
-function assignAll(exec: ChunkExecutor, centers: Float64Array, inertia: boolean): void {
-  exec.centers.set(centers);
-  centerNorms(centers, exec.k, exec.cols, exec.norms);
-  exec.assign(inertia);
 }
 
 /** Half the distance from each centre to its nearest other centre (Infinity when k = 1). */
@@ -87,14 +84,6 @@ function halfGaps(centers: Float64Array, k: number, d: number, out: Float64Array
       if (h < out[a]) out[a] = h;
       if (h < out[b]) out[b] = h;
     }
-  }
-}
-
-export function centerNorms(centers: Float64Array, k: number, d: number, out: Float64Array): void {
-  for (let c = 0; c < k; c++) {
-    let s = 0;
-    for (let j = 0; j < d; j++) s += centers[c * d + j] ** 2;
-    out[c] = s;
   }
 }
 
