@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Matrix } from '../data/matrix.js';
-import { chunkRunnerFactory, chunkRunnerSource, type ChunkRunner } from './kernels.js';
+import { chunkRunnerFactory, chunkRunnerSource, seedingTrials, type ChunkRunner } from './kernels.js';
+
+export { seedingTrials };
 
 /**
  * Runs the k-means kernels over fixed row chunks, on this thread or on a pool of worker threads
@@ -19,11 +21,6 @@ const ASSIGN_INERTIA = 1;
 const POTENTIALS = 2;
 const NEAREST = 3;
 const STOP = -1;
-
-/** Candidates per k-means++ round, as scikit-learn: 2 + floor(ln k). */
-export function seedingTrials(k: number): number {
-  return 2 + Math.floor(Math.log(k));
-}
 
 /** Default thread count: every core (up to 8) when a pass is large enough to repay starting workers, else 1. */
 export function defaultThreads(x: Matrix, k: number): number {
@@ -84,7 +81,7 @@ export class ChunkExecutor {
     this.shift = f64(k);
     this.half = f64(k);
     this.params = f64(1);
-    this.runner = chunkRunnerFactory(d)(k, x.rows, CHUNK_ROWS, chunks);
+    this.runner = chunkRunnerFactory(d, k)(x.rows, CHUNK_ROWS, chunks);
   }
 
   /** Lloyd assignment pruned by the bounds: labels, per-chunk sums and counts, and with `inertia` per-chunk inertia. */
@@ -129,7 +126,7 @@ class PoolExecutor extends ChunkExecutor {
     const buffers = { data, centers, candidates, labels, closest, partialSums, partialCounts, chunkValues, upper, lower, shift, half, params };
     const source = `'use strict';
 const { workerData: w } = require('node:worker_threads');
-const run = ${chunkRunnerSource(x.cols)}(${k}, ${x.rows}, ${CHUNK_ROWS}, ${chunks});
+const run = ${chunkRunnerSource(x.cols, k)}(${x.rows}, ${CHUNK_ROWS}, ${chunks});
 const c = w.control;
 for (let generation = 1; ; generation++) {
   Atomics.wait(c, 0, generation - 1);
