@@ -16,10 +16,11 @@ export const CHUNK_ROWS = 8192;
 export const PARALLEL_MIN_WORK = 20_000_000;
 
 /** Operations of the chunk runner (see chunkRunnerSource). */
-const ASSIGN = 0;
-const ASSIGN_INERTIA = 1;
-const POTENTIALS = 2;
-const NEAREST = 3;
+const ASSIGN_FRESH = 0;
+const ASSIGN = 1;
+const ASSIGN_INERTIA = 2;
+const POTENTIALS = 3;
+const NEAREST = 4;
 const STOP = -1;
 
 /** Default thread count: every core (up to 8) when a pass is large enough to repay starting workers, else 1. */
@@ -84,9 +85,13 @@ export class ChunkExecutor {
     this.runner = chunkRunnerFactory(d, k)(x.rows, CHUNK_ROWS, chunks);
   }
 
-  /** Lloyd assignment pruned by the bounds: labels, per-chunk sums and counts, and with `inertia` per-chunk inertia. */
-  assign(inertia: boolean): void {
-    this.command(inertia ? ASSIGN_INERTIA : ASSIGN, 0);
+  /**
+   * Lloyd assignment pruned by the bounds: labels and per-chunk sums and counts, recomputed when
+   * `fresh` (first pass, or after labels changed outside the kernel), else updated for the rows that
+   * moved; with `inertia`, also per-chunk inertia.
+   */
+  assign(mode: 'fresh' | 'update' | 'inertia'): void {
+    this.command(mode === 'fresh' ? ASSIGN_FRESH : mode === 'update' ? ASSIGN : ASSIGN_INERTIA, 0);
   }
 
   /** Per chunk, the k-means++ potential of each of `trials` candidates. */

@@ -20,10 +20,12 @@ export function seedingTrials(k: number): number {
  * One Lloyd assignment with Hamerly's (2010) bounds: upper[i] bounds the distance to the assigned
  * centre, lower[i] the distance to every other centre. After the centres moved by `shift`, a row whose
  * upper bound is below max(lower bound, half the distance from its centre to the nearest other centre)
- * cannot have changed cluster and costs no distance computations. Rows are still added to the sums.
+ * cannot have changed cluster and costs no distance computation, not even a read of the row.
  * Start with upper = Infinity and lower = 0 (any label is then a valid starting guess).
- * With `inertia`, also returns the exact summed squared distances to the chosen centres (else 0).
- * With upper = Infinity, lower = 0 and half = 0 every row gets a full exact scan (final pass, predict).
+ * Sums and counts: with `fresh` every row is added (to zeroed sums); otherwise they are kept up to date
+ * by moving only the rows whose label changed. With `inertia`, returns the exact summed squared
+ * distances to the chosen centres (else 0). With upper = Infinity, lower = 0 and half = 0 every row
+ * gets a full exact scan (predict).
  */
 export type BoundedAssignKernel = (
   data: Float64Array,
@@ -43,7 +45,7 @@ export type BoundedAssignKernel = (
   maxShift: number,
 ) => number;
 
-export function boundedAssignSource(d: number, k: number, inertia = false): string {
+export function boundedAssignSource(d: number, k: number, mode: { fresh: boolean; inertia: boolean }): string {
   const unrolled = d <= MAX_UNROLLED;
   // Few centres: hold them in locals and unroll the full scan, as for k-means++ candidates.
   const local = unrolled && k * d <= 4 * MAX_UNROLLED;
@@ -51,26 +53,29 @@ export function boundedAssignSource(d: number, k: number, inertia = false): stri
   const hoist = local ? `const ${cs.flatMap((c) => range(d).map((j) => `c${c}_${j} = centers[${c * d + j}]`)).join(', ')};` : '';
   const scan = local
     ? cs
-        .map((c) => `s = 0; ${range(d).map((j) => `e = x${j} - c${c}_${j}; s += e * e;`).join(' ')}\n          if (s < b1) { b2 = b1; b1 = s; best = ${c}; } else if (s < b2) { b2 = s; }`)
-        .join('\n          ')
+        .map((c) => `s = 0; ${range(d).map((j) => `e = x${j} - c${c}_${j}; s += e * e;`).join(' ')}\n        if (s < b1) { b2 = b1; b1 = s; best = ${c}; } else if (s < b2) { b2 = s; }`)
+        .join('\n        ')
     : `for (let c = 0, o = 0; c < k; c++, o += D) {
-          ${squaredDistance(d, 'centers', 'o')}
-          if (s < b1) { b2 = b1; b1 = s; best = c; } else if (s < b2) { b2 = s; }
-        }`;
-  const sumsAdd = unrolled ? range(d).map((j) => `sums[so + ${j}] += x${j};`).join(' ') : 'for (let j = 0; j < D; j++) sums[so + j] += data[r + j];';
-  const exact = inertia ? `{\n    const o = a * D;\n    ${squaredDistance(d, 'centers', 'o')}\n    total += s;\n    }` : '';
+        ${squaredDistance(d, 'centers', 'o')}
+        if (s < b1) { b2 = b1; b1 = s; best = c; } else if (s < b2) { b2 = s; }
+      }`;
+  const addRow = (sign: string, label: string): string =>
+    unrolled
+      ? `{ const so = sumOffset + ${label} * D; ${range(d).map((j) => `sums[so + ${j}] ${sign}= x${j};`).join(' ')} counts[countOffset + ${label}] ${sign}= 1; }`
+      : `{ const so = sumOffset + ${label} * D; for (let j = 0; j < D; j++) sums[so + j] ${sign}= data[r + j]; counts[countOffset + ${label}] ${sign}= 1; }`;
+  const needRow = mode.fresh || mode.inertia;
   return `(function boundedAssign(data, start, end, centers, k, labels, sums, counts, sumOffset, countOffset, upper, lower, shift, half, maxShift) {
   const D = ${d};
   ${hoist}
   let total = 0;
   for (let i = start; i < end; i++) {
     const r = i * D;
-    ${loadRow(d)}
     let a = labels[i];
     let u = upper[i] + shift[a];
     let l = lower[i] - maxShift;
     const m = half[a] > l ? half[a] : l;
     if (u > m) {
+      ${loadRow(d)}
       {
         const o = a * D;
         ${squaredDistance(d, 'centers', 'o')}
@@ -82,18 +87,26 @@ export function boundedAssignSource(d: number, k: number, inertia = false): stri
         let best = 0;
         ${local ? 'let s = 0, e = 0;' : ''}
         ${scan}
-        a = best;
-        labels[i] = a;
+        if (best !== a) {
+          ${mode.fresh ? '' : `${addRow('-', 'a')} ${addRow('+', 'best')}`}
+          a = best;
+          labels[i] = a;
+        }
         u = Math.sqrt(b1);
         l = Math.sqrt(b2);
       }
     }
     upper[i] = u;
     lower[i] = l;
-    const so = sumOffset + a * D;
-    ${sumsAdd}
-    counts[countOffset + a] += 1;
-    ${exact}
+    ${
+      needRow
+        ? `{
+    ${loadRow(d)}
+    ${mode.fresh ? addRow('+', 'a') : ''}
+    ${mode.inertia ? `const o = a * D;\n    ${squaredDistance(d, 'centers', 'o')}\n    total += s;` : ''}
+    }`
+        : ''
+    }
   }
   return total;
 })`;
@@ -171,17 +184,21 @@ export function nearestSource(d: number): string {
 }
 
 /**
- * Source of `makeRunner(k, rows, chunkRows, chunks)`, which returns `run(s, first, stride, op, trials)`:
+ * Source of `makeRunner(rows, chunkRows, chunks)`, which returns `run(s, first, stride, op, trials)`:
  * chunks first, first + stride, ... of one operation over the buffers of `s` (a ChunkExecutor, or the
- * same buffers as a worker's workerData). Ops: 0 Lloyd assignment, 1 the same plus inertia,
- * 2 k-means++ potentials, 3 nearest-candidate distances. One source serves both threads.
+ * same buffers as a worker's workerData). Ops: 0 Lloyd assignment recomputing the chunk sums,
+ * 1 assignment updating them, 2 the same plus inertia, 3 k-means++ potentials, 4 nearest-candidate
+ * distances. One source serves both threads.
  */
 export function chunkRunnerSource(d: number, k: number): string {
   const trials = seedingTrials(k);
   return `(function makeRunner(rows, chunkRows, chunks) {
   const k = ${k};
-  const assign = ${boundedAssignSource(d, k)};
-  const assignInertia = ${boundedAssignSource(d, k, true)};
+  const kernels = [
+    ${boundedAssignSource(d, k, { fresh: true, inertia: false })},
+    ${boundedAssignSource(d, k, { fresh: false, inertia: false })},
+    ${boundedAssignSource(d, k, { fresh: false, inertia: true })},
+  ];
   const potentials = ${potentialSource(d, trials)};
   const nearest = ${nearestSource(d)};
   const kd = k * ${d};
@@ -189,11 +206,13 @@ export function chunkRunnerSource(d: number, k: number): string {
     for (let ch = first; ch < chunks; ch += stride) {
       const start = ch * chunkRows;
       const end = Math.min(rows, start + chunkRows);
-      if (op <= 1) {
-        s.partialSums.fill(0, ch * kd, (ch + 1) * kd);
-        s.partialCounts.fill(0, ch * k, (ch + 1) * k);
-        s.chunkValues[ch] = (op === 1 ? assignInertia : assign)(s.data, start, end, s.centers, k, s.labels, s.partialSums, s.partialCounts, ch * kd, ch * k, s.upper, s.lower, s.shift, s.half, s.params[0]);
-      } else if (op === 2) {
+      if (op <= 2) {
+        if (op === 0) {
+          s.partialSums.fill(0, ch * kd, (ch + 1) * kd);
+          s.partialCounts.fill(0, ch * k, (ch + 1) * k);
+        }
+        s.chunkValues[ch] = kernels[op](s.data, start, end, s.centers, k, s.labels, s.partialSums, s.partialCounts, ch * kd, ch * k, s.upper, s.lower, s.shift, s.half, s.params[0]);
+      } else if (op === 3) {
         potentials(s.data, start, end, s.candidates, trials, s.closest, s.chunkValues, ch * trials);
       } else {
         nearest(s.data, start, end, s.candidates, s.closest);
@@ -215,7 +234,7 @@ function compiled<T>(key: string, source: () => string): T {
   return f as T;
 }
 
-export const boundedAssignKernel = (d: number, k: number, inertia: boolean): BoundedAssignKernel => compiled(`bounded:${d}:${k}:${inertia}`, () => boundedAssignSource(d, k, inertia));
+export const predictKernel = (d: number, k: number): BoundedAssignKernel => compiled(`predict:${d}:${k}`, () => boundedAssignSource(d, k, { fresh: true, inertia: false }));
 export const chunkRunnerFactory = (d: number, k: number): ChunkRunnerFactory => compiled(`runner:${d}:${k}`, () => chunkRunnerSource(d, k));
 
 export type ChunkRunnerFactory = (rows: number, chunkRows: number, chunks: number) => ChunkRunner;

@@ -3,7 +3,7 @@ import type { Matrix } from '../data/matrix.js';
 import { checkModelJSON, modelJSON, type Estimator, type FittedModel, type ModelJSON } from '../models/estimator.js';
 import { Random } from '../random.js';
 import { kmeansPlusPlus } from './kmeans-plusplus.js';
-import { boundedAssignKernel } from './kernels.js';
+import { predictKernel } from './kernels.js';
 import { lloyd, type KMeansRun } from './lloyd.js';
 import { createExecutor, defaultThreads } from './chunks.js';
 import { elkan } from './elkan.js';
@@ -99,7 +99,7 @@ export class FittedKMeans implements FittedModel {
     const labels = new Int32Array(n);
     // Infinite upper and zero lower bounds force a full exact scan: the arithmetic of fit's final pass.
     const none = new Float64Array(k);
-    boundedAssignKernel(d, k, false)(x.data, 0, n, data, k, labels, new Float64Array(k * d), new Float64Array(k), 0, 0, new Float64Array(n).fill(Infinity), new Float64Array(n), none, none, 0);
+    predictKernel(d, k)(x.data, 0, n, data, k, labels, new Float64Array(k * d), new Float64Array(k), 0, 0, new Float64Array(n).fill(Infinity), new Float64Array(n), none, none, 0);
     return labels;
   }
 

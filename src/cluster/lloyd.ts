@@ -30,16 +30,19 @@ export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: nu
   exec.lower.fill(0);
   exec.shift.fill(0);
   exec.params[0] = 0;
+  let fresh = true;
 
   for (let it = 0; it < maxIterations; it++) {
     exec.centers.set(centers);
     halfGaps(centers, k, d, exec.half);
-    exec.assign(false);
+    exec.assign(fresh ? 'fresh' : 'update');
+    fresh = false;
     reduceChunks(exec.partialSums, exec.partialCounts, chunks, k, d, next, counts);
     if (counts.includes(0)) {
       relocateEmpty(data, n, d, centers, labels, next, counts);
-      // Relocated rows changed label, so their upper bounds no longer hold.
+      // Relocated rows changed label outside the kernel: their upper bounds and the chunk sums are stale.
       exec.upper.fill(Infinity);
+      fresh = true;
     }
     for (let c = 0; c < k; c++) {
       const w = counts[c];
@@ -65,9 +68,10 @@ export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: nu
   }
   // Labels from the last pass belong to the previous centres: relabel against the final ones (the
   // bounds still hold, so this pass is cheap) and sum exact squared distances for the inertia.
+  // The chunk sums it updates are not used again, so they may be stale after a relocation.
   exec.centers.set(centers);
   halfGaps(centers, k, d, exec.half);
-  exec.assign(true);
+  exec.assign('inertia');
   let inertia = 0;
   for (let ch = 0; ch < chunks; ch++) inertia += exec.chunkValues[ch];
   return { centers, labels: Int32Array.from(labels), inertia, iterations, converged };
