@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Matrix } from '../data/matrix.js';
-import { chunkRunnerFactory, chunkRunnerSource, seedingTrials, type ChunkRunner } from './kernels.js';
+import { chunkRunnerFactory, chunkRunnerSource, chunkStrides, seedingTrials, type ChunkRunner } from './kernels.js';
 
 export { seedingTrials };
 
@@ -47,7 +47,7 @@ export class ChunkExecutor {
   readonly closest: Float64Array;
   readonly partialSums: Float64Array;
   readonly partialCounts: Float64Array;
-  /** Per chunk: inertia after an assignment with inertia, or `trials` potentials after `potentials`. */
+  /** Per chunk (at the strides of chunkStrides): inertia after an assignment with inertia, or `trials` potentials after `potentials`. */
   readonly chunkValues: Float64Array;
   /** Hamerly bounds per row, centre shifts and half-distances to the nearest other centre; params[0] = largest shift. */
   readonly upper: Float64Array;
@@ -74,9 +74,10 @@ export class ChunkExecutor {
     this.candidates = f64(seedingTrials(k) * d);
     this.labels = new Int32Array(alloc(x.rows * 4));
     this.closest = f64(x.rows);
-    this.partialSums = f64(chunks * k * d);
-    this.partialCounts = f64(chunks * k);
-    this.chunkValues = f64(chunks * seedingTrials(k));
+    const stride = chunkStrides(k, d);
+    this.partialSums = f64(chunks * stride.sums);
+    this.partialCounts = f64(chunks * stride.counts);
+    this.chunkValues = f64(chunks * stride.values);
     this.upper = f64(x.rows);
     this.lower = f64(x.rows);
     this.shift = f64(k);

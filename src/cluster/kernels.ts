@@ -10,6 +10,14 @@ export const MAX_UNROLLED = 32;
 
 const range = (d: number): number[] => Array.from({ length: d }, (_, j) => j);
 
+/**
+ * Per-chunk slots in the partial-result arrays, each padded by 64 bytes: neighbouring chunks run on
+ * different threads, and sharing a cache line between them made two threads barely faster than one.
+ */
+export function chunkStrides(k: number, d: number): { sums: number; counts: number; values: number } {
+  return { sums: k * d + 8, counts: k + 8, values: seedingTrials(k) + 8 };
+}
+
 /** Candidates per k-means++ round, as scikit-learn: 2 + floor(ln k). */
 export function seedingTrials(k: number): number {
   return 2 + Math.floor(Math.log(k));
@@ -192,6 +200,7 @@ export function nearestSource(d: number): string {
  */
 export function chunkRunnerSource(d: number, k: number): string {
   const trials = seedingTrials(k);
+  const stride = chunkStrides(k, d);
   return `(function makeRunner(rows, chunkRows, chunks) {
   const k = ${k};
   const kernels = [
@@ -208,12 +217,12 @@ export function chunkRunnerSource(d: number, k: number): string {
       const end = Math.min(rows, start + chunkRows);
       if (op <= 2) {
         if (op === 0) {
-          s.partialSums.fill(0, ch * kd, (ch + 1) * kd);
-          s.partialCounts.fill(0, ch * k, (ch + 1) * k);
+          s.partialSums.fill(0, ch * ${stride.sums}, ch * ${stride.sums} + kd);
+          s.partialCounts.fill(0, ch * ${stride.counts}, ch * ${stride.counts} + k);
         }
-        s.chunkValues[ch] = kernels[op](s.data, start, end, s.centers, k, s.labels, s.partialSums, s.partialCounts, ch * kd, ch * k, s.upper, s.lower, s.shift, s.half, s.params[0]);
+        s.chunkValues[ch * ${stride.values}] = kernels[op](s.data, start, end, s.centers, k, s.labels, s.partialSums, s.partialCounts, ch * ${stride.sums}, ch * ${stride.counts}, s.upper, s.lower, s.shift, s.half, s.params[0]);
       } else if (op === 3) {
-        potentials(s.data, start, end, s.candidates, trials, s.closest, s.chunkValues, ch * trials);
+        potentials(s.data, start, end, s.candidates, trials, s.closest, s.chunkValues, ch * ${stride.values});
       } else {
         nearest(s.data, start, end, s.candidates, s.closest);
       }

@@ -1,5 +1,6 @@
 import type { Random } from '../random.js';
-import { seedingTrials, type ChunkExecutor } from './chunks.js';
+import type { ChunkExecutor } from './chunks.js';
+import { chunkStrides, seedingTrials } from './kernels.js';
 
 /**
  * Greedy k-means++ seeding (Arthur & Vassilvitskii 2007, as scikit-learn's `_kmeans_plusplus`):
@@ -12,6 +13,7 @@ export function kmeansPlusPlus(exec: ChunkExecutor, rng: Random): Float64Array {
   const { rows: n, cols: d, k, data, chunks, closest, candidates, chunkValues } = exec;
   const centers = new Float64Array(k * d);
   const trials = seedingTrials(k);
+  const stride = chunkStrides(k, d).values;
   const pots = new Float64Array(trials);
   const cumulative = new Float64Array(n);
 
@@ -30,7 +32,7 @@ export function kmeansPlusPlus(exec: ChunkExecutor, rng: Random): Float64Array {
     }
     exec.potentials(trials);
     pots.fill(0);
-    for (let ch = 0; ch < chunks; ch++) for (let t = 0; t < trials; t++) pots[t] += chunkValues[ch * trials + t];
+    for (let ch = 0; ch < chunks; ch++) for (let t = 0; t < trials; t++) pots[t] += chunkValues[ch * stride + t];
     let best = 0;
     for (let t = 1; t < trials; t++) if (pots[t] < pots[best]) best = t;
     centers.set(candidates.subarray(best * d, best * d + d), c * d);

@@ -1,4 +1,5 @@
 import type { ChunkExecutor } from './chunks.js';
+import { chunkStrides } from './kernels.js';
 
 /** One k-means run from given initial centres. */
 export interface KMeansRun {
@@ -73,7 +74,8 @@ export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: nu
   halfGaps(centers, k, d, exec.half);
   exec.assign('inertia');
   let inertia = 0;
-  for (let ch = 0; ch < chunks; ch++) inertia += exec.chunkValues[ch];
+  const values = chunkStrides(k, d).values;
+  for (let ch = 0; ch < chunks; ch++) inertia += exec.chunkValues[ch * values];
   return { centers, labels: Int32Array.from(labels), inertia, iterations, converged };
 }
 
@@ -95,9 +97,10 @@ function reduceChunks(partialSums: Float64Array, partialCounts: Float64Array, ch
   sums.fill(0);
   counts.fill(0);
   const kd = k * d;
+  const stride = chunkStrides(k, d);
   for (let ch = 0; ch < chunks; ch++) {
-    for (let q = 0; q < kd; q++) sums[q] += partialSums[ch * kd + q];
-    for (let c = 0; c < k; c++) counts[c] += partialCounts[ch * k + c];
+    for (let q = 0; q < kd; q++) sums[q] += partialSums[ch * stride.sums + q];
+    for (let c = 0; c < k; c++) counts[c] += partialCounts[ch * stride.counts + c];
   }
 }
 
