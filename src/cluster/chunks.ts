@@ -31,7 +31,7 @@ export function defaultThreads(x: Matrix, k: number): number {
 export function createExecutor(x: Matrix, k: number, threads: number): ChunkExecutor {
   const chunks = Math.ceil(x.rows / CHUNK_ROWS);
   const t = Math.max(1, Math.min(threads, chunks));
-  return t > 1 ? new PoolExecutor(x, k, chunks, t) : new ChunkExecutor(x, k, chunks, (n) => new ArrayBuffer(n));
+  return t > 1 ? new PoolExecutor(x, k, chunks, t) : new ChunkExecutor(x, k, chunks, 1, (n) => new ArrayBuffer(n));
 }
 
 /** Serial execution on the calling thread; also the shared-buffer layout the worker pool uses. */
@@ -55,13 +55,13 @@ export class ChunkExecutor {
   readonly shift: Float64Array;
   readonly half: Float64Array;
   readonly params: Float64Array;
-  readonly threads: number = 1;
   protected readonly runner: ChunkRunner;
 
   constructor(
     x: Matrix,
     readonly k: number,
     readonly chunks: number,
+    readonly threads: number,
     alloc: (bytes: number) => ArrayBufferLike,
     data?: Float64Array,
   ) {
@@ -83,7 +83,7 @@ export class ChunkExecutor {
     this.shift = f64(k);
     this.half = f64(k);
     this.params = f64(1);
-    this.runner = chunkRunnerFactory(d, k)(x.rows, CHUNK_ROWS, chunks);
+    this.runner = chunkRunnerFactory(d, k, threads)(x.rows, CHUNK_ROWS, chunks);
   }
 
   /**
@@ -117,7 +117,6 @@ export class ChunkExecutor {
  * shared control block with Atomics.wait/notify, so `fit` stays synchronous.
  */
 class PoolExecutor extends ChunkExecutor {
-  override readonly threads: number;
   /** [0] command generation, [1] operation, [2] workers finished, [3] trials. */
   private readonly control = new Int32Array(new SharedArrayBuffer(16));
   private readonly workers: Worker[] = [];
@@ -126,13 +125,12 @@ class PoolExecutor extends ChunkExecutor {
     const alloc = (n: number): SharedArrayBuffer => new SharedArrayBuffer(n);
     const shared = x.data.buffer instanceof SharedArrayBuffer ? x.data : new Float64Array(alloc(x.data.length * 8));
     if (shared !== x.data) shared.set(x.data);
-    super(x, k, chunks, alloc, shared);
-    this.threads = threads;
+    super(x, k, chunks, threads, alloc, shared);
     const { data, centers, candidates, labels, closest, partialSums, partialCounts, chunkValues, upper, lower, shift, half, params } = this;
     const buffers = { data, centers, candidates, labels, closest, partialSums, partialCounts, chunkValues, upper, lower, shift, half, params };
     const source = `'use strict';
 const { workerData: w } = require('node:worker_threads');
-const run = ${chunkRunnerSource(x.cols, k)}(${x.rows}, ${CHUNK_ROWS}, ${chunks});
+const run = ${chunkRunnerSource(x.cols, k, threads)}(${x.rows}, ${CHUNK_ROWS}, ${chunks});
 const c = w.control;
 for (let generation = 1; ; generation++) {
   Atomics.wait(c, 0, generation - 1);
