@@ -11,8 +11,8 @@ export const MAX_UNROLLED = 32;
 const range = (d: number): number[] => Array.from({ length: d }, (_, j) => j);
 
 /**
- * Per-chunk slots in the partial-result arrays, each padded by 64 bytes: neighbouring chunks run on
- * different threads, and sharing a cache line between them made two threads barely faster than one.
+ * Per-chunk slots in the partial-result arrays, each padded by 64 bytes so that neighbouring chunks,
+ * which run on different threads, never write to the same cache line.
  */
 export function chunkStrides(k: number, d: number): { sums: number; counts: number; values: number } {
   return { sums: k * d + 8, counts: k + 8, values: seedingTrials(k) + 8 };
@@ -22,7 +22,6 @@ export function chunkStrides(k: number, d: number): { sums: number; counts: numb
 export function seedingTrials(k: number): number {
   return 2 + Math.floor(Math.log(k));
 }
-
 
 /**
  * One Lloyd assignment with Hamerly's (2010) bounds: upper[i] bounds the distance to the assigned
@@ -148,8 +147,9 @@ export function potentialSource(d: number, trials: number): string {
     const r = i * D;
     const own = closest[i];
     for (let t = 0, o = 0; t < trials; t++, o += D) {
-    ${squaredDistance(Infinity, 'candidates', 'o')}
-    out[offset + t] += s < own ? s : own;
+      let s = 0;
+      for (let j = 0; j < D; j++) { const e = data[r + j] - candidates[o + j]; s += e * e; }
+      out[offset + t] += s < own ? s : own;
     }
   }
 })`;
@@ -193,8 +193,8 @@ export function nearestSource(d: number): string {
 }
 
 /**
- * Source of `makeRunner(rows, chunkRows, chunks)`, which returns `run(s, first, stride, op, trials)`:
- * chunks first, first + stride, ... of one operation over the buffers of `s` (a ChunkExecutor, or the
+ * Source of `makeRunner(rows, chunkRows, chunks)`, which returns `run(s, first, step, op, trials)`:
+ * chunks first, first + step, ... of one operation over the buffers of `s` (a ChunkExecutor, or the
  * same buffers as a worker's workerData). Ops: 0 Lloyd assignment recomputing the chunk sums,
  * 1 assignment updating them, 2 the same plus inertia, 3 k-means++ potentials, 4 nearest-candidate
  * distances. One source serves both threads.
@@ -213,8 +213,8 @@ export function chunkRunnerSource(d: number, k: number, threads: number): string
   const potentials = ${potentialSource(d, trials)};
   const nearest = ${nearestSource(d)};
   const kd = k * ${d};
-  return function run(s, first, stride, op, trials) {
-    for (let ch = first; ch < chunks; ch += stride) {
+  return function run(s, first, step, op, trials) {
+    for (let ch = first; ch < chunks; ch += step) {
       const start = ch * chunkRows;
       const end = Math.min(rows, start + chunkRows);
       if (op <= 2) {

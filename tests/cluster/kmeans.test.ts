@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FittedKMeans, KMeans } from '../../src/cluster/kmeans.js';
 import type { Matrix } from '../../src/data/matrix.js';
 import { InputError } from '../../src/errors.js';
+import { Random } from '../../src/random.js';
 
 interface KMeansFixture {
   sets: {
@@ -76,5 +77,29 @@ describe('KMeans on worker threads', () => {
     expect(pooled.inertia).toBe(serial.inertia);
     expect(pooled.centers.data).toEqual(serial.centers.data);
     expect(pooled.labels).toEqual(serial.labels);
+  });
+});
+
+describe('KMeans kernels beyond the unrolled shapes', () => {
+  it.each([
+    { cols: 40, k: 3 },
+    { cols: 8, k: 20 },
+  ])('$cols features, k = $k: Lloyd agrees with the independent Elkan implementation', ({ cols, k }) => {
+    const rng = new Random(3);
+    // Three chunks, so two threads really split the work.
+    const rows = 20_000;
+    const data = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) {
+      const g = i % k;
+      for (let j = 0; j < cols; j++) data[i * cols + j] = (j % k === g ? 4 : 0) + rng.normal();
+    }
+    const x: Matrix = { rows, cols, data };
+    for (const threads of [1, 2]) {
+      const lloyd = new KMeans({ k, nInit: 2, seed: 9, threads }).fit(x);
+      const elkan = new KMeans({ k, nInit: 2, seed: 9, algorithm: 'elkan' }).fit(x);
+      expect(lloyd.inertia).toBeCloseTo(elkan.inertia, 6);
+      expect(lloyd.labels).toEqual(elkan.labels);
+      expect(lloyd.predict(x)).toEqual(lloyd.labels);
+    }
   });
 });
