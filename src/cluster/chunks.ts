@@ -23,6 +23,9 @@ const POTENTIALS = 3;
 const NEAREST = 4;
 const STOP = -1;
 
+/** A chunk takes milliseconds; a worker silent this long has died. */
+const WORKER_TIMEOUT_MS = 120_000;
+
 /** Default thread count: every core (up to 8) when a pass is large enough to repay starting workers, else 1. */
 export function defaultThreads(x: Matrix, k: number): number {
   return x.rows * x.cols * k >= PARALLEL_MIN_WORK ? Math.min(availableParallelism(), 8) : 1;
@@ -117,8 +120,8 @@ export class ChunkExecutor {
  * shared control block with Atomics.wait/notify, so `fit` stays synchronous.
  */
 class PoolExecutor extends ChunkExecutor {
-  /** [0] command generation, [1] operation, [2] workers finished, [3] trials. */
-  private readonly control = new Int32Array(new SharedArrayBuffer(16));
+  /** [0] command generation, [1] operation, [2] workers finished, [3] trials, [4] workers that failed. */
+  private readonly control = new Int32Array(new SharedArrayBuffer(20));
   private readonly workers: Worker[] = [];
 
   constructor(x: Matrix, k: number, chunks: number, threads: number) {
@@ -136,7 +139,11 @@ for (let generation = 1; ; generation++) {
   Atomics.wait(c, 0, generation - 1);
   const op = Atomics.load(c, 1);
   if (op === ${STOP}) break;
-  run(w.buffers, w.index, ${threads}, op, Atomics.load(c, 3));
+  try {
+    run(w.buffers, w.index, ${threads}, op, Atomics.load(c, 3));
+  } catch {
+    Atomics.add(c, 4, 1);
+  }
   Atomics.add(c, 2, 1);
   Atomics.notify(c, 2);
 }`;
@@ -157,7 +164,17 @@ for (let generation = 1; ; generation++) {
     this.runner(this, 0, this.threads, op, trials);
     const c = this.control;
     const others = this.threads - 1;
-    for (let done = Atomics.load(c, 2); done < others; done = Atomics.load(c, 2)) Atomics.wait(c, 2, done);
+    // The main thread blocks here, so a worker that died could never be heard of through events.
+    for (let done = Atomics.load(c, 2); done < others; done = Atomics.load(c, 2)) {
+      if (Atomics.wait(c, 2, done, WORKER_TIMEOUT_MS) === 'timed-out' && Atomics.load(c, 2) === done) {
+        this.close();
+        throw new Error(`k-means worker thread did not answer within ${WORKER_TIMEOUT_MS / 1000} s`);
+      }
+    }
+    if (Atomics.load(c, 4) > 0) {
+      this.close();
+      throw new Error('k-means worker thread failed (out of memory?); retry with threads: 1');
+    }
   }
 
   private signal(op: number, trials: number): void {
