@@ -4,4 +4,4 @@ export { chooseK, elbow, SILHOUETTE_TIE, type ChooseKOptions, type KChoice, type
 export { pca2, type Projection } from './pca.js';
 export { profileSegments, nameSegments, NAME_THRESHOLD_SD, type SegmentProfile, type FeatureProfile } from './profile.js';
 export { reclusterSegment, MIN_RECLUSTER_ROWS, type Recluster } from './two-stage.js';
-export { segmentCustomers, scoreSegments, SCATTER_POINTS, type SegmentOptions, type SegmentationResult, type SegmentScores } from './segment.js';
+export { segmentCustomers, scoreSegments, SCATTER_POINTS, K_SEARCH_ROWS, type SegmentOptions, type SegmentationResult, type SegmentScores } from './segment.js';
