@@ -88,7 +88,10 @@ export async function buildLines(
   }
 
   const num = (role: keyof RoleMap) => (roles[role] ? numericSql(roles[role] as string, type(roles[role] as string)) : null);
-  const text = (role: keyof RoleMap) => (roles[role] ? `NULLIF(trim(CAST(${ident(roles[role] as string)} AS VARCHAR)), '')` : 'NULL::VARCHAR');
+  // Ids are trimmed (a stray space must not split a customer); descriptive text is kept as read, which on a
+  // large log saves a string copy per line and column.
+  const id = (role: keyof RoleMap) => (roles[role] ? `NULLIF(trim(CAST(${ident(roles[role] as string)} AS VARCHAR)), '')` : 'NULL::VARCHAR');
+  const text = (role: keyof RoleMap) => (roles[role] ? `CAST(${ident(roles[role] as string)} AS VARCHAR)` : 'NULL::VARCHAR');
   const customerType = type(roles.customer as string);
   // Float-formatted ids ("17850.0") and zero-padded ones ("00004") are the same customer as "17850" / "4".
   const customer = /INT|DOUBLE|DECIMAL|FLOAT/.test(customerType)
@@ -98,10 +101,10 @@ export async function buildLines(
   const price = num('price');
   const amount = num('amount') ?? `(${quantity}) * (${price})`;
   const unitPrice = price ?? `(${amount}) / NULLIF(${quantity}, 0)`;
-  const order = roles.order ? text('order') : `${customer} || '|' || CAST(${tsExpr} AS VARCHAR)`;
+  const order = roles.order ? id('order') : `${customer} || '|' || CAST(${tsExpr} AS VARCHAR)`;
 
   // 3. Flags. Cancellations: 'C' invoices, a cancelled/returned status, or negative quantities.
-  const cancelByStatus = roles.status ? `coalesce(regexp_matches(status, '^(cancel|return|refund|void)', 'i'), false)` : 'false';
+  const cancelByStatus = roles.status ? `coalesce(regexp_matches(status, '^\\s*(cancel|return|refund|void)', 'i'), false)` : 'false';
   const cancelByInvoice = roles.order ? `coalesce(regexp_matches(order_id, '^[Cc][0-9]'), false)` : 'false';
   const nonProduct =
     [
@@ -120,7 +123,7 @@ export async function buildLines(
         ${quantity} AS quantity,
         ${unitPrice} AS unit_price,
         ${amount} AS amount,
-        ${text('product')} AS product,
+        ${id('product')} AS product,
         ${text('description')} AS description,
         ${text('category')} AS category,
         ${text('country')} AS country,
