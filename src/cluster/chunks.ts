@@ -52,12 +52,15 @@ export class ChunkExecutor {
   readonly partialCounts: Float64Array;
   /** Per chunk (at the strides of chunkStrides): inertia after an assignment with inertia, or `trials` potentials after `potentials`. */
   readonly chunkValues: Float64Array;
-  /** Hamerly bounds per row, centre shifts and half-distances to the nearest other centre; params[0] = largest shift. */
+  /**
+   * Hamerly bounds per row; per centre its last shift, the largest shift of any other centre (what
+   * lower bounds lose) and half the distance to the nearest other centre.
+   */
   readonly upper: Float64Array;
   readonly lower: Float64Array;
   readonly shift: Float64Array;
   readonly half: Float64Array;
-  readonly params: Float64Array;
+  readonly otherShift: Float64Array;
   protected readonly runner: ChunkRunner;
 
   constructor(
@@ -85,7 +88,7 @@ export class ChunkExecutor {
     this.lower = f64(x.rows);
     this.shift = f64(k);
     this.half = f64(k);
-    this.params = f64(1);
+    this.otherShift = f64(k);
     this.runner = chunkRunnerFactory(d, k, threads)(x.rows, CHUNK_ROWS, chunks);
   }
 
@@ -129,8 +132,8 @@ class PoolExecutor extends ChunkExecutor {
     const shared = x.data.buffer instanceof SharedArrayBuffer ? x.data : new Float64Array(alloc(x.data.length * 8));
     if (shared !== x.data) shared.set(x.data);
     super(x, k, chunks, threads, alloc, shared);
-    const { data, centers, candidates, labels, closest, partialSums, partialCounts, chunkValues, upper, lower, shift, half, params } = this;
-    const buffers = { data, centers, candidates, labels, closest, partialSums, partialCounts, chunkValues, upper, lower, shift, half, params };
+    const { data, centers, candidates, labels, closest, partialSums, partialCounts, chunkValues, upper, lower, shift, half, otherShift } = this;
+    const buffers = { data, centers, candidates, labels, closest, partialSums, partialCounts, chunkValues, upper, lower, shift, half, otherShift };
     const source = `'use strict';
 const { workerData: w } = require('node:worker_threads');
 const run = ${chunkRunnerSource(x.cols, k, threads)}(${x.rows}, ${CHUNK_ROWS}, ${chunks});

@@ -25,7 +25,8 @@ export function seedingTrials(k: number): number {
 
 /**
  * One Lloyd assignment with Hamerly's (2010) bounds: upper[i] bounds the distance to the assigned
- * centre, lower[i] the distance to every other centre. After the centres moved by `shift`, a row whose
+ * centre, lower[i] the distance to every other centre. After the centres moved by `shift` (and the
+ * lower bound of a row in cluster a by otherShift[a], the largest move of any other centre), a row whose
  * upper bound is below max(lower bound, half the distance from its centre to the nearest other centre)
  * cannot have changed cluster and costs no distance computation, not even a read of the row.
  * Start with upper = Infinity and lower = 0 (any label is then a valid starting guess).
@@ -49,7 +50,7 @@ export type BoundedAssignKernel = (
   lower: Float64Array,
   shift: Float64Array,
   half: Float64Array,
-  maxShift: number,
+  otherShift: Float64Array,
 ) => number;
 
 export function boundedAssignSource(d: number, k: number, mode: { fresh: boolean; inertia: boolean; hoist: boolean }): string {
@@ -72,7 +73,7 @@ export function boundedAssignSource(d: number, k: number, mode: { fresh: boolean
       ? `{ const so = sumOffset + ${label} * D; ${range(d).map((j) => `sums[so + ${j}] ${sign}= x${j};`).join(' ')} counts[countOffset + ${label}] ${sign}= 1; }`
       : `{ const so = sumOffset + ${label} * D; for (let j = 0; j < D; j++) sums[so + j] ${sign}= data[r + j]; counts[countOffset + ${label}] ${sign}= 1; }`;
   const needRow = mode.fresh || mode.inertia;
-  return `(function boundedAssign(data, start, end, centers, k, labels, sums, counts, sumOffset, countOffset, upper, lower, shift, half, maxShift) {
+  return `(function boundedAssign(data, start, end, centers, k, labels, sums, counts, sumOffset, countOffset, upper, lower, shift, half, otherShift) {
   const D = ${d};
   ${hoist}
   let total = 0;
@@ -80,7 +81,7 @@ export function boundedAssignSource(d: number, k: number, mode: { fresh: boolean
     const r = i * D;
     let a = labels[i];
     let u = upper[i] + shift[a];
-    let l = lower[i] - maxShift;
+    let l = lower[i] - otherShift[a];
     const m = half[a] > l ? half[a] : l;
     if (u > m) {
       ${loadRow(d)}
@@ -222,7 +223,7 @@ export function chunkRunnerSource(d: number, k: number, threads: number): string
           s.partialSums.fill(0, ch * ${stride.sums}, ch * ${stride.sums} + kd);
           s.partialCounts.fill(0, ch * ${stride.counts}, ch * ${stride.counts} + k);
         }
-        s.chunkValues[ch * ${stride.values}] = kernels[op](s.data, start, end, s.centers, k, s.labels, s.partialSums, s.partialCounts, ch * ${stride.sums}, ch * ${stride.counts}, s.upper, s.lower, s.shift, s.half, s.params[0]);
+        s.chunkValues[ch * ${stride.values}] = kernels[op](s.data, start, end, s.centers, k, s.labels, s.partialSums, s.partialCounts, ch * ${stride.sums}, ch * ${stride.counts}, s.upper, s.lower, s.shift, s.half, s.otherShift);
       } else if (op === 3) {
         potentials(s.data, start, end, s.candidates, trials, s.closest, s.chunkValues, ch * ${stride.values});
       } else {

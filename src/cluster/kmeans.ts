@@ -99,7 +99,7 @@ export class FittedKMeans implements FittedModel {
     const labels = new Int32Array(n);
     // Infinite upper and zero lower bounds force a full exact scan: the arithmetic of fit's final pass.
     const none = new Float64Array(k);
-    predictKernel(d, k)(x.data, 0, n, data, k, labels, new Float64Array(k * d), new Float64Array(k), 0, 0, new Float64Array(n).fill(Infinity), new Float64Array(n), none, none, 0);
+    predictKernel(d, k)(x.data, 0, n, data, k, labels, new Float64Array(k * d), new Float64Array(k), 0, 0, new Float64Array(n).fill(Infinity), new Float64Array(n), none, none, none);
     return labels;
   }
 

@@ -30,7 +30,7 @@ export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: nu
   exec.upper.fill(Infinity);
   exec.lower.fill(0);
   exec.shift.fill(0);
-  exec.params[0] = 0;
+  exec.otherShift.fill(0);
   let fresh = true;
 
   for (let it = 0; it < maxIterations; it++) {
@@ -51,15 +51,13 @@ export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: nu
     }
     iterations = it + 1;
     let shift = 0;
-    let maxShift = 0;
     for (let c = 0; c < k; c++) {
       let sc = 0;
       for (let j = 0; j < d; j++) sc += (next[c * d + j] - centers[c * d + j]) ** 2;
       shift += sc;
       exec.shift[c] = Math.sqrt(sc);
-      if (exec.shift[c] > maxShift) maxShift = exec.shift[c];
     }
-    exec.params[0] = maxShift;
+    otherMax(exec.shift, exec.otherShift);
     [centers, next] = [next, centers];
     if ((it > 0 && equalLabels(labels, previous)) || shift <= tolerance) {
       converged = true;
@@ -77,6 +75,21 @@ export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: nu
   const values = chunkStrides(k, d).values;
   for (let ch = 0; ch < chunks; ch++) inertia += exec.chunkValues[ch * values];
   return { centers, labels: Int32Array.from(labels), inertia, iterations, converged };
+}
+
+/** out[c] = the largest of values other than values[c]. */
+function otherMax(values: Float64Array, out: Float64Array): void {
+  let first = -1;
+  let second = 0;
+  for (let c = 0; c < values.length; c++) {
+    if (first < 0 || values[c] > values[first]) {
+      if (first >= 0) second = values[first];
+      first = c;
+    } else if (values[c] > second) {
+      second = values[c];
+    }
+  }
+  for (let c = 0; c < values.length; c++) out[c] = c === first ? second : values[first];
 }
 
 /** Half the distance from each centre to its nearest other centre (Infinity when k = 1). */
