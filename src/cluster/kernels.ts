@@ -30,10 +30,10 @@ export function seedingTrials(k: number): number {
  * upper bound is below max(lower bound, half the distance from its centre to the nearest other centre)
  * cannot have changed cluster and costs no distance computation, not even a read of the row.
  * Start with upper = Infinity and lower = 0 (any label is then a valid starting guess).
- * Sums and counts: with `fresh` every row is added (to zeroed sums); otherwise they are kept up to date
- * by moving only the rows whose label changed. With `inertia`, returns the exact summed squared
- * distances to the chosen centres (else 0). With upper = Infinity, lower = 0 and half = 0 every row
- * gets a full exact scan (predict).
+ * With `fresh`, bounds are ignored: every row gets a full exact scan (first pass, after labels changed
+ * outside the kernel, predict) and is added to the zeroed sums; otherwise sums and counts are kept up
+ * to date by moving only the rows whose label changed. With `inertia`, returns the exact summed
+ * squared distances to the chosen centres (else 0).
  */
 export type BoundedAssignKernel = (
   data: Float64Array,
@@ -80,7 +80,14 @@ export function boundedAssignSource(d: number, k: number, mode: { fresh: boolean
   for (let i = start; i < end; i++) {
     const r = i * D;
     let a = labels[i];
-    let u = upper[i] + shift[a];
+    ${
+      mode.fresh
+        ? `let u = Infinity;
+    let l = 0;
+    {
+      ${loadRow(d)}
+      {`
+        : `let u = upper[i] + shift[a];
     let l = lower[i] - otherShift[a];
     const m = half[a] > l ? half[a] : l;
     if (u > m) {
@@ -90,7 +97,8 @@ export function boundedAssignSource(d: number, k: number, mode: { fresh: boolean
         ${squaredDistance(d, 'centers', 'o')}
         u = Math.sqrt(s);
       }
-      if (u > m) {
+      if (u > m) {`
+    }
         let b1 = Infinity;
         let b2 = Infinity;
         let best = 0;

@@ -97,9 +97,10 @@ export class FittedKMeans implements FittedModel {
     const { rows: k, cols: d, data } = this.centers;
     const n = x.rows;
     const labels = new Int32Array(n);
-    // Infinite upper and zero lower bounds force a full exact scan: the arithmetic of fit's final pass.
-    const none = new Float64Array(k);
-    predictKernel(d, k)(x.data, 0, n, data, k, labels, new Float64Array(k * d), new Float64Array(k), 0, 0, new Float64Array(n).fill(Infinity), new Float64Array(n), none, none, none);
+    // A full exact scan with the distance arithmetic of fit's passes; the bound arrays are only written.
+    const bounds = new Float64Array(n);
+    const perCentre = new Float64Array(k);
+    predictKernel(d, k)(x.data, 0, n, data, k, labels, new Float64Array(k * d), new Float64Array(k), 0, 0, bounds, bounds, perCentre, perCentre, perCentre);
     return labels;
   }
 
