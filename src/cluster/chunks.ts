@@ -3,8 +3,6 @@ import { Worker } from 'node:worker_threads';
 import type { Matrix } from '../data/matrix.js';
 import { chunkRunnerFactory, chunkRunnerSource, chunkStrides, seedingTrials, type ChunkRunner } from './kernels.js';
 
-export { seedingTrials };
-
 /**
  * Runs the k-means kernels over fixed row chunks, on this thread or on a pool of worker threads
  * sharing memory. Each chunk writes its own partial results and callers combine them in chunk
