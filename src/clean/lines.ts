@@ -108,8 +108,9 @@ export async function buildLines(
   const cancelByInvoice = roles.order ? `coalesce(regexp_matches(order_id, '^[Cc][0-9]'), false)` : 'false';
   const nonProduct =
     [
-      roles.product ? `coalesce(upper(product) IN (${NON_PRODUCT_CODES.map(literal).join(', ')}), false)` : null,
-      roles.product ? `coalesce(starts_with(lower(product), 'gift_'), false)` : null,
+      // Both cases listed rather than upper() on every line: a string copy per line saved.
+      roles.product ? `coalesce(product IN (${NON_PRODUCT_CODES.flatMap((c) => [c, c.toLowerCase()]).map(literal).join(', ')}), false)` : null,
+      roles.product ? `coalesce(starts_with(product, 'gift_') OR starts_with(product, 'GIFT_'), false)` : null,
       roles.description ? `coalesce(regexp_matches(description, '${NON_PRODUCT_WORDS}', 'i'), false)` : null,
     ]
       .filter(Boolean)

@@ -44,22 +44,29 @@ export interface RevenuePatterns {
  * counts use attributed lines only.
  */
 export async function revenuePatterns(engine: Engine): Promise<RevenuePatterns> {
-  const sales = `lines WHERE NOT bad_price AND NOT non_product AND NOT status_cancel`;
-  const totals = rowObjects(
-    await engine.query(`SELECT sum(amount) AS total, sum(amount) FILTER (WHERE customer_id IS NOT NULL) AS attributed,
+  // One scan for three tables: totals, by country, and by weekday × hour (grouping sets).
+  const q = await engine.query(`
+    WITH s AS (SELECT coalesce(country, '(unknown)') AS country, isodow(ts) AS weekday, hour(ts) AS hour,
+        order_id, customer_id, amount, is_cancel, ts
+      FROM lines WHERE NOT bad_price AND NOT non_product AND NOT status_cancel)
+    SELECT GROUPING(country, weekday, hour)::DOUBLE AS level, country, weekday::DOUBLE AS weekday, hour::DOUBLE AS hour,
+      sum(amount) AS revenue,
+      coalesce(sum(amount) FILTER (WHERE NOT is_cancel), 0) AS sales,
+      sum(amount) FILTER (WHERE customer_id IS NOT NULL) AS attributed,
+      count(DISTINCT customer_id)::DOUBLE AS customers,
       count(DISTINCT order_id) FILTER (WHERE NOT is_cancel)::DOUBLE AS orders,
-      strftime(min(ts), '%Y-%m-%d') AS first, strftime(max(ts), '%Y-%m-%d') AS last FROM ${sales}`),
-  )[0];
-  const byCountry = rowObjects(
-    await engine.query(`SELECT coalesce(country, '(unknown)') AS country, sum(amount) AS revenue,
-        count(DISTINCT customer_id)::DOUBLE AS customers, count(DISTINCT order_id) FILTER (WHERE NOT is_cancel)::DOUBLE AS orders
-      FROM ${sales} GROUP BY ALL ORDER BY revenue DESC`),
-  ) as RevenuePatterns['byCountry'];
-  const byWeekdayHour = rowObjects(
-    await engine.query(`SELECT isodow(ts)::DOUBLE AS weekday, hour(ts)::DOUBLE AS hour,
-        count(DISTINCT order_id)::DOUBLE AS orders, sum(amount) AS revenue
-      FROM ${sales} AND NOT is_cancel GROUP BY ALL ORDER BY weekday, hour`),
-  ) as RevenuePatterns['byWeekdayHour'];
+      strftime(min(ts), '%Y-%m-%d') AS first, strftime(max(ts), '%Y-%m-%d') AS last
+    FROM s GROUP BY GROUPING SETS ((country), (weekday, hour), ())`);
+  const rows = rowObjects(q);
+  const totals = rows.find((r) => r.level === 7) ?? {};
+  const byCountry = rows
+    .filter((r) => r.level === 3)
+    .map((r) => ({ country: String(r.country), revenue: Number(r.revenue), customers: Number(r.customers), orders: Number(r.orders) }))
+    .sort((x, y) => y.revenue - x.revenue);
+  const byWeekdayHour = rows
+    .filter((r) => r.level === 4 && Number(r.orders) > 0)
+    .map((r) => ({ weekday: Number(r.weekday), hour: Number(r.hour), orders: Number(r.orders), revenue: Number(r.sales) }))
+    .sort((x, y) => x.weekday - y.weekday || x.hour - y.hour);
   const byMonth = rowObjects(
     await engine.query(`WITH s AS (SELECT customer_id, ts, amount FROM lines WHERE ${ANALYTIC_LINE}),
       firsts AS (SELECT customer_id, date_trunc('month', min(ts)) AS first_month FROM lines WHERE ${ANALYTIC_LINE} AND NOT is_cancel GROUP BY ALL),
@@ -72,7 +79,7 @@ export async function revenuePatterns(engine: Engine): Promise<RevenuePatterns> 
       FROM m JOIN firsts USING (customer_id) GROUP BY ALL ORDER BY month`),
   ) as RevenuePatterns['byMonth'];
   return {
-    totalRevenue: Number(totals.total ?? 0),
+    totalRevenue: Number(totals.revenue ?? 0),
     attributedRevenue: Number(totals.attributed ?? 0),
     orders: Number(totals.orders ?? 0),
     byCountry,

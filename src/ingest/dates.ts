@@ -108,7 +108,8 @@ function parseUserFormat(f: string): DateFormat {
 /** SQL expression turning a VARCHAR column into a TIMESTAMP (NULL where it does not parse). */
 export function dateSql(columnSql: string, format: DateFormat): string {
   const v = `trim(${columnSql})`;
-  if (format.patterns.length === 0) return `TRY_CAST(${v} AS TIMESTAMP)`;
+  // Trimming every value costs a string copy per row; only values that fail as they are get trimmed.
+  if (format.patterns.length === 0) return `coalesce(TRY_CAST(${columnSql} AS TIMESTAMP), TRY_CAST(${v} AS TIMESTAMP))`;
   const list = format.patterns.map((p) => `'${p.replace(/'/g, "''")}'`).join(', ');
   return `try_strptime(${v}, [${list}])`;
 }

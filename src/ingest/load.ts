@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.js';
@@ -77,7 +79,7 @@ export async function loadFile(engine: Engine, path: string, options: LoadOption
   } else if (sniff.format === 'whitespace') {
     await loadWhitespace(engine, table, sniff, options.columns);
   } else {
-    skippedRows = await loadCsv(engine, table, sniff, options);
+    skippedRows = await withPlainText(sniff, (source) => loadCsv(engine, table, sniff, source, options));
     if (skippedRows > 0) {
       warnings.push(`${skippedRows.toLocaleString('en-US')} malformed rows (wrong number of fields or unclosed quotes) were skipped`);
     }
@@ -112,7 +114,31 @@ export async function loadFile(engine: Engine, path: string, options: LoadOption
   return { table: 'raw', grouped: 'raw_grouped', rows, distinctRows: Number(count.columns[1][0]), schema, sniff, skippedRows, warnings };
 }
 
-async function loadCsv(engine: Engine, table: string, sniff: SniffResult, options: LoadOptions): Promise<number> {
+/**
+ * DuckDB reads a gzip file on one thread; decompressed first (by zlib, streaming, on libuv's threads) into a
+ * temp file, the same CSV is parsed on all cores, which is faster end to end. The temp file is always removed.
+ */
+async function withPlainText<T>(sniff: SniffResult, read: (source: string) => Promise<T>): Promise<T> {
+  if (!sniff.gzip) return read(sniff.path);
+  const dir = mkdtempSync(join(tmpdir(), 'clientele-gunzip-'));
+  try {
+    const plain = join(dir, 'data.csv');
+    try {
+      // 1 MB chunks: with the 64 kB defaults the stream overhead triples the decompression time.
+      const chunk = 1 << 20;
+      await pipeline(createReadStream(sniff.path, { highWaterMark: chunk }), createGunzip({ chunkSize: chunk }), createWriteStream(plain, { highWaterMark: 4 * chunk }));
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ENOSPC') throw new InputError('no-space', `Not enough space in ${tmpdir()} to decompress ${basename(sniff.path)}`, 'Free some space or set TMPDIR');
+      throw new InputError('corrupt-gzip', `${basename(sniff.path)} is a corrupt or truncated gzip file`, 'Re-download or re-compress it');
+    }
+    return await read(plain);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function loadCsv(engine: Engine, table: string, sniff: SniffResult, source: string, options: LoadOptions): Promise<number> {
   const name = basename(sniff.path);
   const base = [
     `delim=${literal(sniff.delimiter ?? ',')}`,
@@ -129,7 +155,7 @@ async function loadCsv(engine: Engine, table: string, sniff: SniffResult, option
   }
   // Counting duplicates while reading costs nothing extra, where a later DISTINCT is a second pass.
   const read = (extra: string[], group: boolean) =>
-    `CREATE OR REPLACE TABLE ${table} AS SELECT *${group ? `, count(*)::BIGINT AS ${COPIES}` : ''} FROM read_csv(${literal(sniff.path)}, ${[...base, ...extra].join(', ')})${group ? ' GROUP BY ALL' : ''}`;
+    `CREATE OR REPLACE TABLE ${table} AS SELECT *${group ? `, count(*)::BIGINT AS ${COPIES}` : ''} FROM read_csv(${literal(source)}, ${[...base, ...extra].join(', ')})${group ? ' GROUP BY ALL' : ''}`;
   const extra = options.skipBadRows ? ['ignore_errors=true', 'store_rejects=true'] : [];
   try {
     await guard(name, () => engine.exec(read(extra, !options.columns)), () => explainMalformed(sniff));

@@ -148,3 +148,11 @@ describe('segment, model, rules, score, test, synth', () => {
     }
   });
 });
+
+describe('CLI start-up stays light', () => {
+  it('the model names the CLI accepts are the registry\'s', async () => {
+    const cliNames = (await import('../../src/cli/commands/model.js')).MODEL_NAMES;
+    const registry = (await import('../../src/predict/registry.js')).MODEL_NAMES;
+    expect([...cliNames]).toEqual([...registry]);
+  });
+});

@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { analyze } from '../../pipeline/analyze.js';
 import { analysisArtifacts } from '../../pipeline/artifacts.js';
-import { extendAnalysis } from '../../pipeline/full.js';
 import { parseK, parseSeed } from '../options.js';
 import { writeOutputs } from '../../io/atomic.js';
 import { parseSegmentMap } from '../../features/rfm-map.js';
@@ -74,7 +73,9 @@ Examples:
         onStage,
       });
       try {
-        const extensions = await extendAnalysis(a, {
+        // Loaded only when a later stage runs, so a core-only run does not pay for the model code.
+        const wanted = flags.clv || flags.segments || flags.drivers;
+        const extensions = !wanted ? [] : await (await import('../../pipeline/full.js')).extendAnalysis(a, {
           clv: flags.clv ? { observationEnd: flags.asOf } : false,
           segments: flags.segments ? { k, seed } : false,
           drivers: flags.drivers,

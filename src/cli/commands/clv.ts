@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { CLV_MODEL_NAMES, type ClvModelKind } from '../../clv/index.js';
-import { clvStage, clvSummaryJson } from '../../pipeline/stages.js';
+import type { ClvModelKind } from '../../clv/index.js';
 import { fmtMoney, fmtNum } from '../../report/format.js';
 import { parseNumber } from '../options.js';
 import type { CliIO } from '../io.js';
@@ -37,6 +36,8 @@ Examples:
       const kinds = ['bgnbd', 'pnbd', 'mbgnbd'];
       if (flags.model !== 'all' && !kinds.includes(flags.model)) throw new InputError('bad-option', `--model '${flags.model}' is not one of bgnbd, pnbd, mbgnbd, all`);
       await withAnalysis(file, { ...flags, asOf: undefined }, io, async (a) => {
+        const { clvStage, clvSummaryJson } = await import('../../pipeline/stages.js');
+        const { CLV_MODEL_NAMES } = await import('../../clv/index.js');
         const { result } = await clvStage(a, {
           timeUnit: flags.timeUnit as 'days' | 'weeks',
           observationEnd: flags.asOf,

@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { trainModel, type TrainResult } from '../../predict/train.js';
-import { MODEL_NAMES, type ModelName } from '../../predict/registry.js';
-import { customerFeatureTable } from '../../pipeline/stages.js';
+import type { TrainResult } from '../../predict/train.js';
+import type { ModelName } from '../../predict/registry.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { fmtNum } from '../../report/format.js';
 import { parseNumber, parseSeed } from '../options.js';
 import type { CliIO } from '../io.js';
 import { dataCommand, toJsonText, withAnalysis, type LoadFlags } from './load-flags.js';
-import { resolveTarget } from './targets.js';
+
+/** Kept here, not imported from the model registry, so loading the CLI does not load every estimator. */
+export const MODEL_NAMES: readonly ModelName[] = ['logistic', 'linear', 'tree', 'forest', 'boosting'];
 
 interface ModelFlags extends LoadFlags {
   target: string;
@@ -39,6 +40,9 @@ function addModelOptions(cmd: Command): Command {
 /** Train and validate a model on the customer table: shared by `model` and `rules`. */
 export async function train(file: string, flags: ModelFlags, io: CliIO, model: ModelName | 'auto'): Promise<TrainResult> {
   return withAnalysis(file, flags, io, async (a) => {
+    const { customerFeatureTable } = await import('../../pipeline/stages.js');
+    const { trainModel } = await import('../../predict/train.js');
+    const { resolveTarget } = await import('./targets.js');
     const t = await customerFeatureTable(a);
     const seed = parseSeed(flags.seed);
     const target = resolveTarget(a, t, flags.target, { cluster: flags.cluster, seed });

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
-import { scoreSegments } from '../../cluster/index.js';
-import { scoreModel, type SavedPredictor } from '../../predict/train.js';
-import { customerFeatureTable, segmentStage } from '../../pipeline/stages.js';
+import type { SavedPredictor } from '../../predict/train.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { toCsv } from '../../io/csv.js';
 import { fmtInt, fmtNum, fmtPct } from '../../report/format.js';
@@ -35,6 +33,7 @@ Examples:
     .action(async (file: string, flags: SegmentFlags) => {
       if (flags.scaling !== 'standard' && flags.scaling !== 'robust') throw new InputError('bad-option', `--scaling '${flags.scaling}' is not standard or robust`);
       await withAnalysis(file, flags, io, async (a) => {
+        const { segmentStage } = await import('../../pipeline/stages.js');
         const { result } = await segmentStage(a, {
           k: parseK(flags.k),
           seed: parseSeed(flags.seed),
@@ -77,6 +76,9 @@ Examples:
         throw new InputError('model-unreadable', `Cannot read model ${flags.model} (${(err as Error).message.split('\n')[0]})`, 'Pass a file saved with --save-model');
       }
       await withAnalysis(file, flags, io, async (a) => {
+        const { customerFeatureTable } = await import('../../pipeline/stages.js');
+        const { scoreSegments } = await import('../../cluster/index.js');
+        const { scoreModel } = await import('../../predict/train.js');
         const t = await customerFeatureTable(a);
         const ids = a.customers.columns[a.customers.names.indexOf('customer_id')];
         let names: string[];

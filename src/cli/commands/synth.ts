@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { syntheticAggregates, syntheticCustomers } from '../../synth/index.js';
 import { tableToCsv } from '../../io/table-csv.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { parseNumber, parseSeed } from '../options.js';
@@ -18,7 +17,8 @@ export function registerSynth(program: Command, io: CliIO): void {
 Examples:
   clientele synth customers --rows 2000 --output premium.csv && clientele model premium.csv --target premium
   clientele synth aggregates --seed 7 --output week.csv && clientele segment week.csv --recluster`)
-    .action((kind: string, flags: { rows: string; seed: string; output?: string }) => {
+    .action(async (kind: string, flags: { rows: string; seed: string; output?: string }) => {
+      const { syntheticAggregates, syntheticCustomers } = await import('../../synth/index.js');
       const options = { rows: parseNumber(flags.rows, '--rows', 10, 10_000_000), seed: parseSeed(flags.seed) };
       let csv: string;
       if (kind === 'customers') csv = tableToCsv(syntheticCustomers(options).table);

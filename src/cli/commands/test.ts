@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { driversStage } from '../../pipeline/stages.js';
-import { parseInteraction } from '../../stats/index.js';
 import { fmtP, fmtNum } from '../../report/format.js';
 import { parseNumber } from '../options.js';
 import type { CliIO } from '../io.js';
@@ -23,6 +21,8 @@ Examples:
   clientele test data/ecommerce-customer-behavior.csv --outcome Total_Spend`)
     .action(async (file: string, flags: LoadFlags & { outcome: string; factors?: string; interactions?: string; alpha: string; correction: string }) => {
       if (flags.correction !== 'holm' && flags.correction !== 'bh') throw new InputError('bad-option', `--correction '${flags.correction}' is not holm or bh`);
+      const { driversStage } = await import('../../pipeline/stages.js');
+      const { parseInteraction } = await import('../../stats/index.js');
       await withAnalysis(file, flags, io, async (a) => {
         const { result } = await driversStage(a, {
           outcome: flags.outcome,
