@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import type { Matrix } from '../data/matrix.js';
 import { KMeans, type FittedKMeans, type KMeansOptions } from './kmeans.js';
-import { silhouetteScore, EXACT_SILHOUETTE_LIMIT } from './silhouette.js';
+import { silhouetteScores, EXACT_SILHOUETTE_LIMIT } from './silhouette.js';
 
 export interface KCandidate {
   k: number;
@@ -47,19 +47,20 @@ export function chooseK(x: Matrix, options: ChooseKOptions = {}): { choice: KCho
   const candidates: KCandidate[] = [];
   let rows = 0;
   let sampled = false;
+  const scored: number[] = [];
   for (let k = kMin; k <= kMax; k++) {
     const model = new KMeans({ ...kmeans, k }).fit(x);
     models.set(k, model);
-    const distinct = new Set(model.labels).size;
-    let silhouette = -1;
-    if (distinct >= 2) {
-      const s = silhouetteScore(x, model.labels, { sampleSize: silhouetteSampleSize, seed: kmeans.seed });
-      silhouette = s.score;
-      rows = s.rows;
-      sampled = s.sampled;
-    }
-    candidates.push({ k, inertia: model.inertia, silhouette });
+    if (new Set(model.labels).size >= 2) scored.push(k);
+    candidates.push({ k, inertia: model.inertia, silhouette: -1 });
   }
+  // All ks' silhouettes in one pass over the row pairs.
+  const scores = silhouetteScores(x, scored.map((k) => (models.get(k) as FittedKMeans).labels), { sampleSize: silhouetteSampleSize, seed: kmeans.seed });
+  scored.forEach((k, i) => {
+    (candidates.find((c) => c.k === k) as KCandidate).silhouette = scores[i].score;
+    rows = scores[i].rows;
+    sampled = scores[i].sampled;
+  });
   const elbowK = elbow(candidates.map((c) => c.k), candidates.map((c) => c.inertia));
   const best = candidates.reduce((a, b) => (b.silhouette > a.silhouette ? b : a));
   const tied = candidates.filter((c) => c.silhouette >= best.silhouette - SILHOUETTE_TIE);

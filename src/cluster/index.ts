@@ -1,5 +1,5 @@
 export { KMeans, FittedKMeans, type KMeansOptions } from './kmeans.js';
-export { silhouetteSamples, silhouetteScore, EXACT_SILHOUETTE_LIMIT, type SilhouetteScore } from './silhouette.js';
+export { silhouetteSamples, silhouetteSamplesMany, silhouetteScore, silhouetteScores, EXACT_SILHOUETTE_LIMIT, type SilhouetteScore } from './silhouette.js';
 export { chooseK, elbow, SILHOUETTE_TIE, type ChooseKOptions, type KChoice, type KCandidate } from './choose-k.js';
 export { pca2, type Projection } from './pca.js';
 export { profileSegments, nameSegments, NAME_THRESHOLD_SD, type SegmentProfile, type FeatureProfile } from './profile.js';

@@ -11,15 +11,22 @@ export const EXACT_SILHOUETTE_LIMIT = 10_000;
  * another cluster; 0 for a row alone in its cluster. Exact, O(n^2 d).
  */
 export function silhouetteSamples(x: Matrix, labels: ArrayLike<number>): Float64Array {
+  return silhouetteSamplesMany(x, [labels])[0];
+}
+
+/**
+ * Silhouettes of several labelings of the same rows at once: each pairwise distance, the O(n^2 d) part,
+ * is computed once and added to every labeling's sums, so scoring k = 2..10 costs little more than one k.
+ */
+export function silhouetteSamplesMany(x: Matrix, labelings: readonly ArrayLike<number>[]): Float64Array[] {
   const { rows: n, cols: d, data } = x;
-  const k = checkLabels(labels, n);
-  const sizes = new Float64Array(k);
-  for (let i = 0; i < n; i++) sizes[labels[i]]++;
-  // sums[i * k + c]: total distance from row i to the rows of cluster c; each pair computed once.
-  const sums = new Float64Array(n * k);
+  const L = labelings.length;
+  const ks = labelings.map((labels) => checkLabels(labels, n));
+  const labelsOf = labelings.map((l) => Int32Array.from(l as ArrayLike<number>));
+  // sums[l][i * k_l + c]: total distance from row i to the rows of cluster c under labeling l.
+  const sums = ks.map((k) => new Float64Array(n * k));
   for (let i = 0; i < n; i++) {
     const ri = i * d;
-    const li = labels[i];
     for (let j = i + 1; j < n; j++) {
       const rj = j * d;
       let s = 0;
@@ -28,23 +35,34 @@ export function silhouetteSamples(x: Matrix, labels: ArrayLike<number>): Float64
         s += diff * diff;
       }
       const dist = Math.sqrt(s);
-      sums[i * k + labels[j]] += dist;
-      sums[j * k + li] += dist;
+      for (let l = 0; l < L; l++) {
+        const k = ks[l];
+        const lab = labelsOf[l];
+        const sl = sums[l];
+        sl[i * k + lab[j]] += dist;
+        sl[j * k + lab[i]] += dist;
+      }
     }
   }
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const own = labels[i];
-    if (sizes[own] <= 1) continue;
-    const a = sums[i * k + own] / (sizes[own] - 1);
-    let b = Infinity;
-    for (let c = 0; c < k; c++) {
-      if (c !== own && sizes[c] > 0) b = Math.min(b, sums[i * k + c] / sizes[c]);
+  return labelsOf.map((labels, l) => {
+    const k = ks[l];
+    const sl = sums[l];
+    const sizes = new Float64Array(k);
+    for (let i = 0; i < n; i++) sizes[labels[i]]++;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const own = labels[i];
+      if (sizes[own] <= 1) continue;
+      const a = sl[i * k + own] / (sizes[own] - 1);
+      let b = Infinity;
+      for (let c = 0; c < k; c++) {
+        if (c !== own && sizes[c] > 0) b = Math.min(b, sl[i * k + c] / sizes[c]);
+      }
+      const m = Math.max(a, b);
+      out[i] = m > 0 ? (b - a) / m : 0;
     }
-    const m = Math.max(a, b);
-    out[i] = m > 0 ? (b - a) / m : 0;
-  }
-  return out;
+    return out;
+  });
 }
 
 export interface SilhouetteScore {
@@ -56,9 +74,14 @@ export interface SilhouetteScore {
 
 /** Mean silhouette: exact up to `sampleSize` rows, else on a seeded sample of that many rows without replacement. */
 export function silhouetteScore(x: Matrix, labels: Int32Array, options: { sampleSize?: number; seed?: number } = {}): SilhouetteScore {
+  return silhouetteScores(x, [labels], options)[0];
+}
+
+/** Mean silhouettes of several labelings, on one shared sample when the rows exceed `sampleSize`. */
+export function silhouetteScores(x: Matrix, labelings: readonly Int32Array[], options: { sampleSize?: number; seed?: number } = {}): SilhouetteScore[] {
   const { sampleSize = EXACT_SILHOUETTE_LIMIT, seed = 42 } = options;
   let m = x;
-  let l: ArrayLike<number> = labels;
+  let ls: ArrayLike<number>[] = [...labelings];
   const sampled = x.rows > sampleSize;
   if (sampled) {
     const index = new Int32Array(x.rows);
@@ -73,12 +96,13 @@ export function silhouetteScore(x: Matrix, labels: Int32Array, options: { sample
     }
     const pick = index.subarray(0, sampleSize);
     m = takeRows(x, pick);
-    l = Int32Array.from(pick, (i) => labels[i]);
+    ls = labelings.map((labels) => Int32Array.from(pick, (i) => labels[i]));
   }
-  const s = silhouetteSamples(m, l);
-  let total = 0;
-  for (let i = 0; i < s.length; i++) total += s[i];
-  return { score: total / s.length, rows: s.length, sampled };
+  return silhouetteSamplesMany(m, ls).map((s) => {
+    let total = 0;
+    for (let i = 0; i < s.length; i++) total += s[i];
+    return { score: total / s.length, rows: s.length, sampled };
+  });
 }
 
 /** Validates labels are 0..k-1 with 2 <= distinct clusters <= n - 1; returns k = max label + 1. */
