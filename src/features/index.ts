@@ -1,0 +1,11 @@
+export { fitDesign, applyDesign } from './design.js';
+export type { DesignOptions, DesignTransform } from './design.js';
+export { customerFeaturesSql, CUSTOMER_FEATURES } from './customers.js';
+export { rfm, rfmScoresSql } from './rfm.js';
+export type { RfmResult, RfmSegmentStats } from './rfm.js';
+export { DEFAULT_SEGMENT_MAP, compileSegmentMap, parseSegmentMap, SegmentMapSchema } from './rfm-map.js';
+export type { SegmentMap } from './rfm-map.js';
+export { cohorts, cohortSql } from './cohorts.js';
+export type { CohortResult } from './cohorts.js';
+export { concentration, revenuePatterns } from './revenue.js';
+export type { Concentration, RevenuePatterns } from './revenue.js';
