@@ -96,7 +96,7 @@ function renderBlock(b: Block, charts: { id: string; spec: Record<string, unknow
     case 'chart': {
       const id = `chart-${charts.length}`;
       charts.push({ id, spec: b.spec });
-      return `<figure class="chart-block"><figcaption>${escapeHtml(b.title)}</figcaption><div class="chart" id="${id}"></div>${
+      return `<figure class="chart-block${b.wide ? ' wide' : ''}"><figcaption>${escapeHtml(b.title)}</figcaption><div class="chart" id="${id}"></div>${
         b.caption ? `<p class="caption">${escapeHtml(b.caption)}</p>` : ''
       }</figure>`;
     }
@@ -163,7 +163,8 @@ figcaption { font-weight: 600; margin-bottom: 6px; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; white-space: nowrap; }
 th { position: sticky; top: 0; background: #fff; }
-figure.wide { grid-column: 1 / -1; }
+figure.wide { grid-column: 1 / -1; overflow-x: auto; }
+.blocks > p { grid-column: 1 / -1; margin: 0; color: var(--muted); }
 figure.wide td { white-space: normal; min-width: 60px; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .callout { border-left: 4px solid var(--accent); background: #eef3fd; padding: 10px 14px; border-radius: 4px; grid-column: 1 / -1; }

@@ -19,6 +19,8 @@ export interface ChartBlock {
   /** A Vega-Lite v6 spec with inline data (`data: { values: [...] }`); rendered to static SVG. */
   readonly spec: Record<string, unknown>;
   readonly caption?: string;
+  /** Take the full width of the section (wide heatmaps, long labels). */
+  readonly wide?: boolean;
 }
 
 export type Cell = string | number | null;

@@ -68,11 +68,15 @@ function heatmap(profiles: readonly SegmentProfile[]): Block {
   return {
     kind: 'chart',
     title: 'Segment centres (difference from the overall mean, in SDs)',
+    wide: true,
     spec: {
       data: { values },
+      // One fixed-size cell per value, so the printed z-scores stay readable however many features there are.
+      width: { step: 44 },
+      height: { step: 26 },
       encoding: {
-        x: { field: 'feature', type: 'nominal', title: null, sort: null },
-        y: { field: 'segment', type: 'nominal', title: null },
+        x: { field: 'feature', type: 'nominal', title: null, sort: null, axis: { labelAngle: -40, labelLimit: 160 } },
+        y: { field: 'segment', type: 'nominal', title: null, axis: { labelLimit: 320 } },
       },
       layer: [
         {
