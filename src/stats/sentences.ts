@@ -37,6 +37,8 @@ export function formatShare(x: number): string {
   const pct = x * 100;
   if (!(pct >= 0.05)) return '< 0.1%';
   if (pct < 10) return `${pct.toFixed(1)}%`;
+  // Never round a share that is not total up to "100%": 99.5% must not read as "explains all of it".
+  if (pct >= 99.5 && pct < 100) return `${Math.min(pct, 99.9).toFixed(1)}%`;
   return `${Math.round(pct)}%`;
 }
 

@@ -140,3 +140,13 @@ describe('drivers scan', () => {
     expect(ranked.kind === 'table' && ranked.rows.length).toBe(15);
   });
 });
+
+describe('share wording', () => {
+  it('never rounds a share short of the whole up to 100%', async () => {
+    const { formatShare } = await import('../../src/stats/sentences.js');
+    expect(formatShare(0.995)).toBe('99.5%');
+    expect(formatShare(0.9996)).toBe('99.9%');
+    expect(formatShare(1)).toBe('100%');
+    expect(formatShare(0.31)).toBe('31%');
+  });
+});
