@@ -48,7 +48,10 @@ export class ChunkExecutor {
   readonly closest: Float64Array;
   readonly partialSums: Float64Array;
   readonly partialCounts: Float64Array;
-  /** Per chunk (at the strides of chunkStrides): inertia after an assignment with inertia, or `trials` potentials after `potentials`. */
+  /**
+   * Per chunk (at the strides of chunkStrides): inertia after an assignment with inertia, `trials`
+   * potentials after `potentials`, the sum of `closest` after `nearest`.
+   */
   readonly chunkValues: Float64Array;
   /**
    * Hamerly bounds per row; per centre its last shift, the largest shift of any other centre (what
@@ -87,7 +90,7 @@ export class ChunkExecutor {
     this.shift = f64(k);
     this.half = f64(k);
     this.otherShift = f64(k);
-    this.runner = chunkRunnerFactory(d, k, threads)(x.rows, CHUNK_ROWS, chunks);
+    this.runner = chunkRunnerFactory(d, k)(x.rows, CHUNK_ROWS, chunks);
   }
 
   /**
@@ -104,7 +107,7 @@ export class ChunkExecutor {
     this.command(POTENTIALS, trials);
   }
 
-  /** Lower `closest` with the distance to the first candidate. */
+  /** Lower `closest` with the distance to the first candidate; per chunk, the sum of `closest`. */
   nearest(): void {
     this.command(NEAREST, 0);
   }
@@ -134,7 +137,7 @@ class PoolExecutor extends ChunkExecutor {
     const buffers = { data, centers, candidates, labels, closest, partialSums, partialCounts, chunkValues, upper, lower, shift, half, otherShift };
     const source = `'use strict';
 const { workerData: w } = require('node:worker_threads');
-const run = ${chunkRunnerSource(x.cols, k, threads)}(${x.rows}, ${CHUNK_ROWS}, ${chunks});
+const run = ${chunkRunnerSource(x.cols, k)}(${x.rows}, ${CHUNK_ROWS}, ${chunks});
 const c = w.control;
 for (let generation = 1; ; generation++) {
   Atomics.wait(c, 0, generation - 1);

@@ -53,11 +53,11 @@ export type BoundedAssignKernel = (
   otherShift: Float64Array,
 ) => number;
 
-export function boundedAssignSource(d: number, k: number, mode: { fresh: boolean; inertia: boolean; hoist: boolean }): string {
+export function boundedAssignSource(d: number, k: number, mode: { fresh: boolean; inertia: boolean }): string {
   const unrolled = d <= MAX_UNROLLED;
-  // Few centres: hold them in locals and unroll the full scan. A third faster on one thread, but the
-  // larger code scales worse across two (measured 1M x 8, k = 8: 88 -> 65 ms hoisted, 115 -> 53 ms not).
-  const local = mode.hoist && unrolled && k * d <= 4 * MAX_UNROLLED;
+  // Few centres: hold them in locals and unroll the full scan (measured 1M x 8, k = 8, a fresh pass
+  // on two threads: 55 -> 37 ms; on one, 70 ms).
+  const local = unrolled && k * d <= 4 * MAX_UNROLLED;
   const cs = range(k);
   const hoist = local ? `const ${cs.flatMap((c) => range(d).map((j) => `c${c}_${j} = centers[${c * d + j}]`)).join(', ')};` : '';
   const scan = local
@@ -178,26 +178,35 @@ export function potentialSource(d: number, trials: number): string {
 })`;
 }
 
-/** closest[i] = min(closest[i], squared distance to `point`) over rows [start, end), the point held in locals. */
+/**
+ * closest[i] = min(closest[i], squared distance to `point`) over rows [start, end), the point held in
+ * locals; returns the sum of the new closest[i], so k-means++ can sample a chunk before scanning rows.
+ */
 export function nearestSource(d: number): string {
   if (d > MAX_UNROLLED) {
     return `(function nearest(data, start, end, point, closest) {
   const D = ${d};
+  let total = 0;
   for (let i = start; i < end; i++) {
     const r = i * D;
     ${squaredDistance(d, 'point', '0')}
-    if (s < closest[i]) closest[i] = s;
+    const own = closest[i];
+    if (s < own) { closest[i] = s; total += s; } else total += own;
   }
+  return total;
 })`;
   }
   return `(function nearest(data, start, end, point, closest) {
   const ${range(d).map((j) => `c${j} = point[${j}]`).join(', ')};
+  let total = 0;
   for (let i = start; i < end; i++) {
     const r = i * ${d};
     let s = 0, e = 0;
     ${range(d).map((j) => `e = data[r + ${j}] - c${j}; s += e * e;`).join(' ')}
-    if (s < closest[i]) closest[i] = s;
+    const own = closest[i];
+    if (s < own) { closest[i] = s; total += s; } else total += own;
   }
+  return total;
 })`;
 }
 
@@ -206,18 +215,17 @@ export function nearestSource(d: number): string {
  * chunks first, first + step, ... of one operation over the buffers of `s` (a ChunkExecutor, or the
  * same buffers as a worker's workerData). Ops: 0 Lloyd assignment recomputing the chunk sums,
  * 1 assignment updating them, 2 the same plus inertia, 3 k-means++ potentials, 4 nearest-candidate
- * distances. One source serves both threads.
+ * distances and their per-chunk sums. One source serves both threads.
  */
-export function chunkRunnerSource(d: number, k: number, threads: number): string {
-  const hoist = threads === 1;
+export function chunkRunnerSource(d: number, k: number): string {
   const trials = seedingTrials(k);
   const stride = chunkStrides(k, d);
   return `(function makeRunner(rows, chunkRows, chunks) {
   const k = ${k};
   const kernels = [
-    ${boundedAssignSource(d, k, { fresh: true, inertia: false, hoist })},
-    ${boundedAssignSource(d, k, { fresh: false, inertia: false, hoist })},
-    ${boundedAssignSource(d, k, { fresh: false, inertia: true, hoist })},
+    ${boundedAssignSource(d, k, { fresh: true, inertia: false })},
+    ${boundedAssignSource(d, k, { fresh: false, inertia: false })},
+    ${boundedAssignSource(d, k, { fresh: false, inertia: true })},
   ];
   const potentials = ${potentialSource(d, trials)};
   const nearest = ${nearestSource(d)};
@@ -235,7 +243,7 @@ export function chunkRunnerSource(d: number, k: number, threads: number): string
       } else if (op === 3) {
         potentials(s.data, start, end, s.candidates, trials, s.closest, s.chunkValues, ch * ${stride.values});
       } else {
-        nearest(s.data, start, end, s.candidates, s.closest);
+        s.chunkValues[ch * ${stride.values}] = nearest(s.data, start, end, s.candidates, s.closest);
       }
     }
   };
@@ -254,9 +262,8 @@ function compiled<T>(key: string, source: () => string): T {
   return f as T;
 }
 
-export const predictKernel = (d: number, k: number): BoundedAssignKernel => compiled(`predict:${d}:${k}`, () => boundedAssignSource(d, k, { fresh: true, inertia: false, hoist: true }));
-export const chunkRunnerFactory = (d: number, k: number, threads: number): ChunkRunnerFactory =>
-  compiled(`runner:${d}:${k}:${threads === 1}`, () => chunkRunnerSource(d, k, threads));
+export const predictKernel = (d: number, k: number): BoundedAssignKernel => compiled(`predict:${d}:${k}`, () => boundedAssignSource(d, k, { fresh: true, inertia: false }));
+export const chunkRunnerFactory = (d: number, k: number): ChunkRunnerFactory => compiled(`runner:${d}:${k}`, () => chunkRunnerSource(d, k));
 
 export type ChunkRunnerFactory = (rows: number, chunkRows: number, chunks: number) => ChunkRunner;
 export type ChunkRunner = (buffers: object, first: number, stride: number, op: number, trials: number) => void;

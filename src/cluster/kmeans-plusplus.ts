@@ -1,5 +1,5 @@
 import type { Random } from '../random.js';
-import type { ChunkExecutor } from './chunks.js';
+import { CHUNK_ROWS, type ChunkExecutor } from './chunks.js';
 import { chunkStrides, seedingTrials } from './kernels.js';
 
 /**
@@ -15,7 +15,9 @@ export function kmeansPlusPlus(exec: ChunkExecutor, rng: Random): Float64Array {
   const trials = seedingTrials(k);
   const stride = chunkStrides(k, d).values;
   const pots = new Float64Array(trials);
-  const cumulative = new Float64Array(n);
+  // Cumulative potential at the end of each chunk: sampling finds the chunk, then scans only its rows
+  // (a serial cumulative sum over every row cost as much as the distance passes themselves).
+  const cumulative = new Float64Array(chunks);
 
   const first = rng.int(n);
   centers.set(data.subarray(first * d, first * d + d), 0);
@@ -25,9 +27,9 @@ export function kmeansPlusPlus(exec: ChunkExecutor, rng: Random): Float64Array {
 
   for (let c = 1; c < k; c++) {
     let acc = 0;
-    for (let i = 0; i < n; i++) cumulative[i] = acc += closest[i];
+    for (let ch = 0; ch < chunks; ch++) cumulative[ch] = acc += chunkValues[ch * stride];
     for (let t = 0; t < trials; t++) {
-      const idx = Math.min(searchSorted(cumulative, rng.uniform() * acc), n - 1);
+      const idx = sample(closest, cumulative, rng.uniform() * acc);
       candidates.set(data.subarray(idx * d, idx * d + d), t * d);
     }
     exec.potentials(trials);
@@ -36,6 +38,7 @@ export function kmeansPlusPlus(exec: ChunkExecutor, rng: Random): Float64Array {
     let best = 0;
     for (let t = 1; t < trials; t++) if (pots[t] < pots[best]) best = t;
     centers.set(candidates.subarray(best * d, best * d + d), c * d);
+    if (c === k - 1) break; // the distances to the last centre are never used
     // nearest() reads the point from the first candidate slot.
     candidates.copyWithin(0, best * d, best * d + d);
     exec.nearest();
@@ -43,14 +46,25 @@ export function kmeansPlusPlus(exec: ChunkExecutor, rng: Random): Float64Array {
   return centers;
 }
 
-/** First index whose cumulative value reaches v (numpy searchsorted, side='left'). */
-function searchSorted(cumulative: Float64Array, v: number): number {
+/**
+ * First row whose cumulative weight reaches v (numpy searchsorted, side='left'), given the cumulative
+ * weight at the end of each CHUNK_ROWS chunk. Rounding between the chunk totals and the row scan can
+ * leave v unreached inside the chosen chunk; its last row is taken then.
+ */
+function sample(weights: Float64Array, cumulative: Float64Array, v: number): number {
   let lo = 0;
-  let hi = cumulative.length;
+  let hi = cumulative.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (cumulative[mid] < v) lo = mid + 1;
     else hi = mid;
   }
-  return lo;
+  const start = lo * CHUNK_ROWS;
+  const end = Math.min(weights.length, start + CHUNK_ROWS);
+  let acc = lo > 0 ? cumulative[lo - 1] : 0;
+  for (let i = start; i < end; i++) {
+    acc += weights[i];
+    if (acc >= v) return i;
+  }
+  return end - 1;
 }
