@@ -211,6 +211,32 @@ export function nearestSource(d: number): string {
 }
 
 /**
+ * Per-column sums of x - x[0] and of its squares over every row: out[j] and out[d + j]. One pass
+ * with the accumulators in locals (a non-finite input shows as a non-finite sum).
+ */
+export function momentsSource(d: number): string {
+  if (d > MAX_UNROLLED) {
+    return `(function moments(data, rows, out) {
+  const D = ${d};
+  out.fill(0);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < D; j++) { const e = data[i * D + j] - data[j]; out[j] += e; out[D + j] += e * e; }
+  }
+})`;
+  }
+  const js = range(d);
+  return `(function moments(data, rows, out) {
+  const ${js.map((j) => `o${j} = data[${j}]`).join(', ')};
+  let ${js.map((j) => `s${j} = 0, q${j} = 0`).join(', ')}, e = 0;
+  for (let i = 0; i < rows; i++) {
+    const r = i * ${d};
+    ${js.map((j) => `e = data[r + ${j}] - o${j}; s${j} += e; q${j} += e * e;`).join(' ')}
+  }
+  ${js.map((j) => `out[${j}] = s${j}; out[${d + j}] = q${j};`).join(' ')}
+})`;
+}
+
+/**
  * Source of `makeRunner(rows, chunkRows, chunks)`, which returns `run(s, first, step, op, trials)`:
  * chunks first, first + step, ... of one operation over the buffers of `s` (a ChunkExecutor, or the
  * same buffers as a worker's workerData). Ops: 0 Lloyd assignment recomputing the chunk sums,
@@ -263,6 +289,7 @@ function compiled<T>(key: string, source: () => string): T {
 }
 
 export const predictKernel = (d: number, k: number): BoundedAssignKernel => compiled(`predict:${d}:${k}`, () => boundedAssignSource(d, k, { fresh: true, inertia: false }));
+export const momentsKernel = (d: number): ((data: Float64Array, rows: number, out: Float64Array) => void) => compiled(`moments:${d}`, () => momentsSource(d));
 export const chunkRunnerFactory = (d: number, k: number): ChunkRunnerFactory => compiled(`runner:${d}:${k}`, () => chunkRunnerSource(d, k));
 
 export type ChunkRunnerFactory = (rows: number, chunkRows: number, chunks: number) => ChunkRunner;

@@ -3,7 +3,7 @@ import type { Matrix } from '../data/matrix.js';
 import { checkModelJSON, modelJSON, type Estimator, type FittedModel, type ModelJSON } from '../models/estimator.js';
 import { Random } from '../random.js';
 import { kmeansPlusPlus } from './kmeans-plusplus.js';
-import { predictKernel } from './kernels.js';
+import { momentsKernel, predictKernel } from './kernels.js';
 import { lloyd, type KMeansRun } from './lloyd.js';
 import { createExecutor, defaultThreads } from './chunks.js';
 import { elkan } from './elkan.js';
@@ -37,7 +37,8 @@ export class KMeans implements Estimator<Matrix, FittedKMeans> {
     if (!Number.isInteger(k) || k < 1) throw new InputError('kmeans-k', `k must be a whole number of at least 1, got ${k}`, 'Pass --k 2 or more');
     if (!Number.isInteger(nInit) || nInit < 1) throw new InputError('kmeans-n-init', `nInit must be a positive whole number, got ${nInit}`);
     if (algorithm !== 'lloyd' && algorithm !== 'elkan') throw new InputError('kmeans-algorithm', `Unknown k-means algorithm "${algorithm}"`, 'Use lloyd or elkan');
-    checkFinite(x);
+    // Also rejects missing or infinite values, so it comes before the checks that assume finite rows.
+    const tol = tolerance * meanVariance(x);
     if (x.rows < k) throw new InputError('kmeans-too-few-rows', `k-means needs at least k = ${k} rows, got ${x.rows}`, 'Lower k or add rows');
 
     const warnings: string[] = [];
@@ -45,7 +46,6 @@ export class KMeans implements Estimator<Matrix, FittedKMeans> {
     if (distinct < k) {
       warnings.push(`Only ${distinct} distinct points for k = ${k}: some clusters will be duplicates or single points; lower k`);
     }
-    const tol = tolerance * meanVariance(x);
     const rng = new Random(seed);
     let best: KMeansRun | null = null;
     const exec = createExecutor(x, k, this.options.threads ?? defaultThreads(x, k));
@@ -140,20 +140,18 @@ function checkFinite(x: Matrix): void {
   }
 }
 
-/** Mean of the per-column population variances: scikit-learn's scale for `tol`. Row-major passes, for cache locality. */
+/**
+ * Mean of the per-column population variances: scikit-learn's scale for `tol`. One pass of sums about
+ * the first row, which also proves the input finite (a non-finite value makes a sum non-finite).
+ */
 function meanVariance(x: Matrix): number {
-  const { rows: n, cols: d, data } = x;
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j];
-  for (let j = 0; j < d; j++) mean[j] /= n;
+  const { rows: n, cols: d } = x;
+  const sums = new Float64Array(2 * d);
+  momentsKernel(d)(x.data, n, sums);
+  if (!sums.every(Number.isFinite)) checkFinite(x);
   let total = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) {
-      const e = data[i * d + j] - mean[j];
-      total += e * e;
-    }
-  }
-  return total / n / d;
+  for (let j = 0; j < d; j++) total += Math.max(0, sums[d + j] / n - (sums[j] / n) ** 2);
+  return total / d;
 }
 
 /** Distinct rows, counted only up to `limit` (enough to know whether k clusters are possible). */
