@@ -157,13 +157,13 @@ export async function detectRoles(
     const d = Number(r.columns[1][0]);
     if (roles.timestamp && (d < n || roles.order)) {
       shape = 'order-log';
-      shapeReason = `${d.toLocaleString('en-US')} customers over ${n.toLocaleString('en-US')} rows with dates: one row per order line`;
+      shapeReason = `${d.toLocaleString('en-US')} customers over ${n.toLocaleString('en-US')} distinct rows with dates: one row per order line`;
     } else if (d === n) {
       shape = 'customer-table';
       shapeReason = `every row has a distinct ${roles.customer}: one row per customer`;
     } else {
       shape = 'order-log';
-      shapeReason = `customers repeat across rows (${d.toLocaleString('en-US')} customers, ${n.toLocaleString('en-US')} rows)`;
+      shapeReason = `customers repeat across rows (${d.toLocaleString('en-US')} customers, ${n.toLocaleString('en-US')} distinct rows)`;
     }
   } else {
     throw new InputError(

@@ -1,7 +1,7 @@
 import { DuckDbEngine } from '../engine/duckdb.js';
 import { ident, rowObjects } from '../engine/engine.js';
 import { ClienteleError } from '../errors.js';
-import { loadFile, type LoadOptions } from '../ingest/load.js';
+import { COPIES, loadFile, type LoadOptions } from '../ingest/load.js';
 import { detectRoles, type RoleDetection, type RoleMap } from '../ingest/roles.js';
 import { dateSql, inferDateFormat } from '../ingest/dates.js';
 
@@ -25,9 +25,10 @@ export async function profile(path: string, options: LoadOptions & { map?: RoleM
   try {
     const load = await loadFile(engine, path, options);
     const stats = load.schema.map(
-      (c) => `count(*) FILTER (WHERE ${ident(c.name)} IS NULL)::DOUBLE, count(DISTINCT ${ident(c.name)})::DOUBLE, CAST(min(${ident(c.name)}) AS VARCHAR), CAST(max(${ident(c.name)}) AS VARCHAR)`,
+      // Missing values count every row of the file, duplicates included.
+      (c) => `coalesce(sum(${COPIES}) FILTER (WHERE ${ident(c.name)} IS NULL), 0)::DOUBLE, count(DISTINCT ${ident(c.name)})::DOUBLE, CAST(min(${ident(c.name)}) AS VARCHAR), CAST(max(${ident(c.name)}) AS VARCHAR)`,
     );
-    const s = await engine.query(`SELECT ${stats.join(', ')} FROM ${load.table}`);
+    const s = await engine.query(`SELECT ${stats.join(', ')} FROM ${load.grouped}`);
     let detection: RoleDetection | undefined;
     let detectionProblem: string | undefined;
     try {

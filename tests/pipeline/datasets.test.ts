@@ -23,6 +23,16 @@ describe('every bundled dataset goes through the pipeline', () => {
     }
   });
 
+  it('Online Retail profile: missing ids counted over every line, duplicates included', async () => {
+    const p = await profile(join(DATA, 'online-retail.csv.gz'));
+    expect(p.rows).toBe(541_909);
+    expect(p.duplicateRows).toBe(5_268);
+    const col = (name: string) => p.columns.find((c) => c.name === name)!;
+    expect(col('CustomerID')).toMatchObject({ missing: 135_080, distinct: 4_372, role: 'customer' });
+    expect(col('InvoiceNo')).toMatchObject({ distinct: 25_900, role: 'order' });
+    expect(p.dateRange).toMatchObject({ first: '2010-12-01 08:26', last: '2011-12-09 12:50' });
+  });
+
   it('CDNOW master: whitespace file with a header line', async () => {
     const p = await profile(join(DATA, 'cdnow-master.txt.gz'));
     expect(p.rows).toBe(69_659);
