@@ -24,6 +24,21 @@ const STOP = -1;
 /** A chunk takes milliseconds; a worker silent this long has died. */
 const WORKER_TIMEOUT_MS = 120_000;
 
+/**
+ * A closed pool stays warm this long for the next fit of the same shape: starting threads, compiling
+ * their kernels and faulting in ~100 MB of fresh shared memory cost about 70 ms per fit on 1M x 8
+ * (and fresh shared buffers sometimes ten times that), while the pool holds only idle threads.
+ */
+const IDLE_POOL_MS = 1000;
+let idlePool: { pool: PoolExecutor; timer: ReturnType<typeof setTimeout> } | null = null;
+
+function stopIdlePool(): void {
+  if (!idlePool) return;
+  clearTimeout(idlePool.timer);
+  idlePool.pool.stop();
+  idlePool = null;
+}
+
 /** Default thread count: every core (up to 8) when a pass is large enough to repay starting workers, else 1. */
 export function defaultThreads(x: Matrix, k: number): number {
   return x.rows * x.cols * k >= PARALLEL_MIN_WORK ? Math.min(availableParallelism(), 8) : 1;
@@ -32,7 +47,16 @@ export function defaultThreads(x: Matrix, k: number): number {
 export function createExecutor(x: Matrix, k: number, threads: number): ChunkExecutor {
   const chunks = Math.ceil(x.rows / CHUNK_ROWS);
   const t = Math.max(1, Math.min(threads, chunks));
-  return t > 1 ? new PoolExecutor(x, k, chunks, t) : new ChunkExecutor(x, k, chunks, 1, (n) => new ArrayBuffer(n));
+  if (t === 1) return new ChunkExecutor(x, k, chunks, 1, (n) => new ArrayBuffer(n));
+  const idle = idlePool?.pool;
+  if (idle?.fits(x, k, t)) {
+    clearTimeout(idlePool!.timer);
+    idlePool = null;
+    idle.data.set(x.data);
+    return idle;
+  }
+  stopIdlePool();
+  return new PoolExecutor(x, k, chunks, t);
 }
 
 /** Serial execution on the calling thread; also the shared-buffer layout the worker pool uses. */
@@ -127,12 +151,16 @@ class PoolExecutor extends ChunkExecutor {
   /** [0] command generation, [1] operation, [2] workers finished, [3] trials, [4] workers that failed. */
   private readonly control = new Int32Array(new SharedArrayBuffer(20));
   private readonly workers: Worker[] = [];
+  /** False when the data is the caller's own shared buffer, which another fit must not overwrite. */
+  private readonly ownsData: boolean;
+  private closed = false;
 
   constructor(x: Matrix, k: number, chunks: number, threads: number) {
     const alloc = (n: number): SharedArrayBuffer => new SharedArrayBuffer(n);
     const shared = x.data.buffer instanceof SharedArrayBuffer ? x.data : new Float64Array(alloc(x.data.length * 8));
     if (shared !== x.data) shared.set(x.data);
     super(x, k, chunks, threads, alloc, shared);
+    this.ownsData = shared !== x.data;
     const { data, centers, candidates, labels, closest, partialSums, partialCounts, chunkValues, upper, lower, shift, half, otherShift } = this;
     const buffers = { data, centers, candidates, labels, closest, partialSums, partialCounts, chunkValues, upper, lower, shift, half, otherShift };
     const source = `'use strict';
@@ -158,7 +186,30 @@ for (let generation = 1; ; generation++) {
     }
   }
 
+  /** Whether this pool can run a fit of `x` (after copying its data in). */
+  fits(x: Matrix, k: number, threads: number): boolean {
+    return !this.closed && this.ownsData && x.rows === this.rows && x.cols === this.cols && k === this.k && threads === this.threads;
+  }
+
+  /** Parks the pool for the next fit of the same shape, in place of any parked one, for IDLE_POOL_MS. */
   override close(): void {
+    if (this.closed) return;
+    if (!this.ownsData) {
+      this.stop();
+      return;
+    }
+    stopIdlePool();
+    const timer = setTimeout(() => {
+      if (idlePool?.pool === this) stopIdlePool();
+    }, IDLE_POOL_MS);
+    timer.unref();
+    idlePool = { pool: this, timer };
+  }
+
+  /** Ends the worker threads; the pool cannot be used again. */
+  stop(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.signal(STOP, 0);
     for (const w of this.workers) void w.terminate();
   }
@@ -171,12 +222,12 @@ for (let generation = 1; ; generation++) {
     // The main thread blocks here, so a worker that died could never be heard of through events.
     for (let done = Atomics.load(c, 2); done < others; done = Atomics.load(c, 2)) {
       if (Atomics.wait(c, 2, done, WORKER_TIMEOUT_MS) === 'timed-out' && Atomics.load(c, 2) === done) {
-        this.close();
+        this.stop();
         throw new Error(`k-means worker thread did not answer within ${WORKER_TIMEOUT_MS / 1000} s`);
       }
     }
     if (Atomics.load(c, 4) > 0) {
-      this.close();
+      this.stop();
       throw new Error('k-means worker thread failed (out of memory?); retry with threads: 1');
     }
   }

@@ -78,6 +78,21 @@ describe('KMeans on worker threads', () => {
     expect(pooled.centers.data).toEqual(serial.centers.data);
     expect(pooled.labels).toEqual(serial.labels);
   });
+
+  it('a pool kept warm between fits of one shape runs on the new data', () => {
+    const rows = 40_000;
+    const fits = [0, 1].map((shiftBy) => {
+      const data = new Float64Array(rows * 2);
+      for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 7.31 + shiftBy) * 10 + (i % 2 === 0 ? (Math.floor(i / 2) % 3) * 5 * shiftBy : 0);
+      const x: Matrix = { rows, cols: 2, data };
+      return [new KMeans({ k: 3, nInit: 1, seed: 2, threads: 2 }).fit(x), new KMeans({ k: 3, nInit: 1, seed: 2, threads: 1 }).fit(x)];
+    });
+    for (const [pooled, serial] of fits) {
+      expect(pooled.inertia).toBe(serial.inertia);
+      expect(pooled.labels).toEqual(serial.labels);
+    }
+    expect(fits[1][0].inertia).not.toBe(fits[0][0].inertia);
+  });
 });
 
 describe('KMeans kernels beyond the unrolled shapes', () => {
