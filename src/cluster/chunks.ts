@@ -69,12 +69,13 @@ export class ChunkExecutor {
   readonly candidates: Float64Array;
   /** Outputs. */
   readonly labels: Int32Array;
-  readonly closest: Float64Array;
+  /** k-means++ distance slots: seedingTrials(k) + 1 arrays of `rows`, end to end (see potentialSource). */
+  readonly distances: Float64Array;
   readonly partialSums: Float64Array;
   readonly partialCounts: Float64Array;
   /**
    * Per chunk (at the strides of chunkStrides): inertia after an assignment with inertia, `trials`
-   * potentials after `potentials`, the sum of `closest` after `nearest`.
+   * potentials after `potentials`, the sum of the updated slot after `nearest`.
    */
   readonly chunkValues: Float64Array;
   /**
@@ -104,7 +105,7 @@ export class ChunkExecutor {
     this.centers = f64(k * d);
     this.candidates = f64(seedingTrials(k) * d);
     this.labels = new Int32Array(alloc(x.rows * 4));
-    this.closest = f64(x.rows);
+    this.distances = f64((seedingTrials(k) + 1) * x.rows);
     const stride = chunkStrides(k, d);
     this.partialSums = f64(chunks * stride.sums);
     this.partialCounts = f64(chunks * stride.counts);
@@ -126,20 +127,20 @@ export class ChunkExecutor {
     this.command(mode === 'fresh' ? ASSIGN_FRESH : mode === 'update' ? ASSIGN : ASSIGN_INERTIA, 0);
   }
 
-  /** Per chunk, the k-means++ potential of each of `trials` candidates. */
-  potentials(trials: number): void {
-    this.command(POTENTIALS, trials);
+  /** Per chunk, the k-means++ potential of each candidate from the distances in slot `cur`; fills the other slots. */
+  potentials(cur: number): void {
+    this.command(POTENTIALS, cur);
   }
 
-  /** Lower `closest` with the distance to the first candidate; per chunk, the sum of `closest`. */
-  nearest(): void {
-    this.command(NEAREST, 0);
+  /** Lower distance slot `slot` with the distance to the first candidate; per chunk, its sum. */
+  nearest(slot: number): void {
+    this.command(NEAREST, slot);
   }
 
   close(): void {}
 
-  protected command(op: number, trials: number): void {
-    this.runner(this, 0, 1, op, trials);
+  protected command(op: number, arg: number): void {
+    this.runner(this, 0, 1, op, arg);
   }
 }
 
@@ -148,7 +149,7 @@ export class ChunkExecutor {
  * shared control block with Atomics.wait/notify, so `fit` stays synchronous.
  */
 class PoolExecutor extends ChunkExecutor {
-  /** [0] command generation, [1] operation, [2] workers finished, [3] trials, [4] workers that failed. */
+  /** [0] command generation, [1] operation, [2] workers finished, [3] argument, [4] workers that failed. */
   private readonly control = new Int32Array(new SharedArrayBuffer(20));
   private readonly workers: Worker[] = [];
   /** False when the data is the caller's own shared buffer, which another fit must not overwrite. */
@@ -161,8 +162,8 @@ class PoolExecutor extends ChunkExecutor {
     if (shared !== x.data) shared.set(x.data);
     super(x, k, chunks, threads, alloc, shared);
     this.ownsData = shared !== x.data;
-    const { data, centers, candidates, labels, closest, partialSums, partialCounts, chunkValues, upper, lower, shift, half, otherShift } = this;
-    const buffers = { data, centers, candidates, labels, closest, partialSums, partialCounts, chunkValues, upper, lower, shift, half, otherShift };
+    const { data, centers, candidates, labels, distances, partialSums, partialCounts, chunkValues, upper, lower, shift, half, otherShift } = this;
+    const buffers = { data, centers, candidates, labels, distances, partialSums, partialCounts, chunkValues, upper, lower, shift, half, otherShift };
     const source = `'use strict';
 const { workerData: w } = require('node:worker_threads');
 const run = ${chunkRunnerSource(x.cols, k)}(${x.rows}, ${CHUNK_ROWS}, ${chunks});
@@ -214,9 +215,9 @@ for (let generation = 1; ; generation++) {
     for (const w of this.workers) void w.terminate();
   }
 
-  protected override command(op: number, trials: number): void {
-    this.signal(op, trials);
-    this.runner(this, 0, this.threads, op, trials);
+  protected override command(op: number, arg: number): void {
+    this.signal(op, arg);
+    this.runner(this, 0, this.threads, op, arg);
     const c = this.control;
     const others = this.threads - 1;
     // The main thread blocks here, so a worker that died could never be heard of through events.
@@ -232,10 +233,10 @@ for (let generation = 1; ; generation++) {
     }
   }
 
-  private signal(op: number, trials: number): void {
+  private signal(op: number, arg: number): void {
     const c = this.control;
     Atomics.store(c, 1, op);
-    Atomics.store(c, 3, trials);
+    Atomics.store(c, 3, arg);
     Atomics.store(c, 2, 0);
     Atomics.add(c, 0, 1);
     Atomics.notify(c, 0);

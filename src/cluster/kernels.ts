@@ -143,68 +143,76 @@ function squaredDistance(d: number, point: string, offset: string): string {
 }
 
 /**
- * For each of `trials` candidates: out[offset + t] = sum over rows [start, end) of min(closest[i],
- * squared distance to candidate t). For few features and candidates, both are unrolled and the
- * candidates held in locals (a third faster than indexing them per row; same arithmetic).
+ * k-means++ keeps `trials` + 1 slots of squared distances, each `rows` long, in `table`: slot `cur`
+ * holds each row's distance to its nearest centre so far. For each candidate t, the slot after it
+ * (cyclically, cur + 1 + t) receives min(own, squared distance to candidate t), and out[offset + t]
+ * its sum over rows [start, end). The chosen candidate's slot then becomes `cur`: no second pass to
+ * update the distances (as scikit-learn keeps the candidates' distance arrays). For few features and
+ * candidates, both are unrolled and the candidates held in locals (same arithmetic).
  */
 export function potentialSource(d: number, trials: number): string {
+  const slots = `const b = cur * rows;\n  ${range(trials).map((t) => `const o${t} = ((cur + ${t + 1}) % ${trials + 1}) * rows;`).join(' ')}`;
   if (d > MAX_UNROLLED || d * trials > 4 * MAX_UNROLLED) {
-    return `(function potentials(data, start, end, candidates, trials, closest, out, offset) {
+    return `(function potentials(data, start, end, candidates, table, cur, rows, out, offset) {
   const D = ${d};
-  for (let t = 0; t < trials; t++) out[offset + t] = 0;
+  const b = cur * rows;
+  for (let t = 0; t < ${trials}; t++) out[offset + t] = 0;
   for (let i = start; i < end; i++) {
     const r = i * D;
-    const own = closest[i];
-    for (let t = 0, o = 0; t < trials; t++, o += D) {
+    const own = table[b + i];
+    for (let t = 0, o = 0; t < ${trials}; t++, o += D) {
       let s = 0;
       for (let j = 0; j < D; j++) { const e = data[r + j] - candidates[o + j]; s += e * e; }
-      out[offset + t] += s < own ? s : own;
+      const v = s < own ? s : own;
+      table[((cur + 1 + t) % ${trials + 1}) * rows + i] = v;
+      out[offset + t] += v;
     }
   }
 })`;
   }
   const ts = range(trials);
-  return `(function potentials(data, start, end, candidates, trials, closest, out, offset) {
+  return `(function potentials(data, start, end, candidates, table, cur, rows, out, offset) {
   const ${ts.flatMap((t) => range(d).map((j) => `c${t}_${j} = candidates[${t * d + j}]`)).join(', ')};
+  ${slots}
   let ${ts.map((t) => `p${t} = 0`).join(', ')};
   for (let i = start; i < end; i++) {
     const r = i * ${d};
     ${loadRow(d)}
-    const own = closest[i];
+    const own = table[b + i];
     let s = 0, e = 0;
-    ${ts.map((t) => `s = 0; ${range(d).map((j) => `e = x${j} - c${t}_${j}; s += e * e;`).join(' ')} p${t} += s < own ? s : own;`).join('\n    ')}
+    ${ts.map((t) => `s = 0; ${range(d).map((j) => `e = x${j} - c${t}_${j}; s += e * e;`).join(' ')} s = s < own ? s : own; table[o${t} + i] = s; p${t} += s;`).join('\n    ')}
   }
   ${ts.map((t) => `out[offset + ${t}] = p${t};`).join(' ')}
 })`;
 }
 
 /**
- * closest[i] = min(closest[i], squared distance to `point`) over rows [start, end), the point held in
- * locals; returns the sum of the new closest[i], so k-means++ can sample a chunk before scanning rows.
+ * table[base + i] = min(table[base + i], squared distance to `point`) over rows [start, end), the
+ * point held in locals; returns their sum, so k-means++ can sample a chunk before scanning rows.
  */
 export function nearestSource(d: number): string {
   if (d > MAX_UNROLLED) {
-    return `(function nearest(data, start, end, point, closest) {
+    return `(function nearest(data, start, end, point, table, base) {
   const D = ${d};
   let total = 0;
   for (let i = start; i < end; i++) {
     const r = i * D;
     ${squaredDistance(d, 'point', '0')}
-    const own = closest[i];
-    if (s < own) { closest[i] = s; total += s; } else total += own;
+    const own = table[base + i];
+    if (s < own) { table[base + i] = s; total += s; } else total += own;
   }
   return total;
 })`;
   }
-  return `(function nearest(data, start, end, point, closest) {
+  return `(function nearest(data, start, end, point, table, base) {
   const ${range(d).map((j) => `c${j} = point[${j}]`).join(', ')};
   let total = 0;
   for (let i = start; i < end; i++) {
     const r = i * ${d};
     let s = 0, e = 0;
     ${range(d).map((j) => `e = data[r + ${j}] - c${j}; s += e * e;`).join(' ')}
-    const own = closest[i];
-    if (s < own) { closest[i] = s; total += s; } else total += own;
+    const own = table[base + i];
+    if (s < own) { table[base + i] = s; total += s; } else total += own;
   }
   return total;
 })`;
@@ -237,11 +245,12 @@ export function momentsSource(d: number): string {
 }
 
 /**
- * Source of `makeRunner(rows, chunkRows, chunks)`, which returns `run(s, first, step, op, trials)`:
+ * Source of `makeRunner(rows, chunkRows, chunks)`, which returns `run(s, first, step, op, arg)`:
  * chunks first, first + step, ... of one operation over the buffers of `s` (a ChunkExecutor, or the
  * same buffers as a worker's workerData). Ops: 0 Lloyd assignment recomputing the chunk sums,
- * 1 assignment updating them, 2 the same plus inertia, 3 k-means++ potentials, 4 nearest-candidate
- * distances and their per-chunk sums. One source serves both threads.
+ * 1 assignment updating them, 2 the same plus inertia, 3 k-means++ potentials from distance slot
+ * `arg`, 4 nearest-candidate distances in slot `arg` and their per-chunk sums. One source serves
+ * both threads.
  */
 export function chunkRunnerSource(d: number, k: number): string {
   const trials = seedingTrials(k);
@@ -256,7 +265,7 @@ export function chunkRunnerSource(d: number, k: number): string {
   const potentials = ${potentialSource(d, trials)};
   const nearest = ${nearestSource(d)};
   const kd = k * ${d};
-  return function run(s, first, step, op, trials) {
+  return function run(s, first, step, op, arg) {
     for (let ch = first; ch < chunks; ch += step) {
       const start = ch * chunkRows;
       const end = Math.min(rows, start + chunkRows);
@@ -267,9 +276,9 @@ export function chunkRunnerSource(d: number, k: number): string {
         }
         s.chunkValues[ch * ${stride.values}] = kernels[op](s.data, start, end, s.centers, k, s.labels, s.partialSums, s.partialCounts, ch * ${stride.sums}, ch * ${stride.counts}, s.upper, s.lower, s.shift, s.half, s.otherShift);
       } else if (op === 3) {
-        potentials(s.data, start, end, s.candidates, trials, s.closest, s.chunkValues, ch * ${stride.values});
+        potentials(s.data, start, end, s.candidates, s.distances, arg, rows, s.chunkValues, ch * ${stride.values});
       } else {
-        s.chunkValues[ch * ${stride.values}] = nearest(s.data, start, end, s.candidates, s.closest);
+        s.chunkValues[ch * ${stride.values}] = nearest(s.data, start, end, s.candidates, s.distances, arg * rows);
       }
     }
   };
@@ -293,4 +302,4 @@ export const momentsKernel = (d: number): ((data: Float64Array, rows: number, ou
 export const chunkRunnerFactory = (d: number, k: number): ChunkRunnerFactory => compiled(`runner:${d}:${k}`, () => chunkRunnerSource(d, k));
 
 export type ChunkRunnerFactory = (rows: number, chunkRows: number, chunks: number) => ChunkRunner;
-export type ChunkRunner = (buffers: object, first: number, stride: number, op: number, trials: number) => void;
+export type ChunkRunner = (buffers: object, first: number, stride: number, op: number, arg: number) => void;

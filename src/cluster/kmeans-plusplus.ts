@@ -10,7 +10,7 @@ import { chunkStrides, seedingTrials } from './kernels.js';
  * row-major. Assumes k <= rows.
  */
 export function kmeansPlusPlus(exec: ChunkExecutor, rng: Random): Float64Array {
-  const { rows: n, cols: d, k, data, chunks, closest, candidates, chunkValues } = exec;
+  const { rows: n, cols: d, k, data, chunks, distances, candidates, chunkValues } = exec;
   const centers = new Float64Array(k * d);
   const trials = seedingTrials(k);
   const stride = chunkStrides(k, d).values;
@@ -21,27 +21,30 @@ export function kmeansPlusPlus(exec: ChunkExecutor, rng: Random): Float64Array {
 
   const first = rng.int(n);
   centers.set(data.subarray(first * d, first * d + d), 0);
-  closest.fill(Infinity);
+  // Slot `cur` of `distances` holds each row's squared distance to its nearest centre so far, and
+  // column `column` of chunkValues its per-chunk sums.
+  let cur = 0;
+  let column = 0;
+  distances.fill(Infinity, 0, n);
   candidates.set(centers.subarray(0, d));
-  exec.nearest();
+  exec.nearest(cur);
 
   for (let c = 1; c < k; c++) {
     let acc = 0;
-    for (let ch = 0; ch < chunks; ch++) cumulative[ch] = acc += chunkValues[ch * stride];
+    for (let ch = 0; ch < chunks; ch++) cumulative[ch] = acc += chunkValues[ch * stride + column];
+    const closest = distances.subarray(cur * n, cur * n + n);
     for (let t = 0; t < trials; t++) {
       const idx = sample(closest, cumulative, rng.uniform() * acc);
       candidates.set(data.subarray(idx * d, idx * d + d), t * d);
     }
-    exec.potentials(trials);
+    exec.potentials(cur);
     pots.fill(0);
     for (let ch = 0; ch < chunks; ch++) for (let t = 0; t < trials; t++) pots[t] += chunkValues[ch * stride + t];
     let best = 0;
     for (let t = 1; t < trials; t++) if (pots[t] < pots[best]) best = t;
     centers.set(candidates.subarray(best * d, best * d + d), c * d);
-    if (c === k - 1) break; // the distances to the last centre are never used
-    // nearest() reads the point from the first candidate slot.
-    candidates.copyWithin(0, best * d, best * d + d);
-    exec.nearest();
+    cur = (cur + 1 + best) % (trials + 1);
+    column = best;
   }
   return centers;
 }
