@@ -45,7 +45,7 @@ try {
       model = new KMeans({ k, nInit, seed: 1, algorithm }).fit(x);
       times.push((performance.now() - start) / 1000);
     }
-    const first = times[0]; console.error(times.map((t) => t.toFixed(3)).join(" "));
+    const first = times[0];
     const seconds = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
     console.log(
       `clientele ${algorithm.padEnd(5)} ${seconds.toFixed(2)} s  inertia ${model!.inertia.toExponential(6)}  iterations ${model!.iterations}` +
