@@ -33,7 +33,8 @@ export function seedingTrials(k: number): number {
  * With `fresh`, bounds are ignored: every row gets a full exact scan (first pass, after labels changed
  * outside the kernel, predict) and is added to the zeroed sums; otherwise sums and counts are kept up
  * to date by moving only the rows whose label changed. With `inertia`, returns the exact summed
- * squared distances to the chosen centres (else 0).
+ * squared distances to the chosen centres, else how many labels changed (so Lloyd needs no copy of
+ * the previous labels to detect convergence).
  */
 export type BoundedAssignKernel = (
   data: Float64Array,
@@ -108,6 +109,7 @@ export function boundedAssignSource(d: number, k: number, mode: { fresh: boolean
           ${mode.fresh ? '' : `${addRow('-', 'a')} ${addRow('+', 'best')}`}
           a = best;
           labels[i] = a;
+          ${mode.inertia ? '' : 'total++;'}
         }
         u = Math.sqrt(b1);
         l = Math.sqrt(b2);

@@ -24,7 +24,7 @@ export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: nu
   let centers = Float64Array.from(init);
   let next = new Float64Array(k * d);
   const counts = new Float64Array(k);
-  const previous = new Int32Array(n);
+  const values = chunkStrides(k, d).values;
   let iterations = 0;
   let converged = false;
   exec.upper.fill(Infinity);
@@ -38,9 +38,11 @@ export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: nu
     halfGaps(centers, k, d, exec.half);
     exec.assign(fresh ? 'fresh' : 'update');
     fresh = false;
+    let changed = 0;
+    for (let ch = 0; ch < chunks; ch++) changed += exec.chunkValues[ch * values];
     reduceChunks(exec.partialSums, exec.partialCounts, chunks, k, d, next, counts);
     if (counts.includes(0)) {
-      relocateEmpty(data, n, d, centers, labels, next, counts);
+      changed += relocateEmpty(data, n, d, centers, labels, next, counts);
       // Relocated rows changed label outside the kernel: their upper bounds and the chunk sums are stale.
       exec.upper.fill(Infinity);
       fresh = true;
@@ -59,11 +61,10 @@ export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: nu
     }
     otherMax(exec.shift, exec.otherShift);
     [centers, next] = [next, centers];
-    if ((it > 0 && equalLabels(labels, previous)) || shift <= tolerance) {
+    if ((it > 0 && changed === 0) || shift <= tolerance) {
       converged = true;
       break;
     }
-    previous.set(labels);
   }
   // Labels from the last pass belong to the previous centres: relabel against the final ones (the
   // bounds still hold, so this pass is cheap) and sum exact squared distances for the inertia.
@@ -72,7 +73,6 @@ export function lloyd(exec: ChunkExecutor, init: Float64Array, maxIterations: nu
   halfGaps(centers, k, d, exec.half);
   exec.assign('inertia');
   let inertia = 0;
-  const values = chunkStrides(k, d).values;
   for (let ch = 0; ch < chunks; ch++) inertia += exec.chunkValues[ch * values];
   return { centers, labels: Int32Array.from(labels), inertia, iterations, converged };
 }
@@ -119,11 +119,12 @@ function reduceChunks(partialSums: Float64Array, partialCounts: Float64Array, ch
 
 /**
  * An empty cluster takes the point farthest from its current centre (scikit-learn's rule), which is
- * moved out of its old cluster's sum so the means stay exact.
+ * moved out of its old cluster's sum so the means stay exact. Returns how many rows moved.
  */
-export function relocateEmpty(data: Float64Array, n: number, d: number, centers: Float64Array, labels: Int32Array, sums: Float64Array, counts: Float64Array): void {
+export function relocateEmpty(data: Float64Array, n: number, d: number, centers: Float64Array, labels: Int32Array, sums: Float64Array, counts: Float64Array): number {
   const k = counts.length;
   const dist = new Float64Array(n);
+  let moved = 0;
   for (let i = 0; i < n; i++) {
     const off = labels[i] * d;
     let s = 0;
@@ -134,7 +135,7 @@ export function relocateEmpty(data: Float64Array, n: number, d: number, centers:
     if (counts[c] > 0) continue;
     let far = -1;
     for (let i = 0; i < n; i++) if (counts[labels[i]] > 1 && (far < 0 || dist[i] > dist[far])) far = i;
-    if (far < 0) return; // fewer distinct points than clusters: nothing can move
+    if (far < 0) return moved; // fewer distinct points than clusters: nothing can move
     const old = labels[far];
     for (let j = 0; j < d; j++) {
       const v = data[far * d + j];
@@ -145,10 +146,7 @@ export function relocateEmpty(data: Float64Array, n: number, d: number, centers:
     counts[c] = 1;
     labels[far] = c;
     dist[far] = -1;
+    moved++;
   }
-}
-
-function equalLabels(a: Int32Array, b: Int32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return moved;
 }
