@@ -25,9 +25,10 @@ const STOP = -1;
 const WORKER_TIMEOUT_MS = 120_000;
 
 /**
- * A closed pool stays warm this long for the next fit of the same shape: starting threads, compiling
- * their kernels and faulting in ~100 MB of fresh shared memory cost about 70 ms per fit on 1M x 8
- * (and fresh shared buffers sometimes ten times that), while the pool holds only idle threads.
+ * A closed pool stays parked this long for the next fit of the same shape (as back-to-back restarts,
+ * benchmarks and repeated fits do): starting threads, compiling their kernels and faulting in fresh
+ * shared memory cost about 70 ms per fit on 1M x 8, k = 8 (and fresh 64 MB buffers sometimes took
+ * 130-190 ms alone). Meanwhile it holds its idle threads and buffers (about 125 MB there).
  */
 const IDLE_POOL_MS = 1000;
 let idlePool: { pool: PoolExecutor; timer: ReturnType<typeof setTimeout> } | null = null;
@@ -48,12 +49,12 @@ export function createExecutor(x: Matrix, k: number, threads: number): ChunkExec
   const chunks = Math.ceil(x.rows / CHUNK_ROWS);
   const t = Math.max(1, Math.min(threads, chunks));
   if (t === 1) return new ChunkExecutor(x, k, chunks, 1, (n) => new ArrayBuffer(n));
-  const idle = idlePool?.pool;
-  if (idle?.fits(x, k, t)) {
-    clearTimeout(idlePool!.timer);
+  const parked = idlePool;
+  if (parked?.pool.fits(x, k, t)) {
+    clearTimeout(parked.timer);
     idlePool = null;
-    idle.data.set(x.data);
-    return idle;
+    parked.pool.data.set(x.data);
+    return parked.pool;
   }
   stopIdlePool();
   return new PoolExecutor(x, k, chunks, t);
