@@ -83,6 +83,16 @@ describe('segment, model, rules, score, test, synth', () => {
     expect(r.stdout).toMatch(/^WARNING: Leakage/m);
   });
 
+  it('model --report writes a self-contained HTML report with the leakage warning first', async () => {
+    const report = join(dir, 'model.html');
+    const r = await cli('model', join(DATA, 'ecommerce-customer-behavior.csv'), '--target', 'cluster', '--report', report, '-q');
+    expect(r.code).toBe(0);
+    const html = readFileSync(report, 'utf8');
+    expect(html).toContain('class="callout warning"');
+    expect(html.indexOf('Leakage')).toBeLessThan(html.indexOf('held-out'));
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/);
+  });
+
   it('a planted relationship is learned without a leakage warning', async () => {
     const file = join(dir, 'premium.csv');
     expect((await cli('synth', 'customers', '--rows', '3000', '--output', file)).code).toBe(0);
