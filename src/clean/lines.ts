@@ -1,7 +1,9 @@
-import { ident, literal, type Engine } from '../engine/engine.js';
+import { ident, literal, rowObjects, type Engine, type QueryResult } from '../engine/engine.js';
+
+const firstRow = (q: QueryResult) => rowObjects(q)[0];
 import { InputError } from '../errors.js';
 import { COPIES, type LoadedTable, type SchemaColumn } from '../ingest/load.js';
-import { dateSql, inferDateFormat, type DateFormat } from '../ingest/dates.js';
+import { timestampSql } from '../ingest/dates.js';
 import { numericSql, type RoleMap } from '../ingest/roles.js';
 
 /**
@@ -43,10 +45,6 @@ const NON_PRODUCT_WORDS = 'postage|carriage|shipping charge|delivery charge|manu
 /** A line that counts towards customer analytics. */
 export const ANALYTIC_LINE = 'customer_id IS NOT NULL AND NOT bad_price AND NOT non_product';
 
-function rowObjectsOf(q: { names: string[]; columns: unknown[][] }): Record<string, unknown> {
-  return Object.fromEntries(q.names.map((n, j) => [n, q.columns[j][0]]));
-}
-
 export async function buildLines(
   engine: Engine,
   load: LoadedTable,
@@ -69,23 +67,7 @@ export async function buildLines(
 
   // 2. Typed canonical columns.
   const ts = roles.timestamp as string;
-  const tsType = type(ts);
-  let format: DateFormat = { patterns: [], label: tsType.toLowerCase() };
-  let tsExpr: string;
-  if (/^(DATE|TIMESTAMP)/.test(tsType)) {
-    tsExpr = `CAST(${ident(ts)} AS TIMESTAMP)`;
-  } else if (/INT|DOUBLE|DECIMAL/.test(tsType)) {
-    format = inferDateFormat(
-      (await engine.query(`SELECT DISTINCT CAST(CAST(${ident(ts)} AS BIGINT) AS VARCHAR) FROM ${raw} WHERE ${ident(ts)} IS NOT NULL LIMIT 5000`)).columns[0].map(String),
-      ts,
-      options.dateFormat,
-    );
-    tsExpr = dateSql(`CAST(CAST(${ident(ts)} AS BIGINT) AS VARCHAR)`, format);
-  } else {
-    const sample = await engine.query(`SELECT DISTINCT ${ident(ts)} FROM ${raw} WHERE ${ident(ts)} IS NOT NULL USING SAMPLE 5000 ROWS`);
-    format = inferDateFormat(sample.columns[0].map(String), ts, options.dateFormat);
-    tsExpr = dateSql(ident(ts), format);
-  }
+  const { sql: tsExpr, format } = await timestampSql(engine, raw, ts, type(ts), options.dateFormat);
 
   const num = (role: keyof RoleMap) => (roles[role] ? numericSql(roles[role] as string, type(roles[role] as string)) : null);
   // Ids are trimmed (a stray space must not split a customer); descriptive text is kept as read, which on a
@@ -142,7 +124,7 @@ export async function buildLines(
       FROM flagged)
     SELECT * FROM marked`);
 
-  const missing = rowObjectsOf(
+  const missing = firstRow(
     await engine.query(`SELECT count(*) FILTER (WHERE ts IS NULL AND ts_raw IS NOT NULL)::DOUBLE AS bad_dates,
         min(ts_raw) FILTER (WHERE ts IS NULL AND ts_raw IS NOT NULL) AS example,
         count(*) FILTER (WHERE ts IS NULL)::DOUBLE AS missing_dates,
@@ -216,12 +198,12 @@ async function flagOutliers(engine: Engine, rule: 'mad' | 'iqr'): Promise<Cleani
   const base = `${ANALYTIC_LINE} AND NOT is_cancel AND amount > 0`;
   let test: string;
   if (rule === 'mad') {
-    const q = rowObjectsOf(await engine.query(`SELECT median(ln(amount)) AS med, mad(ln(amount)) AS mad FROM lines WHERE ${base}`));
+    const q = firstRow(await engine.query(`SELECT median(ln(amount)) AS med, mad(ln(amount)) AS mad FROM lines WHERE ${base}`));
     // Modified z-score 0.6745 (x - median) / MAD > 3.5.
     const reach = (3.5 * Number(q.mad)) / 0.6745;
     test = reach > 0 ? `abs(ln(amount) - ${Number(q.med)}) > ${reach}` : 'false';
   } else {
-    const q = rowObjectsOf(await engine.query(`SELECT quantile_cont(ln(amount), 0.25) AS q1, quantile_cont(ln(amount), 0.75) AS q3 FROM lines WHERE ${base}`));
+    const q = firstRow(await engine.query(`SELECT quantile_cont(ln(amount), 0.25) AS q1, quantile_cont(ln(amount), 0.75) AS q3 FROM lines WHERE ${base}`));
     const iqr = Number(q.q3) - Number(q.q1);
     test = `(ln(amount) < ${Number(q.q1) - 3 * iqr} OR ln(amount) > ${Number(q.q3) + 3 * iqr})`;
   }

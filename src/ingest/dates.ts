@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { ident, type Engine } from '../engine/engine.js';
 
 /**
  * Date formats are inferred from the values; when the values cannot tell day from month
@@ -112,4 +113,16 @@ export function dateSql(columnSql: string, format: DateFormat): string {
   if (format.patterns.length === 0) return `coalesce(TRY_CAST(${columnSql} AS TIMESTAMP), TRY_CAST(${v} AS TIMESTAMP))`;
   const list = format.patterns.map((p) => `'${p.replace(/'/g, "''")}'`).join(', ');
   return `try_strptime(${v}, [${list}])`;
+}
+
+/**
+ * SQL turning a raw timestamp column of any type into a TIMESTAMP, with the format inferred from a sample of
+ * its values (or `userFormat`): native dates are cast, integers such as 19970101 and text are parsed.
+ */
+export async function timestampSql(engine: Engine, table: string, column: string, type: string, userFormat?: string): Promise<{ sql: string; format: DateFormat }> {
+  if (/^(DATE|TIMESTAMP)/.test(type)) return { sql: `CAST(${ident(column)} AS TIMESTAMP)`, format: { patterns: [], label: type.toLowerCase() } };
+  const text = /INT|DOUBLE|DECIMAL/.test(type) ? `CAST(CAST(${ident(column)} AS BIGINT) AS VARCHAR)` : ident(column);
+  const sample = await engine.query(`SELECT DISTINCT ${text} FROM ${table} WHERE ${ident(column)} IS NOT NULL USING SAMPLE 5000 ROWS`);
+  const format = inferDateFormat(sample.columns[0].map(String), column, userFormat);
+  return { sql: dateSql(text, format), format };
 }

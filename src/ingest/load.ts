@@ -177,7 +177,7 @@ async function loadWhitespace(engine: Engine, table: string, sniff: SniffResult,
   const name = basename(sniff.path);
   const firstFields = sniff.sampleLines[0].trim().split(/\s+/);
   const hasHeader = firstFields.every((f) => !/^[-+]?[\d.]+$/.test(f));
-  const width = hasHeader ? firstFields.length : firstFields.length;
+  const width = firstFields.length;
   let names: string[];
   if (columns) {
     if (columns.length !== width) {

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { DuckDbEngine } from '../engine/duckdb.js';
-import { literal, type Engine, type QueryResult } from '../engine/engine.js';
+import { ident, literal, type Engine, type QueryResult } from '../engine/engine.js';
 import { InputError } from '../errors.js';
 import { loadFile, type LoadOptions, type LoadedTable } from '../ingest/load.js';
 import { detectRoles, type RoleDetection, type RoleMap } from '../ingest/roles.js';
@@ -86,8 +86,8 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
 }
 
 async function rawFacts(engine: Engine, table: string, roles: RoleMap): Promise<Analysis['facts']> {
-  const parts = [`count(DISTINCT "${(roles.customer as string).replace(/"/g, '""')}")::DOUBLE AS c`];
-  if (roles.order) parts.push(`count(DISTINCT "${roles.order.replace(/"/g, '""')}")::DOUBLE AS o`);
+  const parts = [`count(DISTINCT ${ident(roles.customer as string)})::DOUBLE AS c`];
+  if (roles.order) parts.push(`count(DISTINCT ${ident(roles.order)})::DOUBLE AS o`);
   const r = await engine.query(`SELECT ${parts.join(', ')} FROM ${table}`);
   return { rawCustomers: Number(r.columns[0][0]), invoices: roles.order ? Number(r.columns[1][0]) : undefined };
 }

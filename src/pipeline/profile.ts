@@ -1,9 +1,9 @@
 import { DuckDbEngine } from '../engine/duckdb.js';
 import { ident, rowObjects } from '../engine/engine.js';
-import { ClienteleError } from '../errors.js';
+import { ClienteleError, formatError } from '../errors.js';
 import { COPIES, loadFile, type LoadOptions } from '../ingest/load.js';
 import { detectRoles, type RoleDetection, type RoleMap } from '../ingest/roles.js';
-import { dateSql, inferDateFormat } from '../ingest/dates.js';
+import { timestampSql } from '../ingest/dates.js';
 
 export interface ProfileResult {
   readonly file: string;
@@ -35,31 +35,20 @@ export async function profile(path: string, options: LoadOptions & { map?: RoleM
       detection = await detectRoles(engine, load.table, load.schema, options.map);
     } catch (err) {
       if (!(err instanceof ClienteleError)) throw err;
-      detectionProblem = err.hint ? `${err.message}. ${err.hint}` : err.message;
+      detectionProblem = formatError(err);
     }
     const roleOf = new Map(Object.entries(detection?.roles ?? {}).map(([r, c]) => [c, r]));
     let dateRange: ProfileResult['dateRange'];
     const ts = detection?.roles.timestamp;
     if (ts) {
       const type = load.schema.find((c) => c.name === ts)?.type ?? 'VARCHAR';
-      let expr = `CAST(${ident(ts)} AS TIMESTAMP)`;
-      let label = type.toLowerCase();
-      if (!/^(DATE|TIMESTAMP)/.test(type)) {
-        const text = /INT|DOUBLE/.test(type) ? `CAST(CAST(${ident(ts)} AS BIGINT) AS VARCHAR)` : ident(ts);
-        const sample = await engine.query(`SELECT DISTINCT ${text} FROM ${load.table} WHERE ${ident(ts)} IS NOT NULL LIMIT 5000`);
-        try {
-          const fmt = inferDateFormat(sample.columns[0].map(String), ts, options.dateFormat);
-          expr = dateSql(text, fmt);
-          label = fmt.label;
-        } catch (err) {
-          if (!(err instanceof ClienteleError)) throw err;
-          detectionProblem = err.hint ? `${err.message}. ${err.hint}` : err.message;
-          expr = '';
-        }
-      }
-      if (expr) {
-        const r = rowObjects(await engine.query(`SELECT strftime(min(${expr}), '%Y-%m-%d %H:%M') AS first, strftime(max(${expr}), '%Y-%m-%d %H:%M') AS last FROM ${load.table}`))[0];
-        dateRange = { first: String(r.first), last: String(r.last), format: label };
+      try {
+        const { sql, format } = await timestampSql(engine, load.table, ts, type, options.dateFormat);
+        const r = rowObjects(await engine.query(`SELECT strftime(min(${sql}), '%Y-%m-%d %H:%M') AS first, strftime(max(${sql}), '%Y-%m-%d %H:%M') AS last FROM ${load.table}`))[0];
+        dateRange = { first: String(r.first), last: String(r.last), format: format.label };
+      } catch (err) {
+        if (!(err instanceof ClienteleError)) throw err;
+        detectionProblem = formatError(err);
       }
     }
     return {
