@@ -18,12 +18,14 @@ export interface CleaningOptions {
   /** Robust rule for flagging outlying line amounts. */
   outlierRule?: 'mad' | 'iqr' | 'none';
   dateFormat?: string;
+  /** Last observed day 'YYYY-MM-DD' (inclusive): later lines are cut before anything is computed. */
+  asOf?: string;
 }
 
 export interface CleaningStep {
   readonly step: string;
   readonly rows: number;
-  readonly action: 'removed' | 'excluded from customer analytics' | 'flagged' | 'netted' | 'read';
+  readonly action: 'removed' | 'excluded from customer analytics' | 'flagged' | 'netted' | 'read' | 'kept';
   readonly why: string;
   readonly examples?: (string | number | null)[][];
 }
@@ -35,12 +37,19 @@ export interface CleaningLog {
   readonly dateFormat: string;
   /** SQL turning the raw timestamp column into a TIMESTAMP, for stages that work on the raw rows. */
   readonly timestampSql: string;
+  /** False for a minimal log (customer ids and dates only): no revenue figure can be computed. */
+  readonly hasAmounts: boolean;
   readonly steps: CleaningStep[];
 }
 
-/** Stock codes that are not products in common retail exports (Online Retail among them). */
-const NON_PRODUCT_CODES = ['POST', 'DOT', 'M', 'C2', 'BANK CHARGES', 'AMAZONFEE', 'CRUK', 'D', 'S', 'PADS', 'B', 'ADJUST', 'ADJUST2', 'TEST001', 'TEST002'];
-const NON_PRODUCT_WORDS = 'postage|carriage|shipping charge|delivery charge|manual|bank charges|amazon fee|adjust bad debt|^discount$|commission|^samples$|cruk';
+/**
+ * A description that is wholly a fee word (docs/cleaning.md §5), never a substring: "Manual" is a fee line,
+ * "Manual Binding Machine" a product.
+ */
+const FEE = '(postage|carriage|shipping|delivery|freight|handling|manual|discounts?|fees?|service charges?|bank charges?|commission|adjustments?|samples?|tip|surcharge)';
+export const FEE_DESCRIPTION = `^\\s*${FEE}(\\s+(charges?|fees?|costs?))?(\\s*(&|and|\\+|/)\\s*${FEE}(\\s+(charges?|fees?|costs?))?)*\\s*$`;
+/** Codes are "off-pattern" when at least this share of the distinct codes contain a digit and they contain none. */
+const DIGIT_CODE_SHARE = 0.8;
 
 /** A line that counts towards customer analytics. */
 export const ANALYTIC_LINE = 'customer_id IS NOT NULL AND NOT bad_price AND NOT non_product';
@@ -59,10 +68,22 @@ export async function buildLines(
   const rowsRead = load.rows;
   steps.push({ step: 'read', rows: rowsRead, action: 'read', why: 'rows in the input file' });
 
-  // 1. Exact duplicates: the same line exported twice, counted when the file was read. Kept, they are expanded back.
-  const source = options.keepDuplicates ? `(SELECT * EXCLUDE (${COPIES}) FROM ${load.grouped}, range(${COPIES}))` : raw;
-  if (!options.keepDuplicates) {
-    steps.push({ step: 'duplicates', rows: load.rows - load.distinctRows, action: 'removed', why: 'exact duplicate rows (every field equal to an earlier row); keep them with --keep-duplicates' });
+  // 1. Exact duplicates, counted when the file was read: only lines that carry an order id have an identity to
+  // repeat. Without one (customer, date, quantity, amount), identical lines are separate purchases.
+  const dedupe = !options.keepDuplicates && Boolean(roles.order);
+  const source = dedupe ? raw : `(SELECT * EXCLUDE (${COPIES}) FROM ${load.grouped}, range(${COPIES}))`;
+  const repeats = load.rows - load.distinctRows;
+  if (dedupe) {
+    steps.push({ step: 'duplicates', rows: repeats, action: 'removed', why: 'exact duplicate rows (every field equal to an earlier row, order id included); keep them with --keep-duplicates' });
+  } else {
+    steps.push({
+      step: 'duplicates',
+      rows: 0,
+      action: 'kept',
+      why: options.keepDuplicates
+        ? `${repeats.toLocaleString('en-US')} identical rows kept (--keep-duplicates)`
+        : `no order id, so ${repeats.toLocaleString('en-US')} identical rows are separate purchases and all are kept`,
+    });
   }
 
   // 2. Typed canonical columns.
@@ -81,19 +102,19 @@ export async function buildLines(
     : `NULLIF(trim(CAST(${ident(roles.customer as string)} AS VARCHAR)), '')`;
   const quantity = num('quantity') ?? '1.0';
   const price = num('price');
-  const amount = num('amount') ?? `(${quantity}) * (${price})`;
-  const unitPrice = price ?? `(${amount}) / NULLIF(${quantity}, 0)`;
+  const hasAmounts = Boolean(roles.amount || roles.price);
+  const amount = num('amount') ?? (price ? `(${quantity}) * (${price})` : 'NULL::DOUBLE');
+  const unitPrice = price ?? (hasAmounts ? `(${amount}) / NULLIF(${quantity}, 0)` : 'NULL::DOUBLE');
   const order = roles.order ? id('order') : `${customer} || '|' || CAST(${tsExpr} AS VARCHAR)`;
 
   // 3. Flags. Cancellations: 'C' invoices, a cancelled/returned status, or negative quantities.
   const cancelByStatus = roles.status ? `coalesce(regexp_matches(status, '^\\s*(cancel|return|refund|void)', 'i'), false)` : 'false';
   const cancelByInvoice = roles.order ? `coalesce(regexp_matches(order_id, '^[Cc][0-9]'), false)` : 'false';
+  const offPattern = roles.product ? await digitCodesDominate(engine, raw, roles.product) : false;
   const nonProduct =
     [
-      // Both cases listed rather than upper() on every line: a string copy per line saved.
-      roles.product ? `coalesce(product IN (${NON_PRODUCT_CODES.flatMap((c) => [c, c.toLowerCase()]).map(literal).join(', ')}), false)` : null,
-      roles.product ? `coalesce(starts_with(product, 'gift_') OR starts_with(product, 'GIFT_'), false)` : null,
-      roles.description ? `coalesce(regexp_matches(description, '${NON_PRODUCT_WORDS}', 'i'), false)` : null,
+      offPattern ? `coalesce(NOT regexp_matches(product, '[0-9]'), false)` : null,
+      roles.description ? `coalesce(regexp_full_match(description, '(?i)${FEE_DESCRIPTION}'), false)` : null,
     ]
       .filter(Boolean)
       .join(' OR ') || 'false';
@@ -119,7 +140,7 @@ export async function buildLines(
       FROM typed),
     marked AS (SELECT *,
         status_cancel OR return_line AS is_cancel,
-        NOT (status_cancel OR return_line) AND coalesce(unit_price <= 0 OR amount <= 0, true) AS bad_price,
+        ${hasAmounts ? 'NOT (status_cancel OR return_line) AND coalesce(unit_price <= 0 OR amount <= 0, true)' : 'false'} AS bad_price,
         false AS outlier
       FROM flagged)
     SELECT * FROM marked`);
@@ -139,10 +160,22 @@ export async function buildLines(
     );
   }
   const missingDates = Number(missing.missing_dates);
-  const missingAmounts = Number(missing.missing_amounts);
+  const missingAmounts = hasAmounts ? Number(missing.missing_amounts) : 0;
   if (missingDates > 0 || missingAmounts > 0) {
-    await engine.exec(`DELETE FROM lines WHERE ts IS NULL OR amount IS NULL`);
+    await engine.exec(`DELETE FROM lines WHERE ts IS NULL${hasAmounts ? ' OR amount IS NULL' : ''}`);
     steps.push({ step: 'missing values', rows: missingDates + missingAmounts, action: 'removed', why: `rows without a date (${missingDates}) or without an amount (${missingAmounts})` });
+  }
+  if (!hasAmounts) {
+    steps.push({ step: 'no amounts', rows: 0, action: 'read', why: 'the log has no amount or unit price column: recency, frequency, cohorts and the purchase-count models run; revenue figures are skipped' });
+  }
+  if (options.asOf) {
+    const first = String((await engine.query(`SELECT strftime(min(ts), '%Y-%m-%d') FROM lines`)).columns[0][0]);
+    if (options.asOf < first) {
+      throw new InputError('bad-as-of', `--as-of ${options.asOf} is before the first line (${first})`, 'Pick a day within the data');
+    }
+    const cut = Number((await engine.query(`SELECT count(*)::DOUBLE FROM lines WHERE CAST(ts AS DATE) > DATE ${literal(options.asOf)}`)).columns[0][0]);
+    await engine.exec(`DELETE FROM lines WHERE CAST(ts AS DATE) > DATE ${literal(options.asOf)}`);
+    steps.push({ step: 'after --as-of', rows: cut, action: 'removed', why: `lines dated after ${options.asOf}, the last observed day: everything is computed as if the data ended there` });
   }
 
   const flagCounts = await engine.query(`SELECT
@@ -173,13 +206,17 @@ export async function buildLines(
     action: 'excluded from customer analytics',
     why: 'sale lines with a unit price or amount of zero or less (free samples, write-offs, bad-debt adjustments)',
   });
+  const np = await engine.query(`SELECT coalesce(product, '') AS code, coalesce(description, '') AS description, count(*)::DOUBLE AS lines, coalesce(sum(amount), 0) AS revenue
+    FROM lines WHERE non_product GROUP BY ALL ORDER BY lines DESC, code, description LIMIT 25`);
+  const rules = [offPattern ? 'product codes with no digit among codes that mostly have digits' : null, roles.description ? 'descriptions that are wholly a fee word (postage, shipping, manual, discount...)' : null].filter(Boolean).join('; ');
   steps.push({
     step: 'non-product lines',
     rows: f('non_product'),
     action: options.keepNonProduct ? 'flagged' : 'excluded from customer analytics',
     why: options.keepNonProduct
-      ? 'postage, fees and manual adjustments (kept as revenue because of --keep-non-product)'
-      : 'postage, fees, discounts and manual adjustments are not product sales; keep them with --keep-non-product',
+      ? 'fee-like lines kept as revenue because of --keep-non-product'
+      : `${rules || 'no product code or description column, so no line is taken for a fee'}; each excluded code and description is listed with its lines and revenue; keep them with --keep-non-product`,
+    examples: Array.from({ length: np.rows }, (_, i) => np.columns.map((c) => c[i] as string | number | null)),
   });
 
   const rule = options.outlierRule ?? 'mad';
@@ -187,7 +224,14 @@ export async function buildLines(
     const outliers = await flagOutliers(engine, rule);
     steps.push(outliers);
   }
-  return { rowsRead, rowsAfterCleaning: f('total'), analyticLines: f('analytic'), dateFormat: format.label, timestampSql: tsExpr, steps };
+  return { rowsRead, rowsAfterCleaning: f('total'), analyticLines: f('analytic'), dateFormat: format.label, timestampSql: tsExpr, hasAmounts, steps };
+}
+
+/** Whether product codes mostly carry digits, so a code without any (POST, M, BANK CHARGES) breaks the pattern. */
+async function digitCodesDominate(engine: Engine, table: string, column: string): Promise<boolean> {
+  const r = await engine.query(`SELECT avg(CASE WHEN regexp_matches(code, '[0-9]') THEN 1.0 ELSE 0.0 END) AS share, count(*)::DOUBLE AS n
+    FROM (SELECT DISTINCT trim(CAST(${ident(column)} AS VARCHAR)) AS code FROM ${table} WHERE ${ident(column)} IS NOT NULL)`);
+  return Number(r.columns[1][0]) > 0 && Number(r.columns[0][0]) >= DIGIT_CODE_SHARE;
 }
 
 /**

@@ -50,7 +50,11 @@ export function customerFeaturesSql(asOf: string): string {
     ORDER BY customer_id`;
 }
 
-export async function customerFeatures(engine: Engine, asOf: string): Promise<QueryResult> {
+/** Money features a minimal log (ids and dates only) cannot have: blank, never zero. */
+const MONEY_FEATURES = ['monetary', 'gross_sales', 'returns_value', 'avg_order_value', 'return_rate'];
+
+export async function customerFeatures(engine: Engine, asOf: string, hasAmounts = true): Promise<QueryResult> {
   await engine.exec(`CREATE OR REPLACE TABLE customers AS ${customerFeaturesSql(asOf)}`);
+  if (!hasAmounts) await engine.exec(`UPDATE customers SET ${MONEY_FEATURES.map((c) => `${c} = NULL`).join(', ')}`);
   return engine.query('SELECT * FROM customers');
 }

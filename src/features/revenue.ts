@@ -20,9 +20,10 @@ export function concentration(monetary: Float64Array): Concentration {
   const cum = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) cum[i + 1] = cum[i] + v[i];
   const share = (p: number) => (n && total ? cum[Math.max(1, Math.round(p * n))] / total : 0);
-  // Gini from the ascending-order formula, applied to the descending array.
+  // Gini from the ascending-order formula G = (n + 1 - 2 Σ (n + 1 - i) x_(i) / Σx) / n: on the descending array
+  // the i-th largest value has ascending rank n - i, so its weight is i + 1.
   let weighted = 0;
-  for (let i = 0; i < n; i++) weighted += (n - i) * v[i];
+  for (let i = 0; i < n; i++) weighted += (i + 1) * v[i];
   const gini = n && total ? (n + 1 - (2 * weighted) / total) / n : 0;
   const curve = [];
   for (let p = 0; p <= 100; p++) curve.push({ customers: p / 100, revenue: p === 0 ? 0 : share(p / 100) });

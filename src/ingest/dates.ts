@@ -126,3 +126,13 @@ export async function timestampSql(engine: Engine, table: string, column: string
   const format = inferDateFormat(sample.columns[0].map(String), column, userFormat);
   return { sql: dateSql(text, format), format };
 }
+
+/** A flag's date as 'YYYY-MM-DD', refused unless it is a real calendar day (2011-02-30 is not). */
+export function calendarDate(value: string, flag: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  const d = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : null;
+  if (!m || !d || d.getUTCFullYear() !== +m[1] || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) {
+    throw new InputError('bad-date', `${flag} '${value}' is not a calendar date`, 'Use YYYY-MM-DD, e.g. 2011-06-30');
+  }
+  return value.trim();
+}

@@ -8,6 +8,7 @@ import { ident, literal, type Engine } from '../engine/engine.js';
 import { sniffFile, type SniffResult } from './sniff.js';
 import { readXlsxAsCsv } from './xlsx.js';
 import { findMalformedLine } from './scan-lines.js';
+import { convertNumberColumns, type ColumnNumberFormat, type DecimalMark } from './numbers.js';
 
 export interface LoadOptions {
   /** Names for the columns of a headerless file (`_` skips a field). */
@@ -16,6 +17,8 @@ export interface LoadOptions {
   skipBadRows?: boolean;
   /** Worksheet name or 1-based number for .xlsx. */
   sheet?: string;
+  /** Decimal mark for number columns whose values cannot settle it (e.g. only `1,050`). */
+  decimal?: DecimalMark;
 }
 
 export interface SchemaColumn {
@@ -38,10 +41,15 @@ export interface LoadedTable {
   /** Rows skipped as malformed (only with skipBadRows). */
   readonly skippedRows: number;
   readonly warnings: string[];
+  /** Number format of every text column that holds numbers as exported (converted unless unsettled). */
+  readonly numberFormats: ColumnNumberFormat[];
 }
 
-/** Text types are decided by clientele, not DuckDB's sniffer, so ambiguous dates are never guessed silently. */
-const TYPE_CANDIDATES = "auto_type_candidates=['BOOLEAN', 'BIGINT', 'DOUBLE', 'VARCHAR']";
+/**
+ * Text types are decided by clientele, not DuckDB's sniffer, so ambiguous dates are never guessed silently, and
+ * decimals are read as text: the sniffer would read a European `1.050` (one thousand fifty) as 1.05.
+ */
+const TYPE_CANDIDATES = "auto_type_candidates=['BOOLEAN', 'BIGINT', 'VARCHAR']";
 
 /** Column of the grouped raw table counting how often each distinct row occurs in the file. */
 export const COPIES = '__copies';
@@ -72,7 +80,6 @@ export async function loadFile(engine: Engine, path: string, options: LoadOption
       await guard(name, () =>
         engine.exec(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_csv(${literal(csvPath)}, header=true, all_varchar=true)`),
       );
-      await retypeText(engine, table);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -85,6 +92,7 @@ export async function loadFile(engine: Engine, path: string, options: LoadOption
     }
   }
 
+  const numberFormats = await convertNumberColumns(engine, table, options.decimal);
   const describe = await engine.query(`DESCRIBE ${table}`);
   const grouped = describe.columns[0].includes(COPIES);
   const schema = describe.columns[0]
@@ -111,7 +119,7 @@ export async function loadFile(engine: Engine, path: string, options: LoadOption
   if (rows === 0) {
     throw new InputError('no-rows', `${name} has a header but no data rows`, 'Export the data again, including its rows');
   }
-  return { table: 'raw', grouped: 'raw_grouped', rows, distinctRows: Number(count.columns[1][0]), schema, sniff, skippedRows, warnings };
+  return { table: 'raw', grouped: 'raw_grouped', rows, distinctRows: Number(count.columns[1][0]), schema, sniff, skippedRows, warnings, numberFormats };
 }
 
 /**
@@ -164,7 +172,6 @@ async function loadCsv(engine: Engine, table: string, sniff: SniffResult, source
     // is not an input error: read everything as text and type it from all values instead.
     if (!(err instanceof InputError) || err.code !== 'type-mismatch') throw err;
     await guard(name, () => engine.exec(read([...extra, 'all_varchar=true'], false)), () => explainMalformed(sniff));
-    await retypeText(engine, table);
   }
   if (options.columns) await renameColumns(engine, table, options.columns, name);
   await dropEmptyTrailingColumns(engine, table);
@@ -217,22 +224,6 @@ async function loadWhitespace(engine: Engine, table: string, sniff: SniffResult,
   const nBad = Number(bad.columns[0][0]);
   if (nBad > 0) {
     throw new InputError('ragged-rows', `${name} has ${nBad} lines whose number of fields differs from ${width}`, 'Fix those lines; every line must have the same fields');
-  }
-  await retypeText(engine, table);
-}
-
-/** Give VARCHAR columns whose every value is numeric a numeric type (text read from whitespace and .xlsx files). */
-async function retypeText(engine: Engine, table: string): Promise<void> {
-  const describe = await engine.query(`DESCRIBE ${table}`);
-  const texts = describe.columns[0].filter((_, i) => describe.columns[1][i] === 'VARCHAR').map(String);
-  if (texts.length === 0) return;
-  const checks = texts
-    .map((c) => `count(*) FILTER (WHERE ${ident(c)} IS NOT NULL AND TRY_CAST(${ident(c)} AS DOUBLE) IS NULL) = 0 AND count(${ident(c)}) > 0`)
-    .join(', ');
-  const r = await engine.query(`SELECT ${checks} FROM ${table}`);
-  const numeric = texts.filter((_, i) => r.columns[i][0] === true);
-  for (const c of numeric) {
-    await engine.exec(`ALTER TABLE ${table} ALTER ${ident(c)} SET DATA TYPE DOUBLE USING TRY_CAST(${ident(c)} AS DOUBLE)`);
   }
 }
 

@@ -1,12 +1,13 @@
 import { InputError } from '../errors.js';
 import { ident, type Engine } from '../engine/engine.js';
 import type { SchemaColumn } from './load.js';
+import { describeFormat, type ColumnNumberFormat } from './numbers.js';
 import { looksLikeDate } from './dates.js';
 
 /** What a column means to the analysis. Order-log roles first, then customer-table roles. */
 export const ROLES = [
   'customer', 'order', 'timestamp', 'quantity', 'price', 'amount', 'product', 'description', 'category', 'country', 'city', 'status',
-  'spend', 'orders', 'items', 'recency', 'membership', 'satisfaction', 'rating', 'discount', 'age', 'gender',
+  'spend', 'orders', 'items', 'recency', 'membership', 'satisfaction', 'rating', 'discount', 'age', 'gender', 'currency',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -22,7 +23,7 @@ export interface RoleDetection {
 
 /** Normalised names (lower case, letters and digits only) that identify each role, best first. */
 const NAMES: Record<Role, string[]> = {
-  customer: ['customerid', 'customer', 'custid', 'customerno', 'customernumber', 'customerkey', 'clientid', 'client', 'userid', 'user', 'buyerid', 'memberid', 'accountid'],
+  customer: ['customerid', 'customer', 'custid', 'customerno', 'customernumber', 'customerkey', 'customercode', 'buyerid', 'buyer', 'shopperid'],
   order: ['invoiceno', 'invoice', 'invoiceid', 'invoicenumber', 'orderid', 'order', 'orderno', 'ordernumber', 'transactionid', 'receiptid', 'basketid'],
   timestamp: ['invoicedate', 'orderdate', 'purchasedate', 'transactiondate', 'date', 'datetime', 'timestamp', 'orderdatetime', 'createdat', 'purchasetime', 'time'],
   quantity: ['quantity', 'qty', 'units', 'numberofcds', 'unitssold', 'quantityordered'],
@@ -44,7 +45,14 @@ const NAMES: Record<Role, string[]> = {
   discount: ['discountapplied', 'discount', 'discountused', 'usedcoupon'],
   age: ['age', 'customerage'],
   gender: ['gender', 'sex'],
+  currency: ['currency', 'currencycode', 'curr', 'currencyiso'],
 };
+
+/**
+ * Names that are a customer id in some exports and something else in others (`id` is often a row or order id):
+ * taken only when exactly one column has such a name and, in a log with dates, its values repeat.
+ */
+const GENERIC_CUSTOMER = ['id', 'user', 'userid', 'client', 'clientid', 'member', 'memberid', 'account', 'accountid', 'email', 'emailaddress', 'customeremail', 'useremail'];
 
 const NUMERIC_ROLES = new Set<Role>(['quantity', 'price', 'amount', 'spend', 'orders', 'items', 'recency', 'rating', 'age']);
 
@@ -66,8 +74,22 @@ export function numericSql(column: string, type: string): string {
   return `TRY_CAST(regexp_replace(trim(CAST(${ident(column)} AS VARCHAR)), '[$€£¥,\\s]', '', 'g') AS DOUBLE)`;
 }
 
-/** A numeric role on a text column is fine only if every value reads as a number. */
-async function assertNumericText(engine: Engine, table: string, column: string, role: Role): Promise<void> {
+/** A numeric role on a text column is fine only if every value reads as a number in one settled format. */
+async function assertNumericText(engine: Engine, table: string, column: string, role: Role, formats: ColumnNumberFormat[]): Promise<void> {
+  const f = formats.find((x) => x.column === column);
+  if (f?.status === 'ambiguous') {
+    throw new InputError(
+      'ambiguous-decimal',
+      `Cannot tell the decimal mark of column ${column} (${role}): values such as '${f.example}' read as thousands or as decimals`,
+      'Pass --decimal , or --decimal .',
+    );
+  }
+  if (f?.status === 'mixed') {
+    throw new InputError('mixed-decimal', `Column ${column} (${role}) mixes decimal commas and decimal points`, 'Export it in one format, or pass --decimal , or --decimal .');
+  }
+  if (f?.currency?.startsWith('mixed')) {
+    throw new InputError('mixed-currency', `Column ${column} (${role}) holds amounts in several currencies: ${describeFormat(f)}`, 'clientele does not convert currencies: filter the export to one currency');
+  }
   const expr = numericSql(column, 'VARCHAR');
   const r = await engine.query(
     `SELECT count(*)::DOUBLE AS n, min(${ident(column)}) AS example FROM ${table} WHERE ${ident(column)} IS NOT NULL AND trim(CAST(${ident(column)} AS VARCHAR)) <> '' AND ${expr} IS NULL`,
@@ -91,6 +113,7 @@ export async function detectRoles(
   table: string,
   schema: SchemaColumn[],
   overrides: RoleMap = {},
+  formats: ColumnNumberFormat[] = [],
 ): Promise<RoleDetection> {
   const roles: RoleMap = {};
   const reasons: Partial<Record<Role, string>> = {};
@@ -115,11 +138,30 @@ export async function detectRoles(
     for (const alias of NAMES[role]) {
       const col = schema.find((c) => !taken.has(c.name) && normaliseName(c.name) === alias);
       if (!col) continue;
-      if (NUMERIC_ROLES.has(role) && !isNumericType(col.type)) await assertNumericText(engine, table, col.name, role);
+      if (NUMERIC_ROLES.has(role) && !isNumericType(col.type)) await assertNumericText(engine, table, col.name, role, formats);
       roles[role] = col.name;
       reasons[role] = `${col.name} (name)`;
       taken.add(col.name);
       break;
+    }
+  }
+
+  if (!roles.customer) {
+    const free = schema.filter((c) => !taken.has(c.name) && GENERIC_CUSTOMER.includes(normaliseName(c.name)));
+    // A named id (user_id, email) beats a bare `id`, which is more often a row number.
+    const named = free.filter((c) => normaliseName(c.name) !== 'id');
+    const generic = named.length > 0 ? named : free;
+    if (generic.length === 1) {
+      const c = generic[0].name;
+      const r = await engine.query(`SELECT count(${ident(c)})::DOUBLE AS n, count(DISTINCT ${ident(c)})::DOUBLE AS d FROM ${table}`);
+      const repeats = Number(r.columns[1][0]) < Number(r.columns[0][0]);
+      const hasDates = schema.some((s) => s.name !== c && (isTemporalType(s.type) || NAMES.timestamp.includes(normaliseName(s.name))));
+      // In a log with dates, an id that never repeats numbers rows or orders, not customers.
+      if (repeats || !hasDates) {
+        roles.customer = c;
+        reasons.customer = `${c} (name; the only id-like column${repeats ? ', values repeat' : ''})`;
+        taken.add(c);
+      }
     }
   }
 
@@ -166,6 +208,7 @@ export async function detectRoles(
       shapeReason = `customers repeat across rows (${d.toLocaleString('en-US')} customers, ${n.toLocaleString('en-US')} distinct rows)`;
     }
   } else {
+    if (schema.length === 1) throw nothingToAnalyse(`it has a single column (${schema[0].name})`);
     throw new InputError(
       'missing-customer',
       'No customer id column found',
@@ -176,13 +219,15 @@ export async function detectRoles(
     if (!roles.timestamp) {
       throw new InputError('missing-timestamp', 'No order date column found in this order log', 'Name it with --map timestamp=COLUMN');
     }
-    if (!roles.amount && !roles.price) {
-      throw new InputError(
-        'missing-amount',
-        'No amount or unit price column found, so revenue cannot be computed',
-        'Name one with --map amount=COLUMN or --map price=COLUMN',
-      );
-    }
   }
   return { roles, reasons, shape, shapeReason };
+}
+
+/** What clientele needs, for a file that has none of it. */
+export function nothingToAnalyse(why: string): InputError {
+  return new InputError(
+    'nothing-to-analyse',
+    `Nothing to analyse: ${why}`,
+    'clientele needs an order log (a customer id and an order date per line, optionally amounts) or a customer table (a customer id and at least one numeric or categorical attribute)',
+  );
 }

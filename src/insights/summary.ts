@@ -10,29 +10,35 @@ export interface ExecutiveSummary {
 /** The plain-language summary at the top of the report, generated from the numbers only. */
 export function executiveSummary(a: Analysis): ExecutiveSummary {
   const customers = a.customers.rows;
-  const keyNumbers: ExecutiveSummary['keyNumbers'] = [{ label: 'customers analysed', value: fmtInt(customers) }];
+  const money = (n: number) => fmtMoney(n, a.currency);
+  const keyNumbers: ExecutiveSummary['keyNumbers'] = [{ label: 'identified customers', value: fmtInt(customers) }];
   const sentences: string[] = [];
   const monetary = a.customers.names.includes('monetary') ? numbers(a.customers, 'monetary') : undefined;
   const total = monetary ? monetary.reduce((s, v) => s + (Number.isFinite(v) ? v : 0), 0) : NaN;
 
-  if (a.revenue && a.cleaning) {
-    const r = a.revenue;
-    keyNumbers.push({ label: 'net revenue (all lines)', value: fmtMoney(r.totalRevenue) }, { label: 'orders', value: fmtInt(r.orders) });
-    sentences.push(
-      `${fmtInt(customers)} customers placed ${fmtInt(r.orders)} orders worth ${fmtMoney(r.totalRevenue)} net between ${r.dateRange.first} and ${r.dateRange.last}.`,
-    );
+  if (a.populations && a.cleaning) {
+    // Each sentence and tile names one population: identified customers, or all lines.
+    const { identified, allLines, anonymous } = a.populations;
+    const range = a.revenue ? ` between ${a.revenue.dateRange.first} and ${a.revenue.dateRange.last}` : '';
+    keyNumbers.push({ label: 'orders by identified customers', value: fmtInt(identified.orders) });
+    if (identified.revenue !== null && allLines.revenue !== null) {
+      keyNumbers.push({ label: 'net revenue of identified customers', value: money(identified.revenue) }, { label: 'net revenue, all lines', value: money(allLines.revenue) });
+      sentences.push(`${fmtInt(customers)} identified customers placed ${fmtInt(identified.orders)} orders worth ${money(identified.revenue)} net${range}.`);
+      if (anonymous.lines > 0) {
+        sentences.push(`All lines together, including ${fmtInt(anonymous.lines)} lines without a customer id, bring ${money(allLines.revenue)} net revenue.`);
+      }
+    } else {
+      sentences.push(`${fmtInt(customers)} identified customers placed ${fmtInt(identified.orders)} orders${range}; the log has no amounts, so revenue figures are skipped.`);
+    }
     const dup = a.cleaning.steps.find((s) => s.step === 'duplicates');
-    const noCust = a.cleaning.steps.find((s) => s.step === 'missing customer id');
-    sentences.push(
-      `Cleaning removed ${fmtInt(dup?.rows ?? 0)} duplicate rows; ${fmtInt(noCust?.rows ?? 0)} lines have no customer id and count only in revenue totals.`,
-    );
+    if (dup && dup.rows > 0) sentences.push(`Cleaning removed ${fmtInt(dup.rows)} duplicate rows.`);
   } else if (monetary) {
-    keyNumbers.push({ label: 'total spend', value: fmtMoney(total) }, { label: 'mean spend', value: fmtMoney(total / customers) });
-    sentences.push(`${fmtInt(customers)} customers spent ${fmtMoney(total)} in total (${fmtMoney(total / customers)} each on average).`);
+    keyNumbers.push({ label: 'total spend', value: money(total) }, { label: 'mean spend', value: money(total / customers) });
+    sentences.push(`${fmtInt(customers)} customers spent ${money(total)} in total (${money(total / customers)} each on average).`);
   }
   if (a.concentration) {
-    keyNumbers.push({ label: 'revenue from top 10% customers', value: fmtPct(a.concentration.top10) });
-    sentences.push(`Revenue is concentrated: the top 10% of customers bring ${fmtPct(a.concentration.top10)} of it, the top 1% ${fmtPct(a.concentration.top1)}.`);
+    keyNumbers.push({ label: 'identified revenue from the top 10% of customers', value: fmtPct(a.concentration.top10) });
+    sentences.push(`Revenue is concentrated: the top 10% of identified customers bring ${fmtPct(a.concentration.top10)} of their revenue, the top 1% ${fmtPct(a.concentration.top1)} (Gini ${a.concentration.gini.toFixed(2)}).`);
   }
   if (a.rfm) {
     const segs = a.rfm.segments;
@@ -54,6 +60,7 @@ export function executiveSummary(a: Analysis): ExecutiveSummary {
       keyNumbers.push({ label: 'month-1 retention', value: fmtPct(m1.retention) });
     }
   }
+  for (const s of a.skipped) sentences.push(`${s.analysis} skipped: ${s.reason}.`);
   if (a.customerTable) {
     sentences.push(`This is a customer table (one row per customer): cohort, timing and lifetime-value analyses need an order log.`);
   }

@@ -12,12 +12,17 @@ import { cohorts, type CohortResult } from '../features/cohorts.js';
 import { concentration, revenuePatterns, type Concentration, type RevenuePatterns } from '../features/revenue.js';
 import { customerTable, type CustomerTableResult } from '../features/customer-table.js';
 import { numbers } from '../engine/engine.js';
+import { calendarDate } from '../ingest/dates.js';
+import { fileCurrency } from '../ingest/currency.js';
+import { populations, type Populations } from '../features/populations.js';
 
 export interface AnalyzeOptions extends LoadOptions, CleaningOptions {
   /** Role overrides, e.g. { customer: 'Client Ref' }. */
   map?: RoleMap;
-  /** Observation date 'YYYY-MM-DD' for recency and tenure; default: the day after the last purchase. */
+  /** Last observed day 'YYYY-MM-DD' (inclusive): later lines are cut; recency counts to the next day. Default: the last line's day. */
   asOf?: string;
+  /** Currency of the money columns when the data do not say (or to override what they say). */
+  currency?: string;
   segmentMap?: SegmentMap;
   /** Called as each stage starts, for progress output. */
   onStage?: (stage: string) => void;
@@ -27,7 +32,14 @@ export interface Analysis {
   readonly file: string;
   readonly load: LoadedTable;
   readonly detection: RoleDetection;
+  /** Last observed day (inclusive); recency and tenure count whole days to the day after it. */
   readonly asOf: string | null;
+  /** Currency of every money figure, when known (symbol or ISO code). */
+  readonly currency: string | null;
+  /** The two populations every figure belongs to (order logs). */
+  readonly populations?: Populations;
+  /** Analyses left out because the data cannot support them, with the reason. */
+  readonly skipped: { analysis: string; reason: string }[];
   readonly cleaning?: CleaningLog;
   /** The per-customer feature table, one row per customer (both shapes). */
   readonly customers: QueryResult;
@@ -52,33 +64,42 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
     stage('reading');
     const load = await loadFile(engine, path, options);
     stage('detecting columns');
-    const detection = await detectRoles(engine, load.table, load.schema, options.map);
+    const detection = await detectRoles(engine, load.table, load.schema, options.map, load.numberFormats);
+    const currency = await fileCurrency(engine, load, detection.roles, options.currency);
     const facts = await rawFacts(engine, load.table, detection.roles);
+    const skipped: Analysis['skipped'] = [];
 
     if (detection.shape === 'customer-table') {
       stage('profiling customers');
       const ct = await customerTable(engine, load.table, load.schema, detection.roles);
       const rfmResult = ct.rfmAvailable ? await rfm(engine, 'customers', options.segmentMap ?? DEFAULT_SEGMENT_MAP) : undefined;
       const customers = await engine.query('SELECT * FROM customers');
-      const conc = ct.rfmAvailable || customers.names.includes('monetary') ? concentration(numbers(customers, 'monetary')) : undefined;
-      return { file: path, load, detection, asOf: null, customers, rfm: rfmResult, customerTable: ct, concentration: conc, facts, engine };
+      const hasSpend = ct.rfmAvailable || customers.names.includes('monetary');
+      const conc = hasSpend ? gatedConcentration(customers, skipped) : undefined;
+      return { file: path, load, detection, asOf: null, currency, customers, rfm: rfmResult, customerTable: ct, concentration: conc, facts, skipped, engine };
     }
 
+    const asOf = options.asOf === undefined ? undefined : calendarDate(options.asOf, '--as-of');
     stage('cleaning');
-    const cleaning = await buildLines(engine, load, load.schema, detection.roles, options);
+    const cleaning = await buildLines(engine, load, load.schema, detection.roles, { ...options, asOf });
     if (cleaning.analyticLines === 0) {
       throw new InputError('no-customer-lines', `No line of ${basename(path)} has both a customer id and a valid sale`, 'Check the --map customer= column');
     }
-    const asOf = await resolveAsOf(engine, options.asOf);
+    const lastDay = asOf ?? String((await engine.query(`SELECT strftime(max(ts), '%Y-%m-%d') FROM lines`)).columns[0][0]);
     stage('customer features');
-    const customers = await customerFeatures(engine, literal(asOf) + '::TIMESTAMP');
+    // Recency counts to the day after the window (the usual max(date) + 1 day snapshot), so a purchase on the
+    // last observed day is 1 day old.
+    const customers = await customerFeatures(engine, `(DATE ${literal(lastDay)} + INTERVAL 1 DAY)`, cleaning.hasAmounts);
     stage('RFM segments');
     const rfmResult = await rfm(engine, 'customers', options.segmentMap ?? DEFAULT_SEGMENT_MAP);
+    if (customers.rows < SMALL) skipped.push({ analysis: 'RFM quintiles', reason: `only ${customers.rows} customers: scores are shown, but quintiles of so few customers are unstable` });
     stage('cohorts');
     const cohortResult = await cohorts(engine);
-    const revenue = await revenuePatterns(engine);
-    const conc = concentration(numbers(customers, 'monetary'));
-    return { file: path, load, detection, asOf, cleaning, customers, rfm: rfmResult, cohorts: cohortResult, revenue, concentration: conc, facts, engine };
+    const pops = await populations(engine, cleaning.hasAmounts);
+    const revenue = cleaning.hasAmounts ? await revenuePatterns(engine) : undefined;
+    if (!cleaning.hasAmounts) skipped.push({ analysis: 'Revenue and spend', reason: 'the log has no amount or unit price column' });
+    const conc = cleaning.hasAmounts ? gatedConcentration(customers, skipped) : undefined;
+    return { file: path, load, detection, asOf: lastDay, currency, cleaning, customers, rfm: rfmResult, cohorts: cohortResult, revenue, concentration: conc, populations: pops, facts, skipped, engine };
   } catch (err) {
     await engine.close();
     throw err;
@@ -92,15 +113,13 @@ async function rawFacts(engine: Engine, table: string, roles: RoleMap): Promise<
   return { rawCustomers: Number(r.columns[0][0]), invoices: roles.order ? Number(r.columns[1][0]) : undefined };
 }
 
-async function resolveAsOf(engine: Engine, asOf?: string): Promise<string> {
-  const last = String((await engine.query(`SELECT strftime(max(ts) + INTERVAL 1 DAY, '%Y-%m-%d') FROM lines`)).columns[0][0]);
-  if (!asOf) return last;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) {
-    throw new InputError('bad-as-of', `--as-of '${asOf}' is not a date`, 'Use YYYY-MM-DD, e.g. --as-of 2011-12-10');
+/** Below this many customers, shares such as "the top 1%" and k-means segments mean nothing (docs/cleaning.md §9). */
+export const SMALL = 50;
+
+function gatedConcentration(customers: QueryResult, skipped: Analysis['skipped']): Concentration | undefined {
+  if (customers.rows < SMALL) {
+    skipped.push({ analysis: 'Revenue concentration', reason: `only ${customers.rows} customers (at least ${SMALL} needed for shares such as the top 10%)` });
+    return undefined;
   }
-  const first = String((await engine.query(`SELECT strftime(min(ts), '%Y-%m-%d') FROM lines`)).columns[0][0]);
-  if (asOf < first) {
-    throw new InputError('bad-as-of', `--as-of ${asOf} is before the first order (${first})`, 'Pick a date after the data starts');
-  }
-  return asOf;
+  return concentration(numbers(customers, 'monetary'));
 }

@@ -32,7 +32,7 @@ export async function profile(path: string, options: LoadOptions & { map?: RoleM
     let detection: RoleDetection | undefined;
     let detectionProblem: string | undefined;
     try {
-      detection = await detectRoles(engine, load.table, load.schema, options.map);
+      detection = await detectRoles(engine, load.table, load.schema, options.map, load.numberFormats);
     } catch (err) {
       if (!(err instanceof ClienteleError)) throw err;
       detectionProblem = formatError(err);

@@ -1,6 +1,7 @@
 import { ident, numbers, type Engine } from '../engine/engine.js';
 import { InputError, ClienteleError, formatError } from '../errors.js';
 import { ANALYTIC_LINE } from '../clean/lines.js';
+import { calendarDate } from '../ingest/dates.js';
 import { tableFromQuery } from '../data/from-query.js';
 import type { Table } from '../data/table.js';
 import { runClv, CLV_MODEL_NAMES, type ClvResult, type RunClvOptions, type ClvModelKind } from '../clv/index.js';
@@ -54,10 +55,7 @@ export interface ClvStageOptions extends Partial<Omit<RunClvOptions, 'observatio
 }
 
 export function dayOf(date: string, flag: string): number {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
-    throw new InputError('bad-date', `${flag} '${date}' is not a date`, 'Use YYYY-MM-DD');
-  }
-  return Date.parse(date + 'T00:00:00Z') / DAY_MS;
+  return Date.parse(calendarDate(date, flag) + 'T00:00:00Z') / DAY_MS;
 }
 
 /** CLV needs each customer's purchase dates: only an order log has them. */
@@ -73,11 +71,16 @@ export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Prom
   const segment = a.rfm?.segment;
   const tableIds = a.customers.columns[a.customers.names.indexOf('customer_id')].map(String);
   const rowOf = new Map(tableIds.map((id, i) => [id, i]));
-  const segmentOf = segment ? (c: number) => segment[rowOf.get(log.ids[c]) ?? -1] ?? 'Unscored' : undefined;
+  // Customers whose every purchase was free are in the purchase-count models but have no revenue, hence no RFM score.
+  const segmentOf = segment ? (c: number) => segment[rowOf.get(log.ids[c]) ?? -1] ?? 'Only free purchases' : undefined;
+  const freeOnly = Number((await a.engine.query(`SELECT count(DISTINCT customer_id)::DOUBLE FROM lines
+    WHERE customer_id IS NOT NULL AND NOT non_product AND NOT is_cancel AND bad_price AND customer_id NOT IN (SELECT customer_id FROM customers)`)).columns[0][0]);
   const extension: Extension = {
     sections: [clvSection(result, segmentOf ? { segmentOf } : {})],
     customerColumns: clvColumns(result, log.ids, tableIds),
     summary: { clv: clvSummaryJson(result) },
+    // With a holdout, the models see only customers acquired by the calibration end, so counts differ by design.
+    reconcile: calibrationEnd === undefined ? { clv: { customers: result.summary.n, freeOnly } } : undefined,
   };
   return { result, extension };
 }

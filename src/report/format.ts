@@ -3,12 +3,17 @@ export function fmtInt(n: number): string {
   return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–';
 }
 
-export function fmtMoney(n: number): string {
+/** Codes shown by their symbol, before the number; any other currency is written after it as its code. */
+const PREFIX: Record<string, string> = { USD: '$', EUR: '€', GBP: '£', JPY: '¥', INR: '₹', $: '$', '€': '€', '£': '£', '¥': '¥' };
+
+export function fmtMoney(n: number, currency?: string | null): string {
   if (!Number.isFinite(n)) return '–';
   const a = Math.abs(n);
-  if (a >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (a >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
-  return n.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: a < 100 ? 2 : 0 });
+  const body = a >= 1e6 ? `${(a / 1e6).toFixed(2)}M` : a >= 1e4 ? `${(a / 1e3).toFixed(1)}k` : a.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: a < 100 ? 2 : 0 });
+  const sign = n < 0 ? '−' : '';
+  if (!currency) return `${n < 0 ? '-' : ''}${body}`;
+  const symbol = PREFIX[currency];
+  return symbol ? `${sign}${symbol}${body}` : `${sign}${body} ${currency}`;
 }
 
 export function fmtPct(share: number, digits = 0): string {
@@ -26,14 +31,14 @@ export function fmtP(p: number): string {
   return p.toFixed(3);
 }
 
-export function formatCell(v: string | number | null, format?: string): string {
+export function formatCell(v: string | number | null, format?: string, currency?: string | null): string {
   if (v === null || v === undefined) return '–';
   if (typeof v === 'string') return v;
   switch (format) {
     case 'int':
       return fmtInt(v);
     case 'money':
-      return fmtMoney(v);
+      return fmtMoney(v, currency);
     case 'pct':
       return fmtPct(v, 1);
     case 'num2':

@@ -14,6 +14,8 @@ export interface ReportDocument {
   readonly summary: string[];
   readonly sections: ReportSection[];
   readonly generatedBy: string;
+  /** Currency of every money cell, when known. */
+  readonly currency?: string | null;
 }
 
 const require = createRequire(import.meta.url);
@@ -44,7 +46,7 @@ function packageRoot(pkg: string): string {
 /** One self-contained HTML file. Every string from the data is escaped here and nowhere else. */
 export function renderReport(doc: ReportDocument): string {
   const charts: { id: string; spec: Record<string, unknown> }[] = [];
-  const sectionHtml = doc.sections.map((s) => renderSection(s, charts)).join('\n');
+  const sectionHtml = doc.sections.map((s) => renderSection(s, charts, doc.currency ?? null)).join('\n');
   const toc = doc.sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a>`).join('');
   return `<!doctype html>
 <html lang="en">
@@ -78,16 +80,16 @@ ${sectionHtml}
 `;
 }
 
-function renderSection(s: ReportSection, charts: { id: string; spec: Record<string, unknown> }[]): string {
+function renderSection(s: ReportSection, charts: { id: string; spec: Record<string, unknown> }[], currency: string | null): string {
   const findings = s.findings.length ? `<ul class="findings">${s.findings.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>` : '';
   return `<section id="${escapeHtml(s.id)}">
 <h2>${escapeHtml(s.title)}</h2>
 ${findings}
-<div class="blocks">${s.blocks.map((b) => renderBlock(b, charts)).join('\n')}</div>
+<div class="blocks">${s.blocks.map((b) => renderBlock(b, charts, currency)).join('\n')}</div>
 </section>`;
 }
 
-function renderBlock(b: Block, charts: { id: string; spec: Record<string, unknown> }[]): string {
+function renderBlock(b: Block, charts: { id: string; spec: Record<string, unknown> }[], currency: string | null): string {
   switch (b.kind) {
     case 'text':
       return `<p>${escapeHtml(b.text)}</p>`;
@@ -106,7 +108,7 @@ function renderBlock(b: Block, charts: { id: string; spec: Record<string, unknow
         .map(
           (r) =>
             `<tr>${r
-              .map((v, j) => `<td class="${typeof v === 'number' ? 'num' : ''}">${escapeHtml(formatCell(v, b.formats?.[j]))}</td>`)
+              .map((v, j) => `<td class="${typeof v === 'number' ? 'num' : ''}">${escapeHtml(formatCell(v, b.formats?.[j], currency))}</td>`)
               .join('')}</tr>`,
         )
         .join('');

@@ -13,10 +13,10 @@ import { commonInputOptions, inputOptions, type InputFlags } from './input-flags
 interface AnalyzeFlags extends InputFlags {
   out: string;
   asOf?: string;
+  calibrationEnd?: string;
   json?: boolean;
   quiet?: boolean;
   segmentMap?: string;
-  keepDuplicates?: boolean;
   keepNonProduct?: boolean;
   outliers: 'mad' | 'iqr' | 'none';
   clv: boolean;
@@ -34,9 +34,9 @@ export function registerAnalyze(program: Command, io: CliIO): void {
       .argument('<file>', 'CSV/TSV (optionally .gz), Parquet, JSON lines or .xlsx'),
   )
     .option('-o, --out <dir>', 'output directory', 'out')
-    .option('--as-of <date>', 'observation date YYYY-MM-DD for recency (default: day after the last order)')
+    .option('--as-of <date>', 'last observed day YYYY-MM-DD (inclusive): later lines are cut; default the last line\'s day')
+    .option('--calibration-end <date>', 'end of the CLV calibration period YYYY-MM-DD; later purchases are the holdout')
     .option('--segment-map <file>', 'JSON file overriding the RFM segment map (see docs/rfm.md)')
-    .option('--keep-duplicates', 'keep exact duplicate rows')
     .option('--keep-non-product', 'count postage, fees and adjustments as customer revenue')
     .option('--outliers <rule>', 'rule for flagging outlying line amounts: mad, iqr or none', 'mad')
     .option('--no-clv', 'skip lifetime-value models')
@@ -67,7 +67,6 @@ Examples:
         ...inputOptions(flags),
         asOf: flags.asOf,
         segmentMap,
-        keepDuplicates: flags.keepDuplicates,
         keepNonProduct: flags.keepNonProduct,
         outlierRule: flags.outliers,
         onStage,
@@ -76,7 +75,7 @@ Examples:
         // Loaded only when a later stage runs, so a core-only run does not pay for the model code.
         const wanted = flags.clv || flags.segments || flags.drivers;
         const extensions = !wanted ? [] : await (await import('../../pipeline/full.js')).extendAnalysis(a, {
-          clv: flags.clv ? { observationEnd: flags.asOf } : false,
+          clv: flags.clv ? { observationEnd: a.asOf ?? undefined, calibrationEnd: flags.calibrationEnd } : false,
           segments: flags.segments ? { k, seed } : false,
           drivers: flags.drivers,
           onStage,
@@ -84,6 +83,8 @@ Examples:
         onStage('writing report');
         const files = analysisArtifacts(a, extensions);
         const written = writeOutputs(resolve(flags.out), files);
+        const summary = JSON.parse(files['summary.json']) as { checks: { name: string; ok: boolean; detail: string }[]; skipped: { analysis: string; reason: string }[] };
+        for (const c of summary.checks.filter((x) => !x.ok)) io.stderr(`Warning: data check failed: ${c.name} (${c.detail})\n`);
         if (flags.json) {
           io.stdout(files['summary.json']);
         } else if (!flags.quiet) {

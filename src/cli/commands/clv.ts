@@ -35,12 +35,12 @@ Examples:
       if (flags.timeUnit !== 'days' && flags.timeUnit !== 'weeks') throw new InputError('bad-option', `--time-unit '${flags.timeUnit}' is not days or weeks`);
       const kinds = ['bgnbd', 'pnbd', 'mbgnbd'];
       if (flags.model !== 'all' && !kinds.includes(flags.model)) throw new InputError('bad-option', `--model '${flags.model}' is not one of bgnbd, pnbd, mbgnbd, all`);
-      await withAnalysis(file, { ...flags, asOf: undefined }, io, async (a) => {
+      await withAnalysis(file, flags, io, async (a) => {
         const { clvStage, clvSummaryJson } = await import('../../pipeline/stages.js');
         const { CLV_MODEL_NAMES } = await import('../../clv/index.js');
         const { result } = await clvStage(a, {
           timeUnit: flags.timeUnit as 'days' | 'weeks',
-          observationEnd: flags.asOf,
+          observationEnd: a.asOf ?? undefined,
           calibrationEnd: flags.calibrationEnd,
           models: flags.model === 'all' ? undefined : [flags.model as ClvModelKind],
           months: parseNumber(flags.months, '--months', 1, 600),

@@ -12,7 +12,7 @@ export interface LoadFlags extends InputFlags {
 /** A command that reads a data file into the core pipeline first: input flags plus --as-of, --json, --quiet. */
 export function dataCommand(program: Command, name: string, description: string): Command {
   return commonInputOptions(program.command(name).description(description).argument('<file>', 'order log or customer table (CSV/TSV/.gz, Parquet, JSON lines, .xlsx)'))
-    .option('--as-of <date>', 'observation date YYYY-MM-DD')
+    .option('--as-of <date>', 'last observed day YYYY-MM-DD (inclusive): later lines are cut')
     .option('--json', 'print the result as JSON')
     .option('-q, --quiet', 'no progress output');
 }

@@ -5,13 +5,21 @@ import type { ReportSection } from '../section.js';
 
 const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
-export function revenueSection(r: RevenuePatterns, c: Concentration): ReportSection {
+export interface RevenueSectionOptions {
+  readonly currency?: string | null;
+  /** Net revenue of identified customers (the population the concentration is over). */
+  readonly identifiedRevenue?: number | null;
+}
+
+export function revenueSection(r: RevenuePatterns, c: Concentration | undefined, options: RevenueSectionOptions = {}): ReportSection {
+  const money = (n: number) => fmtMoney(n, options.currency);
   const top = r.byCountry[0];
   const busiest = [...r.byWeekdayHour].sort((a, b) => b.orders - a.orders)[0];
-  const findings = [
-    `The top 10% of customers bring ${fmtPct(c.top10)} of net revenue (top 1%: ${fmtPct(c.top1)}, top 20%: ${fmtPct(c.top20)}; Gini ${c.gini.toFixed(2)}).`,
-  ];
-  if (top) findings.push(`${top.country} accounts for ${fmtPct(top.revenue / r.totalRevenue)} of revenue across ${r.byCountry.length} countries.`);
+  const findings: string[] = [];
+  if (c) {
+    findings.push(`The top 10% of identified customers bring ${fmtPct(c.top10)} of their net revenue (top 1%: ${fmtPct(c.top1)}, top 20%: ${fmtPct(c.top20)}; Gini ${c.gini.toFixed(2)}).`);
+  }
+  if (top) findings.push(`${top.country} accounts for ${fmtPct(top.revenue / r.totalRevenue)} of all-lines revenue across ${r.byCountry.length} countries.`);
   if (busiest) findings.push(`Orders peak on ${WEEKDAYS[busiest.weekday]} around ${busiest.hour}:00.`);
   const months = r.byMonth;
   return {
@@ -19,11 +27,13 @@ export function revenueSection(r: RevenuePatterns, c: Concentration): ReportSect
     title: 'Revenue: concentration, geography, timing, new vs returning',
     findings,
     blocks: [
-      {
-        kind: 'chart',
-        title: 'Revenue concentration',
-        spec: lineChart(c.curve, 'customers', 'revenue', { xTitle: 'share of customers (best first)', yTitle: 'share of net revenue', format: '%', point: false }),
-      },
+      ...(c
+        ? [{
+            kind: 'chart' as const,
+            title: 'Revenue concentration (identified customers)',
+            spec: lineChart(c.curve, 'customers', 'revenue', { xTitle: 'share of customers (best first)', yTitle: 'share of net revenue', format: '%', point: false }),
+          }]
+        : []),
       {
         kind: 'chart',
         title: 'Revenue by country (top 15)',
@@ -50,11 +60,11 @@ export function revenueSection(r: RevenuePatterns, c: Concentration): ReportSect
       },
       {
         kind: 'table',
-        title: 'Revenue by country',
+        title: 'Revenue by country (all lines)',
         columns: ['country', 'revenue', 'share', 'customers', 'orders'],
         rows: r.byCountry.map((x) => [x.country, x.revenue, x.revenue / r.totalRevenue, x.customers, x.orders]),
         formats: [undefined, 'money', 'pct', 'int', 'int'],
-        caption: `Total revenue ${fmtMoney(r.totalRevenue)}, of which ${fmtMoney(r.attributedRevenue)} from identified customers.`,
+        caption: `All-lines revenue ${money(r.totalRevenue)}${options.identifiedRevenue != null ? `, of which ${money(options.identifiedRevenue)} from identified customers` : ''}.`,
       },
     ],
   };

@@ -1,0 +1,139 @@
+import type { Analysis } from './analyze.js';
+
+/**
+ * The analysis audits itself: after every `analyze` the written outputs are read back and reconciled
+ * (docs/cleaning.md §10). A failed check is shown, never hidden: a warning beats a wrong number.
+ */
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  /** What was compared, with the numbers. */
+  readonly detail: string;
+}
+
+/** Parse the CSV clientele writes (RFC 4180 quoting) into columns by name. */
+export function readCsvColumns(text: string): Map<string, string[]> {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else if (ch !== '\r') cell += ch;
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  const [header = [], ...body] = rows;
+  return new Map(header.map((name, j) => [name, body.map((r) => r[j] ?? '')]));
+}
+
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
+const fmt = (x: number) => (Number.isInteger(x) ? x.toLocaleString('en-US') : x.toLocaleString('en-US', { maximumFractionDigits: 4 }));
+
+/** Columns of customers.csv that count things or days: never negative. */
+const COUNTS = ['frequency', 'recency_days', 'tenure_days', 'distinct_products', 'items'];
+
+export interface CheckInputs {
+  readonly customersCsv: string;
+  readonly summary: Record<string, unknown>;
+  /** CLV customer count and how many of them have only free sale lines, when CLV ran. */
+  readonly clv?: { customers: number; freeOnly: number };
+}
+
+export function reconcile(a: Analysis, inputs: CheckInputs): Check[] {
+  const checks: Check[] = [];
+  const csv = readCsvColumns(inputs.customersCsv);
+  const rows = csv.get('customer_id')?.length ?? 0;
+  const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
+  const pops = a.populations;
+
+  if (pops) {
+    add('customer count', rows === pops.identified.customers && rows === a.customers.rows,
+      `customers.csv has ${fmt(rows)} rows; identified customers ${fmt(pops.identified.customers)}`);
+    const monetary = csv.get('monetary');
+    if (pops.identified.revenue !== null && monetary) {
+      const sum = monetary.reduce((s, v) => s + (v === '' ? 0 : Number(v)), 0);
+      add('customer revenue', close(sum, pops.identified.revenue),
+        `sum of customers.csv monetary ${fmt(sum)} vs identified-customer revenue ${fmt(pops.identified.revenue)}`);
+    }
+    const freq = csv.get('frequency');
+    if (freq) {
+      const sum = freq.reduce((s, v) => s + Number(v), 0);
+      add('order count', sum === pops.identified.orders, `sum of customers.csv frequency ${fmt(sum)} vs identified orders ${fmt(pops.identified.orders)}`);
+    }
+  }
+  if (a.rfm) {
+    const total = a.rfm.segments.reduce((s, x) => s + x.customers, 0);
+    add('RFM segments', total === rows, `RFM segments hold ${fmt(total)} customers; customers.csv ${fmt(rows)}`);
+  }
+  if (a.cohorts) {
+    const total = a.cohorts.sizes.reduce((s, x) => s + x, 0);
+    add('cohort sizes', total === rows, `cohorts hold ${fmt(total)} customers; customers.csv ${fmt(rows)}`);
+  }
+  if (inputs.clv && pops) {
+    const expected = pops.identified.customers + inputs.clv.freeOnly;
+    add('CLV customers', inputs.clv.customers === expected,
+      `CLV models ${fmt(inputs.clv.customers)} customers = ${fmt(pops.identified.customers)} identified + ${fmt(inputs.clv.freeOnly)} whose every purchase was free`);
+  }
+
+  if (a.asOf && a.revenue) {
+    const { first, last } = a.revenue.dateRange;
+    add('observation window', last <= a.asOf && first <= last, `lines run ${first} to ${last}; last observed day ${a.asOf}`);
+  }
+  if (a.asOf) {
+    const lastPurchase = csv.get('last_purchase') ?? [];
+    const late = lastPurchase.filter((d) => d !== '' && d.slice(0, 10) > (a.asOf as string)).length;
+    const recency = csv.get('recency_days') ?? [];
+    const negative = recency.filter((v) => Number(v) < 0).length;
+    add('dates in window', late === 0 && negative === 0, `${fmt(late)} last purchases after ${a.asOf}; ${fmt(negative)} negative recencies`);
+  }
+
+  let bad = 0;
+  let negatives = 0;
+  for (const [name, values] of csv) {
+    for (const v of values) {
+      if (/^(NaN|-?Infinity)$/.test(v)) bad++;
+    }
+    if (COUNTS.includes(name)) negatives += values.filter((v) => v !== '' && Number(v) < 0).length;
+  }
+  add('finite values', bad === 0 && negatives === 0, `${fmt(bad)} NaN/Infinity cells and ${fmt(negatives)} negative counts in customers.csv`);
+  // A NaN in a model's optional figure (a holdout metric with no holdout) is written as null, "not computed";
+  // in a core figure, or an infinity anywhere, it is a wrong number.
+  const core = ['populations', 'revenue', 'concentration', 'rfm', 'cohorts', 'facts'].map((k) => inputs.summary[k]);
+  const nonFinite = countNonFinite(core, false);
+  const infinite = countNonFinite(inputs.summary, true);
+  add('summary numbers', nonFinite === 0 && infinite === 0, `${fmt(nonFinite)} NaN/Infinity values among the core figures, ${fmt(infinite)} infinite values anywhere in summary.json`);
+  if (a.concentration) {
+    const { gini, top1, top10, top20 } = a.concentration;
+    const inUnit = [gini, top1, top10, top20].every((x) => x >= 0 && x <= 1);
+    add('concentration', inUnit && top1 <= top10 && top10 <= top20, `Gini ${fmt(gini)}; top 1/10/20% shares ${fmt(top1)}, ${fmt(top10)}, ${fmt(top20)}`);
+  }
+  return checks;
+}
+
+/** JSON.stringify writes NaN and Infinity as null, so they are counted on the object itself. */
+function countNonFinite(v: unknown, infiniteOnly: boolean): number {
+  const bad = (x: number) => (infiniteOnly ? x === Infinity || x === -Infinity : !Number.isFinite(x));
+  if (typeof v === 'number') return bad(v) ? 1 : 0;
+  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>).filter(bad).length;
+  if (Array.isArray(v)) return v.reduce((s: number, x) => s + countNonFinite(x, infiniteOnly), 0);
+  if (v && typeof v === 'object') return Object.values(v).reduce((s: number, x) => s + countNonFinite(x, infiniteOnly), 0);
+  return 0;
+}
