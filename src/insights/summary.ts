@@ -42,14 +42,18 @@ export function executiveSummary(a: Analysis): ExecutiveSummary {
   }
   if (a.rfm) {
     const segs = a.rfm.segments;
+    // Without amounts there is no revenue share to quote.
+    const withAmounts = a.cleaning?.hasAmounts !== false;
+    const share = (x: number) => (withAmounts ? ` bringing ${fmtPct(x)} of revenue` : '');
     const champions = segs.find((s) => s.segment === 'Champions');
-    if (champions) {
-      sentences.push(`Champions are ${fmtInt(champions.customers)} customers (${fmtPct(champions.customerShare)}) bringing ${fmtPct(champions.revenueShare)} of revenue: keep them close.`);
+    if (champions && champions.customers > 0) {
+      sentences.push(`Champions are ${fmtInt(champions.customers)} customers (${fmtPct(champions.customerShare)})${share(champions.revenueShare)}: keep them close.`);
     }
     const risk = segs.filter((s) => s.segment === 'At Risk' || s.segment === "Can't Lose Them");
     const riskN = risk.reduce((s, x) => s + x.customers, 0);
     if (riskN > 0) {
-      sentences.push(`${fmtInt(riskN)} once-valuable customers are slipping away (At Risk, Can't Lose Them; ${fmtPct(risk.reduce((s, x) => s + x.revenueShare, 0))} of revenue): target them with win-back offers this week.`);
+      const riskShare = withAmounts ? `; ${fmtPct(risk.reduce((s, x) => s + x.revenueShare, 0))} of revenue` : '';
+      sentences.push(`${fmtInt(riskN)} once-valuable customers are slipping away (At Risk, Can't Lose Them${riskShare}): target them with win-back offers this week.`);
       keyNumbers.push({ label: 'customers slipping away', value: fmtInt(riskN) });
     }
   }

@@ -63,6 +63,7 @@ export function summaryJson(a: Analysis, extensions: Extension[] = []): Record<s
     warnings: a.load.warnings,
   };
   for (const e of extensions) Object.assign(summary, e.summary ?? {});
+  summary.skipped = skippedAnalyses(a, extensions);
   return summary;
 }
 
@@ -82,12 +83,18 @@ export function customersCsv(a: Analysis, extensions: Extension[] = []): string 
   return toCsv(names, cols);
 }
 
-/** Every output file of `analyze`, as name → content, ready to be written all-or-nothing. */
+/** What the data could not support, from the core analysis and from each later stage, with the reason. */
+function skippedAnalyses(a: Analysis, extensions: Extension[]): { analysis: string; reason: string }[] {
+  const later = extensions.flatMap((e) => Object.entries((e.summary?.skipped ?? {}) as Record<string, string>).map(([analysis, reason]) => ({ analysis, reason })));
+  return [...a.skipped, ...later];
+}
+
 /** The executive summary: the core analysis's sentences, then the headline finding of each later stage. */
 function headline(a: Analysis, extensions: Extension[]) {
   const exec = executiveSummary(a);
   const more = extensions.flatMap((e) => (e.sections ?? []).map((s) => s.findings[0]).filter((f): f is string => Boolean(f)));
-  return { keyNumbers: exec.keyNumbers, sentences: [...exec.sentences, ...more] };
+  const later = skippedAnalyses({ ...a, skipped: [] }, extensions).map((s) => `${s.analysis} skipped: ${s.reason}.`);
+  return { keyNumbers: exec.keyNumbers, sentences: [...exec.sentences, ...more, ...later] };
 }
 
 export function analysisArtifacts(a: Analysis, extensions: Extension[] = []): Record<string, string> {

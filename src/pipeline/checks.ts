@@ -116,7 +116,9 @@ export function reconcile(a: Analysis, inputs: CheckInputs): Check[] {
   add('finite values', bad === 0 && negatives === 0, `${fmt(bad)} NaN/Infinity cells and ${fmt(negatives)} negative counts in customers.csv`);
   // A NaN in a model's optional figure (a holdout metric with no holdout) is written as null, "not computed";
   // in a core figure, or an infinity anywhere, it is a wrong number.
-  const core = ['populations', 'revenue', 'concentration', 'rfm', 'cohorts', 'facts'].map((k) => inputs.summary[k]);
+  // Without amounts RFM's revenue columns are blank by design.
+  const coreKeys = ['populations', 'revenue', 'concentration', 'cohorts', 'facts', ...(a.cleaning?.hasAmounts === false ? [] : ['rfm'])];
+  const core = coreKeys.map((k) => inputs.summary[k]);
   const nonFinite = countNonFinite(core, false);
   const infinite = countNonFinite(inputs.summary, true);
   add('summary numbers', nonFinite === 0 && infinite === 0, `${fmt(nonFinite)} NaN/Infinity values among the core figures, ${fmt(infinite)} infinite values anywhere in summary.json`);

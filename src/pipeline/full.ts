@@ -2,6 +2,15 @@ import type { Analysis } from './analyze.js';
 import type { Extension } from './artifacts.js';
 import { clvStage, driversStage, optionalStage, segmentStage, type ClvStageOptions } from './stages.js';
 import type { SegmentOptions } from '../cluster/index.js';
+import { SMALL } from './analyze.js';
+
+/** A stage the data are too small for: one callout saying why, and the reason in summary.json. */
+export function skippedStage(name: string, reason: string): Extension {
+  return {
+    sections: [{ id: name.toLowerCase().replace(/\W+/g, '-'), title: name, findings: [], blocks: [{ kind: 'callout', level: 'info', text: `${name} skipped: ${reason}.` }] }],
+    summary: { skipped: { [name]: reason } },
+  };
+}
 
 export interface FullOptions {
   clv?: false | ClvStageOptions;
@@ -22,7 +31,9 @@ export async function extendAnalysis(a: Analysis, options: FullOptions = {}): Pr
     const clvOptions = options.clv || {};
     out.push(await optionalStage('Customer lifetime value', async () => (await clvStage(a, clvOptions)).extension));
   }
-  if (options.segments !== false) {
+  if (options.segments !== false && a.customers.rows < SMALL) {
+    out.push(skippedStage('Segments', `only ${a.customers.rows} customers; k-means segments need at least ${SMALL}`));
+  } else if (options.segments !== false) {
     stage('segmentation');
     const segOptions = options.segments || {};
     out.push(await optionalStage('Segments', async () => (await segmentStage(a, { recluster: true, ...segOptions })).extension));

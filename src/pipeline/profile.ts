@@ -4,6 +4,8 @@ import { ClienteleError, formatError } from '../errors.js';
 import { COPIES, loadFile, type LoadOptions } from '../ingest/load.js';
 import { detectRoles, type RoleDetection, type RoleMap } from '../ingest/roles.js';
 import { timestampSql } from '../ingest/dates.js';
+import { describeFormat, type ColumnNumberFormat } from '../ingest/numbers.js';
+import { fileCurrency } from '../ingest/currency.js';
 
 export interface ProfileResult {
   readonly file: string;
@@ -17,10 +19,14 @@ export interface ProfileResult {
   readonly detectionProblem?: string;
   readonly dateRange?: { first: string; last: string; format: string };
   readonly warnings: string[];
+  /** Number format of each text column read as numbers, and the currency of the money columns. */
+  readonly numberFormats: ColumnNumberFormat[];
+  readonly numberFormatLines: string[];
+  readonly currency: string | null;
 }
 
 /** Schema, roles, missing values, duplicates and date range, without any analysis. */
-export async function profile(path: string, options: LoadOptions & { map?: RoleMap; dateFormat?: string } = {}): Promise<ProfileResult> {
+export async function profile(path: string, options: LoadOptions & { map?: RoleMap; dateFormat?: string; currency?: string } = {}): Promise<ProfileResult> {
   const engine = await DuckDbEngine.open();
   try {
     const load = await loadFile(engine, path, options);
@@ -31,8 +37,10 @@ export async function profile(path: string, options: LoadOptions & { map?: RoleM
     const s = await engine.query(`SELECT ${stats.join(', ')} FROM ${load.grouped}`);
     let detection: RoleDetection | undefined;
     let detectionProblem: string | undefined;
+    let currency: string | null = null;
     try {
       detection = await detectRoles(engine, load.table, load.schema, options.map, load.numberFormats);
+      currency = await fileCurrency(engine, load, detection.roles, options.currency);
     } catch (err) {
       if (!(err instanceof ClienteleError)) throw err;
       detectionProblem = formatError(err);
@@ -70,6 +78,9 @@ export async function profile(path: string, options: LoadOptions & { map?: RoleM
       detectionProblem,
       dateRange,
       warnings: load.warnings,
+      numberFormats: load.numberFormats,
+      numberFormatLines: load.numberFormats.map(describeFormat),
+      currency,
     };
   } finally {
     await engine.close();

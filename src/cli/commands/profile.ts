@@ -27,6 +27,8 @@ Examples:
       ];
       if (p.detection) lines.push(`Shape: ${p.detection.shape} (${p.detection.shapeReason})`);
       if (p.dateRange) lines.push(`Dates: ${p.dateRange.first} to ${p.dateRange.last} (${p.dateRange.format})`);
+      if (p.numberFormatLines.length) lines.push(`Numbers: ${p.numberFormatLines.join('; ')}`);
+      lines.push(`Currency: ${p.currency ?? 'not stated in the data (pass --currency to name it)'}`);
       if (p.detectionProblem) lines.push(`Problem: ${p.detectionProblem}`);
       lines.push('', pad(['column', 'type', 'role (why)', 'missing', 'distinct', 'min', 'max']));
       for (const c of p.columns) {
