@@ -134,8 +134,8 @@ function run(c: Expected): Promise<Observed> {
 
 /** Sums in a different order differ in the last bits; a real disagreement is far larger than this. */
 function expectClose(actual: number | null | undefined, expected: number, rel = 1e-9) {
-  expect(actual).toBeTypeOf('number');
-  expect(Math.abs((actual as number) - expected)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(expected)));
+  expect(actual, `CLI ${actual} vs recomputed ${expected}`).toBeTypeOf('number');
+  expect(Math.abs((actual as number) - expected), `CLI ${actual} vs recomputed ${expected}`).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(expected)));
 }
 
 function expectPopulation(actual: Population | undefined, expected: Population) {
