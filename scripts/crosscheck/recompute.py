@@ -309,6 +309,11 @@ def order_log(case: dict) -> dict:
     enough = len(cust) >= MIN_CUSTOMERS_FOR_CONCENTRATION
     out['gini'] = gini(cust['monetary'].to_numpy()) if enough and not minimal else None
     out['customersCsv'] = {'rows': int(len(cust)), 'monetarySum': out['identified']['revenue']}
+    # The recompute's own invariants: a broken one is a bug here, not a disagreement with clientele.
+    assert sum(out['rfm'].values()) == len(cust)
+    assert sum(out['cohorts']['sizes']) == len(cust)
+    assert out['gini'] is None or 0 <= out['gini'] <= 1
+    assert out['linesKept'] <= len(lines) and out['identified']['orders'] <= out['allLines']['orders']
     return out
 
 
