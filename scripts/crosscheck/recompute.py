@@ -308,7 +308,13 @@ def order_log(case: dict) -> dict:
     out['cohorts'] = {'cohorts': sizes.index.tolist(), 'sizes': [int(x) for x in sizes.values]}
     enough = len(cust) >= MIN_CUSTOMERS_FOR_CONCENTRATION
     out['gini'] = gini(cust['monetary'].to_numpy()) if enough and not minimal else None
-    out['customersCsv'] = {'rows': int(len(cust)), 'monetarySum': out['identified']['revenue']}
+    out['customersCsv'] = {
+        'rows': int(len(cust)),
+        'monetarySum': out['identified']['revenue'],
+        'frequencySum': int(cust['frequency'].sum()),
+        # Pins the snapshot convention (as-of + 1 day), which the scores alone cannot: ranks ignore a shift.
+        'recencyDaysSum': int(cust['recency'].sum()),
+    }
     # The recompute's own invariants: a broken one is a bug here, not a disagreement with clientele.
     assert sum(out['rfm'].values()) == len(cust)
     assert sum(out['cohorts']['sizes']) == len(cust)

@@ -22,6 +22,8 @@ interface Population {
 /** What the CLI printed, in the recompute's vocabulary. */
 interface Observed {
   rowsRead: number;
+  /** The last observed day (docs/cleaning.md §4), not the snapshot day after it. */
+  asOf: string | null;
   linesKept: number | undefined;
   duplicates: number;
   cutAfterAsOf: number;
@@ -35,9 +37,12 @@ interface Observed {
   csvRows: number;
   /** null when customers.csv has no monetary column or every value is blank. */
   csvMonetary: number | null;
+  csvFrequencySum: number;
+  csvRecencySum: number;
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// The outputs are read as untyped JSON on purpose: a renamed field must fail an assertion, not the type check.
+type Json = Record<string, any>;
 
 /**
  * The one place that knows the output field names: when summary.json or cleaning-log.json is reshaped, only this
@@ -47,13 +52,18 @@ function observe(summary: Json, log: Json | undefined, csv: string[][]): Observe
   const steps: Json[] = log?.steps ?? [];
   const step = (match: (name: string) => boolean) => steps.find((s) => match(String(s.step)))?.rows as number | undefined;
   const [header = [], ...rows] = csv;
-  const monetary = header.indexOf('monetary');
-  const money = monetary < 0 ? [] : rows.map((r) => r[monetary]).filter((v) => v !== '' && v !== undefined);
+  const values = (name: string) => {
+    const i = header.indexOf(name);
+    return i < 0 ? [] : rows.map((r) => r[i]).filter((v) => v !== '' && v !== undefined);
+  };
+  const sum = (xs: string[]) => xs.reduce((s, v) => s + Number(v), 0);
+  const money = values('monetary');
   const currency = summary.currency;
   const segments: Record<string, number> = {};
   for (const s of summary.rfm?.segments ?? []) if (s.customers > 0) segments[s.segment] = s.customers;
   return {
     rowsRead: summary.rowsRead,
+    asOf: summary.asOf ?? null,
     linesKept: summary.cleaning?.analyticLines,
     duplicates: step((n) => n === 'duplicates') ?? 0,
     cutAfterAsOf: step((n) => /as-of/.test(n)) ?? 0,
@@ -65,7 +75,9 @@ function observe(summary: Json, log: Json | undefined, csv: string[][]): Observe
     gini: summary.concentration?.gini ?? null,
     customersAnalysed: summary.facts?.customersAnalysed,
     csvRows: rows.length,
-    csvMonetary: money.length ? money.reduce((s, v) => s + Number(v), 0) : null,
+    csvMonetary: money.length ? sum(money) : null,
+    csvFrequencySum: sum(values('frequency')),
+    csvRecencySum: sum(values('recency_days')),
   };
 }
 
@@ -105,6 +117,8 @@ interface Expected {
   rfm: Record<string, number>;
   cohorts: { cohorts: string[]; sizes: number[] };
   gini: number | null;
+  asOf: string;
+  customersCsv: { rows: number; monetarySum: number | null; frequencySum: number; recencyDaysSum: number };
   customers: number;
   totalSpend: number;
 }
@@ -172,6 +186,10 @@ for (const c of cases) {
       expect({ duplicates: o.duplicates, cutAfterAsOf: o.cutAfterAsOf }).toEqual({ duplicates: c.duplicates, cutAfterAsOf: c.cutAfterAsOf });
     });
 
+    it('states the last observed day as the as-of date', () => {
+      expect(o.asOf).toBe(c.asOf);
+    });
+
     it('keeps the same lines for customer analytics', () => {
       expect(o.linesKept).toBe(c.linesKept);
     });
@@ -192,6 +210,13 @@ for (const c of cases) {
       expect(o.csvRows).toBe(c.identified.customers);
       if (c.identified.revenue === null) expect(o.csvMonetary).toBeNull();
       else expectClose(o.csvMonetary, c.identified.revenue, 1e-6);
+    });
+
+    it('customers.csv frequency and recency (days to as-of + 1) sum to the same totals', () => {
+      expect({ frequency: o.csvFrequencySum, recencyDays: o.csvRecencySum }).toEqual({
+        frequency: c.customersCsv.frequencySum,
+        recencyDays: c.customersCsv.recencyDaysSum,
+      });
     });
 
     it('RFM segment counts', () => {
