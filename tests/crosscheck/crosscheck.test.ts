@@ -27,7 +27,7 @@ interface Observed {
   linesKept: number | undefined;
   duplicates: number;
   cutAfterAsOf: number;
-  currency: string | null;
+  currency: string | null | undefined;
   allLines: Population | undefined;
   identified: Population | undefined;
   segments: Record<string, number>;
@@ -67,7 +67,8 @@ function observe(summary: Json, log: Json | undefined, csv: string[][]): Observe
     linesKept: summary.cleaning?.analyticLines,
     duplicates: step((n) => n === 'duplicates') ?? 0,
     cutAfterAsOf: step((n) => /as-of/.test(n)) ?? 0,
-    currency: currency == null ? null : typeof currency === 'string' ? currency : (currency.code ?? null),
+    // Absent is not "no currency": summary.json must say null when the file names none.
+    currency: !('currency' in summary) ? undefined : currency === null ? null : typeof currency === 'string' ? currency : (currency.code ?? null),
     allLines: summary.populations?.allLines,
     identified: summary.populations?.identified,
     segments,
