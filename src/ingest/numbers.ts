@@ -21,6 +21,8 @@ export interface ColumnNumberFormat {
   readonly settledBy: 'values' | 'other columns' | '--decimal' | 'no decimals';
   /** An example raw value, for the log. */
   readonly example: string | null;
+  /** Every value is a plain decimal such as -12.5, so a cast reads it. */
+  readonly plain: boolean;
 }
 
 const SYMBOLS = '[$€£¥₹₩₽₺₪₫฿₱₴₦]|R\\$|US\\$|C\\$|A\\$|kr\\.?|zł|Fr\\.|[A-Z]{3}';
@@ -84,6 +86,10 @@ interface Evidence {
   percent: boolean;
   parentheses: boolean;
   spaces: boolean;
+  hasDot: boolean;
+  hasComma: boolean;
+  /** Every value is a plain decimal (what a cast reads as it is). */
+  plain: boolean;
   example: string | null;
 }
 
@@ -106,6 +112,9 @@ async function gatherEvidence(engine: Engine, table: string, columns: string[]):
       `bool_or(${ok} AND ${v} LIKE '%\\%%' ESCAPE '\\') AS pct${j}`,
       `bool_or(${ok} AND ${v} LIKE '(%)') AS par${j}`,
       `bool_or(${ok} AND regexp_matches(regexp_extract(${v}, ${literal(NUMBER_RE)}, 2), ${literal(SPACE)})) AS sp${j}`,
+      `bool_or(${ok} AND contains(${core}, '.')) AS hd${j}`,
+      `bool_and(${v} = '' OR regexp_full_match(${v}, '[-+]?[0-9]*\\.?[0-9]+')) AS pl${j}`,
+      `bool_or(${ok} AND contains(${core}, ',')) AS hc${j}`,
       `min(${v}) FILTER (WHERE ${ok} AND NOT regexp_full_match(${v}, '-?[0-9]+')) AS ex${j}`,
     ].join(', ');
   });
@@ -124,6 +133,9 @@ async function gatherEvidence(engine: Engine, table: string, columns: string[]):
     percent: get(`pct${j}`) === true,
     parentheses: get(`par${j}`) === true,
     spaces: get(`sp${j}`) === true,
+    hasDot: get(`hd${j}`) === true,
+    hasComma: get(`hc${j}`) === true,
+    plain: get(`pl${j}`) === true,
     example: (get(`ex${j}`) as string | null) ?? null,
   }));
 }
@@ -165,7 +177,8 @@ export function decideFormats(evidence: Evidence[], userDecimal?: DecimalMark): 
     const fits = (m: DecimalMark) => (m === '.' ? e.validDot : e.validComma) === e.nonBlank;
     if (decimal ? !fits(decimal) : !fits('.') && !fits(',')) continue;
     const currency = settleCurrency(e.currencies);
-    const thousands = e.spaces ? 'space' : decimal === ',' && (e.dot > 0 || e.ambiguous > 0) ? '.' : decimal === '.' && (e.comma > 0 || e.ambiguous > 0 || hasGrouping(e)) ? ',' : null;
+    // The mark that is not the decimal one, wherever it appears, groups thousands.
+    const thousands = e.spaces ? 'space' : decimal === ',' && e.hasDot ? '.' : decimal === '.' && e.hasComma ? ',' : null;
     out.push({
       column: e.column,
       status,
@@ -176,20 +189,16 @@ export function decideFormats(evidence: Evidence[], userDecimal?: DecimalMark): 
       parentheses: e.parentheses,
       settledBy,
       example: e.example,
+      plain: e.plain && decimal !== ',',
     });
   }
   return out;
 }
 
-function hasGrouping(e: Evidence): boolean {
-  return e.example !== null && /[0-9],[0-9]{3}/.test(e.example);
-}
-
 /** SQL for the numeric value of a text column in a settled format. */
 export function parseNumberSql(column: string, f: ColumnNumberFormat): string {
   const v = `trim(CAST(${ident(column)} AS VARCHAR))`;
-  const simple = !f.currency && !f.percent && !f.parentheses && !f.thousands && f.decimal === '.';
-  if (simple) return `TRY_CAST(${v} AS DOUBLE)`;
+  if (f.plain) return `TRY_CAST(${v} AS DOUBLE)`;
   let core = coreSql(v);
   core = f.decimal === ',' ? `replace(replace(${core}, '.', ''), ',', '.')` : `replace(${core}, ',', '')`;
   const negative = `(${v} LIKE '(%)' OR regexp_matches(${v}, '^[^0-9]*-') OR regexp_matches(${v}, '-\\s*$'))`;
