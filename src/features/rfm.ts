@@ -7,9 +7,10 @@ export interface RfmSegmentStats {
   readonly customerShare: number;
   readonly revenue: number;
   readonly revenueShare: number;
-  readonly avgRecencyDays: number;
-  readonly avgFrequency: number;
-  readonly avgMonetary: number;
+  /** Averages are null for a segment with no customers: "none", not a number. */
+  readonly avgRecencyDays: number | null;
+  readonly avgFrequency: number | null;
+  readonly avgMonetary: number | null;
   readonly action: string;
 }
 
@@ -83,9 +84,9 @@ export async function rfm(engine: Engine, table: string, map: SegmentMap = DEFAU
       customerShare: n ? count[s] / n : 0,
       revenue: rev[s],
       revenueShare: total ? rev[s] / total : 0,
-      avgRecencyDays: count[s] ? rec[s] / count[s] : NaN,
-      avgFrequency: count[s] ? freq[s] / count[s] : NaN,
-      avgMonetary: count[s] ? rev[s] / count[s] : NaN,
+      avgRecencyDays: count[s] ? rec[s] / count[s] : null,
+      avgFrequency: count[s] ? freq[s] / count[s] : null,
+      avgMonetary: count[s] ? rev[s] / count[s] : null,
       action: actionOf.get(name) ?? '',
     }))
     .sort((a, b) => b.revenue - a.revenue);

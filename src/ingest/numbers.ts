@@ -175,7 +175,7 @@ export function decideFormats(evidence: Evidence[], userDecimal?: DecimalMark): 
     }
     // Values that fit no format (dates such as 01.02.2023, versions such as 1.2.3) mean this is not a number column.
     const fits = (m: DecimalMark) => (m === '.' ? e.validDot : e.validComma) === e.nonBlank;
-    if (decimal ? !fits(decimal) : !fits('.') && !fits(',')) continue;
+    if (status !== 'mixed' && (decimal ? !fits(decimal) : !fits('.') && !fits(','))) continue;
     const currency = settleCurrency(e.currencies);
     // The mark that is not the decimal one, wherever it appears, groups thousands.
     const thousands = e.spaces ? 'space' : decimal === ',' && e.hasDot ? '.' : decimal === '.' && e.hasComma ? ',' : null;

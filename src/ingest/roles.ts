@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { ident, type Engine } from '../engine/engine.js';
-import type { SchemaColumn } from './load.js';
+import { COPIES, type SchemaColumn } from './load.js';
 import { describeFormat, type ColumnNumberFormat } from './numbers.js';
 import { looksLikeDate } from './dates.js';
 
@@ -68,10 +68,14 @@ function isTemporalType(t: string): boolean {
   return /^(DATE|TIMESTAMP.*)$/.test(t);
 }
 
-/** SQL for a numeric value from a column of any type; text like "$1,234.50" is accepted. */
+/**
+ * SQL for a numeric value from a column of any type. Numbers as exported ("$1,234.50", "1.050,00") were converted
+ * when the file was read (ingest/numbers.ts); text left here is read only if it is a plain number, because
+ * stripping separators blindly is what turns 2,55 into 255.
+ */
 export function numericSql(column: string, type: string): string {
   if (isNumericType(type)) return `CAST(${ident(column)} AS DOUBLE)`;
-  return `TRY_CAST(regexp_replace(trim(CAST(${ident(column)} AS VARCHAR)), '[$€£¥,\\s]', '', 'g') AS DOUBLE)`;
+  return `TRY_CAST(trim(CAST(${ident(column)} AS VARCHAR)) AS DOUBLE)`;
 }
 
 /** A numeric role on a text column is fine only if every value reads as a number in one settled format. */
@@ -114,6 +118,8 @@ export async function detectRoles(
   schema: SchemaColumn[],
   overrides: RoleMap = {},
   formats: ColumnNumberFormat[] = [],
+  /** Table of distinct rows with their number of copies: without an order id, identical rows are separate purchases. */
+  grouped?: string,
 ): Promise<RoleDetection> {
   const roles: RoleMap = {};
   const reasons: Partial<Record<Role, string>> = {};
@@ -192,8 +198,9 @@ export async function detectRoles(
   let shape: RoleDetection['shape'];
   let shapeReason: string;
   if (roles.customer) {
+    const rows = grouped && !roles.order ? `sum(${COPIES}) FILTER (WHERE ${ident(roles.customer)} IS NOT NULL)` : `count(${ident(roles.customer)})`;
     const r = await engine.query(
-      `SELECT count(${ident(roles.customer)})::DOUBLE AS n, count(DISTINCT ${ident(roles.customer)})::DOUBLE AS d FROM ${table}`,
+      `SELECT ${rows}::DOUBLE AS n, count(DISTINCT ${ident(roles.customer)})::DOUBLE AS d FROM ${grouped && !roles.order ? grouped : table}`,
     );
     const n = Number(r.columns[0][0]);
     const d = Number(r.columns[1][0]);

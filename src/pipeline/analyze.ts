@@ -3,7 +3,7 @@ import { DuckDbEngine } from '../engine/duckdb.js';
 import { ident, literal, type Engine, type QueryResult } from '../engine/engine.js';
 import { InputError } from '../errors.js';
 import { loadFile, type LoadOptions, type LoadedTable } from '../ingest/load.js';
-import { detectRoles, type RoleDetection, type RoleMap } from '../ingest/roles.js';
+import { detectRoles, nothingToAnalyse, type RoleDetection, type RoleMap } from '../ingest/roles.js';
 import { buildLines, type CleaningLog, type CleaningOptions } from '../clean/lines.js';
 import { customerFeatures } from '../features/customers.js';
 import { rfm, type RfmResult } from '../features/rfm.js';
@@ -64,12 +64,13 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
     stage('reading');
     const load = await loadFile(engine, path, options);
     stage('detecting columns');
-    const detection = await detectRoles(engine, load.table, load.schema, options.map, load.numberFormats);
+    const detection = await detectRoles(engine, load.table, load.schema, options.map, load.numberFormats, load.grouped);
     const currency = await fileCurrency(engine, load, detection.roles, options.currency);
     const facts = await rawFacts(engine, load.table, detection.roles);
     const skipped: Analysis['skipped'] = [];
 
     if (detection.shape === 'customer-table') {
+      await assertAttributes(engine, load, detection.roles.customer as string);
       stage('profiling customers');
       const ct = await customerTable(engine, load.table, load.schema, detection.roles);
       const rfmResult = ct.rfmAvailable ? await rfm(engine, 'customers', options.segmentMap ?? DEFAULT_SEGMENT_MAP) : undefined;
@@ -111,6 +112,25 @@ async function rawFacts(engine: Engine, table: string, roles: RoleMap): Promise<
   if (roles.order) parts.push(`count(DISTINCT ${ident(roles.order)})::DOUBLE AS o`);
   const r = await engine.query(`SELECT ${parts.join(', ')} FROM ${table}`);
   return { rawCustomers: Number(r.columns[0][0]), invoices: roles.order ? Number(r.columns[1][0]) : undefined };
+}
+
+/**
+ * A customer table needs something to describe its customers by: a number, a flag, a date, or text whose values
+ * repeat (a category). Ids, emails and free text are unique per row and describe nothing.
+ */
+async function assertAttributes(engine: Engine, load: LoadedTable, customer: string): Promise<void> {
+  const others = load.schema.filter((c) => c.name !== customer);
+  const texts = others.filter((c) => c.type === 'VARCHAR');
+  if (others.length > texts.length) return;
+  if (texts.length > 0) {
+    const r = await engine.query(`SELECT ${texts.map((c) => `count(DISTINCT ${ident(c.name)})::DOUBLE < count(${ident(c.name)})::DOUBLE`).join(', ')} FROM ${load.table}`);
+    if (r.columns.some((col) => col[0] === true)) return;
+  }
+  throw nothingToAnalyse(
+    others.length === 0
+      ? `${basename(load.sniff.path)} has customer ids (${customer}) and no other column`
+      : `${basename(load.sniff.path)} has one row per ${customer} and no attribute to analyse (${others.map((c) => c.name).join(', ')} ${others.length > 1 ? 'are' : 'is'} unique text per row, like ids or comments)`,
+  );
 }
 
 /** Below this many customers, shares such as "the top 1%" and k-means segments mean nothing (docs/cleaning.md §9). */

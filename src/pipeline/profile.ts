@@ -39,7 +39,7 @@ export async function profile(path: string, options: LoadOptions & { map?: RoleM
     let detectionProblem: string | undefined;
     let currency: string | null = null;
     try {
-      detection = await detectRoles(engine, load.table, load.schema, options.map, load.numberFormats);
+      detection = await detectRoles(engine, load.table, load.schema, options.map, load.numberFormats, load.grouped);
       currency = await fileCurrency(engine, load, detection.roles, options.currency);
     } catch (err) {
       if (!(err instanceof ClienteleError)) throw err;

@@ -50,7 +50,22 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
   it('a row with too many fields names the line', () => refuse(file('ragged.csv', GOOD + '4,C,2024-03-01 10:00,1,2,EXTRA\n' + '5,C,2024-03-02 10:00,1,2\n'), /line 5 of ragged\.csv has 6 fields where the header has 5.*--skip-bad-rows/i));
   it('an unclosed quote names the line', () => refuse(file('quote.csv', GOOD + '4,"C,2024-03-01 10:00,1,2\n5,D,2024-03-02 10:00,1,2\n'), /Line 5 of quote\.csv opens a quote that is never closed.*--skip-bad-rows/));
   it('a required role missing', () => refuse(file('nocust.csv', 'InvoiceNo,InvoiceDate,Quantity,UnitPrice\n1,2024-01-05,2,3.5\n2,2024-01-06,1,4\n'), /No customer id column found.*--map customer=/));
-  it('no amount or price', () => refuse(file('noamount.csv', 'InvoiceNo,CustomerID,InvoiceDate\n1,A,2024-01-05\n2,A,2024-01-06\n'), /No amount or unit price column.*--map amount=/));
+  it('a single column', () => refuse(file('one-column.csv', 'name\nAda\nBob\n'), /Nothing to analyse: it has a single column \(name\).*needs an order log/));
+  it('only ids', () => refuse(file('only-ids.csv', 'customer_id,email\n1,a@x.org\n2,b@x.org\n3,c@x.org\n'), /Nothing to analyse.*no attribute/));
+  it('only free text', () => refuse(file('free-text.csv', 'customer_id,comment\n1,loved it\n2,arrived late\n3,great value\n'), /Nothing to analyse.*no attribute/));
+  it('an impossible calendar date in --as-of', () => refuse(file('good-feb.csv', GOOD), /--as-of '2024-02-30' is not a calendar date.*YYYY-MM-DD/, '--as-of', '2024-02-30'));
+  it('--as-of before the first line', () => refuse(file('good-early.csv', GOOD), /--as-of 2023-12-31 is before the first line \(2024-01-05\)/, '--as-of', '2023-12-31'));
+  it('an impossible --calibration-end', () => refuse(file('good-cal.csv', GOOD), /--calibration-end '2024-13-01' is not a calendar date/, '--calibration-end', '2024-13-01', '--no-segments', '--no-drivers'));
+  it('an amount column whose decimal mark cannot be settled', () =>
+    refuse(file('ambiguous-decimal.csv', 'order,customer,date,amount\n1,A,2024-01-05,"1,050"\n2,B,2024-01-06,"2,100"\n3,A,2024-02-01,"3,125"\n'), /Cannot tell the decimal mark of column amount \(amount\).*--decimal , or --decimal \./));
+  it('an amount column mixing decimal commas and points', () =>
+    refuse(file('mixed-decimal.csv', 'order;customer;date;amount\n1;A;2024-01-05;2,55\n2;B;2024-01-06;3.75\n3;A;2024-02-01;4,10\n'), /Column amount \(amount\) mixes decimal commas and decimal points/));
+  it('amounts in two currencies', () =>
+    refuse(file('two-currencies.csv', 'order,customer,date,amount\n1,A,2024-01-05,$12.50\n2,B,2024-01-06,€3.75\n3,A,2024-02-01,$4.10\n'), /several currencies.*does not convert currencies/));
+  it('a currency column with two codes', () =>
+    refuse(file('currency-column.csv', 'order,customer,date,amount,currency\n1,A,2024-01-05,12.5,EUR\n2,B,2024-01-06,3.75,USD\n3,A,2024-02-01,4.1,EUR\n'), /more than one currency \(EUR, USD\).*does not convert/));
+  it('a bad --decimal', () => refuse(file('good-dec.csv', GOOD), /--decimal ';' is not a decimal mark/, '--decimal', ';'));
+  it('a bad --currency', () => refuse(file('good-cur.csv', GOOD), /--currency 'euros' is not a currency/, '--currency', 'euros'));
   it('non-numeric amounts', () => refuse(file('text-amount.csv', GOOD.replace('3.5', 'abc')), /Column UnitPrice \(price\) has 1 non-numeric values, e\.g\. 'abc'/));
   it('unparseable dates', () => refuse(file('bad-date.csv', GOOD.replace('2024-01-06 11:00', 'yesterday')), /InvoiceDate has values that are not dates.*'yesterday'.*--date-format/));
   it('ambiguous day/month refuses and names --date-format', () =>
@@ -66,7 +81,7 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     refuse(file('ws5.txt', ' 00004 0001 19970101  2   29.33\n 00005 0002 19970102  1   9.10\n'), /5 whitespace-separated fields.*names 4.*--columns customer,_,date,quantity,amount/, '--columns', 'customer,date,quantity,amount'));
   it('an unknown role in --map', () => refuse(file('good1.csv', GOOD), /unknown role 'shopper'/, '--map', 'shopper=CustomerID'));
   it('a --map column that does not exist', () => refuse(file('good2.csv', GOOD), /no column 'Client'/, '--map', 'customer=Client'));
-  it('a bad --as-of', () => refuse(file('good3.csv', GOOD), /--as-of 'soon' is not a date/, '--as-of', 'soon'));
+  it('a bad --as-of', () => refuse(file('good3.csv', GOOD), /--as-of 'soon' is not a calendar date/, '--as-of', 'soon'));
   it('an overlapping segment map', () => {
     const map = file('map.json', JSON.stringify({ segments: [{ name: 'All', r: [1, 5], f: [1, 5] }, { name: 'Top', r: [5, 5], f: [5, 5] }] }));
     return refuse(file('good4.csv', GOOD), /R=5 F=5 M=1 is in both All and Top/, '--segment-map', map);

@@ -39,6 +39,8 @@ interface Observed {
   csvMonetary: number | null;
   csvFrequencySum: number;
   csvRecencySum: number;
+  /** The self-audit of docs/cleaning.md §10: names of the checks that failed. */
+  failedChecks: string[];
 }
 
 // The outputs are read as untyped JSON on purpose: a renamed field must fail an assertion, not the type check.
@@ -78,6 +80,7 @@ function observe(summary: Json, log: Json | undefined, csv: string[][]): Observe
     csvRows: rows.length,
     csvMonetary: money.length ? sum(money) : null,
     csvFrequencySum: sum(values('frequency')),
+    failedChecks: (summary.checks ?? [{ name: 'summary.json has no checks', ok: false }]).filter((x: Json) => !x.ok).map((x: Json) => `${x.name}: ${x.detail}`),
     csvRecencySum: sum(values('recency_days')),
   };
 }
@@ -172,6 +175,10 @@ for (const c of cases) {
 
     it('reads the same number of rows', () => {
       expect(o.rowsRead).toBe(c.rowsRead);
+    });
+
+    it("passes every one of the analysis's own reconciliation checks", () => {
+      expect(o.failedChecks).toEqual([]);
     });
 
     if (c.shape === 'customer-table') {

@@ -7,6 +7,7 @@ import { parseK, parseSeed } from '../options.js';
 import { writeOutputs } from '../../io/atomic.js';
 import { parseSegmentMap } from '../../features/rfm-map.js';
 import { InputError } from '../../errors.js';
+import { calendarDate } from '../../ingest/dates.js';
 import { progressReporter, type CliIO } from '../io.js';
 import { commonInputOptions, inputOptions, type InputFlags } from './input-flags.js';
 
@@ -59,6 +60,8 @@ Examples:
       if (!['mad', 'iqr', 'none'].includes(flags.outliers)) {
         throw new InputError('bad-option', `--outliers '${flags.outliers}' is not one of mad, iqr, none`);
       }
+      // Checked before any work: the CLV stage that uses it may not fail the run.
+      if (flags.calibrationEnd !== undefined) calendarDate(flags.calibrationEnd, '--calibration-end');
       const segmentMap = flags.segmentMap ? loadSegmentMap(flags.segmentMap) : undefined;
       const k = parseK(flags.k);
       const seed = parseSeed(flags.seed);

@@ -1,0 +1,182 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, DATA, tempDir } from '../helpers/cli.js';
+import { reconcile } from '../../src/pipeline/checks.js';
+import { analyze } from '../../src/pipeline/analyze.js';
+import { customersCsv, summaryJson } from '../../src/pipeline/artifacts.js';
+
+const SHAPES = new URL('../fixtures/shapes/', import.meta.url).pathname;
+let dir: string;
+beforeAll(() => {
+  dir = tempDir('clientele-figures-');
+});
+
+function file(name: string, content: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+async function analyzeJson(path: string, ...extra: string[]) {
+  const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
+  const r = await cli('analyze', path, '--out', out, '-q', ...extra);
+  expect(r.code, r.stderr).toBe(0);
+  const read = (f: string) => readFileSync(join(out, f), 'utf8');
+  return { summary: JSON.parse(read('summary.json')), log: JSON.parse(read('cleaning-log.json')), csv: read('customers.csv'), html: read('report.html'), stdout: r.stdout };
+}
+
+describe('numbers as exported', () => {
+  it('profile states the decimal mark, thousands separator and currency it found', async () => {
+    const eu = await cli('profile', join(SHAPES, 'european-semicolon.csv'));
+    expect(eu.stdout).toMatch(/Numbers: UnitPrice: decimal ',', thousands '\.'/);
+    const eur = await cli('profile', join(SHAPES, 'currency-eur.csv'));
+    expect(eur.stdout).toMatch(/Line Total: decimal ',', thousands '\.', currency EUR, negatives in parentheses/);
+    expect(eur.stdout).toMatch(/Currency: EUR/);
+  });
+
+  it('values that cannot settle the decimal mark are read as the user says', async () => {
+    const path = file('amb.csv', 'order,customer,date,amount\n1,A,2024-01-05,"1,050"\n2,B,2024-01-06,"2,100"\n3,A,2024-02-01,"3,125"\n');
+    const comma = await analyzeJson(path, '--decimal', ',', '--no-clv', '--no-segments');
+    const point = await analyzeJson(path, '--decimal', '.', '--no-clv', '--no-segments');
+    expect(comma.summary.populations.identified.revenue).toBeCloseTo(1.05 + 2.1 + 3.125, 9);
+    expect(point.summary.populations.identified.revenue).toBe(1050 + 2100 + 3125);
+  });
+
+  it('one ambiguous column is settled by the mark another column of the file uses', async () => {
+    const path = file('settled.csv', 'order;customer;date;price;quantity\n1;A;2024-01-05;2,55;1.050\n2;B;2024-01-06;3,10;2\n3;A;2024-02-01;1,25;1\n');
+    const r = await analyzeJson(path, '--no-clv', '--no-segments');
+    expect(r.summary.populations.identified.revenue).toBeCloseTo(2.55 * 1050 + 3.1 * 2 + 1.25, 6);
+    expect(r.log.numberFormats.find((f: { column: string }) => f.column === 'quantity').settledBy).toBe('other columns');
+  });
+
+  it('the currency reaches the report and the terminal', async () => {
+    const r = await analyzeJson(join(SHAPES, 'currency-eur.csv'), '--no-clv', '--no-segments', '--no-drivers');
+    expect(r.summary.currency).toBe('EUR');
+    expect(r.html).toContain('amounts in EUR');
+    expect(r.html).toMatch(/€[0-9.,]+k?/);
+    const plain = await analyzeJson(join(SHAPES, 'european-semicolon.csv'), '--currency', 'EUR', '--no-clv', '--no-segments', '--no-drivers');
+    expect(plain.summary.currency).toBe('EUR');
+  });
+});
+
+describe('duplicates only where lines carry an identity', () => {
+  it('the README CDNOW command reproduces the published Gamma-Gamma fit (Fader, Hardie & Lee 2005)', async () => {
+    const r = await cli('clv', join(DATA, 'cdnow-sample.txt.gz'), '--columns', 'customer,_,date,quantity,amount', '--time-unit', 'weeks', '--calibration-end', '1997-09-30', '--as-of', '1998-06-30', '--json', '-q');
+    expect(r.code, r.stderr).toBe(0);
+    const spend = JSON.parse(r.stdout).spend.params;
+    const published = { p: 6.2499, q: 3.7443, gamma: 15.4437 };
+    for (const [k, v] of Object.entries(published)) expect(Math.abs(spend[k] / v - 1), k).toBeLessThan(0.001);
+  });
+
+  it('an order log keeps exact repeats with --keep-duplicates; a log without order ids keeps them always', async () => {
+    const log = 'InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice\n1,A,2024-01-05,2,3.5\n1,A,2024-01-05,2,3.5\n2,B,2024-01-06,1,10\n';
+    const dedup = await analyzeJson(file('dup.csv', log), '--no-clv', '--no-segments');
+    const kept = await analyzeJson(file('dup2.csv', log), '--keep-duplicates', '--no-clv', '--no-segments');
+    expect(dedup.summary.populations.identified.revenue).toBe(17);
+    expect(kept.summary.populations.identified.revenue).toBe(24);
+    const noOrder = await analyzeJson(file('noorder.csv', 'customer,date,quantity,amount\nA,2024-01-05,1,3.5\nA,2024-01-05,1,3.5\nB,2024-01-06,1,10\n'), '--no-clv', '--no-segments');
+    expect(noOrder.summary.populations.identified.revenue).toBe(17);
+    expect(noOrder.log.steps.find((s: { step: string }) => s.step === 'duplicates').why).toMatch(/no order id/);
+  });
+
+  it('every command that reads a log takes --keep-duplicates', async () => {
+    for (const cmd of ['analyze', 'profile', 'clv', 'segment', 'model', 'test']) {
+      const r = await cli(cmd, '--help');
+      expect(r.stdout, cmd).toContain('--keep-duplicates');
+    }
+  });
+});
+
+describe('observation window', () => {
+  it('--as-of before the last order cuts the later lines (Online Retail at 2011-06-30)', async () => {
+    const r = await analyzeJson(join(DATA, 'online-retail.csv.gz'), '--as-of', '2011-06-30', '--no-clv', '--no-segments', '--no-drivers');
+    expect(r.summary.asOf).toBe('2011-06-30');
+    expect(r.summary.revenue.dateRange.last <= '2011-06-30').toBe(true);
+    const cut = r.log.steps.find((s: { step: string }) => s.step === 'after --as-of');
+    expect(cut.rows).toBeGreaterThan(250_000);
+    const rows = r.csv.trim().split('\n').slice(1);
+    const header = r.csv.split('\n')[0].split(',');
+    const recency = rows.map((l) => Number(l.split(',')[header.indexOf('recency_days')]));
+    expect(Math.min(...recency)).toBeGreaterThanOrEqual(1);
+    expect(r.summary.cohorts.cohorts.at(-1)).toBe('2011-06');
+  });
+
+  it('analyze --calibration-end runs the CLV holdout diagnostics', async () => {
+    const r = await analyzeJson(join(DATA, 'cdnow-sample.txt.gz'), '--columns', 'customer,_,date,quantity,amount', '--calibration-end', '1997-09-30', '--no-segments');
+    const cmp = r.summary.clv.comparison as { holdoutMae: number | null }[];
+    expect(cmp.length).toBeGreaterThan(0);
+    for (const m of cmp) expect(m.holdoutMae).toBeGreaterThan(0);
+  });
+});
+
+describe('minimal logs', () => {
+  it("clv fits the three purchase-count models on lifetimes' date,id log", async () => {
+    const r = await cli('clv', join(SHAPES, 'date-id.csv'), '-q');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^BG\/NBD .*log-likelihood/m);
+    expect(r.stdout).toMatch(/^Pareto\/NBD .*log-likelihood/m);
+    expect(r.stdout).toMatch(/^MBG\/NBD .*log-likelihood/m);
+  });
+
+  it('analyze runs recency, frequency and cohorts and says why spend is skipped', async () => {
+    const r = await analyzeJson(join(SHAPES, 'date-id.csv'), '--no-clv');
+    expect(r.summary.populations.identified.revenue).toBeNull();
+    expect(r.summary.skipped.map((s: { analysis: string }) => s.analysis)).toContain('Revenue and spend');
+    expect(r.summary.findings.join(' ')).toMatch(/no amounts, so revenue figures are skipped/);
+    expect(r.summary.findings.join(' ')).not.toMatch(/of revenue/);
+  });
+});
+
+describe('non-product lines by structure', () => {
+  it('Online Retail: fee codes and whole fee descriptions go, real products whose names hold fee words stay', async () => {
+    const r = await analyzeJson(join(DATA, 'online-retail.csv.gz'), '--no-clv', '--no-segments', '--no-drivers');
+    const step = r.log.steps.find((s: { step: string }) => s.step === 'non-product lines');
+    const excluded = new Set((step.examples as [string, string, number, number][]).map(([code]) => code));
+    for (const code of ['POST', 'M', 'DOT', 'D', 'BANK CHARGES', 'AMAZONFEE', 'CRUK', 'C2']) expect(excluded, code).toContain(code);
+    const descriptions = (step.examples as [string, string][]).map(([, d]) => d).join('|');
+    expect(descriptions).not.toMatch(/LANTERN|CLOCK|COFFEE|TOFFEE/);
+  });
+
+  it('a catalogue whose product names contain Manual, Shipping, Discount, Sample and Fee keeps them as products', async () => {
+    const r = await analyzeJson(join(SHAPES, 'catalogue-fee-words.csv'), '--no-clv', '--no-segments', '--no-drivers');
+    const step = r.log.steps.find((s: { step: string }) => s.step === 'non-product lines');
+    const descriptions = (step.examples as [string, string][]).map(([, d]) => d);
+    expect(descriptions.length).toBeGreaterThan(0);
+    for (const d of descriptions) expect(d, d).not.toMatch(/Machine|Pack|Holder|Binder|Scale|Sharpener|Ledger/i);
+  });
+});
+
+describe('too little data', () => {
+  it('a 3-customer file: RFM runs with a caution, concentration and segments are skipped with the reason', async () => {
+    const r = await analyzeJson(join(SHAPES, 'tiny.csv'));
+    expect(r.summary.concentration).toBeUndefined();
+    const skipped = r.summary.skipped.map((s: { analysis: string }) => s.analysis);
+    expect(skipped).toEqual(expect.arrayContaining(['Revenue concentration', 'Segments']));
+    expect(r.summary.findings.join(' ')).not.toMatch(/top 1%/);
+    expect(r.summary.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
+  });
+});
+
+describe('the analysis audits itself', () => {
+  it('a tampered customers.csv fails the revenue and count checks', async () => {
+    const a = await analyze(join(SHAPES, 'tiny.csv'));
+    try {
+      const csv = customersCsv(a);
+      const summary = summaryJson(a);
+      expect(reconcile(a, { customersCsv: csv, summary }).every((c) => c.ok)).toBe(true);
+      const lines = csv.trim().split('\n');
+      const tampered = [lines[0], ...lines.slice(2)].join('\n') + '\n';
+      const failed = reconcile(a, { customersCsv: tampered, summary }).filter((c) => !c.ok).map((c) => c.name);
+      expect(failed).toEqual(expect.arrayContaining(['customer count', 'customer revenue', 'order count']));
+    } finally {
+      await a.engine.close();
+    }
+  });
+
+  it('the report has a Data checks panel', async () => {
+    const r = await analyzeJson(join(SHAPES, 'status-cancellations.csv'), '--no-clv', '--no-segments', '--no-drivers');
+    expect(r.html).toContain('id="checks"');
+    expect(r.html).toMatch(/All \d+ checks passed/);
+  });
+});
