@@ -93,51 +93,66 @@ interface Evidence {
   example: string | null;
 }
 
+/** Rows looked at first to rule a column out: one value that is not a number settles that, all values are needed to say yes. */
+const PREFILTER_ROWS = 2000;
+
 async function gatherEvidence(engine: Engine, table: string, columns: string[]): Promise<Evidence[]> {
   if (columns.length === 0) return [];
-  const parts = columns.map((c, j) => {
-    const v = `trim(CAST(${ident(c)} AS VARCHAR))`;
-    const core = coreSql(v);
-    const ok = `regexp_full_match(${v}, ${literal(NUMBER_RE)})`;
-    const cur = `coalesce(NULLIF(regexp_extract(${v}, ${literal(NUMBER_RE)}, 1), ''), NULLIF(regexp_extract(${v}, ${literal(NUMBER_RE)}, 3), ''))`;
-    return [
-      `count(*) FILTER (WHERE ${v} <> '')::DOUBLE AS n${j}`,
-      `count(*) FILTER (WHERE ${ok})::DOUBLE AS m${j}`,
-      `count(*) FILTER (WHERE ${ok} AND regexp_full_match(${core}, ${literal(EVIDENCE['.'])}))::DOUBLE AS dot${j}`,
-      `count(*) FILTER (WHERE ${ok} AND regexp_full_match(${core}, ${literal(EVIDENCE[','])}))::DOUBLE AS comma${j}`,
-      `count(*) FILTER (WHERE ${ok} AND regexp_full_match(${core}, ${literal(AMBIGUOUS)}))::DOUBLE AS amb${j}`,
-      `count(*) FILTER (WHERE ${ok} AND regexp_full_match(${core}, ${literal(VALID['.'])}))::DOUBLE AS vdot${j}`,
-      `count(*) FILTER (WHERE ${ok} AND regexp_full_match(${core}, ${literal(VALID[','])}))::DOUBLE AS vcomma${j}`,
-      `array_to_string(list_distinct(list(${cur}) FILTER (WHERE ${ok} AND ${cur} IS NOT NULL))[1:5], '|') AS cur${j}`,
-      `bool_or(${ok} AND ${v} LIKE '%\\%%' ESCAPE '\\') AS pct${j}`,
-      `bool_or(${ok} AND ${v} LIKE '(%)') AS par${j}`,
-      `bool_or(${ok} AND regexp_matches(regexp_extract(${v}, ${literal(NUMBER_RE)}, 2), ${literal(SPACE)})) AS sp${j}`,
-      `bool_or(${ok} AND contains(${core}, '.')) AS hd${j}`,
-      `bool_and(${v} = '' OR regexp_full_match(${v}, '[-+]?[0-9]*\\.?[0-9]+')) AS pl${j}`,
-      `bool_or(${ok} AND contains(${core}, ',')) AS hc${j}`,
-      `min(${v}) FILTER (WHERE ${ok} AND NOT regexp_full_match(${v}, '-?[0-9]+')) AS ex${j}`,
-    ].join(', ');
-  });
-  const r = await engine.query(`SELECT ${parts.join(', ')} FROM ${table}`);
-  const get = (name: string) => r.columns[r.names.indexOf(name)][0];
-  return columns.map((column, j) => ({
+  // Most text columns (names, codes, dates) fail on their first values; only the others get the full pass.
+  const head = await engine.query(
+    `SELECT ${columns.map((c) => `bool_and(${ident(c)} IS NULL OR trim(CAST(${ident(c)} AS VARCHAR)) = '' OR regexp_full_match(trim(CAST(${ident(c)} AS VARCHAR)), ${literal(NUMBER_RE)}))`).join(', ')}
+     FROM (SELECT * FROM ${table} LIMIT ${PREFILTER_ROWS})`,
+  );
+  const candidates = columns.filter((_, j) => head.columns[j][0] !== false);
+  const out: Evidence[] = [];
+  for (const column of candidates) out.push(await columnEvidence(engine, table, column));
+  return out;
+}
+
+/** Evidence from every distinct value of one column (counts of distinct values: only "any" and "all" matter). */
+async function columnEvidence(engine: Engine, table: string, column: string): Promise<Evidence> {
+  const re = literal(NUMBER_RE);
+  const ok = 'ok';
+  const q = await engine.query(`
+    WITH d AS (SELECT DISTINCT trim(CAST(${ident(column)} AS VARCHAR)) AS v FROM ${table} WHERE ${ident(column)} IS NOT NULL),
+    e AS (SELECT v, regexp_full_match(v, ${re}) AS ok, ${coreSql('v')} AS core, regexp_extract(v, ${re}, 2) AS num,
+        coalesce(NULLIF(regexp_extract(v, ${re}, 1), ''), NULLIF(regexp_extract(v, ${re}, 3), '')) AS cur
+      FROM d WHERE v <> '')
+    SELECT count(*)::DOUBLE AS n,
+      count(*) FILTER (WHERE ${ok})::DOUBLE AS m,
+      count(*) FILTER (WHERE ${ok} AND regexp_full_match(core, ${literal(EVIDENCE['.'])}))::DOUBLE AS dot,
+      count(*) FILTER (WHERE ${ok} AND regexp_full_match(core, ${literal(EVIDENCE[','])}))::DOUBLE AS comma,
+      count(*) FILTER (WHERE ${ok} AND regexp_full_match(core, ${literal(AMBIGUOUS)}))::DOUBLE AS amb,
+      count(*) FILTER (WHERE ${ok} AND regexp_full_match(core, ${literal(VALID['.'])}))::DOUBLE AS vdot,
+      count(*) FILTER (WHERE ${ok} AND regexp_full_match(core, ${literal(VALID[','])}))::DOUBLE AS vcomma,
+      array_to_string(list_distinct(list(cur) FILTER (WHERE ${ok} AND cur IS NOT NULL))[1:5], '|') AS cur,
+      coalesce(bool_or(${ok} AND v LIKE '%\\%%' ESCAPE '\\'), false) AS pct,
+      coalesce(bool_or(${ok} AND v LIKE '(%)'), false) AS par,
+      coalesce(bool_or(${ok} AND regexp_matches(num, ${literal(SPACE)})), false) AS sp,
+      coalesce(bool_or(${ok} AND contains(core, '.')), false) AS hd,
+      coalesce(bool_or(${ok} AND contains(core, ',')), false) AS hc,
+      coalesce(bool_and(regexp_full_match(v, '[-+]?[0-9]*\\.?[0-9]+')), false) AS pl,
+      min(v) FILTER (WHERE ${ok} AND NOT regexp_full_match(v, '-?[0-9]+')) AS ex
+    FROM e`);
+  const get = (name: string) => q.columns[q.names.indexOf(name)][0];
+  return {
     column,
-    nonBlank: Number(get(`n${j}`)),
-    matches: Number(get(`m${j}`)),
-    dot: Number(get(`dot${j}`)),
-    comma: Number(get(`comma${j}`)),
-    ambiguous: Number(get(`amb${j}`)),
-    validDot: Number(get(`vdot${j}`)),
-    validComma: Number(get(`vcomma${j}`)),
-    currencies: String(get(`cur${j}`) ?? '').split('|').filter(Boolean),
-    percent: get(`pct${j}`) === true,
-    parentheses: get(`par${j}`) === true,
-    spaces: get(`sp${j}`) === true,
-    hasDot: get(`hd${j}`) === true,
-    hasComma: get(`hc${j}`) === true,
-    plain: get(`pl${j}`) === true,
-    example: (get(`ex${j}`) as string | null) ?? null,
-  }));
+    nonBlank: Number(get('n')),
+    matches: Number(get('m')),
+    dot: Number(get('dot')),
+    comma: Number(get('comma')),
+    ambiguous: Number(get('amb')),
+    validDot: Number(get('vdot')),
+    validComma: Number(get('vcomma')),
+    currencies: String(get('cur') ?? '').split('|').filter(Boolean),
+    percent: get('pct') === true,
+    parentheses: get('par') === true,
+    spaces: get('sp') === true,
+    hasDot: get('hd') === true,
+    hasComma: get('hc') === true,
+    plain: get('pl') === true,
+    example: (get('ex') as string | null) ?? null,
+  };
 }
 
 /**
