@@ -56,7 +56,7 @@ Examples:
         for (const m of result.models) {
           lines.push(`${m.name.padEnd(11)} ${Object.entries(m.params).map(([k, v]) => `${k} = ${fmtNum(v, 4)}`).join(', ')}; log-likelihood ${fmtNum(m.logLikelihood, 2)}`);
         }
-        if (result.spend) lines.push(`Gamma-Gamma ${Object.entries(result.spend.params).map(([k, v]) => `${k} = ${fmtNum(v, 4)}`).join(', ')}; mean spend ${fmtMoney(result.spend.meanSpend)}`);
+        if (result.spend) lines.push(`Gamma-Gamma ${Object.entries(result.spend.params).map(([k, v]) => `${k} = ${fmtNum(v, 4)}`).join(', ')}; mean spend ${fmtMoney(result.spend.meanSpend, a.currency)}`);
         for (const w of result.warnings) lines.push(`Warning: ${w}`);
         io.stdout(lines.join('\n') + '\n');
       });

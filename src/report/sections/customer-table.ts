@@ -4,7 +4,7 @@ import { fmtInt, fmtMoney } from '../format.js';
 import type { Block, ReportSection } from '../section.js';
 
 /** The report for a table with one row per customer: the features it has, and what needs an order log. */
-export function customerTableSection(t: CustomerTableResult): ReportSection {
+export function customerTableSection(t: CustomerTableResult, currency: string | null = null): ReportSection {
   const blocks: Block[] = [
     {
       kind: 'callout',
@@ -37,7 +37,7 @@ export function customerTableSection(t: CustomerTableResult): ReportSection {
         const sorted = [...p.levels].filter((l) => l.meanSpend !== null).sort((a, b) => (b.meanSpend as number) - (a.meanSpend as number));
         const hi = sorted[0];
         const lo = sorted[sorted.length - 1];
-        findings.push(`By ${p.column}: ${hi.level} customers spend ${fmtMoney(hi.meanSpend as number)} on average, ${lo.level} ${fmtMoney(lo.meanSpend as number)}.`);
+        findings.push(`By ${p.column}: ${hi.level} customers spend ${fmtMoney(hi.meanSpend as number, currency)} on average, ${lo.level} ${fmtMoney(lo.meanSpend as number, currency)}.`);
       }
     }
     if (p.missing > 0) findings.push(`${p.column} is missing for ${fmtInt(p.missing)} customers.`);

@@ -37,7 +37,7 @@ export function revenueSection(r: RevenuePatterns, c: Concentration | undefined,
       {
         kind: 'chart',
         title: 'Revenue by country (top 15)',
-        spec: barChart(r.byCountry.slice(0, 15).map((x) => ({ country: x.country, revenue: x.revenue })), 'country', 'revenue', { yTitle: 'revenue' }),
+        spec: barChart(r.byCountry.slice(0, 15).map((x) => ({ country: x.country, revenue: x.revenue })), 'country', 'revenue', { yTitle: `revenue, all lines${options.currency ? ` (${options.currency})` : ''}` }),
       },
       {
         kind: 'chart',
@@ -61,7 +61,7 @@ export function revenueSection(r: RevenuePatterns, c: Concentration | undefined,
       {
         kind: 'table',
         title: 'Revenue by country (all lines)',
-        columns: ['country', 'revenue', 'share', 'customers', 'orders'],
+        columns: ['country', `revenue${options.currency ? ` (${options.currency})` : ''}`, 'share', 'customers', 'orders'],
         rows: r.byCountry.map((x) => [x.country, x.revenue, x.revenue / r.totalRevenue, x.customers, x.orders]),
         formats: [undefined, 'money', 'pct', 'int', 'int'],
         caption: `All-lines revenue ${money(r.totalRevenue)}${options.identifiedRevenue != null ? `, of which ${money(options.identifiedRevenue)} from identified customers` : ''}.`,

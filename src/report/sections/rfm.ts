@@ -3,7 +3,8 @@ import { barChart, heatmap } from '../charts/specs.js';
 import { fmtInt, fmtPct } from '../format.js';
 import type { ReportSection } from '../section.js';
 
-export function rfmSection(rfm: RfmResult, opts: { frequencyLabel?: string } = {}): ReportSection {
+export function rfmSection(rfm: RfmResult, opts: { frequencyLabel?: string; currency?: string | null } = {}): ReportSection {
+  const unit = opts.currency ? ` (${opts.currency})` : '';
   const segs = rfm.segments;
   const top = segs[0];
   const risk = segs.filter((s) => s.segment === 'At Risk' || s.segment === "Can't Lose Them");
@@ -24,7 +25,7 @@ export function rfmSection(rfm: RfmResult, opts: { frequencyLabel?: string } = {
       {
         kind: 'table',
         title: 'Segments and recommended actions',
-        columns: ['segment', 'customers', 'share of customers', 'share of revenue', 'avg recency (days)', `avg ${freqLabel}`, 'avg net revenue', 'recommended action'],
+        columns: ['segment', 'customers', 'share of customers', 'share of revenue', 'avg recency (days)', `avg ${freqLabel}`, `avg net revenue${unit}`, 'recommended action'],
         rows: segs.map((s) => [s.segment, s.customers, s.customerShare, s.revenueShare, s.avgRecencyDays, s.avgFrequency, s.avgMonetary, s.action]),
         formats: [undefined, 'int', 'pct', 'pct', 'num2', 'num2', 'money'],
         caption: 'Scores: 1 + floor(5 × share of customers with a strictly worse value), so equal values share a score. Segments follow the R×F map in docs/rfm.md.',
@@ -56,7 +57,7 @@ export function rfmSection(rfm: RfmResult, opts: { frequencyLabel?: string } = {
       {
         kind: 'chart',
         title: 'Average net revenue per customer by segment',
-        spec: barChart(segs.map((s) => ({ segment: s.segment, avg: s.avgMonetary })), 'segment', 'avg', { xTitle: 'segment', yTitle: 'average net revenue' }),
+        spec: barChart(segs.map((s) => ({ segment: s.segment, avg: s.avgMonetary })), 'segment', 'avg', { xTitle: 'segment', yTitle: `average net revenue${unit}` }),
       },
     ],
   };
