@@ -3,16 +3,17 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { cli, DATA, tempDir } from '../helpers/cli.js';
+import { chromiumPath } from '../helpers/chromium.js';
 
-/** The report opened in real Chromium (Debian's binary; .ci/run installs it): offline, every chart drawn, no errors. */
+/** The report opened in real Chromium (Debian's binary, installed by the test when missing): offline, every chart drawn, no errors. */
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let browser: Browser;
 let dir: string;
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: ARGS });
   dir = tempDir();
-});
+}, 600_000);
 afterAll(async () => {
   await browser?.close();
 });
