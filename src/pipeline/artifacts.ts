@@ -25,7 +25,7 @@ export interface Extension {
 export function reportSections(a: Analysis, extensions: Extension[] = []): ReportSection[] {
   const sections: ReportSection[] = [];
   if (a.customerTable) sections.push(customerTableSection(a.customerTable, a.currency));
-  if (a.rfm) sections.push(rfmSection(a.rfm, { frequencyLabel: a.customerTable?.frequencyProxy ?? 'orders', currency: a.currency }));
+  if (a.rfm) sections.push(rfmSection(a.rfm, { frequencyLabel: a.customerTable?.frequencyProxy ?? 'orders', currency: a.currency, hasAmounts: a.cleaning?.hasAmounts !== false }));
   if (a.revenue) sections.push(revenueSection(a.revenue, a.concentration, { currency: a.currency, identifiedRevenue: a.populations?.identified.revenue }));
   if (a.cohorts) sections.push(cohortSection(a.cohorts));
   for (const e of extensions) sections.push(...(e.sections ?? []));

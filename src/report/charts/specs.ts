@@ -1,9 +1,17 @@
 /** Small Vega-Lite spec builders shared by the report sections, so every chart looks alike. */
+import { humanLabel } from '../labels.js';
+
 type Row = Record<string, unknown>;
 
+/**
+ * Quantitative axes and tooltips with thousands separators unless a format is given. The precision is explicit:
+ * without it Vega derives one from the tick step and writes 600 as "6e+2".
+ */
+export const THOUSANDS = ',.12~g';
+
 export function barChart(values: Row[], x: string, y: string, opts: { xTitle?: string; yTitle?: string; format?: string; sort?: 'y' | 'none'; horizontal?: boolean; color?: string } = {}): Record<string, unknown> {
-  const cat = { field: x, type: 'nominal', title: opts.xTitle ?? x, sort: opts.sort === 'none' ? null : '-x' };
-  const val = { field: y, type: 'quantitative', title: opts.yTitle ?? y, axis: opts.format ? { format: opts.format } : {} };
+  const cat = { field: x, type: 'nominal', title: opts.xTitle ?? humanLabel(x), sort: opts.sort === 'none' ? null : '-x' };
+  const val = { field: y, type: 'quantitative', title: opts.yTitle ?? humanLabel(y), axis: { format: opts.format ?? THOUSANDS } };
   const horizontal = opts.horizontal ?? true;
   return {
     data: { values },
@@ -13,30 +21,74 @@ export function barChart(values: Row[], x: string, y: string, opts: { xTitle?: s
   };
 }
 
-export function heatmap(values: Row[], x: string, y: string, color: string, opts: { xTitle?: string; yTitle?: string; colorTitle?: string; format?: string; scheme?: string; xType?: string; yType?: string } = {}): Record<string, unknown> {
+export interface HeatmapOptions {
+  xTitle?: string;
+  yTitle?: string;
+  colorTitle?: string;
+  format?: string;
+  scheme?: string;
+  xType?: string;
+  yType?: string;
+  /** Order of the y values: 'descending' puts the highest at the top; a list gives the order outright. */
+  ySort?: 'ascending' | 'descending' | string[];
+  xSort?: 'ascending' | 'descending' | string[];
+  /** Row height in pixels; a few rows get tall cells so the grid stays readable. */
+  step?: number;
+}
+
+export function heatmap(values: Row[], x: string, y: string, color: string, opts: HeatmapOptions = {}): Record<string, unknown> {
+  const rows = new Set(values.map((v) => v[y])).size;
+  const step = opts.step ?? Math.max(18, Math.min(44, Math.round(260 / Math.max(1, rows))));
   return {
     data: { values },
-    height: { step: 18 },
+    height: { step },
     layer: [
       {
         mark: { type: 'rect', tooltip: true },
         encoding: {
-          x: { field: x, type: opts.xType ?? 'ordinal', title: opts.xTitle ?? x },
-          y: { field: y, type: opts.yType ?? 'ordinal', title: opts.yTitle ?? y },
-          color: { field: color, type: 'quantitative', title: opts.colorTitle ?? color, scale: { scheme: opts.scheme ?? 'blues' }, legend: { format: opts.format } },
+          x: { field: x, type: opts.xType ?? 'ordinal', title: opts.xTitle ?? humanLabel(x), ...(opts.xSort ? { sort: opts.xSort } : {}) },
+          y: { field: y, type: opts.yType ?? 'ordinal', title: opts.yTitle ?? humanLabel(y), ...(opts.ySort ? { sort: opts.ySort } : {}) },
+          color: { field: color, type: 'quantitative', title: opts.colorTitle ?? humanLabel(color), scale: { scheme: opts.scheme ?? 'blues' }, legend: { format: opts.format ?? THOUSANDS } },
+          tooltip: [
+            { field: y, type: opts.yType ?? 'ordinal', title: opts.yTitle ?? humanLabel(y) },
+            { field: x, type: opts.xType ?? 'ordinal', title: opts.xTitle ?? humanLabel(x) },
+            { field: color, type: 'quantitative', title: opts.colorTitle ?? humanLabel(color), format: opts.format ?? THOUSANDS },
+          ],
         },
       },
     ],
   };
 }
 
-export function lineChart(values: Row[], x: string, y: string, opts: { xTitle?: string; yTitle?: string; format?: string; color?: string; xType?: string; point?: boolean } = {}): Record<string, unknown> {
-  const encoding: Record<string, unknown> = {
-    x: { field: x, type: opts.xType ?? 'quantitative', title: opts.xTitle ?? x },
-    y: { field: y, type: 'quantitative', title: opts.yTitle ?? y, axis: opts.format ? { format: opts.format } : {} },
+export function lineChart(values: Row[], x: string, y: string, opts: { xTitle?: string; yTitle?: string; format?: string; color?: string; xType?: string; point?: boolean; rule?: { value: unknown; label: string } } = {}): Record<string, unknown> {
+  const xEnc = { field: x, type: opts.xType ?? 'quantitative', title: opts.xTitle ?? humanLabel(x) };
+  const yEnc = { field: y, type: 'quantitative', title: opts.yTitle ?? humanLabel(y), axis: { format: opts.format ?? THOUSANDS } };
+  const rule = opts.rule
+    ? [
+        { data: { values: [{ at: opts.rule.value, label: opts.rule.label }] }, mark: { type: 'rule', strokeDash: [2, 3], color: '#888' }, encoding: { x: { field: 'at', type: xEnc.type } } },
+        { data: { values: [{ at: opts.rule.value, label: opts.rule.label }] }, mark: { type: 'text', align: 'left', dx: 4, dy: -6, baseline: 'top', color: '#888', fontSize: 11 }, encoding: { x: { field: 'at', type: xEnc.type }, y: { value: 0 }, text: { field: 'label' } } },
+      ]
+    : [];
+  if (!opts.color) {
+    const line = { mark: { type: 'line', point: opts.point ?? true, tooltip: true }, encoding: { x: xEnc, y: yEnc } };
+    return rule.length ? { data: { values }, height: 240, layer: [line, ...rule] } : { data: { values }, height: 240, ...line };
+  }
+  // Series differ by colour and by dash, and each is labelled at its last point, so they can be told apart
+  // where they overlap and in print.
+  const series = { field: opts.color, type: 'nominal', title: humanLabel(opts.color) };
+  return {
+    data: { values },
+    height: 240,
+    layer: [
+      { mark: { type: 'line', point: opts.point ?? false, tooltip: true, strokeWidth: 2 }, encoding: { x: xEnc, y: yEnc, color: series, strokeDash: series } },
+      {
+        transform: [{ window: [{ op: 'rank', as: 'fromEnd' }], sort: [{ field: x, order: 'descending' }], groupby: [opts.color] }, { filter: 'datum.fromEnd === 1' }],
+        mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 },
+        encoding: { x: xEnc, y: yEnc, color: { ...series, legend: null }, text: { field: opts.color } },
+      },
+      ...rule,
+    ],
   };
-  if (opts.color) encoding.color = { field: opts.color, type: 'nominal', title: opts.color };
-  return { data: { values }, height: 240, mark: { type: 'line', point: opts.point ?? true, tooltip: true }, encoding };
 }
 
 export function stackedBar(values: Row[], x: string, y: string, color: string, opts: { xTitle?: string; yTitle?: string } = {}): Record<string, unknown> {
@@ -45,9 +97,9 @@ export function stackedBar(values: Row[], x: string, y: string, color: string, o
     height: 240,
     mark: { type: 'bar', tooltip: true },
     encoding: {
-      x: { field: x, type: 'ordinal', title: opts.xTitle ?? x, axis: { labelAngle: -45, labelLimit: 80 } },
-      y: { field: y, type: 'quantitative', title: opts.yTitle ?? y, stack: true },
-      color: { field: color, type: 'nominal', title: color },
+      x: { field: x, type: 'ordinal', title: opts.xTitle ?? humanLabel(x), axis: { labelAngle: -45, labelLimit: 120 } },
+      y: { field: y, type: 'quantitative', title: opts.yTitle ?? humanLabel(y), stack: true, axis: { format: THOUSANDS } },
+      color: { field: color, type: 'nominal', title: humanLabel(color) },
     },
   };
 }
@@ -58,9 +110,9 @@ export function histogram(values: Row[], from: string, to: string, count: string
     height: 180,
     mark: { type: 'bar', color: '#2f6fde', tooltip: true },
     encoding: {
-      x: { field: from, type: 'quantitative', bin: { binned: true }, title: opts.xTitle ?? from },
+      x: { field: from, type: 'quantitative', bin: { binned: true }, title: opts.xTitle ?? humanLabel(from), axis: { format: THOUSANDS } },
       x2: { field: to },
-      y: { field: count, type: 'quantitative', title: 'customers' },
+      y: { field: count, type: 'quantitative', title: 'customers', axis: { format: THOUSANDS } },
     },
   };
 }

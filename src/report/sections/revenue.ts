@@ -21,7 +21,8 @@ export function revenueSection(r: RevenuePatterns, c: Concentration | undefined,
   }
   if (top) findings.push(`${top.country} accounts for ${fmtPct(top.revenue / r.totalRevenue)} of all-lines revenue across ${r.byCountry.length} countries.`);
   if (busiest) findings.push(`Orders peak on ${WEEKDAYS[busiest.weekday]} around ${busiest.hour}:00.`);
-  const months = r.byMonth;
+  const edges = partialMonths(r.dateRange.first, r.dateRange.last);
+  const months = r.byMonth.map((m) => ({ ...m, month: edges.label(m.month) }));
   return {
     id: 'revenue',
     title: 'Revenue: concentration, geography, timing, new vs returning',
@@ -44,7 +45,7 @@ export function revenueSection(r: RevenuePatterns, c: Concentration | undefined,
         title: 'Orders by weekday and hour',
         spec: heatmap(
           r.byWeekdayHour.map((x) => ({ weekday: WEEKDAYS[x.weekday], order: x.weekday, hour: x.hour, orders: x.orders })),
-          'hour', 'weekday', 'orders', { xTitle: 'hour', yTitle: 'weekday', colorTitle: 'orders' },
+          'hour', 'weekday', 'orders', { xTitle: 'hour of day', yTitle: 'weekday', colorTitle: 'orders', ySort: WEEKDAYS.slice(1), xType: 'ordinal' },
         ),
       },
       {
@@ -57,6 +58,7 @@ export function revenueSection(r: RevenuePatterns, c: Concentration | undefined,
           ]),
           'month', 'customers', 'type', { yTitle: 'customers' },
         ),
+        caption: edges.note,
       },
       {
         kind: 'table',
@@ -67,5 +69,30 @@ export function revenueSection(r: RevenuePatterns, c: Concentration | undefined,
         caption: `All-lines revenue ${money(r.totalRevenue)}${options.identifiedRevenue != null ? `, of which ${money(options.identifiedRevenue)} from identified customers` : ''}.`,
       },
     ],
+  };
+}
+
+/**
+ * Months at the edges of the data that it covers only in part (a 9-day last month looks like a collapse):
+ * labelled with a star and explained in the caption.
+ */
+export function partialMonths(first: string, last: string): { label: (month: string) => string; note?: string } {
+  const daysIn = (ym: string) => new Date(Date.UTC(+ym.slice(0, 4), +ym.slice(5, 7), 0)).getUTCDate();
+  const parts: Record<string, string> = {};
+  const firstMonth = first.slice(0, 7);
+  const lastMonth = last.slice(0, 7);
+  const firstDay = +first.slice(8, 10);
+  const lastDay = +last.slice(8, 10);
+  if (firstMonth === lastMonth) {
+    if (firstDay > 1 || lastDay < daysIn(lastMonth)) parts[firstMonth] = `${lastDay - firstDay + 1} days`;
+  } else {
+    if (firstDay > 1) parts[firstMonth] = `from day ${firstDay}`;
+    if (lastDay < daysIn(lastMonth)) parts[lastMonth] = `${lastDay} days`;
+  }
+  const keys = Object.keys(parts);
+  if (keys.length === 0) return { label: (m) => m };
+  return {
+    label: (m) => (parts[m] ? `${m}*` : m),
+    note: `* partial month: ${keys.map((k) => `${k} has ${parts[k]} of data`).join('; ')}.`,
   };
 }

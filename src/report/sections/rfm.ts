@@ -1,9 +1,10 @@
 import type { RfmResult } from '../../features/rfm.js';
 import { barChart, heatmap } from '../charts/specs.js';
+import { treemapSpec } from '../charts/treemap.js';
 import { fmtInt, fmtPct } from '../format.js';
 import type { ReportSection } from '../section.js';
 
-export function rfmSection(rfm: RfmResult, opts: { frequencyLabel?: string; currency?: string | null } = {}): ReportSection {
+export function rfmSection(rfm: RfmResult, opts: { frequencyLabel?: string; currency?: string | null; hasAmounts?: boolean } = {}): ReportSection {
   const unit = opts.currency ? ` (${opts.currency})` : '';
   const segs = rfm.segments;
   const top = segs[0];
@@ -50,10 +51,29 @@ export function rfmSection(rfm: RfmResult, opts: { frequencyLabel?: string; curr
       },
       {
         kind: 'chart',
-        title: 'Customers by recency and frequency score',
-        spec: heatmap(rfm.grid, 'f', 'r', 'customers', { xTitle: 'F score', yTitle: 'R score', colorTitle: 'customers' }),
-        caption: 'Top right: recent and frequent (Champions); bottom right: frequent but gone quiet.',
+        title: 'Segments by size and revenue share',
+        spec: treemapSpec(segs.map((s) => ({ name: s.segment, size: s.customers, color: opts.hasAmounts === false ? s.customerShare : s.revenueShare })), {
+          sizeTitle: 'customers',
+          colorTitle: opts.hasAmounts === false ? 'share of customers' : 'share of revenue',
+          colorFormat: '.0%',
+        }),
+        caption: opts.hasAmounts === false ? 'Tile area: customers.' : 'Tile area: customers; colour: share of revenue.',
       },
+      {
+        kind: 'chart',
+        title: 'Customers by recency and frequency score',
+        // R 5 (most recent) at the top, F 5 (most frequent) at the right, so the caption's corners are true.
+        spec: heatmap(rfm.grid, 'f', 'r', 'customers', { xTitle: 'F score', yTitle: 'R score', colorTitle: 'customers', ySort: 'descending', step: 44 }),
+        caption: 'Top right (R 5, F 5): recent and frequent, the Champions; bottom right (R 1, F 5): frequent but gone quiet.',
+      },
+      ...(opts.hasAmounts === false
+        ? []
+        : [{
+            kind: 'chart' as const,
+            title: 'Average net revenue per customer by recency and frequency score',
+            spec: heatmap(rfm.grid.filter((g) => g.customers > 0), 'f', 'r', 'avgMonetary', { xTitle: 'F score', yTitle: 'R score', colorTitle: `avg net revenue${unit}`, ySort: 'descending', step: 44, scheme: 'greens' }),
+            caption: 'Empty cells have no customers.',
+          }]),
       {
         kind: 'chart',
         title: 'Average net revenue per customer by segment',
