@@ -60,8 +60,8 @@ export function heatmap(values: Row[], x: string, y: string, color: string, opts
   };
 }
 
-export function lineChart(values: Row[], x: string, y: string, opts: { xTitle?: string; yTitle?: string; format?: string; color?: string; xType?: string; point?: boolean; rule?: { value: unknown; label: string } } = {}): Record<string, unknown> {
-  const xEnc = { field: x, type: opts.xType ?? 'quantitative', title: opts.xTitle ?? humanLabel(x) };
+export function lineChart(values: Row[], x: string, y: string, opts: { xTitle?: string; yTitle?: string; format?: string; xFormat?: string; color?: string; xType?: string; point?: boolean; rule?: { value: unknown; label: string } } = {}): Record<string, unknown> {
+  const xEnc = { field: x, type: opts.xType ?? 'quantitative', title: opts.xTitle ?? humanLabel(x), ...(opts.xFormat ? { axis: { format: opts.xFormat } } : {}) };
   const yEnc = { field: y, type: 'quantitative', title: opts.yTitle ?? humanLabel(y), axis: { format: opts.format ?? THOUSANDS } };
   const rule = opts.rule
     ? [

@@ -32,7 +32,7 @@ export function revenueSection(r: RevenuePatterns, c: Concentration | undefined,
         ? [{
             kind: 'chart' as const,
             title: 'Revenue concentration (identified customers)',
-            spec: lineChart(c.curve, 'customers', 'revenue', { xTitle: 'share of customers (best first)', yTitle: 'share of net revenue', format: '%', point: false }),
+            spec: lineChart(c.curve, 'customers', 'revenue', { xTitle: 'share of customers (best first)', yTitle: 'share of net revenue', format: '%', xFormat: '%', point: false }),
           }]
         : []),
       {
