@@ -4,7 +4,7 @@ const firstRow = (q: QueryResult) => rowObjects(q)[0];
 import { InputError } from '../errors.js';
 import { COPIES, type LoadedTable, type SchemaColumn } from '../ingest/load.js';
 import { timestampSql } from '../ingest/dates.js';
-import { numericSql, type RoleMap } from '../ingest/roles.js';
+import { customerIdSql, numericSql, type RoleMap } from '../ingest/roles.js';
 
 /**
  * Cleaning of an order-line log, as SQL over the raw table. Every rule only flags lines; which flags
@@ -95,11 +95,7 @@ export async function buildLines(
   // large log saves a string copy per line and column.
   const id = (role: keyof RoleMap) => (roles[role] ? `NULLIF(trim(CAST(${ident(roles[role] as string)} AS VARCHAR)), '')` : 'NULL::VARCHAR');
   const text = (role: keyof RoleMap) => (roles[role] ? `CAST(${ident(roles[role] as string)} AS VARCHAR)` : 'NULL::VARCHAR');
-  const customerType = type(roles.customer as string);
-  // Float-formatted ids ("17850.0") and zero-padded ones ("00004") are the same customer as "17850" / "4".
-  const customer = /INT|DOUBLE|DECIMAL|FLOAT/.test(customerType)
-    ? `CAST(CAST(${ident(roles.customer as string)} AS BIGINT) AS VARCHAR)`
-    : `NULLIF(trim(CAST(${ident(roles.customer as string)} AS VARCHAR)), '')`;
+  const customer = customerIdSql(roles.customer as string, type(roles.customer as string));
   const quantity = num('quantity') ?? '1.0';
   const price = num('price');
   const hasAmounts = Boolean(roles.amount || roles.price);

@@ -1,6 +1,6 @@
 import { ident, rowObjects, type Engine } from '../engine/engine.js';
 import type { SchemaColumn } from '../ingest/load.js';
-import { numericSql, type Role, type RoleMap } from '../ingest/roles.js';
+import { customerIdSql, numericSql, type Role, type RoleMap } from '../ingest/roles.js';
 
 export interface ColumnProfile {
   readonly column: string;
@@ -35,7 +35,7 @@ export async function customerTable(engine: Engine, raw: string, schema: SchemaC
   const type = (c: string) => schema.find((s) => s.name === c)?.type ?? 'VARCHAR';
   const spend = roles.spend ?? roles.amount;
   const count = roles.orders ?? roles.items;
-  const std: string[] = [`CAST(${ident(roles.customer as string)} AS VARCHAR) AS customer_id`];
+  const std: string[] = [`${customerIdSql(roles.customer as string, type(roles.customer as string))} AS customer_id`];
   if (roles.recency) std.push(`${numericSql(roles.recency, type(roles.recency))} AS recency_days`);
   if (count) std.push(`${numericSql(count, type(count))} AS frequency`);
   if (spend) std.push(`${numericSql(spend, type(spend))} AS monetary`);

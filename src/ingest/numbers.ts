@@ -132,13 +132,15 @@ async function columnEvidence(engine: Engine, table: string, column: string): Pr
       coalesce(bool_or(${ok} AND contains(core, '.')), false) AS hd,
       coalesce(bool_or(${ok} AND contains(core, ',')), false) AS hc,
       coalesce(bool_and(regexp_full_match(v, '[-+]?[0-9]*\\.?[0-9]+')), false) AS pl,
+      count(*) FILTER (WHERE regexp_matches(v, '^[-+(]?0[0-9]'))::DOUBLE AS padded,
       min(v) FILTER (WHERE ${ok} AND NOT regexp_full_match(v, '-?[0-9]+')) AS ex
     FROM e`);
   const get = (name: string) => q.columns[q.names.indexOf(name)][0];
   return {
     column,
     nonBlank: Number(get('n')),
-    matches: Number(get('m')),
+    // Zero-padded values (00123, 02134) are codes (ids, postcodes), never quantities: the column stays text.
+    matches: Number(get('padded')) > 0 ? 0 : Number(get('m')),
     dot: Number(get('dot')),
     comma: Number(get('comma')),
     ambiguous: Number(get('amb')),

@@ -230,6 +230,16 @@ export async function detectRoles(
   return { roles, reasons, shape, shapeReason };
 }
 
+/**
+ * A customer id as text, as the input wrote it: float-formatted ids from spreadsheets and pandas ("17850.0") are
+ * the id "17850"; a stray space must not split a customer.
+ */
+export function customerIdSql(column: string, type: string): string {
+  const c = ident(column);
+  if (isNumericType(type)) return `CASE WHEN ${c} = floor(${c}) THEN CAST(CAST(${c} AS BIGINT) AS VARCHAR) ELSE CAST(${c} AS VARCHAR) END`;
+  return `NULLIF(trim(CAST(${c} AS VARCHAR)), '')`;
+}
+
 /** What clientele needs, for a file that has none of it. */
 export function nothingToAnalyse(why: string): InputError {
   return new InputError(

@@ -38,6 +38,8 @@ export interface Analysis {
   readonly currency: string | null;
   /** The two populations every figure belongs to (order logs). */
   readonly populations?: Populations;
+  /** The RFM segment map the customers were placed with. */
+  readonly segmentMap: SegmentMap;
   /** Analyses left out because the data cannot support them, with the reason. */
   readonly skipped: { analysis: string; reason: string }[];
   readonly cleaning?: CleaningLog;
@@ -77,7 +79,7 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
       const customers = await engine.query('SELECT * FROM customers');
       const hasSpend = ct.rfmAvailable || customers.names.includes('monetary');
       const conc = hasSpend ? gatedConcentration(customers, skipped) : undefined;
-      return { file: path, load, detection, asOf: null, currency, customers, rfm: rfmResult, customerTable: ct, concentration: conc, facts, skipped, engine };
+      return { file: path, load, detection, asOf: null, currency, customers, rfm: rfmResult, customerTable: ct, concentration: conc, facts, skipped, segmentMap: options.segmentMap ?? DEFAULT_SEGMENT_MAP, engine };
     }
 
     const asOf = options.asOf === undefined ? undefined : calendarDate(options.asOf, '--as-of');
@@ -100,7 +102,7 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
     const revenue = cleaning.hasAmounts ? await revenuePatterns(engine) : undefined;
     if (!cleaning.hasAmounts) skipped.push({ analysis: 'Revenue and spend', reason: 'the log has no amount or unit price column' });
     const conc = cleaning.hasAmounts ? gatedConcentration(customers, skipped) : undefined;
-    return { file: path, load, detection, asOf: lastDay, currency, cleaning, customers, rfm: rfmResult, cohorts: cohortResult, revenue, concentration: conc, populations: pops, facts, skipped, engine };
+    return { file: path, load, detection, asOf: lastDay, currency, cleaning, customers, rfm: rfmResult, cohorts: cohortResult, revenue, concentration: conc, populations: pops, facts, skipped, segmentMap: options.segmentMap ?? DEFAULT_SEGMENT_MAP, engine };
   } catch (err) {
     await engine.close();
     throw err;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { analyze } from '../../pipeline/analyze.js';
-import { analysisArtifacts } from '../../pipeline/artifacts.js';
+import { analysisArtifacts, type OutputFormat } from '../../pipeline/artifacts.js';
 import { parseK, parseSeed } from '../options.js';
 import { writeOutputs } from '../../io/atomic.js';
 import { parseSegmentMap } from '../../features/rfm-map.js';
@@ -13,6 +13,7 @@ import { commonInputOptions, inputOptions, type InputFlags } from './input-flags
 
 interface AnalyzeFlags extends InputFlags {
   out: string;
+  format: string;
   asOf?: string;
   calibrationEnd?: string;
   json?: boolean;
@@ -45,6 +46,7 @@ export function registerAnalyze(program: Command, io: CliIO): void {
     .option('--no-drivers', 'skip the drivers scan')
     .option('--k <k>', 'number of segments, or auto (2..10 by silhouette and elbow)', 'auto')
     .option('--seed <n>', 'random seed for segmentation', '42')
+    .option('--format <list>', 'summaries to write: any of html (report.html), md (summary.md), json (summary.json)', 'html,md,json')
     .option('--json', 'print summary.json to stdout instead of a text summary')
     .option('-q, --quiet', 'no progress output')
     .addHelpText(
@@ -62,6 +64,7 @@ Examples:
       }
       // Checked before any work: the CLV stage that uses it may not fail the run.
       if (flags.calibrationEnd !== undefined) calendarDate(flags.calibrationEnd, '--calibration-end');
+      const formats = parseFormats(flags.format);
       const segmentMap = flags.segmentMap ? loadSegmentMap(flags.segmentMap) : undefined;
       const k = parseK(flags.k);
       const seed = parseSeed(flags.seed);
@@ -85,13 +88,14 @@ Examples:
         });
         onStage('writing report');
         const files = analysisArtifacts(a, extensions);
-        const written = writeOutputs(resolve(flags.out), files);
-        const summary = JSON.parse(files['summary.json']) as { checks: { name: string; ok: boolean; detail: string }[]; skipped: { analysis: string; reason: string }[] };
+        const summaryText = files['summary.json'];
+        const written = writeOutputs(resolve(flags.out), Object.fromEntries(Object.entries(files).filter(([name]) => wantedFile(name, formats))));
+        const summary = JSON.parse(summaryText) as { checks: { name: string; ok: boolean; detail: string }[]; skipped: { analysis: string; reason: string }[] };
         for (const c of summary.checks.filter((x) => !x.ok)) io.stderr(`Warning: data check failed: ${c.name} (${c.detail})\n`);
         if (flags.json) {
-          io.stdout(files['summary.json']);
+          io.stdout(summaryText);
         } else if (!flags.quiet) {
-          const s = JSON.parse(files['summary.json']) as { findings: string[] };
+          const s = JSON.parse(summaryText) as { findings: string[] };
           const roles = Object.entries(a.detection.reasons).map(([role, why]) => `${role} ← ${why}`).join(', ');
           io.stdout(`Detected ${a.detection.shape === 'order-log' ? 'an order log' : 'a customer table'} (${a.detection.shapeReason}); columns: ${roles}\n\n`);
           io.stdout(`${s.findings.map((f) => `• ${f}`).join('\n')}\n\nWrote ${written.join(', ')}\n`);
@@ -100,6 +104,23 @@ Examples:
         await a.engine.close();
       }
     });
+}
+
+const FORMAT_FILES: Record<OutputFormat, string> = { html: 'report.html', md: 'summary.md', json: 'summary.json' };
+
+function parseFormats(list: string): OutputFormat[] {
+  const items = list.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+  const bad = items.filter((x) => !(x in FORMAT_FILES));
+  if (bad.length || items.length === 0) {
+    throw new InputError('bad-option', `--format '${list}' names ${bad.length ? `unknown formats (${bad.join(', ')})` : 'no format'}`, 'Use a comma list of html, md and json, e.g. --format html,md');
+  }
+  return items as OutputFormat[];
+}
+
+/** customers.csv and cleaning-log.json are always written; the summaries only when asked for. */
+function wantedFile(name: string, formats: OutputFormat[]): boolean {
+  const format = (Object.keys(FORMAT_FILES) as OutputFormat[]).find((f) => FORMAT_FILES[f] === name);
+  return !format || formats.includes(format);
 }
 
 function loadSegmentMap(path: string) {
