@@ -92,8 +92,10 @@ describe('Online Retail (541,909 order lines)', () => {
     expect(r.byMonth[1].returningCustomers).toBeGreaterThan(0);
   });
 
-  it('writes the four outputs with consistent content', () => {
-    expect(Object.keys(files).sort()).toEqual(['cleaning-log.json', 'customers.csv', 'report.html', 'summary.json']);
+  it('writes the five outputs with consistent content', () => {
+    expect(Object.keys(files).sort()).toEqual(['cleaning-log.json', 'customers.csv', 'report.html', 'summary.json', 'summary.md']);
+    expect(files['summary.md']).toMatch(/^# Customer analysis: online-retail\.csv\.gz/);
+    expect(files['summary.md']).toMatch(/## Recommendations/);
     const csv = files['customers.csv'].trimEnd().split('\n');
     expect(csv).toHaveLength(a.customers.rows + 1);
     expect(csv[0]).toContain('rfm_segment');
