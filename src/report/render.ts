@@ -140,7 +140,9 @@ const BOOT = `
   specs.forEach(function (c) {
     var el = document.getElementById(c.id);
     try {
-      var spec = Object.assign({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 'container', autosize: { type: 'fit-x', contains: 'padding' } }, c.spec);
+      // Charts on a continuous x fill their box; grids laid out by cell steps keep their own width.
+      var fill = c.spec.width === undefined ? { width: 'container', autosize: { type: 'fit-x', contains: 'padding' } } : {};
+      var spec = Object.assign({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json' }, fill, c.spec);
       spec.config = Object.assign({}, theme, c.spec.config || {});
       var view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'svg', container: el, hover: true });
       view.runAsync().then(function () { el.setAttribute('data-rendered', 'true'); });

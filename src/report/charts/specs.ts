@@ -38,9 +38,13 @@ export interface HeatmapOptions {
 
 export function heatmap(values: Row[], x: string, y: string, color: string, opts: HeatmapOptions = {}): Record<string, unknown> {
   const rows = new Set(values.map((v) => v[y])).size;
+  const cols = new Set(values.map((v) => v[x])).size;
   const step = opts.step ?? Math.max(18, Math.min(44, Math.round(260 / Math.max(1, rows))));
+  // Cells are laid out by steps on both axes (a discrete grid cannot "fit" a box): about 460 px wide in all.
+  const xStep = Math.max(16, Math.min(64, Math.round(460 / Math.max(1, cols))));
   return {
     data: { values },
+    width: { step: xStep },
     height: { step },
     layer: [
       {
