@@ -1,13 +1,14 @@
 import { InputError, ModelError } from '../errors.js';
 import { takeRows } from '../data/matrix.js';
 import type { Table } from '../data/table.js';
-import { applyDesign, fitDesign, type DesignOptions, type DesignTransform } from '../features/design.js';
+import { applyDesign, fitDesign, type Design, type DesignOptions, type DesignTransform, type Exclusion } from '../features/design.js';
 import { checkModelJSON, modelJSON, type ModelJSON } from '../models/estimator.js';
 import { Random } from '../random.js';
 import { chooseK, type KChoice } from './choose-k.js';
 import { FittedKMeans, KMeans } from './kmeans.js';
 import { pca2 } from './pca.js';
 import { profileSegments, type SegmentProfile } from './profile.js';
+import { featureBlocks, screenColumns, selectBlocks, separationShares, SCREEN_ROWS, type Separation } from './separation.js';
 import { silhouetteScore } from './silhouette.js';
 import { reclusterSegment, restandardise, type Recluster } from './two-stage.js';
 
@@ -47,6 +48,10 @@ export interface SegmentationResult {
   silhouetteSampled: boolean;
   features: string[];
   designNotes: string[];
+  /** Columns left out of the clustering, each with its reason. */
+  excluded: Exclusion[];
+  /** Each clustered column's share of the separation between the segments. */
+  separation: Separation[];
   /** Segment per input row. */
   labels: number[];
   profiles: SegmentProfile[];
@@ -72,9 +77,9 @@ export interface SegmentationResult {
 /** `segmentCustomers(table, { k: 'auto', seed: 1, recluster: true })`: the whole segmentation, JSON-serialisable. */
 export function segmentCustomers(t: Table, options: SegmentOptions = {}): SegmentationResult {
   const { k = 'auto', seed = 42, scaling = 'standard', nInit = 10, algorithm = 'lloyd' } = options;
-  const design = fitDesign(t, { ...options.design, scaling });
-  const x = design.matrix;
   const kmeansOptions = { seed, nInit, algorithm };
+  const design = segmentationDesign(t, options.design ?? {}, scaling, seed);
+  const x = design.matrix;
 
   let model: FittedKMeans;
   let choice: KChoice | null = null;
@@ -129,6 +134,7 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
         k: recluster.k,
         center: Array.from(recluster.center),
         scale: Array.from(recluster.scale),
+        columns: recluster.columns,
         centers: Array.from(recluster.centers.data),
         names: recluster.profiles.map((p) => p.name),
         loyal: recluster.loyal,
@@ -147,6 +153,8 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
     silhouetteSampled,
     features: design.featureNames,
     designNotes: design.notes,
+    excluded: design.excluded,
+    separation: separationShares(x, model.labels, model.k, featureBlocks(design.transform)),
     labels: Array.from(model.labels),
     profiles,
     projection,
@@ -180,7 +188,7 @@ interface SavedSegmentation {
   k: number;
   centers: number[];
   names: string[];
-  recluster: { parent: number; k: number; center: number[]; scale: number[]; centers: number[]; names: string[]; loyal: number } | null;
+  recluster: { parent: number; k: number; center: number[]; scale: number[]; columns?: number[]; centers: number[]; names: string[]; loyal: number } | null;
 }
 
 /** Assign new customers (e.g. this week's aggregates) to the segments of a saved segmentation model. */
@@ -200,12 +208,44 @@ export function scoreSegments(json: unknown, t: Table): SegmentScores {
     if (index.length > 0) {
       const rows = new Float64Array(index.length * x.cols);
       index.forEach((row, q) => rows.set(x.data.subarray(row * x.cols, (row + 1) * x.cols), q * x.cols));
-      const sub = restandardise({ rows: index.length, cols: x.cols, data: rows }, r.center, r.scale);
-      const labels = loadCenters(r.k, x.cols, r.centers).predict(sub);
+      const sub = restandardise({ rows: index.length, cols: x.cols, data: rows }, r.center, r.scale, r.columns);
+      const labels = loadCenters(r.k, sub.cols, r.centers).predict(sub);
       index.forEach((row, q) => (subsegment[row] = labels[q]));
     }
   }
   return { segment, name: Array.from(segment, (c) => saved.names[c]), subsegment };
+}
+
+/**
+ * The design for clustering: columns that cannot describe behaviour are skipped, a categorical
+ * column weighs as one feature, and (unless the user chose the columns) columns that separate
+ * nothing the other columns agree on are dropped, so noise cannot make segments of its own.
+ */
+export function segmentationDesign(t: Table, options: Omit<DesignOptions, 'scaling'>, scaling: DesignOptions['scaling'], seed: number): Design {
+  const design = fitDesign(t, { strict: true, categoryWeight: 'column', ...options, scaling });
+  const blocks = featureBlocks(design.transform);
+  if (options.include !== undefined || blocks.length <= 2) return design;
+  const x = design.matrix;
+  const sample = x.rows > SCREEN_ROWS ? takeRows(x, sampleRows(x.rows, SCREEN_ROWS, seed)) : x;
+  const screen = screenColumns(sample, blocks, { seed, nInit: 2 });
+  if (screen.dropped.length === 0) return design;
+  const keep = new Set(screen.kept.map((b) => b.column));
+  const steps = design.transform.steps.filter((s) => keep.has(s.column));
+  const featureNames = steps.flatMap((s) => (s.kind === 'number' ? [s.feature] : [...s.features]));
+  const notes = [...design.notes];
+  const excluded = [...design.excluded];
+  for (const d of screen.dropped) {
+    const reason = `separates nothing (segments of the other columns hold ${(100 * d.eta2).toFixed(1)}% of its variance)`;
+    notes.push(`${d.column} dropped: ${reason}`);
+    excluded.push({ column: d.column, reason });
+  }
+  return {
+    matrix: selectBlocks(x, screen.kept),
+    featureNames,
+    transform: { ...design.transform, steps, featureNames },
+    notes,
+    excluded,
+  };
 }
 
 /** `size` distinct row indices, seeded, in increasing order. */

@@ -4,6 +4,7 @@ import type { Table } from '../data/table.js';
 import type { DesignTransform } from '../features/design.js';
 import { chooseK, type ChooseKOptions, type KChoice } from './choose-k.js';
 import { profileSegments, type SegmentProfile } from './profile.js';
+import { featureBlocks, screenColumns, selectBlocks, type FeatureBlock } from './separation.js';
 
 /**
  * Two-stage segmentation: recluster one segment (by default the top spenders) to isolate its most
@@ -28,7 +29,11 @@ export interface Recluster {
   /** Within-parent standardisation applied to the design matrix before stage two. */
   center: Float64Array;
   scale: Float64Array;
-  /** Stage-two centres in the re-standardised space, k x features. */
+  /** Design columns stage two clusters on (the others separate nothing inside the parent). */
+  columns: number[];
+  /** Input columns left out of stage two. */
+  dropped: string[];
+  /** Stage-two centres in the re-standardised space of `columns`, k x columns. */
   centers: Matrix;
 }
 
@@ -80,8 +85,13 @@ export function reclusterSegment(
     throw new InputError('recluster-too-small', `Segment "${profiles[parent].name}" has ${index.length} customers, too few to recluster (need ${MIN_RECLUSTER_ROWS})`, 'Pick a larger segment');
   }
   const sub = takeRows(x, index);
-  const { center, scale } = standardiseInPlace(sub);
-  const { choice, models } = chooseK(sub, { ...options, kMax: Math.min(options.kMax ?? 6, sub.rows - 1) });
+  const blocks = featureBlocks(transform);
+  const { center, scale } = standardiseInPlace(sub, blocks);
+  // Inside one segment most columns hold no further structure, and after re-standardising each
+  // weighs as much as the one that splits the segment; only columns the others agree on stay.
+  const screen = screenColumns(sub, blocks, { seed: options.seed, nInit: 2 });
+  const columns = screen.kept.flatMap((b) => Array.from({ length: b.width }, (_, j) => b.start + j));
+  const { choice, models } = chooseK(selectBlocks(sub, screen.kept), { ...options, kMax: Math.min(options.kMax ?? 6, sub.rows - 1) });
   const model = models.get(choice.k)!;
   const subLabels = new Int32Array(labels.length).fill(-1);
   index.forEach((row, r) => (subLabels[row] = model.labels[r]));
@@ -98,32 +108,53 @@ export function reclusterSegment(
     loyal: argmaxMean(subProfiles, loyaltyBy),
     center,
     scale,
+    columns,
+    dropped: screen.dropped.map((d) => d.column),
     centers: model.centers,
   };
 }
 
-/** Apply a fitted within-parent standardisation (used when scoring). */
-export function restandardise(x: Matrix, center: ArrayLike<number>, scale: ArrayLike<number>): Matrix {
-  const out = Float64Array.from(x.data);
-  for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) out[i * x.cols + j] = (out[i * x.cols + j] - center[j]) / scale[j];
-  return { rows: x.rows, cols: x.cols, data: out };
+/**
+ * Apply a fitted within-parent standardisation (used when scoring), keeping `columns` (all when
+ * absent, as in models saved before stage two chose its columns).
+ */
+export function restandardise(x: Matrix, center: ArrayLike<number>, scale: ArrayLike<number>, columns?: readonly number[]): Matrix {
+  const keep = columns ?? Array.from({ length: x.cols }, (_, j) => j);
+  const p = keep.length;
+  const out = new Float64Array(x.rows * p);
+  for (let i = 0; i < x.rows; i++) {
+    for (let q = 0; q < p; q++) {
+      const j = keep[q];
+      out[i * p + q] = (x.data[i * x.cols + j] - center[j]) / scale[j];
+    }
+  }
+  return { rows: x.rows, cols: p, data: out };
 }
 
-function standardiseInPlace(m: Matrix): { center: Float64Array; scale: Float64Array } {
+/**
+ * Centre every column and scale it to unit variance within the parent; a category's indicators
+ * share one scale so the column's total variance is 1, as in the first stage's design.
+ */
+function standardiseInPlace(m: Matrix, blocks: readonly FeatureBlock[]): { center: Float64Array; scale: Float64Array } {
   const { rows: n, cols: d, data } = m;
   const center = new Float64Array(d);
   const scale = new Float64Array(d);
+  const variance = new Float64Array(d);
   for (let j = 0; j < d; j++) {
     let s = 0;
     for (let i = 0; i < n; i++) s += data[i * d + j];
-    const mu = s / n;
+    center[j] = s / n;
     let v = 0;
-    for (let i = 0; i < n; i++) v += (data[i * d + j] - mu) ** 2;
-    const sd = Math.sqrt(v / n);
-    center[j] = mu;
-    scale[j] = sd > 0 ? sd : 1;
-    for (let i = 0; i < n; i++) data[i * d + j] = (data[i * d + j] - mu) / scale[j];
+    for (let i = 0; i < n; i++) v += (data[i * d + j] - center[j]) ** 2;
+    variance[j] = v / n;
   }
+  for (const b of blocks) {
+    let total = 0;
+    for (let j = b.start; j < b.start + b.width; j++) total += variance[j];
+    const sd = Math.sqrt(total);
+    for (let j = b.start; j < b.start + b.width; j++) scale[j] = sd > 0 ? sd : 1;
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = (data[i * d + j] - center[j]) / scale[j];
   return { center, scale };
 }
 

@@ -39,7 +39,7 @@ const BEHAVIOUR: readonly { name: string; base: number; sd: number; log: boolean
 ];
 
 /** Group centres lie at least this many within-group SDs apart; the loyal core sits CORE_SHIFT SDs from the rest of its group. */
-export const MIN_GROUP_DISTANCE = 6;
+export const MIN_GROUP_DISTANCE = 8;
 export const CORE_SHIFT = 2.5;
 /** Share of rows with one behaviour value inflated 4-20x. */
 export const OUTLIER_SHARE = 0.01;
@@ -115,7 +115,7 @@ export function plantedSegments(options: PlantedSegmentsOptions): { table: Table
 
 /** Group centres in within-group SD units, at least MIN_GROUP_DISTANCE apart (also from the core's sub-centres). */
 function placeCentres(rng: Random, k: number, p: number): number[][] {
-  const side = 4 + 2 * k;
+  const side = 6 + 2.5 * k;
   for (let attempt = 0; ; attempt++) {
     const centres = Array.from({ length: k }, () => Array.from({ length: p }, () => rng.uniform() * side));
     const need = attempt < 2000 ? MIN_GROUP_DISTANCE + CORE_SHIFT / 2 : MIN_GROUP_DISTANCE;
