@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { Random } from '../random.js';
 import type { Matrix } from '../data/matrix.js';
 import { FittedKMeans, KMeans, type KMeansOptions } from './kmeans.js';
 import { silhouetteScores, EXACT_SILHOUETTE_LIMIT } from './silhouette.js';
@@ -31,6 +32,11 @@ export interface ChooseKOptions extends Omit<KMeansOptions, 'k'> {
   kMin?: number;
   kMax?: number;
   silhouetteSampleSize?: number;
+  /**
+   * Columns of measured numbers (not indicators) to dequantise for the silhouettes: a count's grid
+   * (1, 2, 3 purchases) is a gap between values, not between customers, yet silhouettes reward it.
+   */
+  dequantise?: readonly number[];
 }
 
 /**
@@ -74,7 +80,8 @@ export function chooseK(x: Matrix, options: ChooseKOptions = {}): { choice: KCho
   let sampled = false;
   const scored = ks.filter((k) => new Set((models.get(k) as FittedKMeans).labels).size >= 2);
   // All ks' silhouettes in one pass over the row pairs.
-  const scores = silhouetteScores(x, scored.map((k) => (models.get(k) as FittedKMeans).labels), { sampleSize: silhouetteSampleSize, seed: kmeans.seed });
+  const scoredOn = options.dequantise && options.dequantise.length > 0 ? dequantised(x, options.dequantise, kmeans.seed ?? 42) : x;
+  const scores = silhouetteScores(scoredOn, scored.map((k) => (models.get(k) as FittedKMeans).labels), { sampleSize: silhouetteSampleSize, seed: kmeans.seed });
   scored.forEach((k, i) => {
     (candidates.find((c) => c.k === k) as KCandidate).silhouette = scores[i].score;
     rows = scores[i].rows;
@@ -122,6 +129,34 @@ export function absorbOutliers(x: Matrix, model: FittedKMeans, minRows: number):
     ...model.warnings,
     `${absorbed} outlying customer${absorbed === 1 ? '' : 's'} in clusters under ${minRows} rows joined the nearest segment`,
   ]);
+}
+
+/**
+ * Tied values of a discrete column (fewer distinct values than a tenth of the rows) spread uniformly
+ * over their grid cell: half the median step between neighbouring values on each side, never past
+ * halfway to a neighbour. Wide real gaps stay gaps; only the grid disappears. Continuous columns
+ * are left as they are.
+ */
+export function dequantised(x: Matrix, columns: readonly number[], seed: number): Matrix {
+  const { rows: n, cols: d } = x;
+  const out = Float64Array.from(x.data);
+  const rng = new Random(seed);
+  for (const j of columns) {
+    const values = Float64Array.from({ length: n }, (_, i) => x.data[i * d + j]).sort();
+    const distinct: number[] = [];
+    for (let i = 0; i < n; i++) if (i === 0 || values[i] !== values[i - 1]) distinct.push(values[i]);
+    if (distinct.length < 2 || distinct.length > n / 10) continue;
+    const gaps = distinct.slice(1).map((v, q) => v - distinct[q]);
+    const step = Float64Array.from(gaps).sort()[Math.floor(gaps.length / 2)];
+    const index = new Map(distinct.map((v, q) => [v, q]));
+    for (let i = 0; i < n; i++) {
+      const q = index.get(x.data[i * d + j]) as number;
+      const below = Math.min(q > 0 ? gaps[q - 1] : step, step) / 2;
+      const above = Math.min(q < gaps.length ? gaps[q] : step, step) / 2;
+      out[i * d + j] += -below + (below + above) * rng.uniform();
+    }
+  }
+  return { rows: n, cols: d, data: out };
 }
 
 function smallestCluster(labels: Int32Array, k: number): number {

@@ -8,9 +8,9 @@ import { chooseK, type KChoice } from './choose-k.js';
 import { FittedKMeans, KMeans } from './kmeans.js';
 import { pca2 } from './pca.js';
 import { profileSegments, type SegmentProfile } from './profile.js';
-import { featureBlocks, screenColumns, selectBlocks, separationShares, SCREEN_ROWS, type Separation } from './separation.js';
+import { featureBlocks, numericColumns, screenColumns, selectBlocks, separationShares, type Separation } from './separation.js';
 import { silhouetteScore } from './silhouette.js';
-import { reclusterSegment, restandardise, type Recluster } from './two-stage.js';
+import { clipBounds, PARENT_CLIP, reclusterSegment, restandardise, type Recluster } from './two-stage.js';
 
 export interface SegmentOptions {
   /** Number of segments, or 'auto' (default) to choose from 2..kMax by silhouette and elbow. */
@@ -78,7 +78,7 @@ export interface SegmentationResult {
 export function segmentCustomers(t: Table, options: SegmentOptions = {}): SegmentationResult {
   const { k = 'auto', seed = 42, scaling = 'standard', nInit = 10, algorithm = 'lloyd' } = options;
   const kmeansOptions = { seed, nInit, algorithm };
-  const design = segmentationDesign(t, options.design ?? {}, scaling, seed);
+  const design = segmentationDesign(t, options.design ?? {}, scaling);
   const x = design.matrix;
 
   let model: FittedKMeans;
@@ -91,7 +91,7 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
     const searchRows = options.kSearchRows ?? K_SEARCH_ROWS;
     const sampled = x.rows > searchRows;
     const search = sampled ? takeRows(x, sampleRows(x.rows, searchRows, seed)) : x;
-    const auto = chooseK(search, { ...kmeansOptions, kMax: options.kMax });
+    const auto = chooseK(search, { ...kmeansOptions, kMax: options.kMax, dequantise: numericColumns(featureBlocks(design.transform)) });
     choice = auto.choice;
     model = sampled ? new KMeans({ ...kmeansOptions, k: choice.k }).fit(x) : auto.models.get(choice.k)!;
     reason = sampled ? `${choice.reason.replace(/\.$/, '')} (k searched on a random sample of ${searchRows.toLocaleString('en-US')} customers).` : choice.reason;
@@ -135,6 +135,7 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
         center: Array.from(recluster.center),
         scale: Array.from(recluster.scale),
         columns: recluster.columns,
+        clip: PARENT_CLIP,
         centers: Array.from(recluster.centers.data),
         names: recluster.profiles.map((p) => p.name),
         loyal: recluster.loyal,
@@ -188,7 +189,7 @@ interface SavedSegmentation {
   k: number;
   centers: number[];
   names: string[];
-  recluster: { parent: number; k: number; center: number[]; scale: number[]; columns?: number[]; centers: number[]; names: string[]; loyal: number } | null;
+  recluster: { parent: number; k: number; center: number[]; scale: number[]; columns?: number[]; clip?: number; centers: number[]; names: string[]; loyal: number } | null;
 }
 
 /** Assign new customers (e.g. this week's aggregates) to the segments of a saved segmentation model. */
@@ -208,7 +209,7 @@ export function scoreSegments(json: unknown, t: Table): SegmentScores {
     if (index.length > 0) {
       const rows = new Float64Array(index.length * x.cols);
       index.forEach((row, q) => rows.set(x.data.subarray(row * x.cols, (row + 1) * x.cols), q * x.cols));
-      const sub = restandardise({ rows: index.length, cols: x.cols, data: rows }, r.center, r.scale, r.columns);
+      const sub = restandardise({ rows: index.length, cols: x.cols, data: rows }, r.center, r.scale, r.columns, r.clip === undefined ? undefined : clipBounds(featureBlocks(saved.design), r.clip));
       const labels = loadCenters(r.k, sub.cols, r.centers).predict(sub);
       index.forEach((row, q) => (subsegment[row] = labels[q]));
     }
@@ -221,13 +222,12 @@ export function scoreSegments(json: unknown, t: Table): SegmentScores {
  * column weighs as one feature, and (unless the user chose the columns) columns that separate
  * nothing the other columns agree on are dropped, so noise cannot make segments of its own.
  */
-export function segmentationDesign(t: Table, options: Omit<DesignOptions, 'scaling'>, scaling: DesignOptions['scaling'], seed: number): Design {
+export function segmentationDesign(t: Table, options: Omit<DesignOptions, 'scaling'>, scaling: DesignOptions['scaling']): Design {
   const design = fitDesign(t, { strict: true, categoryWeight: 'column', ...options, scaling });
   const blocks = featureBlocks(design.transform);
   if (options.include !== undefined || blocks.length <= 2) return design;
   const x = design.matrix;
-  const sample = x.rows > SCREEN_ROWS ? takeRows(x, sampleRows(x.rows, SCREEN_ROWS, seed)) : x;
-  const screen = screenColumns(sample, blocks, { seed, nInit: 2 });
+  const screen = screenColumns(x, blocks);
   if (screen.dropped.length === 0) return design;
   const keep = new Set(screen.kept.map((b) => b.column));
   const steps = design.transform.steps.filter((s) => keep.has(s.column));
@@ -235,7 +235,7 @@ export function segmentationDesign(t: Table, options: Omit<DesignOptions, 'scali
   const notes = [...design.notes];
   const excluded = [...design.excluded];
   for (const d of screen.dropped) {
-    const reason = `separates nothing (segments of the other columns hold ${(100 * d.eta2).toFixed(1)}% of its variance)`;
+    const reason = `separates nothing (no other column's groups hold more than ${(100 * d.eta2).toFixed(1)}% of its variance)`;
     notes.push(`${d.column} dropped: ${reason}`);
     excluded.push({ column: d.column, reason });
   }

@@ -1,10 +1,10 @@
 import type { Matrix } from '../data/matrix.js';
 import type { DesignTransform } from '../features/design.js';
-import { KMeans, type KMeansOptions } from './kmeans.js';
 
 /** The design columns of one input column: one for a number, the indicator block for a category. */
 export interface FeatureBlock {
   readonly column: string;
+  readonly kind: 'number' | 'category';
   readonly start: number;
   readonly width: number;
 }
@@ -14,10 +14,21 @@ export function featureBlocks(transform: DesignTransform): FeatureBlock[] {
   let start = 0;
   for (const s of transform.steps) {
     const width = s.kind === 'number' ? 1 : s.levels.length;
-    blocks.push({ column: s.column, start, width });
+    blocks.push({ column: s.column, kind: s.kind, start, width });
     start += width;
   }
   return blocks;
+}
+
+/** Positions of the numeric columns when `blocks` are laid side by side (as selectBlocks does). */
+export function numericColumns(blocks: readonly FeatureBlock[]): number[] {
+  const out: number[] = [];
+  let at = 0;
+  for (const b of blocks) {
+    if (b.kind === 'number') out.push(at);
+    at += b.width;
+  }
+  return out;
 }
 
 /** How much of the between-segment separation one input column carries. */
@@ -72,54 +83,86 @@ export function separationShares(x: Matrix, labels: ArrayLike<number>, k: number
 }
 
 /**
- * A column whose segments, found from the other columns, hold less than this share of its variance
- * separates nothing: 5% is a "small" effect by Cohen's (1988) eta-squared conventions.
+ * A column for which no other column's groups hold at least this share of its variance separates
+ * nothing: 5% is a "small" effect by Cohen's (1988) eta-squared conventions.
  */
 export const NO_SEPARATION_ETA2 = 0.05;
-/** Segments the screen clusters into: any k works, since segments of the other columns are independent of a noise column. */
-export const SCREEN_K = 4;
-/** Rows the screen runs on (a seeded sample above this): eta squared of noise is about (k - 1) / rows, already tiny. */
-export const SCREEN_ROWS = 2000;
+/** Groups a partner column is cut into: quintiles for a number, its levels for a category. */
+export const SCREEN_BINS = 5;
 
 export interface Screened {
   column: string;
+  /** Largest share of the column's variance between the groups of any other column. */
   eta2: number;
+  /** The column that agreed most. */
+  partner: string | null;
 }
 
 /**
- * Backward elimination of columns that no other column agrees with. For each column, cluster the
- * rows on all other columns and measure how much of that column's variance lies between those
- * segments. A column independent of the rest (a random device, an age unrelated to behaviour)
- * gets about nothing, whatever structure it has by itself, so it cannot make segments of its own; a
- * behaviour shared by several columns is kept. The weakest column goes first, then the rest are
- * re-checked without it, so one strong noise column cannot hide the agreement of the others.
- * At least two columns are always kept.
+ * Columns that no other column agrees with separate nothing and are dropped. Segments are groups of
+ * customers that differ in several respects at once, so a column that takes part in them varies with
+ * at least one other column. For each pair, cut the partner into groups (quintiles, or its levels)
+ * and measure the share of the column's variance between those groups (eta squared, which also sees
+ * non-linear links). A column independent of all others (a random device, an age unrelated to
+ * behaviour) scores about (groups - 1) / rows, whatever structure it has by itself, so it cannot make
+ * segments of its own, and other noise columns do not change any pair's score. At least two columns are kept.
  */
-export function screenColumns(x: Matrix, blocks: readonly FeatureBlock[], options: Omit<KMeansOptions, 'k'> & { k?: number; threshold?: number } = {}): { kept: FeatureBlock[]; dropped: Screened[]; eta2: Map<string, number> } {
-  const { k: kOption = SCREEN_K, threshold: thresholdOption, ...kmeans } = options;
-  const k = Math.min(kOption, x.rows - 1);
-  const threshold = thresholdOption ?? Math.max(NO_SEPARATION_ETA2, (5 * (k - 1)) / x.rows);
-  let kept = [...blocks];
-  const dropped: Screened[] = [];
-  const eta2 = new Map<string, number>();
-  while (kept.length > 2 && k >= 2) {
-    let worst = -1;
-    let worstEta = Infinity;
-    kept.forEach((block, q) => {
-      const others = kept.filter((_, r) => r !== q);
-      const labels = new KMeans({ ...kmeans, k }).fit(selectBlocks(x, others)).labels;
-      const e = separationShares(selectBlocks(x, [block]), labels, k, [{ column: block.column, start: 0, width: block.width }])[0].eta2;
-      eta2.set(block.column, e);
-      if (e < worstEta) {
-        worstEta = e;
-        worst = q;
+export function screenColumns(x: Matrix, blocks: readonly FeatureBlock[], options: { threshold?: number } = {}): { kept: FeatureBlock[]; dropped: Screened[]; scores: Screened[] } {
+  const n = x.rows;
+  const threshold = options.threshold ?? Math.max(NO_SEPARATION_ETA2, (5 * (SCREEN_BINS - 1)) / n);
+  const groups = blocks.map((b) => partnerGroups(x, b));
+  const scores: Screened[] = blocks.map((block, q) => {
+    let best = 0;
+    let partner: string | null = null;
+    const own = selectBlocks(x, [block]);
+    const ownBlock = [{ ...block, start: 0 }];
+    blocks.forEach((other, r) => {
+      if (r === q) return;
+      const e = separationShares(own, groups[r].labels, groups[r].k, ownBlock)[0].eta2;
+      if (e > best) {
+        best = e;
+        partner = other.column;
       }
     });
-    if (worstEta >= threshold) break;
-    dropped.push({ column: kept[worst].column, eta2: worstEta });
-    kept = kept.filter((_, q) => q !== worst);
+    return { column: block.column, eta2: best, partner };
+  });
+  const order = scores.map((_, q) => q).sort((a, b) => scores[b].eta2 - scores[a].eta2);
+  const keep = new Set(order.filter((q, rank) => scores[q].eta2 >= threshold || rank < 2));
+  return {
+    kept: blocks.filter((_, q) => keep.has(q)),
+    dropped: scores.filter((_, q) => !keep.has(q)),
+    scores,
+  };
+}
+
+/** A column cut into groups: quintiles of a number (tied values share a group), levels of a category. */
+function partnerGroups(x: Matrix, block: FeatureBlock): { labels: Int32Array; k: number } {
+  const n = x.rows;
+  const labels = new Int32Array(n);
+  if (block.kind === 'category') {
+    // The level whose indicator is largest; rows with no level (missing) form one more group.
+    for (let i = 0; i < n; i++) {
+      let best = block.width;
+      let top = 0;
+      for (let j = 0; j < block.width; j++) {
+        const v = x.data[i * x.cols + block.start + j];
+        if (v > top) {
+          top = v;
+          best = j;
+        }
+      }
+      labels[i] = best;
+    }
+    return { labels, k: block.width + 1 };
   }
-  return { kept, dropped, eta2 };
+  const values = Float64Array.from({ length: n }, (_, i) => x.data[i * x.cols + block.start]);
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
+  let group = 0;
+  for (let r = 0; r < n; r++) {
+    if (r > 0 && values[order[r]] !== values[order[r - 1]]) group = Math.floor((SCREEN_BINS * r) / n);
+    labels[order[r]] = group;
+  }
+  return { labels, k: SCREEN_BINS };
 }
 
 /** The design columns of `blocks`, in their order, as a new matrix. */

@@ -4,7 +4,7 @@ import type { Table } from '../data/table.js';
 import type { DesignTransform } from '../features/design.js';
 import { chooseK, type ChooseKOptions, type KChoice } from './choose-k.js';
 import { profileSegments, type SegmentProfile } from './profile.js';
-import { featureBlocks, screenColumns, selectBlocks, type FeatureBlock } from './separation.js';
+import { featureBlocks, numericColumns, screenColumns, selectBlocks, type FeatureBlock } from './separation.js';
 
 /**
  * Two-stage segmentation: recluster one segment (by default the top spenders) to isolate its most
@@ -89,9 +89,11 @@ export function reclusterSegment(
   const { center, scale } = standardiseInPlace(sub, blocks);
   // Inside one segment most columns hold no further structure, and after re-standardising each
   // weighs as much as the one that splits the segment; only columns the others agree on stay.
-  const screen = screenColumns(sub, blocks, { seed: options.seed, nInit: 2 });
+  const screen = screenColumns(sub, blocks);
+  if (process.env.DBG) console.log(screen.scores);
   const columns = screen.kept.flatMap((b) => Array.from({ length: b.width }, (_, j) => b.start + j));
-  const { choice, models } = chooseK(selectBlocks(sub, screen.kept), { ...options, kMax: Math.min(options.kMax ?? 6, sub.rows - 1) });
+  const numbers = numericColumns(screen.kept);
+  const { choice, models } = chooseK(selectBlocks(sub, screen.kept), { ...options, kMax: Math.min(options.kMax ?? 6, sub.rows - 1), dequantise: numbers });
   const model = models.get(choice.k)!;
   const subLabels = new Int32Array(labels.length).fill(-1);
   index.forEach((row, r) => (subLabels[row] = model.labels[r]));
@@ -115,47 +117,82 @@ export function reclusterSegment(
 }
 
 /**
- * Apply a fitted within-parent standardisation (used when scoring), keeping `columns` (all when
- * absent, as in models saved before stage two chose its columns).
+ * Within the parent, a number more than this many robust SDs from the parent's median is clipped
+ * there. Outliers of the whole table are ordinary at the first stage's scale but sit far outside
+ * one segment; unclipped, they draw clusters of their own instead of the split inside the segment.
  */
-export function restandardise(x: Matrix, center: ArrayLike<number>, scale: ArrayLike<number>, columns?: readonly number[]): Matrix {
+export const PARENT_CLIP = 4;
+
+/**
+ * Apply a fitted within-parent standardisation (used when scoring), keeping `columns` (all when
+ * absent, as in models saved before stage two chose its columns) and clipping at ±`clip`.
+ */
+export function restandardise(x: Matrix, center: ArrayLike<number>, scale: ArrayLike<number>, columns?: readonly number[], clip?: ArrayLike<number>): Matrix {
   const keep = columns ?? Array.from({ length: x.cols }, (_, j) => j);
   const p = keep.length;
   const out = new Float64Array(x.rows * p);
   for (let i = 0; i < x.rows; i++) {
     for (let q = 0; q < p; q++) {
       const j = keep[q];
-      out[i * p + q] = (x.data[i * x.cols + j] - center[j]) / scale[j];
+      const bound = clip ? clip[j] : Infinity;
+      out[i * p + q] = Math.max(-bound, Math.min(bound, (x.data[i * x.cols + j] - center[j]) / scale[j]));
     }
   }
   return { rows: x.rows, cols: p, data: out };
 }
 
+/** Per design column, the bound stage two clips at: `clip` for numbers, none for indicators. */
+export function clipBounds(blocks: readonly FeatureBlock[], clip: number): Float64Array {
+  const bounds = new Float64Array(blocks.reduce((a, b) => a + b.width, 0));
+  for (const b of blocks) bounds.fill(b.kind === 'number' ? clip : Infinity, b.start, b.start + b.width);
+  return bounds;
+}
+
 /**
- * Centre every column and scale it to unit variance within the parent; a category's indicators
- * share one scale so the column's total variance is 1, as in the first stage's design.
+ * Re-standardise the parent's rows: a number by its median and IQR / 1.349 (the SD, for normal data,
+ * but not inflated by outliers), clipped at ±PARENT_CLIP; a category's indicators centred and sharing
+ * one scale so the column's total variance is 1, as in the first stage's design.
  */
 function standardiseInPlace(m: Matrix, blocks: readonly FeatureBlock[]): { center: Float64Array; scale: Float64Array } {
   const { rows: n, cols: d, data } = m;
   const center = new Float64Array(d);
   const scale = new Float64Array(d);
-  const variance = new Float64Array(d);
-  for (let j = 0; j < d; j++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += data[i * d + j];
-    center[j] = s / n;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += (data[i * d + j] - center[j]) ** 2;
-    variance[j] = v / n;
-  }
+  const column = new Float64Array(n);
   for (const b of blocks) {
     let total = 0;
-    for (let j = b.start; j < b.start + b.width; j++) total += variance[j];
-    const sd = Math.sqrt(total);
-    for (let j = b.start; j < b.start + b.width; j++) scale[j] = sd > 0 ? sd : 1;
+    for (let j = b.start; j < b.start + b.width; j++) {
+      for (let i = 0; i < n; i++) column[i] = data[i * d + j];
+      const mean = column.reduce((a, v) => a + v, 0) / n;
+      const variance = column.reduce((a, v) => a + (v - mean) ** 2, 0) / n;
+      total += variance;
+      if (b.kind === 'number') {
+        column.sort();
+        const iqr = quantile(column, 0.75) - quantile(column, 0.25);
+        center[j] = quantile(column, 0.5);
+        scale[j] = iqr > 0 ? iqr / 1.349 : Math.sqrt(variance);
+      } else {
+        center[j] = mean;
+      }
+    }
+    if (b.kind === 'category') for (let j = b.start; j < b.start + b.width; j++) scale[j] = Math.sqrt(total);
+    for (let j = b.start; j < b.start + b.width; j++) if (!(scale[j] > 0)) scale[j] = 1;
   }
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = (data[i * d + j] - center[j]) / scale[j];
+  const clipOf = clipBounds(blocks, PARENT_CLIP);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      const z = (data[i * d + j] - center[j]) / scale[j];
+      data[i * d + j] = Math.max(-clipOf[j], Math.min(clipOf[j], z));
+    }
+  }
   return { center, scale };
+}
+
+/** Linear-interpolation quantile of sorted values (numpy's default). */
+function quantile(sorted: Float64Array, q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
 function argmaxMean(profiles: readonly SegmentProfile[], feature: string): number {
