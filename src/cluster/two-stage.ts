@@ -90,7 +90,6 @@ export function reclusterSegment(
   // Inside one segment most columns hold no further structure, and after re-standardising each
   // weighs as much as the one that splits the segment; only columns the others agree on stay.
   const screen = screenColumns(sub, blocks);
-  if (process.env.DBG) console.log(screen.scores);
   const columns = screen.kept.flatMap((b) => Array.from({ length: b.width }, (_, j) => b.start + j));
   const numbers = numericColumns(screen.kept);
   const { choice, models } = chooseK(selectBlocks(sub, screen.kept), { ...options, kMax: Math.min(options.kMax ?? 6, sub.rows - 1), dequantise: numbers });
