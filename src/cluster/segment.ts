@@ -7,7 +7,7 @@ import { Random } from '../random.js';
 import { chooseK, type KChoice } from './choose-k.js';
 import { FittedKMeans, KMeans } from './kmeans.js';
 import { pca2 } from './pca.js';
-import { profileSegments, type SegmentProfile } from './profile.js';
+import { profileSegments, type SegmentNames, type SegmentProfile } from './profile.js';
 import { featureBlocks, numericColumns, screenColumns, selectBlocks, separationShares, type Separation } from './separation.js';
 import { silhouetteScore } from './silhouette.js';
 import { clipBounds, PARENT_CLIP, reclusterSegment, restandardise, type Recluster } from './two-stage.js';
@@ -20,8 +20,8 @@ export interface SegmentOptions {
   scaling?: DesignOptions['scaling'];
   /** Column selection and log1p choice for the design matrix. */
   design?: Omit<DesignOptions, 'scaling'>;
-  /** One name per segment, in segment order, replacing the generated names. */
-  names?: string[];
+  /** Names replacing the generated ones: one per segment in segment order, or some segments by index ({ 2: 'Loyal' }). */
+  names?: SegmentNames;
   /** Recluster the top segment (true), a named segment, or the segment with the highest mean of a named column. */
   recluster?: boolean | string;
   nInit?: number;
