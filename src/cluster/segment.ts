@@ -68,6 +68,8 @@ export interface SegmentationResult {
     labels: number[];
     profiles: SegmentProfile[];
     loyal: number;
+    /** Columns left out inside the parent because they separate nothing there. */
+    dropped: string[];
   } | null;
   warnings: string[];
   /** Saved model: design transform and centres; `scoreSegments(model, table)` applies it to new customers. */
@@ -170,6 +172,7 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
       labels: Array.from(recluster.labels),
       profiles: recluster.profiles,
       loyal: recluster.loyal,
+      dropped: recluster.dropped,
     },
     warnings,
     model: saved,

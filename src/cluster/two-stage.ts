@@ -148,9 +148,9 @@ export function clipBounds(blocks: readonly FeatureBlock[], clip: number): Float
 }
 
 /**
- * Re-standardise the parent's rows: a number by its median and IQR / 1.349 (the SD, for normal data,
- * but not inflated by outliers), clipped at ±PARENT_CLIP; a category's indicators centred and sharing
- * one scale so the column's total variance is 1, as in the first stage's design.
+ * Re-standardise the parent's rows: a number by its winsorised mean and SD, clipped at ±PARENT_CLIP;
+ * a category's indicators centred and sharing one scale so the column's total variance is 1, as in
+ * the first stage's design.
  */
 function standardiseInPlace(m: Matrix, blocks: readonly FeatureBlock[]): { center: Float64Array; scale: Float64Array } {
   const { rows: n, cols: d, data } = m;
@@ -165,10 +165,22 @@ function standardiseInPlace(m: Matrix, blocks: readonly FeatureBlock[]): { cente
       const variance = column.reduce((a, v) => a + (v - mean) ** 2, 0) / n;
       total += variance;
       if (b.kind === 'number') {
-        column.sort();
-        const iqr = quantile(column, 0.75) - quantile(column, 0.25);
-        center[j] = quantile(column, 0.5);
-        scale[j] = iqr > 0 ? iqr / 1.349 : Math.sqrt(variance);
+        // Winsorised mean and SD: the median and IQR / 1.349 (the SD, for normal data) set where
+        // outliers start, and the moments of the values clipped there keep the SD's weighting
+        // between columns without letting the outliers inflate it.
+        const sorted = Float64Array.from(column).sort();
+        const robust = (quantile(sorted, 0.75) - quantile(sorted, 0.25)) / 1.349;
+        if (robust > 0) {
+          const lo = quantile(sorted, 0.5) - PARENT_CLIP * robust;
+          const hi = quantile(sorted, 0.5) + PARENT_CLIP * robust;
+          for (let i = 0; i < n; i++) column[i] = Math.min(hi, Math.max(lo, column[i]));
+          const m = column.reduce((a, v) => a + v, 0) / n;
+          center[j] = m;
+          scale[j] = Math.sqrt(column.reduce((a, v) => a + (v - m) ** 2, 0) / n);
+        } else {
+          center[j] = mean;
+          scale[j] = Math.sqrt(variance);
+        }
       } else {
         center[j] = mean;
       }
