@@ -157,9 +157,9 @@ function medianAndShift(labels: ArrayLike<number>, k: number, value: (i: number)
 /**
  * Readable, unique names from each segment's largest deviations, e.g. "High spend, frequent, recent".
  * A word is used only when it is true of the segment: its mean differs from all customers' by at
- * least NAME_THRESHOLD_SD on the clustering scale, and its median lies on the same side of the
- * overall median, so neither a few extreme customers nor a skewed scale can make it false of the
- * typical member. Each concept (recency, frequency, spend...) is named once: when two columns of one
+ * least NAME_THRESHOLD_SD on the clustering scale, and its mean and median in original units lie on
+ * the same side of all customers' mean and median, so neither a few extreme customers nor a skewed
+ * scale can make it false of the typical member or of the printed means. Each concept (recency, frequency, spend...) is named once: when two columns of one
  * concept point opposite ways ("frequent" by order count, "infrequent" by days between orders) the
  * concept is left out. Numeric features lead (two of them, three when no category qualifies); a
  * category level is named only when most of the segment has it ("mostly Gold").
@@ -204,7 +204,9 @@ function trueWords(features: readonly FeatureProfile[]): { word: string; size: n
     const d = deviation(f);
     if (!(Math.abs(d) >= NAME_THRESHOLD_SD)) continue;
     const high = d > 0;
-    if (f.median !== undefined && f.overallMedian !== undefined && !(high ? f.median > f.overallMedian : f.median < f.overallMedian)) continue;
+    // The mean and median in original units must point the same way, or the printed profile would contradict the name.
+    const agrees = (a: number | undefined, b: number | undefined): boolean => a === undefined || b === undefined || (high ? a > b : a < b);
+    if (!agrees(f.median, f.overallMedian) || !agrees(f.mean, f.overallMean)) continue;
     const { word, concept, up } = describe(f.feature, high);
     const list = byConcept.get(concept) ?? [];
     list.push({ word, size: Math.abs(d), high: up });

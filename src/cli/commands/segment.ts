@@ -86,8 +86,8 @@ function profileLines(profiles: readonly SegmentProfile[], columns: readonly str
       .sort((a, b) => Math.abs(b.shift ?? b.z) - Math.abs(a.shift ?? a.z))
       .slice(0, 4)
       .map((f) => `${f.feature} ${fmtNum(f.mean, 3)} (all ${fmtNum(f.overallMean, 3)})`);
-    const mark = p.id === loyal ? ' [most loyal]' : '';
-    return `${indent}${String(p.id).padStart(2)}  ${fmtInt(p.size).padStart(7)} (${fmtPct(p.share).padStart(6)})  ${p.name.padEnd(width)}${mark}  ${key.join('; ')}`;
+    const name = p.id === loyal ? `${p.name} [most loyal]` : p.name;
+    return `${indent}${String(p.id).padStart(2)}  ${fmtInt(p.size).padStart(7)} (${fmtPct(p.share).padStart(6)})  ${name.padEnd(width + (loyal === undefined ? 0 : 13))}  ${key.join('; ')}`;
   });
 }
 
