@@ -45,7 +45,8 @@ describe('nameSegments', () => {
     name: '',
     size: 10,
     share: 0.25,
-    features: features.map(([feature, z]) => ({ feature, z, mean: feature.includes('=') ? 0.9 : 1, overallMean: 0 })),
+    // Means on the side of the overall mean that z says, so the fixture's numbers agree with its names.
+    features: features.map(([feature, z]) => ({ feature, z, mean: feature.includes('=') ? 0.9 : z, overallMean: 0 })),
   });
 
   it('names from the largest deviations, lengthening or numbering names that clash', () => {
