@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { findColumn, type Table } from '../data/table.js';
 import type { DesignTransform } from '../features/design.js';
+import { median } from '../stats/sample.js';
 
 /** One input feature of a segment: its mean in original units and the distance from the overall mean in SDs. */
 export interface FeatureProfile {
@@ -138,18 +139,13 @@ function medianAndShift(labels: ArrayLike<number>, k: number, value: (i: number)
     byCluster[labels[i]].push(v);
     all.push(v);
   }
-  const median = (v: number[]): number => {
-    if (v.length === 0) return NaN;
-    const s = Float64Array.from(v).sort();
-    const m = s.length >> 1;
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
+  const medianOf = (v: number[]): number => (v.length === 0 ? NaN : median(v));
   const meanOf = (v: number[]): number => v.reduce((a, x) => a + scaled(x), 0) / v.length;
   const mu = meanOf(all);
   const sd = Math.sqrt(all.reduce((a, x) => a + (scaled(x) - mu) ** 2, 0) / all.length);
   return {
-    medians: byCluster.map(median),
-    overallMedian: median(all),
+    medians: byCluster.map(medianOf),
+    overallMedian: medianOf(all),
     shifts: byCluster.map((v) => (v.length > 0 && sd > 0 ? (meanOf(v) - mu) / sd : 0)),
   };
 }

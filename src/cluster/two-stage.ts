@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import { takeRows, type Matrix } from '../data/matrix.js';
 import type { Table } from '../data/table.js';
-import type { DesignTransform } from '../features/design.js';
+import { quantileSorted, type DesignTransform } from '../features/design.js';
 import { chooseK, type ChooseKOptions, type KChoice } from './choose-k.js';
 import { profileSegments, type SegmentProfile } from './profile.js';
 import { featureBlocks, numericColumns, screenColumns, selectBlocks, type FeatureBlock } from './separation.js';
@@ -169,10 +169,10 @@ function standardiseInPlace(m: Matrix, blocks: readonly FeatureBlock[]): { cente
         // outliers start, and the moments of the values clipped there keep the SD's weighting
         // between columns without letting the outliers inflate it.
         const sorted = Float64Array.from(column).sort();
-        const robust = (quantile(sorted, 0.75) - quantile(sorted, 0.25)) / 1.349;
+        const robust = (quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25)) / 1.349;
         if (robust > 0) {
-          const lo = quantile(sorted, 0.5) - PARENT_CLIP * robust;
-          const hi = quantile(sorted, 0.5) + PARENT_CLIP * robust;
+          const lo = quantileSorted(sorted, 0.5) - PARENT_CLIP * robust;
+          const hi = quantileSorted(sorted, 0.5) + PARENT_CLIP * robust;
           for (let i = 0; i < n; i++) column[i] = Math.min(hi, Math.max(lo, column[i]));
           const m = column.reduce((a, v) => a + v, 0) / n;
           center[j] = m;
@@ -196,14 +196,6 @@ function standardiseInPlace(m: Matrix, blocks: readonly FeatureBlock[]): { cente
     }
   }
   return { center, scale };
-}
-
-/** Linear-interpolation quantile of sorted values (numpy's default). */
-function quantile(sorted: Float64Array, q: number): number {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
 function argmaxMean(profiles: readonly SegmentProfile[], feature: string): number {

@@ -409,7 +409,7 @@ function skewness(x: ArrayLike<number>): number {
 }
 
 /** Linear-interpolation quantile (numpy's default), on sorted data. */
-function quantileSorted(s: ArrayLike<number>, q: number): number {
+export function quantileSorted(s: ArrayLike<number>, q: number): number {
   const pos = (s.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.min(lo + 1, s.length - 1);
