@@ -13,7 +13,7 @@ import { silhouetteScore } from './silhouette.js';
 import { clipBounds, PARENT_CLIP, reclusterSegment, restandardise, type Recluster } from './two-stage.js';
 
 export interface SegmentOptions {
-  /** Number of segments, or 'auto' (default) to choose from 2..kMax by silhouette and elbow. */
+  /** Number of segments, or 'auto' (default) to choose from 2..kMax by silhouette (see chooseK). */
   k?: number | 'auto';
   kMax?: number;
   seed?: number;

@@ -22,7 +22,7 @@ interface SegmentFlags extends LoadFlags {
 }
 
 export function registerSegment(program: Command, io: CliIO): void {
-  dataCommand(program, 'segment', 'Cluster customers with k-means (automatic k by elbow and silhouette), profile and name the segments')
+  dataCommand(program, 'segment', 'Cluster customers with k-means (automatic k by silhouette), print the profiles by index, name the segments')
     .option('--k <k>', 'number of segments, or auto (2..10)', 'auto')
     .option('--seed <n>', 'random seed', '42')
     .option('--scaling <s>', 'standard or robust', 'standard')
