@@ -8,7 +8,7 @@ import { chooseK, type KChoice } from './choose-k.js';
 import { FittedKMeans, KMeans } from './kmeans.js';
 import { pca2 } from './pca.js';
 import { profileSegments, type SegmentNames, type SegmentProfile } from './profile.js';
-import { featureBlocks, numericColumns, screenColumns, selectBlocks, separationShares, type Separation } from './separation.js';
+import { featureBlocks, NO_SEPARATION_ETA2, numericColumns, screenColumns, selectBlocks, separationShares, type Separation } from './separation.js';
 import { silhouetteScore } from './silhouette.js';
 import { clipBounds, PARENT_CLIP, reclusterSegment, restandardise, type Recluster } from './two-stage.js';
 
@@ -80,36 +80,16 @@ export interface SegmentationResult {
 export function segmentCustomers(t: Table, options: SegmentOptions = {}): SegmentationResult {
   const { k = 'auto', seed = 42, scaling = 'standard', nInit = 10, algorithm = 'lloyd' } = options;
   const kmeansOptions = { seed, nInit, algorithm };
+  if (k !== 'auto' && (!Number.isInteger(k) || k < 1)) throw new InputError('segment-k', `k must be "auto" or a whole number of at least 1, got ${k}`);
   const design = segmentationDesign(t, options.design ?? {}, scaling);
+  const fit = fitSegments(design, k, options, kmeansOptions);
   const x = design.matrix;
-
-  let model: FittedKMeans;
-  let choice: KChoice | null = null;
-  let reason: string;
-  let silhouette: number | null = null;
-  let silhouetteSampled = false;
-  if (k === 'auto') {
-    // Searching nine values of k on every row of a large table costs minutes and changes little.
-    const searchRows = options.kSearchRows ?? K_SEARCH_ROWS;
-    const sampled = x.rows > searchRows;
-    const search = sampled ? takeRows(x, sampleRows(x.rows, searchRows, seed)) : x;
-    const auto = chooseK(search, { ...kmeansOptions, kMax: options.kMax, dequantise: numericColumns(featureBlocks(design.transform)) });
-    choice = auto.choice;
-    model = sampled ? new KMeans({ ...kmeansOptions, k: choice.k }).fit(x) : auto.models.get(choice.k)!;
-    reason = sampled ? `${choice.reason.replace(/\.$/, '')} (k searched on a random sample of ${searchRows.toLocaleString('en-US')} customers).` : choice.reason;
-    silhouette = choice.candidates.find((c) => c.k === choice!.k)!.silhouette;
-    silhouetteSampled = choice.silhouetteSampled || sampled;
-  } else {
-    if (!Number.isInteger(k) || k < 1) throw new InputError('segment-k', `k must be "auto" or a whole number of at least 1, got ${k}`);
-    model = new KMeans({ ...kmeansOptions, k }).fit(x);
-    reason = `k = ${k} was set by the user.`;
-    if (new Set(model.labels).size >= 2 && x.rows > 2) {
-      const s = silhouetteScore(x, model.labels, { seed });
-      silhouette = s.score;
-      silhouetteSampled = s.sampled;
-    }
-  }
+  const { model, choice, reason, silhouette, silhouetteSampled } = fit;
   const profiles = profileSegments(t, design.transform, model.labels, model.k, options.names);
+  const separation = separationShares(x, model.labels, model.k, featureBlocks(design.transform));
+  // Such a column agreed with another, but not along these segments. It stays: a second stage may
+  // need it (the loyal core can differ in a column the first-stage segments do not).
+  const idle = separation.filter((c) => c.eta2 < NO_SEPARATION_ETA2).map((c) => `${c.column}: only ${(100 * c.eta2).toFixed(1)}% of its variance lies between the segments`);
 
   const warnings = [...model.warnings];
   let recluster: Recluster | null = null;
@@ -155,9 +135,9 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
     silhouette,
     silhouetteSampled,
     features: design.featureNames,
-    designNotes: design.notes,
+    designNotes: [...design.notes, ...idle],
     excluded: design.excluded,
-    separation: separationShares(x, model.labels, model.k, featureBlocks(design.transform)),
+    separation,
     labels: Array.from(model.labels),
     profiles,
     projection,
@@ -229,25 +209,62 @@ export function segmentationDesign(t: Table, options: Omit<DesignOptions, 'scali
   const design = fitDesign(t, { strict: true, categoryWeight: 'column', ...options, scaling });
   const blocks = featureBlocks(design.transform);
   if (options.include !== undefined || blocks.length <= 2) return design;
+  const screen = screenColumns(design.matrix, blocks);
+  return dropColumns(
+    design,
+    screen.dropped.map((d) => ({ column: d.column, reason: `separates nothing (no other column's groups hold more than ${(100 * d.eta2).toFixed(1)}% of its variance)` })),
+  );
+}
+
+interface SegmentFit {
+  model: FittedKMeans;
+  choice: KChoice | null;
+  reason: string;
+  silhouette: number | null;
+  silhouetteSampled: boolean;
+}
+
+/** The first stage: k-means at the user's k, or at the k chooseK picks. */
+function fitSegments(design: Design, k: number | 'auto', options: SegmentOptions, kmeansOptions: { seed: number; nInit: number; algorithm: 'lloyd' | 'elkan' }): SegmentFit {
   const x = design.matrix;
-  const screen = screenColumns(x, blocks);
-  if (screen.dropped.length === 0) return design;
-  const keep = new Set(screen.kept.map((b) => b.column));
-  const steps = design.transform.steps.filter((s) => keep.has(s.column));
-  const featureNames = steps.flatMap((s) => (s.kind === 'number' ? [s.feature] : [...s.features]));
-  const notes = [...design.notes];
-  const excluded = [...design.excluded];
-  for (const d of screen.dropped) {
-    const reason = `separates nothing (no other column's groups hold more than ${(100 * d.eta2).toFixed(1)}% of its variance)`;
-    notes.push(`${d.column} dropped: ${reason}`);
-    excluded.push({ column: d.column, reason });
+  const { seed } = kmeansOptions;
+  if (k === 'auto') {
+    // Searching nine values of k on every row of a large table costs minutes and changes little.
+    const searchRows = options.kSearchRows ?? K_SEARCH_ROWS;
+    const sampled = x.rows > searchRows;
+    const search = sampled ? takeRows(x, sampleRows(x.rows, searchRows, seed)) : x;
+    const auto = chooseK(search, { ...kmeansOptions, kMax: options.kMax, dequantise: numericColumns(featureBlocks(design.transform)) });
+    const choice = auto.choice;
+    return {
+      model: sampled ? new KMeans({ ...kmeansOptions, k: choice.k }).fit(x) : auto.models.get(choice.k)!,
+      choice,
+      reason: sampled ? `${choice.reason.replace(/\.$/, '')} (k searched on a random sample of ${searchRows.toLocaleString('en-US')} customers).` : choice.reason,
+      silhouette: choice.candidates.find((c) => c.k === choice.k)!.silhouette,
+      silhouetteSampled: choice.silhouetteSampled || sampled,
+    };
   }
+  const model = new KMeans({ ...kmeansOptions, k }).fit(x);
+  const fit: SegmentFit = { model, choice: null, reason: `k = ${k} was set by the user.`, silhouette: null, silhouetteSampled: false };
+  if (new Set(model.labels).size >= 2 && x.rows > 2) {
+    const s = silhouetteScore(x, model.labels, { seed });
+    fit.silhouette = s.score;
+    fit.silhouetteSampled = s.sampled;
+  }
+  return fit;
+}
+
+/** The design without some columns, each noted with its reason. */
+function dropColumns(design: Design, drop: readonly Exclusion[]): Design {
+  const gone = new Set(drop.map((d) => d.column));
+  const blocks = featureBlocks(design.transform).filter((b) => !gone.has(b.column));
+  const steps = design.transform.steps.filter((s) => !gone.has(s.column));
+  const featureNames = steps.flatMap((s) => (s.kind === 'number' ? [s.feature] : [...s.features]));
   return {
-    matrix: selectBlocks(x, screen.kept),
+    matrix: selectBlocks(design.matrix, blocks),
     featureNames,
     transform: { ...design.transform, steps, featureNames },
-    notes,
-    excluded,
+    notes: [...design.notes, ...drop.map((d) => `${d.column} dropped: ${d.reason}`)],
+    excluded: [...design.excluded, ...drop],
   };
 }
 
