@@ -1,26 +1,27 @@
 import { InputError, ModelError } from '../errors.js';
 import { takeRows } from '../data/matrix.js';
 import type { Table } from '../data/table.js';
-import { applyDesign, fitDesign, type DesignOptions, type DesignTransform } from '../features/design.js';
+import { applyDesign, fitDesign, type Design, type DesignOptions, type DesignTransform, type Exclusion } from '../features/design.js';
 import { checkModelJSON, modelJSON, type ModelJSON } from '../models/estimator.js';
 import { Random } from '../random.js';
 import { chooseK, type KChoice } from './choose-k.js';
 import { FittedKMeans, KMeans } from './kmeans.js';
 import { pca2 } from './pca.js';
-import { profileSegments, type SegmentProfile } from './profile.js';
+import { profileSegments, type SegmentNames, type SegmentProfile } from './profile.js';
+import { featureBlocks, NO_SEPARATION_ETA2, numericColumns, screenColumns, selectBlocks, separationShares, type Separation } from './separation.js';
 import { silhouetteScore } from './silhouette.js';
-import { reclusterSegment, restandardise, type Recluster } from './two-stage.js';
+import { clipBounds, PARENT_CLIP, reclusterSegment, restandardise, type Recluster } from './two-stage.js';
 
 export interface SegmentOptions {
-  /** Number of segments, or 'auto' (default) to choose from 2..kMax by silhouette and elbow. */
+  /** Number of segments, or 'auto' (default) to choose from 2..kMax by silhouette (see chooseK). */
   k?: number | 'auto';
   kMax?: number;
   seed?: number;
   scaling?: DesignOptions['scaling'];
   /** Column selection and log1p choice for the design matrix. */
   design?: Omit<DesignOptions, 'scaling'>;
-  /** One name per segment, in segment order, replacing the generated names. */
-  names?: string[];
+  /** Names replacing the generated ones: one per segment in segment order, or some segments by index ({ 2: 'Loyal' }). */
+  names?: SegmentNames;
   /** Recluster the top segment (true), a named segment, or the segment with the highest mean of a named column. */
   recluster?: boolean | string;
   nInit?: number;
@@ -47,6 +48,10 @@ export interface SegmentationResult {
   silhouetteSampled: boolean;
   features: string[];
   designNotes: string[];
+  /** Columns left out of the clustering, each with its reason. */
+  excluded: Exclusion[];
+  /** Each clustered column's share of the separation between the segments. */
+  separation: Separation[];
   /** Segment per input row. */
   labels: number[];
   profiles: SegmentProfile[];
@@ -63,6 +68,8 @@ export interface SegmentationResult {
     labels: number[];
     profiles: SegmentProfile[];
     loyal: number;
+    /** Columns left out inside the parent because they separate nothing there. */
+    dropped: string[];
   } | null;
   warnings: string[];
   /** Saved model: design transform and centres; `scoreSegments(model, table)` applies it to new customers. */
@@ -72,37 +79,17 @@ export interface SegmentationResult {
 /** `segmentCustomers(table, { k: 'auto', seed: 1, recluster: true })`: the whole segmentation, JSON-serialisable. */
 export function segmentCustomers(t: Table, options: SegmentOptions = {}): SegmentationResult {
   const { k = 'auto', seed = 42, scaling = 'standard', nInit = 10, algorithm = 'lloyd' } = options;
-  const design = fitDesign(t, { ...options.design, scaling });
-  const x = design.matrix;
   const kmeansOptions = { seed, nInit, algorithm };
-
-  let model: FittedKMeans;
-  let choice: KChoice | null = null;
-  let reason: string;
-  let silhouette: number | null = null;
-  let silhouetteSampled = false;
-  if (k === 'auto') {
-    // Searching nine values of k on every row of a large table costs minutes and changes little.
-    const searchRows = options.kSearchRows ?? K_SEARCH_ROWS;
-    const sampled = x.rows > searchRows;
-    const search = sampled ? takeRows(x, sampleRows(x.rows, searchRows, seed)) : x;
-    const auto = chooseK(search, { ...kmeansOptions, kMax: options.kMax });
-    choice = auto.choice;
-    model = sampled ? new KMeans({ ...kmeansOptions, k: choice.k }).fit(x) : auto.models.get(choice.k)!;
-    reason = sampled ? `${choice.reason.replace(/\.$/, '')} (k searched on a random sample of ${searchRows.toLocaleString('en-US')} customers).` : choice.reason;
-    silhouette = choice.candidates.find((c) => c.k === choice!.k)!.silhouette;
-    silhouetteSampled = choice.silhouetteSampled || sampled;
-  } else {
-    if (!Number.isInteger(k) || k < 1) throw new InputError('segment-k', `k must be "auto" or a whole number of at least 1, got ${k}`);
-    model = new KMeans({ ...kmeansOptions, k }).fit(x);
-    reason = `k = ${k} was set by the user.`;
-    if (new Set(model.labels).size >= 2 && x.rows > 2) {
-      const s = silhouetteScore(x, model.labels, { seed });
-      silhouette = s.score;
-      silhouetteSampled = s.sampled;
-    }
-  }
+  if (k !== 'auto' && (!Number.isInteger(k) || k < 1)) throw new InputError('segment-k', `k must be "auto" or a whole number of at least 1, got ${k}`);
+  const design = segmentationDesign(t, options.design ?? {}, scaling);
+  const fit = fitSegments(design, k, options, kmeansOptions);
+  const x = design.matrix;
+  const { model, choice, reason, silhouette, silhouetteSampled } = fit;
   const profiles = profileSegments(t, design.transform, model.labels, model.k, options.names);
+  const separation = separationShares(x, model.labels, model.k, featureBlocks(design.transform));
+  // Such a column agreed with another, but not along these segments. It stays: a second stage may
+  // need it (the loyal core can differ in a column the first-stage segments do not).
+  const idle = separation.filter((c) => c.eta2 < NO_SEPARATION_ETA2).map((c) => `${c.column}: only ${(100 * c.eta2).toFixed(1)}% of its variance lies between the segments`);
 
   const warnings = [...model.warnings];
   let recluster: Recluster | null = null;
@@ -129,6 +116,8 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
         k: recluster.k,
         center: Array.from(recluster.center),
         scale: Array.from(recluster.scale),
+        columns: recluster.columns,
+        clip: PARENT_CLIP,
         centers: Array.from(recluster.centers.data),
         names: recluster.profiles.map((p) => p.name),
         loyal: recluster.loyal,
@@ -146,7 +135,9 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
     silhouette,
     silhouetteSampled,
     features: design.featureNames,
-    designNotes: design.notes,
+    designNotes: [...design.notes, ...idle],
+    excluded: design.excluded,
+    separation,
     labels: Array.from(model.labels),
     profiles,
     projection,
@@ -161,6 +152,7 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
       labels: Array.from(recluster.labels),
       profiles: recluster.profiles,
       loyal: recluster.loyal,
+      dropped: recluster.dropped,
     },
     warnings,
     model: saved,
@@ -180,7 +172,7 @@ interface SavedSegmentation {
   k: number;
   centers: number[];
   names: string[];
-  recluster: { parent: number; k: number; center: number[]; scale: number[]; centers: number[]; names: string[]; loyal: number } | null;
+  recluster: { parent: number; k: number; center: number[]; scale: number[]; columns?: number[]; clip?: number; centers: number[]; names: string[]; loyal: number } | null;
 }
 
 /** Assign new customers (e.g. this week's aggregates) to the segments of a saved segmentation model. */
@@ -200,12 +192,80 @@ export function scoreSegments(json: unknown, t: Table): SegmentScores {
     if (index.length > 0) {
       const rows = new Float64Array(index.length * x.cols);
       index.forEach((row, q) => rows.set(x.data.subarray(row * x.cols, (row + 1) * x.cols), q * x.cols));
-      const sub = restandardise({ rows: index.length, cols: x.cols, data: rows }, r.center, r.scale);
-      const labels = loadCenters(r.k, x.cols, r.centers).predict(sub);
+      const sub = restandardise({ rows: index.length, cols: x.cols, data: rows }, r.center, r.scale, r.columns, r.clip === undefined ? undefined : clipBounds(featureBlocks(saved.design), r.clip));
+      const labels = loadCenters(r.k, sub.cols, r.centers).predict(sub);
       index.forEach((row, q) => (subsegment[row] = labels[q]));
     }
   }
   return { segment, name: Array.from(segment, (c) => saved.names[c]), subsegment };
+}
+
+/**
+ * The design for clustering: columns that cannot describe behaviour are skipped, a categorical
+ * column weighs as one feature, and (unless the user chose the columns) columns that separate
+ * nothing the other columns agree on are dropped, so noise cannot make segments of its own.
+ */
+export function segmentationDesign(t: Table, options: Omit<DesignOptions, 'scaling'>, scaling: DesignOptions['scaling']): Design {
+  const design = fitDesign(t, { strict: true, categoryWeight: 'column', ...options, scaling });
+  const blocks = featureBlocks(design.transform);
+  if (options.include !== undefined || blocks.length <= 2) return design;
+  const screen = screenColumns(design.matrix, blocks);
+  return dropColumns(
+    design,
+    screen.dropped.map((d) => ({ column: d.column, reason: `separates nothing (no other column's groups hold more than ${(100 * d.eta2).toFixed(1)}% of its variance)` })),
+  );
+}
+
+interface SegmentFit {
+  model: FittedKMeans;
+  choice: KChoice | null;
+  reason: string;
+  silhouette: number | null;
+  silhouetteSampled: boolean;
+}
+
+/** The first stage: k-means at the user's k, or at the k chooseK picks. */
+function fitSegments(design: Design, k: number | 'auto', options: SegmentOptions, kmeansOptions: { seed: number; nInit: number; algorithm: 'lloyd' | 'elkan' }): SegmentFit {
+  const x = design.matrix;
+  const { seed } = kmeansOptions;
+  if (k === 'auto') {
+    // Searching nine values of k on every row of a large table costs minutes and changes little.
+    const searchRows = options.kSearchRows ?? K_SEARCH_ROWS;
+    const sampled = x.rows > searchRows;
+    const search = sampled ? takeRows(x, sampleRows(x.rows, searchRows, seed)) : x;
+    const auto = chooseK(search, { ...kmeansOptions, kMax: options.kMax, dequantise: numericColumns(featureBlocks(design.transform)) });
+    const choice = auto.choice;
+    return {
+      model: sampled ? new KMeans({ ...kmeansOptions, k: choice.k }).fit(x) : auto.models.get(choice.k)!,
+      choice,
+      reason: sampled ? `${choice.reason.replace(/\.$/, '')} (k searched on a random sample of ${searchRows.toLocaleString('en-US')} customers).` : choice.reason,
+      silhouette: choice.candidates.find((c) => c.k === choice.k)!.silhouette,
+      silhouetteSampled: choice.silhouetteSampled || sampled,
+    };
+  }
+  const model = new KMeans({ ...kmeansOptions, k }).fit(x);
+  const fit: SegmentFit = { model, choice: null, reason: `k = ${k} was set by the user.`, silhouette: null, silhouetteSampled: false };
+  if (new Set(model.labels).size >= 2 && x.rows > 2) {
+    const s = silhouetteScore(x, model.labels, { seed });
+    fit.silhouette = s.score;
+    fit.silhouetteSampled = s.sampled;
+  }
+  return fit;
+}
+
+/** The design without some columns, each noted with its reason. */
+function dropColumns(design: Design, drop: readonly Exclusion[]): Design {
+  const gone = new Set(drop.map((d) => d.column));
+  const blocks = featureBlocks(design.transform).filter((b) => !gone.has(b.column));
+  const steps = design.transform.steps.filter((s) => !gone.has(s.column));
+  const featureNames = steps.flatMap((s) => (s.kind === 'number' ? [s.feature] : [...s.features]));
+  return {
+    matrix: selectBlocks(design.matrix, blocks),
+    featureNames,
+    transform: { ...design.transform, steps, featureNames },
+    notes: [...design.notes, ...drop.map((d) => `${d.column} dropped: ${d.reason}`)],
+    excluded: [...design.excluded, ...drop],
+  };
 }
 
 /** `size` distinct row indices, seeded, in increasing order. */

@@ -1,9 +1,10 @@
 import { InputError } from '../errors.js';
 import { takeRows, type Matrix } from '../data/matrix.js';
 import type { Table } from '../data/table.js';
-import type { DesignTransform } from '../features/design.js';
+import { quantileSorted, type DesignTransform } from '../features/design.js';
 import { chooseK, type ChooseKOptions, type KChoice } from './choose-k.js';
 import { profileSegments, type SegmentProfile } from './profile.js';
+import { featureBlocks, numericColumns, screenColumns, selectBlocks, type FeatureBlock } from './separation.js';
 
 /**
  * Two-stage segmentation: recluster one segment (by default the top spenders) to isolate its most
@@ -28,7 +29,11 @@ export interface Recluster {
   /** Within-parent standardisation applied to the design matrix before stage two. */
   center: Float64Array;
   scale: Float64Array;
-  /** Stage-two centres in the re-standardised space, k x features. */
+  /** Design columns stage two clusters on (the others separate nothing inside the parent). */
+  columns: number[];
+  /** Input columns left out of stage two. */
+  dropped: string[];
+  /** Stage-two centres in the re-standardised space of `columns`, k x columns. */
   centers: Matrix;
 }
 
@@ -80,8 +85,14 @@ export function reclusterSegment(
     throw new InputError('recluster-too-small', `Segment "${profiles[parent].name}" has ${index.length} customers, too few to recluster (need ${MIN_RECLUSTER_ROWS})`, 'Pick a larger segment');
   }
   const sub = takeRows(x, index);
-  const { center, scale } = standardiseInPlace(sub);
-  const { choice, models } = chooseK(sub, { ...options, kMax: Math.min(options.kMax ?? 6, sub.rows - 1) });
+  const blocks = featureBlocks(transform);
+  const { center, scale } = standardiseInPlace(sub, blocks);
+  // Inside one segment most columns hold no further structure, and after re-standardising each
+  // weighs as much as the one that splits the segment; only columns the others agree on stay.
+  const screen = screenColumns(sub, blocks);
+  const columns = screen.kept.flatMap((b) => Array.from({ length: b.width }, (_, j) => b.start + j));
+  const numbers = numericColumns(screen.kept);
+  const { choice, models } = chooseK(selectBlocks(sub, screen.kept), { ...options, kMax: Math.min(options.kMax ?? 6, sub.rows - 1), dequantise: numbers });
   const model = models.get(choice.k)!;
   const subLabels = new Int32Array(labels.length).fill(-1);
   index.forEach((row, r) => (subLabels[row] = model.labels[r]));
@@ -98,31 +109,91 @@ export function reclusterSegment(
     loyal: argmaxMean(subProfiles, loyaltyBy),
     center,
     scale,
+    columns,
+    dropped: screen.dropped.map((d) => d.column),
     centers: model.centers,
   };
 }
 
-/** Apply a fitted within-parent standardisation (used when scoring). */
-export function restandardise(x: Matrix, center: ArrayLike<number>, scale: ArrayLike<number>): Matrix {
-  const out = Float64Array.from(x.data);
-  for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) out[i * x.cols + j] = (out[i * x.cols + j] - center[j]) / scale[j];
-  return { rows: x.rows, cols: x.cols, data: out };
+/**
+ * Within the parent, a number more than this many robust SDs from the parent's median is clipped
+ * there. Outliers of the whole table are ordinary at the first stage's scale but sit far outside
+ * one segment; unclipped, they draw clusters of their own instead of the split inside the segment.
+ */
+export const PARENT_CLIP = 4;
+
+/**
+ * Apply a fitted within-parent standardisation (used when scoring), keeping `columns` (all when
+ * absent, as in models saved before stage two chose its columns) and clipping at ±`clip`.
+ */
+export function restandardise(x: Matrix, center: ArrayLike<number>, scale: ArrayLike<number>, columns?: readonly number[], clip?: ArrayLike<number>): Matrix {
+  const keep = columns ?? Array.from({ length: x.cols }, (_, j) => j);
+  const p = keep.length;
+  const out = new Float64Array(x.rows * p);
+  for (let i = 0; i < x.rows; i++) {
+    for (let q = 0; q < p; q++) {
+      const j = keep[q];
+      const bound = clip ? clip[j] : Infinity;
+      out[i * p + q] = Math.max(-bound, Math.min(bound, (x.data[i * x.cols + j] - center[j]) / scale[j]));
+    }
+  }
+  return { rows: x.rows, cols: p, data: out };
 }
 
-function standardiseInPlace(m: Matrix): { center: Float64Array; scale: Float64Array } {
+/** Per design column, the bound stage two clips at: `clip` for numbers, none for indicators. */
+export function clipBounds(blocks: readonly FeatureBlock[], clip: number): Float64Array {
+  const bounds = new Float64Array(blocks.reduce((a, b) => a + b.width, 0));
+  for (const b of blocks) bounds.fill(b.kind === 'number' ? clip : Infinity, b.start, b.start + b.width);
+  return bounds;
+}
+
+/**
+ * Re-standardise the parent's rows: a number by its winsorised mean and SD, clipped at ±PARENT_CLIP;
+ * a category's indicators centred and sharing one scale so the column's total variance is 1, as in
+ * the first stage's design.
+ */
+function standardiseInPlace(m: Matrix, blocks: readonly FeatureBlock[]): { center: Float64Array; scale: Float64Array } {
   const { rows: n, cols: d, data } = m;
   const center = new Float64Array(d);
   const scale = new Float64Array(d);
-  for (let j = 0; j < d; j++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += data[i * d + j];
-    const mu = s / n;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += (data[i * d + j] - mu) ** 2;
-    const sd = Math.sqrt(v / n);
-    center[j] = mu;
-    scale[j] = sd > 0 ? sd : 1;
-    for (let i = 0; i < n; i++) data[i * d + j] = (data[i * d + j] - mu) / scale[j];
+  const column = new Float64Array(n);
+  for (const b of blocks) {
+    let total = 0;
+    for (let j = b.start; j < b.start + b.width; j++) {
+      for (let i = 0; i < n; i++) column[i] = data[i * d + j];
+      const mean = column.reduce((a, v) => a + v, 0) / n;
+      const variance = column.reduce((a, v) => a + (v - mean) ** 2, 0) / n;
+      total += variance;
+      if (b.kind === 'number') {
+        // Winsorised mean and SD: the median and IQR / 1.349 (the SD, for normal data) set where
+        // outliers start, and the moments of the values clipped there keep the SD's weighting
+        // between columns without letting the outliers inflate it.
+        const sorted = Float64Array.from(column).sort();
+        const robust = (quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25)) / 1.349;
+        if (robust > 0) {
+          const lo = quantileSorted(sorted, 0.5) - PARENT_CLIP * robust;
+          const hi = quantileSorted(sorted, 0.5) + PARENT_CLIP * robust;
+          for (let i = 0; i < n; i++) column[i] = Math.min(hi, Math.max(lo, column[i]));
+          const m = column.reduce((a, v) => a + v, 0) / n;
+          center[j] = m;
+          scale[j] = Math.sqrt(column.reduce((a, v) => a + (v - m) ** 2, 0) / n);
+        } else {
+          center[j] = mean;
+          scale[j] = Math.sqrt(variance);
+        }
+      } else {
+        center[j] = mean;
+      }
+    }
+    if (b.kind === 'category') for (let j = b.start; j < b.start + b.width; j++) scale[j] = Math.sqrt(total);
+    for (let j = b.start; j < b.start + b.width; j++) if (!(scale[j] > 0)) scale[j] = 1;
+  }
+  const clipOf = clipBounds(blocks, PARENT_CLIP);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      const z = (data[i * d + j] - center[j]) / scale[j];
+      data[i * d + j] = Math.max(-clipOf[j], Math.min(clipOf[j], z));
+    }
   }
   return { center, scale };
 }

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import type { Matrix } from '../data/matrix.js';
-import type { Column, Table } from '../data/table.js';
+import { columnLength, type Column, type Table } from '../data/table.js';
 
 /**
  * The design matrix: turns a customer table into the numeric matrix every model fits on,
@@ -22,6 +22,24 @@ export interface DesignOptions {
   scaling?: 'standard' | 'robust' | 'none';
   /** One-hot encode categorical columns (default true); false drops them. */
   oneHot?: boolean;
+  /**
+   * 'indicator' (default): each level's 0/1 indicator as is, like OneHotEncoder. 'column': the
+   * indicator block is scaled so the column's total variance is 1, so a categorical column weighs
+   * as much in a distance as one standardised number, however many levels it has.
+   */
+  categoryWeight?: 'indicator' | 'column';
+  /**
+   * Also skip columns that cannot describe behaviour, judged from their values (and names where
+   * the values are ambiguous): near-constant, row numbers and other unique integers, and numbers
+   * that are codes (RFM digit codes, postcodes, phone numbers). Default false; segmentation sets it.
+   */
+  strict?: boolean;
+}
+
+/** Why a column was left out of the design. */
+export interface Exclusion {
+  readonly column: string;
+  readonly reason: string;
 }
 
 export type Scaling = 'standard' | 'robust' | 'none';
@@ -42,6 +60,8 @@ export interface OneHotStep {
   readonly kind: 'category';
   readonly levels: readonly string[];
   readonly features: readonly string[];
+  /** Value of an indicator that is on (1 when absent, as in models saved before weighting existed). */
+  readonly weight?: number;
 }
 
 export type DesignStep = NumericStep | OneHotStep;
@@ -60,6 +80,8 @@ export interface Design {
   transform: DesignTransform;
   /** Human-readable record of every choice made, e.g. "log1p on Total_Spend (skewness 2.30)". */
   notes: string[];
+  /** Columns left out, each with its reason (also in notes). */
+  excluded: Exclusion[];
 }
 
 /**
@@ -92,24 +114,34 @@ export function fitDesign(t: Table, options: DesignOptions = {}): Design {
   const candidates = explicit ? options.include!.map((n) => requireColumn(t, n, 'the data')) : t.columns.filter((c) => !excluded.has(c.name));
 
   const steps: DesignStep[] = [];
+  const excludedColumns: Exclusion[] = [];
+  const skip = (column: string, reason: string): void => {
+    excludedColumns.push({ column, reason });
+    notes.push(`${column} skipped: ${reason}`);
+  };
   for (const c of candidates) {
     if (c.kind === 'date') {
-      notes.push(`${c.name} skipped: date columns need a derived number first (e.g. days since)`);
+      skip(c.name, 'date columns need a derived number first (e.g. days since)');
       continue;
     }
     if (!explicit && isIdentifier(c, t.rows)) {
-      notes.push(`${c.name} skipped: identifier-like (unique per row)`);
+      skip(c.name, 'identifier-like (unique per row)');
+      continue;
+    }
+    const unusable = !explicit && options.strict ? unusableReason(c) : null;
+    if (unusable) {
+      skip(c.name, unusable);
       continue;
     }
     if (c.kind === 'number') {
       const step = fitNumeric(c, scaling, log1pOption, notes);
       if (step) steps.push(step);
     } else if (!oneHot) {
-      notes.push(`${c.name} skipped: categorical and one-hot encoding is off`);
+      skip(c.name, 'categorical and one-hot encoding is off');
     } else if (c.levels.length > MAX_ONE_HOT_LEVELS && !explicit) {
-      notes.push(`${c.name} skipped: ${c.levels.length} levels is more than ${MAX_ONE_HOT_LEVELS} to one-hot encode`);
+      skip(c.name, `${c.levels.length} levels is more than ${MAX_ONE_HOT_LEVELS} to one-hot encode`);
     } else {
-      steps.push(fitOneHot(c, notes));
+      steps.push(fitOneHot(c, options.categoryWeight ?? 'indicator', notes));
     }
   }
   if (steps.length === 0) {
@@ -119,7 +151,7 @@ export function fitDesign(t: Table, options: DesignOptions = {}): Design {
 
   const featureNames = steps.flatMap((s) => (s.kind === 'number' ? [s.feature] : [...s.features]));
   const transform: DesignTransform = { version: 1, scaling, steps, featureNames };
-  return { matrix: applyDesign(transform, t), featureNames, transform, notes };
+  return { matrix: applyDesign(transform, t), featureNames, transform, notes, excluded: excludedColumns };
 }
 
 /** Apply a fitted transform to new rows (scoring); throws InputError naming a missing or mistyped column. */
@@ -153,10 +185,11 @@ export function applyDesign(transform: DesignTransform, t: Table): Matrix {
       // Map this table's level codes to the fitted levels; unseen levels and missing values get all zeros.
       const index = new Map(step.levels.map((l, k) => [l, k]));
       const remap = Int32Array.from(c.levels, (l) => index.get(l) ?? -1);
+      const on = step.weight ?? 1;
       for (let i = 0; i < n; i++) {
         const code = c.codes[i];
         const k = code < 0 ? -1 : remap[code];
-        if (k >= 0) data[i * p + j + k] = 1;
+        if (k >= 0) data[i * p + j + k] = on;
       }
       j += step.levels.length;
     }
@@ -211,12 +244,29 @@ function fitNumeric(c: Extract<Column, { kind: 'number' }>, scaling: Scaling, lo
   return { column: c.name, kind: 'number', impute, log1p, center, scale, feature: c.name };
 }
 
-function fitOneHot(c: Extract<Column, { kind: 'category' }>, notes: string[]): OneHotStep {
+function fitOneHot(c: Extract<Column, { kind: 'category' }>, weighting: 'indicator' | 'column', notes: string[]): OneHotStep {
   let missing = 0;
-  for (let i = 0; i < c.codes.length; i++) if (c.codes[i] < 0) missing++;
+  const counts = new Float64Array(c.levels.length);
+  for (let i = 0; i < c.codes.length; i++) {
+    if (c.codes[i] < 0) missing++;
+    else counts[c.codes[i]]++;
+  }
   if (missing > 0) notes.push(`${c.name}: ${missing} missing value${missing === 1 ? '' : 's'} encoded as no level (all indicators 0)`);
-  notes.push(`${c.name} one-hot encoded into ${c.levels.length} indicator columns`);
-  return { column: c.name, kind: 'category', levels: [...c.levels], features: c.levels.map((l) => `${c.name}=${l}`) };
+  const step = { column: c.name, kind: 'category' as const, levels: [...c.levels], features: c.levels.map((l) => `${c.name}=${l}`) };
+  if (weighting === 'indicator') {
+    notes.push(`${c.name} one-hot encoded into ${c.levels.length} indicator columns`);
+    return step;
+  }
+  // The indicators' variances p(1 - p) add up to the column's total variance; scaling them by one
+  // factor to make that 1 keeps the levels' relative distances while capping the column's weight.
+  let total = 0;
+  for (const count of counts) {
+    const share = count / c.codes.length;
+    total += share * (1 - share);
+  }
+  const weight = total > 0 ? 1 / Math.sqrt(total) : 1;
+  notes.push(`${c.name} one-hot encoded into ${c.levels.length} indicator columns, weighted ${weight.toFixed(2)} so the column counts as one feature`);
+  return { ...step, weight };
 }
 
 function isIdentifier(c: Column, rows: number): boolean {
@@ -229,6 +279,91 @@ function isIdentifier(c: Column, rows: number): boolean {
   }
   if (c.kind !== 'number' || !ID_NAME.test(c.name)) return false;
   return new Set(c.values).size === rows;
+}
+
+/** A single value held by at least this share of rows makes a column near-constant: it can split off at most a sliver. */
+export const NEAR_CONSTANT_SHARE = 0.99;
+
+/** Names that spreadsheet and dataframe exports give their row index. */
+const INDEX_NAME = /^(unnamed:?\s*\d+|index|level_\d+|idx|row|row_?(id|num|number|no|index)|column_?\d+|col_?\d+|#|s\.?\s?no\.?|sr\.?\s?no\.?)$/i;
+/** Numbers that label a place or a line rather than measure anything. */
+const CONTACT_CODE_NAME = /zip|post_?code|postal|phone|mobile_?(no|num|number)|telephone|^tel$|fax|msisdn/i;
+
+/**
+ * Why a column cannot describe behaviour, or null. Each test reads the values: a name alone never
+ * drops a column, except a postcode or phone number, whose values look like ordinary numbers.
+ */
+function unusableReason(c: Column): string | null {
+  if (c.kind === 'date') return null;
+  const n = columnLength(c);
+  if (c.kind === 'category') {
+    const counts = new Float64Array(c.levels.length);
+    for (let i = 0; i < n; i++) if (c.codes[i] >= 0) counts[c.codes[i]]++;
+    let top = 0;
+    for (let l = 1; l < counts.length; l++) if (counts[l] > counts[top]) top = l;
+    return counts.length > 0 && counts[top] >= NEAR_CONSTANT_SHARE * n ? nearConstant(counts[top] / n, c.levels[top]) : null;
+  }
+  const present = c.values.filter((v) => !Number.isNaN(v));
+  if (present.length === 0) return null;
+  const sorted = Float64Array.from(present).sort();
+  let run = 1;
+  let best = 1;
+  let mode = sorted[0];
+  let distinct = 1;
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i] === sorted[i - 1]) run++;
+    else {
+      run = 1;
+      distinct++;
+    }
+    if (run > best) {
+      best = run;
+      mode = sorted[i];
+    }
+  }
+  if (best >= NEAR_CONSTANT_SHARE * n) return nearConstant(best / n, round(mode));
+  const integers = sorted.every((v) => Number.isInteger(v));
+  if (!integers) return null;
+  const unique = distinct === n;
+  const span = sorted[sorted.length - 1] - sorted[0] + 1;
+  if (unique && n >= 3 && INDEX_NAME.test(c.name.trim())) return 'row index (named like an export index, one integer per row)';
+  if (unique && n >= 20 && span <= 3 * n) {
+    return span === n ? `row-number-like (the integers ${round(sorted[0])} to ${round(sorted[n - 1])}, one per row)` : 'identifier-like (unique integers, one per row)';
+  }
+  if (CONTACT_CODE_NAME.test(c.name)) return 'code-like (a postcode or phone number labels a place or a line, it does not measure anything)';
+  const digits = digitCode(sorted, distinct);
+  if (digits) return digits;
+  return null;
+}
+
+function nearConstant(share: number, value: string): string {
+  return `near-constant (${(100 * share).toFixed(1)}% of rows are ${value})`;
+}
+
+/**
+ * A code whose digits are separate scores (an RFM code 111-555): every value has the same number of
+ * digits and each digit position uses only a few digits, although the column takes many values.
+ * A measured quantity with that many values would use most digits in its last position at least.
+ * Long fixed-width numbers (phone numbers, postcodes) are labels too.
+ */
+function digitCode(sorted: Float64Array, distinct: number): string | null {
+  if (sorted[0] < 0) return null;
+  const width = String(sorted[0]).length;
+  if (width < 2 || String(sorted[sorted.length - 1]).length !== width || distinct < 10) return null;
+  if (width >= 5 && distinct >= 20) return `code-like (every value has ${width} digits, as postcodes and phone numbers do)`;
+  const used = Array.from({ length: width }, () => new Set<string>());
+  for (let i = 0; i < sorted.length; i++) {
+    if (i > 0 && sorted[i] === sorted[i - 1]) continue;
+    const text = String(sorted[i]);
+    for (let d = 0; d < width; d++) used[d].add(text[d]);
+  }
+  const sizes = used.map((u) => u.size);
+  const varied = sizes.filter((s) => s >= 3).length;
+  if (sizes.every((s) => s >= 2 && s <= 6) && varied >= 2) {
+    const all = [...new Set(used.flatMap((u) => [...u]))].sort();
+    return `code-like (each of its ${width} digits is a separate score, using only ${all[0]}-${all[all.length - 1]}; e.g. an RFM code)`;
+  }
+  return null;
 }
 
 function requireColumn(t: Table, name: string, where: string): Column {
@@ -274,7 +409,7 @@ function skewness(x: ArrayLike<number>): number {
 }
 
 /** Linear-interpolation quantile (numpy's default), on sorted data. */
-function quantileSorted(s: ArrayLike<number>, q: number): number {
+export function quantileSorted(s: ArrayLike<number>, q: number): number {
   const pos = (s.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.min(lo + 1, s.length - 1);

@@ -143,7 +143,7 @@ export async function segmentStage(a: Analysis, options: SegmentOptions = {}): P
         { name: 'segment', values: result.labels.map((l) => names[l] ?? String(l)) },
         ...(sub ? [{ name: 'subsegment', values: sub.labels.map((l) => (l < 0 ? null : (sub.profiles[l]?.name ?? String(l)))) }] : []),
       ],
-      summary: { segments: { k: result.k, reason: result.reason, silhouette: result.silhouette, profiles: result.profiles, warnings: result.warnings } },
+      summary: { segments: { k: result.k, reason: result.reason, silhouette: result.silhouette, profiles: result.profiles, separation: result.separation, excluded: result.excluded, warnings: result.warnings } },
     },
   };
 }

@@ -27,7 +27,11 @@ describe('segmentsSection', () => {
     for (const p of result.profiles) expect(section.findings.some((f) => f.startsWith(`"${p.name}" is `))).toBe(true);
     expect(section.findings.at(-1)).toMatch(/^Reclustering ".+" isolates its most loyal customers, ".+": [\d,]+ customers/);
     const tables = section.blocks.filter((b) => b.kind === 'table');
-    expect(tables).toHaveLength(2);
+    expect(tables).toHaveLength(3);
     expect(tables[0].kind === 'table' && tables[0].columns.slice(0, 3)).toEqual(['Segment', 'Customers', 'Share']);
+    const separation = tables[2];
+    expect(separation.kind === 'table' && separation.title).toBe('What separates the segments');
+    const shares = separation.kind === 'table' ? separation.rows.map((r) => r[1] as number) : [];
+    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
   });
 });

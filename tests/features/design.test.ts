@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { applyDesign, fitDesign } from '../../src/features/design.js';
 import { categoryColumn, numberColumn, table, type Column, type Table } from '../../src/data/table.js';
 import { InputError } from '../../src/errors.js';
+import { Random } from '../../src/random.js';
 
 interface DesignFixture {
   columns: Record<string, { kind: 'number' | 'category'; values: (number | string | null)[] }>;
@@ -84,5 +85,68 @@ describe('fitDesign choices', () => {
     expect(d.featureNames).toEqual(['Age', 'Gender=Female', 'Gender=Male']);
     expect(() => fitDesign(t, { exclude: ['Nope'] })).toThrow(/Column "Nope" is not in the data/);
     expect(() => fitDesign(t, { log1p: ['Average_Rating', 'Age'], include: ['Age'] })).not.toThrow();
+  });
+});
+
+describe('fitDesign strict: columns that cannot describe behaviour', () => {
+  const n = 400;
+  const rng = new Random(11);
+  const shuffled = rng.shuffle(Array.from({ length: n }, (_, i) => i));
+  const spend = Float64Array.from({ length: n }, () => Math.round(Math.exp(rng.normal(4, 1)) * 100) / 100);
+  const count = Float64Array.from({ length: n }, () => 1 + rng.poisson(3));
+  const digit = (): number => 1 + rng.int(5);
+  const columns: Column[] = [
+    numberColumn('Unnamed: 0', Float64Array.from(shuffled)),
+    numberColumn('column00', Float64Array.from(shuffled, (v) => v + 1)),
+    numberColumn('row_order', Float64Array.from({ length: n }, (_, i) => 1000 + 3 * i)),
+    numberColumn('member', Float64Array.from(shuffled, (v) => 50_000 + 2 * v)),
+    numberColumn('rfm', Float64Array.from({ length: n }, () => 100 * digit() + 10 * digit() + digit())),
+    numberColumn('zip', Float64Array.from({ length: n }, () => 10_000 + rng.int(89_999))),
+    numberColumn('phone_number', Float64Array.from({ length: n }, () => 5_550_000 + rng.int(9_999))),
+    numberColumn('flag', Float64Array.from({ length: n }, (_, i) => (i === 7 ? 1 : 0))),
+    categoryColumn('country', Array.from({ length: n }, (_, i) => (i < 2 ? 'FR' : 'UK'))),
+    numberColumn('total_spend', spend),
+    numberColumn('purchase_count', count),
+    numberColumn('age', Float64Array.from({ length: n }, () => 18 + rng.int(60))),
+    numberColumn('rating', Float64Array.from({ length: n }, () => 1 + rng.int(5))),
+    numberColumn('signup_year', Float64Array.from({ length: n }, () => 2018 + rng.int(6))),
+    categoryColumn('device', Array.from({ length: n }, () => ['mobile', 'desktop', 'tablet'][rng.int(3)])),
+  ];
+  const t = table(columns);
+
+  it('skips row numbers, unique integer ids, digit codes, postcodes, phone numbers and near-constant columns, each with its reason', () => {
+    const d = fitDesign(t, { strict: true });
+    const reasons = Object.fromEntries(d.excluded.map((e) => [e.column, e.reason]));
+    expect(Object.keys(reasons).sort()).toEqual(['Unnamed: 0', 'column00', 'country', 'flag', 'member', 'phone_number', 'rfm', 'row_order', 'zip'].sort());
+    expect(reasons['Unnamed: 0']).toMatch(/^row index/);
+    expect(reasons.column00).toMatch(/^row index/);
+    expect(reasons.row_order).toMatch(/^identifier-like|^row-number-like/);
+    expect(reasons.member).toBe('identifier-like (unique integers, one per row)');
+    expect(reasons.rfm).toBe('code-like (each of its 3 digits is a separate score, using only 1-5; e.g. an RFM code)');
+    expect(reasons.zip).toMatch(/^code-like/);
+    expect(reasons.phone_number).toMatch(/^code-like/);
+    expect(reasons.flag).toBe('near-constant (99.8% of rows are 0)');
+    expect(reasons.country).toBe('near-constant (99.5% of rows are UK)');
+    expect(d.notes).toContain('rfm skipped: code-like (each of its 3 digits is a separate score, using only 1-5; e.g. an RFM code)');
+    expect(d.transform.steps.map((s) => s.column)).toEqual(['total_spend', 'purchase_count', 'age', 'rating', 'signup_year', 'device']);
+  });
+
+  it('without strict (other models) and for columns the user names, nothing is second-guessed', () => {
+    expect(fitDesign(t).excluded).toEqual([]);
+    expect(fitDesign(t, { strict: true, include: ['rfm', 'zip'] }).transform.steps.map((s) => s.column)).toEqual(['rfm', 'zip']);
+  });
+
+  it('categoryWeight column: a categorical column has total variance 1 however many levels it has', () => {
+    const d = fitDesign(table([numberColumn('total_spend', spend), columns[14]]), { categoryWeight: 'column' });
+    const { rows, cols, data } = d.matrix;
+    let total = 0;
+    for (let j = 1; j < cols; j++) {
+      let m = 0;
+      for (let i = 0; i < rows; i++) m += data[i * cols + j] / rows;
+      for (let i = 0; i < rows; i++) total += (data[i * cols + j] - m) ** 2 / rows;
+    }
+    expect(total).toBeCloseTo(1, 12);
+    const round = applyDesign(JSON.parse(JSON.stringify(d.transform)), t);
+    expect(Array.from(round.data)).toEqual(Array.from(data));
   });
 });

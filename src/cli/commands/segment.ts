@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import type { SavedPredictor } from '../../predict/train.js';
+import type { SegmentNames, SegmentProfile } from '../../cluster/profile.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { toCsv } from '../../io/csv.js';
 import { fmtInt, fmtNum, fmtPct } from '../../report/format.js';
@@ -14,22 +15,27 @@ interface SegmentFlags extends LoadFlags {
   seed: string;
   scaling: string;
   names?: string;
+  features?: string;
+  exclude?: string;
   recluster?: string | boolean;
   saveModel?: string;
 }
 
 export function registerSegment(program: Command, io: CliIO): void {
-  dataCommand(program, 'segment', 'Cluster customers with k-means (automatic k by elbow and silhouette), profile and name the segments')
+  dataCommand(program, 'segment', 'Cluster customers with k-means (automatic k by silhouette), print the profiles by index, name the segments')
     .option('--k <k>', 'number of segments, or auto (2..10)', 'auto')
     .option('--seed <n>', 'random seed', '42')
     .option('--scaling <s>', 'standard or robust', 'standard')
-    .option('--names <list>', 'comma-separated names for the segments, in segment order')
+    .option('--names <list>', 'segment names by index, e.g. "2=Loyal,0=New" (indices as printed), or one name per segment in order')
+    .option('--features <columns>', 'cluster on exactly these columns, comma-separated (no automatic column screening)')
+    .option('--exclude <columns>', 'leave these columns out, comma-separated')
     .option('--recluster [segment]', 'recluster the top segment (or the named one) to isolate the most loyal customers')
     .option('--save-model <file>', 'save the segmentation as versioned JSON for `clientele score`')
     .addHelpText('after', `
 Examples:
   clientele segment data/ecommerce-customer-behavior.csv --recluster
-  clientele segment data/online-retail.csv.gz --k 4 --names "Loyal,New,Lapsed,Big spenders" --save-model segments.json`)
+  clientele segment data/online-retail.csv.gz --k 4 --names "0=Loyal,3=Lapsed" --save-model segments.json
+  clientele segment customers.csv --exclude device,region --recluster`)
     .action(async (file: string, flags: SegmentFlags) => {
       if (flags.scaling !== 'standard' && flags.scaling !== 'robust') throw new InputError('bad-option', `--scaling '${flags.scaling}' is not standard or robust`);
       await withAnalysis(file, flags, io, async (a) => {
@@ -38,7 +44,11 @@ Examples:
           k: parseK(flags.k),
           seed: parseSeed(flags.seed),
           scaling: flags.scaling as 'standard' | 'robust',
-          names: flags.names?.split(',').map((s) => s.trim()),
+          names: parseNames(flags.names),
+          design: {
+            ...(flags.features !== undefined ? { include: parseList(flags.features, '--features') } : {}),
+            ...(flags.exclude !== undefined ? { exclude: parseList(flags.exclude, '--exclude') } : {}),
+          },
           recluster: flags.recluster === undefined ? false : flags.recluster,
         });
         if (flags.saveModel) writeFileAtomic(flags.saveModel, JSON.stringify(result.model, null, 2) + '\n');
@@ -47,17 +57,60 @@ Examples:
           return;
         }
         const lines = [`${result.k} segments of ${fmtInt(result.rows)} customers: ${result.reason}`];
-        for (const p of result.profiles) lines.push(`  ${p.name}: ${fmtInt(p.size)} customers (${fmtPct(p.share)})`);
+        lines.push(...profileLines(result.profiles, result.separation.map((x) => x.column), '  '));
         if (result.silhouette !== null) lines.push(`Mean silhouette ${fmtNum(result.silhouette, 3)}${result.silhouetteSampled ? ' (sampled)' : ''}`);
+        lines.push(`Clustered on: ${result.separation.map((x) => `${x.column} ${fmtPct(x.share)}`).join(', ')} (share of the separation between segments)`);
+        for (const e of result.excluded) lines.push(`  left out ${e.column}: ${e.reason}`);
         if (result.recluster) {
-          lines.push(`Second stage on "${result.recluster.parentName}": ${result.recluster.reason}`);
-          for (const p of result.recluster.profiles) lines.push(`    ${p.name}: ${fmtInt(p.size)} customers`);
+          const r = result.recluster;
+          lines.push(`Second stage on segment ${r.parent} "${r.parentName}": ${r.reason}`);
+          if (r.dropped.length > 0) lines.push(`    (inside the segment, ${r.dropped.join(', ')} separate nothing and were left out)`);
+          lines.push(...profileLines(r.profiles, result.separation.map((x) => x.column), '    ', r.loyal));
         }
         for (const w of result.warnings) lines.push(`Warning: ${w}`);
         if (flags.saveModel) lines.push(`Saved model to ${flags.saveModel}`);
         io.stdout(lines.join('\n') + '\n');
       });
     });
+}
+
+/**
+ * One line per segment, index first so `--names "2=Loyal"` can refer to it: size, name and the means
+ * of the clustered columns that differ most from all customers.
+ */
+function profileLines(profiles: readonly SegmentProfile[], columns: readonly string[], indent: string, loyal?: number): string[] {
+  const width = Math.max(...profiles.map((p) => p.name.length));
+  return profiles.map((p) => {
+    const key = p.features
+      .filter((f) => columns.includes(f.feature))
+      .sort((a, b) => Math.abs(b.shift ?? b.z) - Math.abs(a.shift ?? a.z))
+      .slice(0, 4)
+      .map((f) => `${f.feature} ${fmtNum(f.mean, 3)} (all ${fmtNum(f.overallMean, 3)})`);
+    const name = p.id === loyal ? `${p.name} [most loyal]` : p.name;
+    return `${indent}${String(p.id).padStart(2)}  ${fmtInt(p.size).padStart(7)} (${fmtPct(p.share).padStart(6)})  ${name.padEnd(width + (loyal === undefined ? 0 : 13))}  ${key.join('; ')}`;
+  });
+}
+
+/** `--names`: "2=Loyal,0=New" by index, or the older "Loyal,New,Lapsed" in segment order. */
+export function parseNames(v: string | undefined): SegmentNames | undefined {
+  if (v === undefined) return undefined;
+  const parts = v.split(',').map((s) => s.trim());
+  if (parts.some((p) => p === '')) throw new InputError('bad-names', `--names '${v}' has an empty name`, 'For example --names "2=Loyal,0=New"');
+  if (!parts.some((p) => /^\d+\s*=/.test(p))) return parts;
+  const map: Record<number, string> = {};
+  for (const p of parts) {
+    const m = /^(\d+)\s*=\s*(.+)$/.exec(p);
+    if (!m) throw new InputError('bad-names', `--names '${p}' is not index=Name`, 'Map every name to a segment index, e.g. --names "2=Loyal,0=New"');
+    if (map[Number(m[1])] !== undefined) throw new InputError('bad-names', `--names gives segment ${m[1]} two names`);
+    map[Number(m[1])] = m[2];
+  }
+  return map;
+}
+
+function parseList(v: string, flag: string): string[] {
+  const names = v.split(',').map((s) => s.trim());
+  if (names.some((n) => n === '')) throw new InputError('bad-columns', `${flag} '${v}' has an empty name`, `Separate names with commas, e.g. ${flag} Total_Spend,Items_Purchased`);
+  return names;
 }
 
 export function registerScore(program: Command, io: CliIO): void {

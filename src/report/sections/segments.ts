@@ -28,6 +28,7 @@ export function segmentsSection(result: SegmentationResult): ReportSection {
     const r = result.recluster;
     blocks.push(profileTable(`Inside "${r.parentName}"`, r.profiles, `Second-stage clustering of the ${r.parentName} segment. ${r.reason}`));
   }
+  blocks.push(separationTable(result));
   blocks.push({ kind: 'text', text: `Features: ${result.designNotes.join('; ')}.` });
   return { id: 'segments', title: 'Customer segments', findings: findings(result), blocks };
 }
@@ -49,9 +50,24 @@ function findings(result: SegmentationResult): string[] {
 
 function describeSegment(p: SegmentProfile, of: string): string {
   const numeric = p.features.filter((f) => !f.feature.includes('='));
-  const top = [...numeric].sort((a, b) => Math.abs(b.z) - Math.abs(a.z))[0];
+  const top = [...numeric].sort((a, b) => Math.abs(b.shift ?? b.z) - Math.abs(a.shift ?? a.z))[0];
   const base = `"${p.name}" is ${pct(p.share)} of ${of} (${fmtInt(p.size)})`;
   return top ? `${base}; ${top.feature} averages ${num(top.mean)} against ${num(top.overallMean)} overall.` : `${base}.`;
+}
+
+/** Which columns the segments differ in, and which columns were left out and why. */
+function separationTable(result: SegmentationResult): Block {
+  const left = result.excluded.map((e) => `${e.column} (${e.reason})`);
+  return {
+    kind: 'table',
+    title: 'What separates the segments',
+    columns: ['Column', 'Share of the separation', 'Variance between segments'],
+    rows: [...result.separation].sort((a, b) => b.share - a.share).map((x) => [x.column, x.share, x.eta2]),
+    formats: [undefined, 'pct', 'pct'],
+    caption:
+      'Share: the column\'s between-segment sum of squares over that of all clustered columns. Variance between segments: the share of the column\'s own variance that lies between segments (eta squared).' +
+      (left.length > 0 ? ` Left out: ${left.join('; ')}.` : ''),
+  };
 }
 
 function sizesChart(profiles: readonly SegmentProfile[]): Block {
