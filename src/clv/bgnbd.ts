@@ -412,14 +412,19 @@ export function betaGeometricAliveExpectation(R: number, a: number, B: number, u
   const c = a + B - 1;
   const z = u / (1 + u);
   const log1mz = -Math.log1p(u);
+  // With 0 < c < R the factors 1 - R/(c+j) start negative and the series alternates with terms
+  // as large as (zR)^k/k!; but then B is small, dropout strong and the closed form has no
+  // cancellation. With c <= 0 (a + B < 1) the closed form's 2F1 is out of reach and the series,
+  // whose terms then exceed the sum by at most ~1/|c+j|, is used as it stands.
+  if (c > 0 && c < R) return closedAliveExpectation(R, a, B, c, z);
   let coef = z; // (a)_{k-1} z^k / k!
   let logQ = 0; // ln (c-R)_k/(c)_k while every factor is positive
-  let q = 1; // the ratio itself once a factor is not positive
+  let q = 1; // the ratio itself once a factor is not
   let direct = false;
   let sum = 0;
   for (let k = 1; k <= ALIVE_SERIES_TERMS; k++) {
     const f = 1 - R / (c + k - 1);
-    if (!direct && f <= 0) {
+    if (!direct && !(f > 0)) {
       direct = true;
       q = Math.exp(logQ);
     }
@@ -434,14 +439,17 @@ export function betaGeometricAliveExpectation(R: number, a: number, B: number, u
     const term = coef * bracket;
     sum += term;
     const ratio = ((a + k - 1) / (k + 1)) * z;
-    // Brackets are at most max(1, |1 - q|) and term ratios fall towards z < 1: a geometric tail bound.
+    // Brackets tend to 1 and term ratios fall towards z < 1: a geometric tail bound.
     if (ratio < 1 && coef * ratio * Math.max(1, Math.abs(bracket)) < 1e-16 * (1 - ratio) * Math.abs(sum)) {
       return c * Math.exp((a - 1) * log1mz) * sum;
     }
     coef *= ratio;
   }
-  const logPow = R * log1mz;
-  return (c / (a - 1)) * -Math.expm1(logPow + logHyp2f1(R, B, c, z));
+  return closedAliveExpectation(R, a, B, c, z);
+}
+
+function closedAliveExpectation(R: number, a: number, B: number, c: number, z: number): number {
+  return (c / (a - 1)) * -Math.expm1(R * Math.log1p(-z) + logHyp2f1(R, B, c, z));
 }
 
 /** ln(1 + e^v) without overflow. */
