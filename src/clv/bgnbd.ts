@@ -4,7 +4,7 @@
  * in whether a customer may drop out right after the first purchase, which shifts b + x by one.
  */
 import { InputError, ModelError } from '../errors.js';
-import { digamma, lbeta, lgamma } from '../math/gamma.js';
+import { lgamma } from '../math/gamma.js';
 import { logHyp2f1 } from '../math/hyp2f1.js';
 import type { Estimator, FittedModel, ModelJSON } from '../models/estimator.js';
 import { collapseRows, distinctIndex, fitMle, fittedModelJSON, readFittedModelJSON, weightedColumnMeans, type Convergence, type MleSpec, type WeightedRows } from './fit.js';

@@ -90,7 +90,7 @@ export function fitHealth(h: HealthInputs): FitHealth {
     if (flat.length > 0) {
       boundary = {
         params: [...dropoutParams],
-        reason: `no detectable dropout (likelihood ratio ${dropoutLr.toFixed(2)} against the NBD model, below ${DROPOUT_LR_CRITICAL}): ${dropoutParams.join(' and ')} have no standard errors; r and alpha are given with the NBD limit's`,
+        reason: `no detectable dropout (likelihood ratio ${Math.max(0, dropoutLr).toFixed(2)} against the NBD model, below ${DROPOUT_LR_CRITICAL}): ${dropoutParams.join(' and ')} have no standard errors; r and alpha are given with the NBD limit's`,
       };
     }
   } else if (flat.some((k) => !dropoutParams.includes(k))) {

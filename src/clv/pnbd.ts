@@ -12,7 +12,7 @@
  * by the sign of alpha - beta keeps 0 <= z < 1 for every y >= 0.
  */
 import { ModelError } from '../errors.js';
-import { digamma, lbeta, lgamma } from '../math/gamma.js';
+import { lbeta, lgamma } from '../math/gamma.js';
 import { logHyp2f1, logHyp2f1Unit } from '../math/hyp2f1.js';
 import { checkModelJSON, modelJSON, type Estimator, type FittedModel, type ModelJSON } from '../models/estimator.js';
 import { checkRepeatData, risingLogs, type RepeatData } from './bgnbd.js';

@@ -306,7 +306,7 @@ function chooseBest(healthy: ClvModelKind[], comparison: ModelComparison[], hasH
  * so it comes from a healthy model in which one-time buyers can drop out and that does find
  * dropout, or is withheld with the reason.
  */
-function choosePAlive(best: ClvModelKind | null, byKind: Map<ClvModelKind, FittedClvModel>, healthy: ClvModelKind[]): ClvResult['pAlive'] {
+export function choosePAlive(best: ClvModelKind | null, byKind: Map<ClvModelKind, FittedClvModel>, healthy: ClvModelKind[]): ClvResult['pAlive'] {
   if (best === null) return { model: null, note: 'P(alive) is withheld: no healthy purchase model' };
   if (byKind.get(best)!.health.dropoutDetected) return { model: best, note: null };
   const alt = ONE_TIME_DROPOUT.filter((k) => healthy.includes(k) && byKind.get(k)!.health.dropoutDetected).sort(

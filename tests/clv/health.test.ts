@@ -9,7 +9,7 @@ import { fitHealth } from '../../src/clv/health.js';
 import { fitNbd } from '../../src/clv/nbd.js';
 import { pnbdLogLik } from '../../src/clv/pnbd.js';
 import type { PurchaseModel } from '../../src/clv/predict.js';
-import { runClv, type ClvModelKind } from '../../src/clv/run.js';
+import { choosePAlive, runClv, type ClvModelKind, type FittedClvModel } from '../../src/clv/run.js';
 import { simulateLog } from '../../src/clv/simulate.js';
 import { clvSummary, dayNumber } from '../../src/clv/summary.js';
 import { clvSection } from '../../src/report/sections/clv.js';
@@ -102,20 +102,35 @@ describe('multi-year heavy buyers without dropout', () => {
 });
 
 describe('P(alive) comes from a model in which one-time buyers can drop out', () => {
-  it('when BG/NBD finds no dropout but MBG/NBD does', () => {
-    // MBG/NBD data with strong dropout right after the first purchase, which BG/NBD cannot express.
+  const fm = (kind: ClvModelKind, dropoutDetected: boolean, logLikelihood: number) =>
+    [kind, { kind, logLikelihood, health: { dropoutDetected } } as unknown as FittedClvModel] as const;
+  it('the best model when it found dropout', () => {
+    const byKind = new Map([fm('bgnbd', true, -10), fm('mbgnbd', true, -11)]);
+    expect(choosePAlive('bgnbd', byKind, ['bgnbd', 'mbgnbd'])).toEqual({ model: 'bgnbd', note: null });
+  });
+  it('MBG/NBD or Pareto/NBD when the best model found none, with one sentence saying so', () => {
+    const byKind = new Map([fm('bgnbd', false, -10), fm('mbgnbd', true, -11), fm('pnbd', true, -12)]);
+    const p = choosePAlive('bgnbd', byKind, ['bgnbd', 'mbgnbd', 'pnbd']);
+    expect(p.model).toBe('mbgnbd');
+    expect(p.note).toBe('BG/NBD finds no detectable dropout, so its P(alive) would be ≈100% for everyone; P(alive) comes from MBG/NBD, in which one-time buyers can drop out.');
+    // An unhealthy model is never the source, even if it found dropout.
+    expect(choosePAlive('bgnbd', byKind, ['bgnbd', 'pnbd']).model).toBe('pnbd');
+  });
+  it('withheld when no healthy model finds dropout', () => {
+    const byKind = new Map([fm('bgnbd', false, -10), fm('mbgnbd', false, -10), fm('pnbd', true, -9)]);
+    const p = choosePAlive('bgnbd', byKind, ['bgnbd', 'mbgnbd']);
+    expect(p.model).toBeNull();
+    expect(p.note).toMatch(/^The data show no detectable dropout/);
+  });
+  it('on data with dropout after the first purchase, one-time buyers are not all presumed alive', () => {
     const log = simulateLog(
       { model: 'mbgnbd', params: { r: 1, alpha: 5, a: 2, b: 3 } },
       { customers: 1500, T: 52, unitDays: 7, calibrationEnd, seed: 3, spend: { p: 6, q: 4, gamma: 15 } },
     );
     const r = runClv(log, { timeUnit: 'weeks', observationEnd: calibrationEnd, models: ['bgnbd', 'mbgnbd'] });
-    const mbg = r.models.find((m) => m.kind === 'mbgnbd')!;
-    expect(mbg.health.dropoutDetected).toBe(true);
-    if (r.best === 'bgnbd' && !r.models[0].health.dropoutDetected) expect(r.pAlive.model).toBe('mbgnbd');
-    const kind = r.pAlive.model!;
-    expect(r.models.find((m) => m.kind === kind)!.health.dropoutDetected).toBe(true);
-    const p = r.predictions[kind]!.pAlive;
-    // One-time buyers are not all presumed alive.
+    expect(r.best).toBe('mbgnbd');
+    expect(r.pAlive).toEqual({ model: 'mbgnbd', note: null });
+    const p = r.predictions.mbgnbd!.pAlive;
     expect(Math.min(...Array.from(p).filter((_, i) => r.summary.x[i] === 0))).toBeLessThan(0.9);
   });
 });
@@ -192,4 +207,30 @@ describe('minimum data and logs without amounts', () => {
     expect(r.spend).toBeNull();
     expect(r.clvWithheld).toBe(`Only ${buyers} repeat buyers: at least 20 are needed to model spend per transaction, so monetary CLV is withheld`);
   });
+});
+
+describe('fits over simulated datasets in each regime', () => {
+  const regimes = [
+    { name: 'CDNOW-like weeks', spec: { model: 'bgnbd', params: { r: 0.25, alpha: 4.4, a: 0.8, b: 2.4 } }, unitDays: 7, T: 39 },
+    { name: 'strong dropout, days', spec: { model: 'pnbd', params: { r: 0.5, alpha: 70, s: 0.6, beta: 80 } }, unitDays: 1, T: 1460 },
+    { name: 'no dropout, heavy, days', spec: { model: 'pnbd', params: { r: 5, alpha: 30, s: 1e-4, beta: 1e6 } }, unitDays: 1, T: 1460 },
+    { name: 'one-time dropout', spec: { model: 'mbgnbd', params: { r: 1, alpha: 5, a: 2, b: 3 } }, unitDays: 7, T: 104 },
+  ] as const;
+  for (const g of regimes) {
+    it(g.name, () => {
+      const ageAt = Float64Array.from({ length: 600 }, (_, i) => g.T * (0.1 + (0.9 * i) / 600));
+      const log = simulateLog(g.spec, { customers: 600, T: ageAt, unitDays: g.unitDays, calibrationEnd, seed: 11, spend: { p: 6, q: 4, gamma: 15 } });
+      const r = runClv(log, { timeUnit: g.unitDays === 1 ? 'days' : 'weeks', observationEnd: calibrationEnd });
+      for (const m of r.models) {
+        expect(Number.isFinite(m.logLikelihood)).toBe(true);
+        expect(m.logLikelihood).toBeGreaterThanOrEqual(m.health.nbdLogLikelihood - 1e-3);
+      }
+      expect(r.best).not.toBeNull();
+      for (const p of Object.values(r.predictions)) {
+        expect(p.expectedPurchases.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+        expect(p.pAlive.every((v) => v >= 0 && v <= 1)).toBe(true);
+        expect(p.clv.every(Number.isFinite)).toBe(true);
+      }
+    });
+  }
 });

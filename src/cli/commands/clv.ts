@@ -61,8 +61,11 @@ Examples:
           lines.push(`${m.name.padEnd(11)} ${shown.join(', ')}${m.health.boundary ? `; ${m.health.boundary.reason}` : ''}; log-likelihood ${fmtNum(m.logLikelihood, 2)}; ${verdict}`);
         }
         if (result.spend) lines.push(`Gamma-Gamma ${Object.entries(result.spend.params).map(([k, v]) => `${k} = ${fmtNum(v, 4)}`).join(', ')}; mean spend ${fmtMoney(result.spend.meanSpend)}`);
-        if (result.pAlive.note) lines.push(`P(alive): ${result.pAlive.note}`);
-        for (const w of result.warnings) lines.push(`Warning: ${w}`);
+        // A skipped fit's reason is already the first line; repeating it as a P(alive) note and a warning adds nothing.
+        if (!result.fitSkipped) {
+          if (result.pAlive.note) lines.push(`P(alive): ${result.pAlive.note}`);
+          for (const w of result.warnings) lines.push(`Warning: ${w}`);
+        }
         io.stdout(lines.join('\n') + '\n');
       });
     });

@@ -179,7 +179,7 @@ function healthTable(result: ClvResult): TableBlock {
     columns: ['model', 'used', 'converged', 'log-likelihood', 'NBD log-likelihood', 'dropout LR', 'expected / actual repeats', 'next / last year', 'notes'],
     rows: result.models.map((m) => {
       const h = m.health;
-      const notes = [...h.problems, ...h.flags, ...(h.boundary ? [h.boundary.reason] : []), ...(h.dropoutDetected ? [] : ['no detectable dropout'])];
+      const notes = [...h.problems, ...h.flags, ...(h.boundary ? [h.boundary.reason] : h.dropoutDetected ? [] : ['no detectable dropout'])];
       return [
         m.name,
         h.healthy ? (m.kind === result.best ? 'yes (best)' : 'yes') : 'no',
