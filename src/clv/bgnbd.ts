@@ -165,7 +165,8 @@ export function betaGeometricLogLik(o: 0 | 1, p: Float64Array, rows: WeightedRow
   const W4 = new Float64Array(maxX + 1); // weight of the "dropped out after last purchase" branch per x
   const logC4 = new Float64Array(maxX + 1);
   const logA = Math.log(a);
-  for (let x = 0; x <= maxX; x++) logC4[x] = x + o > 0 ? logA - Math.log(b + x + o - 1) : -Infinity;
+  // b + (x + o - 1), integer part first: with b below 1e-16, (b + 1) - 1 would be 0.
+  for (let x = 0; x <= maxX; x++) logC4[x] = x + o > 0 ? logA - Math.log(b + (x + o - 1)) : -Infinity;
 
   let ll = 0;
   let gR = 0;
@@ -203,7 +204,7 @@ export function betaGeometricLogLik(o: 0 | 1, p: Float64Array, rows: WeightedRow
       gR += wx * rl.inv[x];
       gA += wx * br.da[x + o] + W4[x] / a;
       gB += wx * br.db[x + o];
-      if (x + o > 0) gB -= W4[x] / (b + x + o - 1);
+      if (x + o > 0) gB -= W4[x] / (b + (x + o - 1));
     }
   }
   if (grad) {
@@ -349,14 +350,14 @@ export abstract class BetaGeometricModel implements FittedModel {
   protected logPAlive(x: number, tx: number, T: number): number {
     const { r, alpha, a, b } = this.params;
     if (x + this.o === 0) return 0;
-    const logOdds = Math.log(a) - Math.log(b + x + this.o - 1) + (r + x) * Math.log1p((T - tx) / (alpha + tx));
+    const logOdds = Math.log(a) - Math.log(b + (x + this.o - 1)) + (r + x) * Math.log1p((T - tx) / (alpha + tx));
     return -softplus(logOdds);
   }
 
   protected conditionalExpectation(t: number, x: number, tx: number, T: number): number {
     if (t <= 0) return 0;
     const { r, alpha, a, b } = this.params;
-    return betaGeometricAliveExpectation(r + x, a, b + x + this.o, t / (alpha + T)) * Math.exp(this.logPAlive(x, tx, T));
+    return betaGeometricAliveExpectation(r + x, a, b, x + this.o, t / (alpha + T)) * Math.exp(this.logPAlive(x, tx, T));
   }
 
   toJSON(): ModelJSON {
@@ -399,7 +400,7 @@ const ALIVE_SERIES_TERMS = 20_000;
 
 /**
  * E[purchases in the next t | alive at T] for a beta-geometric customer whose posterior is
- * λ ~ Gamma(R, α+T), p ~ Beta(a, B), with u = t/(α+T). Fader, Hardie & Lee's closed form
+ * λ ~ Gamma(R, α+T), p ~ Beta(a, B), B = b + m, with u = t/(α+T). Fader, Hardie & Lee's closed form
  *   c/(a-1) · [1 - (1-z)^R 2F1(R, B; c; z)],  c = a + B - 1, z = u/(1+u),
  * subtracts two numbers near 1 whose difference is O(R/B): with B = 1e9 every digit is lost.
  * Expanding (1-z)^{1-a} and the Euler-transformed 2F1 term by term gives the same value as
@@ -407,9 +408,11 @@ const ALIVE_SERIES_TERMS = 20_000;
  * where each bracket is formed as -expm1 of a sum of log1p, so the difference is taken exactly;
  * it tends to R u (the NBD expectation) as B → ∞ and has no pole at a = 1.
  */
-export function betaGeometricAliveExpectation(R: number, a: number, B: number, u: number): number {
+export function betaGeometricAliveExpectation(R: number, a: number, b: number, m: number, u: number): number {
   if (!(u > 0)) return 0;
-  const c = a + B - 1;
+  const B = b + m;
+  // a + b + (m - 1), small parts added last: a and b may be far below the rounding of 1.
+  const c = a + b + (m - 1);
   const z = u / (1 + u);
   const log1mz = -Math.log1p(u);
   // With 0 < c < R the factors 1 - R/(c+j) start negative and the series alternates with terms
@@ -423,7 +426,9 @@ export function betaGeometricAliveExpectation(R: number, a: number, B: number, u
   let direct = false;
   let sum = 0;
   for (let k = 1; k <= ALIVE_SERIES_TERMS; k++) {
-    const f = 1 - R / (c + k - 1);
+    // c + k - 1 with the integer part first, as for c itself.
+    const ck = a + b + (m + k - 2);
+    const f = 1 - R / ck;
     if (!direct && !(f > 0)) {
       direct = true;
       q = Math.exp(logQ);
@@ -433,14 +438,19 @@ export function betaGeometricAliveExpectation(R: number, a: number, B: number, u
       q *= f;
       bracket = 1 - q;
     } else {
-      logQ += Math.log1p(-R / (c + k - 1));
+      logQ += Math.log1p(-R / ck);
       bracket = -Math.expm1(logQ);
     }
     const term = coef * bracket;
     sum += term;
-    const ratio = ((a + k - 1) / (k + 1)) * z;
-    // Brackets tend to 1 and term ratios fall towards z < 1: a geometric tail bound.
-    if (ratio < 1 && coef * ratio * Math.max(1, Math.abs(bracket)) < 1e-16 * (1 - ratio) * Math.abs(sum)) {
+    const ratio = ((a + (k - 1)) / (k + 1)) * z;
+    // Bound the rest geometrically. The next bracket is 1 - q f_next, at most 1 + (1 + |bracket|)|f_next|;
+    // it jumps when c + k is near 0 (c just above -1, a and b tiny), so a small coefficient alone
+    // does not end the sum.
+    const fNext = 1 - R / (a + b + (m + k - 1));
+    const rho = ratio * Math.max(1, Math.abs(fNext));
+    const nextBracket = 1 + (1 + Math.abs(bracket)) * Math.abs(fNext);
+    if (rho < 1 && coef * ratio * nextBracket < 1e-16 * (1 - rho) * Math.abs(sum)) {
       return c * Math.exp((a - 1) * log1mz) * sum;
     }
     coef *= ratio;

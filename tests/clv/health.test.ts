@@ -101,6 +101,31 @@ describe('multi-year heavy buyers without dropout', () => {
   });
 });
 
+describe('a Beta with its mass at 0 and 1 (a, b → 0): weeks and days still agree', () => {
+  // BG/NBD runs along a ridge to a, b ~ 1e-16, where b + x - 1 formed as (b + 1) - 1 used to round
+  // to 0 or 2e-16 and fake a likelihood-ratio of 4.8 in weeks but 2.1 in days.
+  const log = simulateLog(
+    { model: 'bgnbd', params: { r: 8, alpha: 160, a: 0.001, b: 1e4 } },
+    { customers: n, T: ages, unitDays: 7, calibrationEnd, seed: 5, spend: { p: 6, q: 4, gamma: 15 } },
+  );
+  const w = runClv(log, { timeUnit: 'weeks', observationEnd: calibrationEnd });
+  const d = runClv(log, { timeUnit: 'days', observationEnd: calibrationEnd });
+  const shift = Math.log(7) * w.summary.x.reduce((a, b) => a + b, 0);
+  it('same log-likelihoods, verdicts and choice', () => {
+    for (const mw of w.models) {
+      const md = d.models.find((m) => m.kind === mw.kind)!;
+      expect(Math.abs(md.logLikelihood - (mw.logLikelihood - shift))).toBeLessThan(1e-3);
+      expect(md.health.healthy).toBe(mw.health.healthy);
+      expect(md.health.dropoutDetected).toBe(mw.health.dropoutDetected);
+      expect(mw.health.dropoutLr).toBeLessThan(2.706);
+    }
+    expect(d.best).toBe(w.best);
+    const pw = w.predictions[w.best!]!.expectedPurchases;
+    const pd = d.predictions[d.best!]!.expectedPurchases;
+    for (let i = 0; i < n; i++) expect(Math.abs(pd[i] / pw[i] - 1)).toBeLessThan(1e-3);
+  });
+});
+
 describe('P(alive) comes from a model in which one-time buyers can drop out', () => {
   const fm = (kind: ClvModelKind, dropoutDetected: boolean, logLikelihood: number) =>
     [kind, { kind, logLikelihood, health: { dropoutDetected } } as unknown as FittedClvModel] as const;
