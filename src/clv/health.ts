@@ -52,6 +52,8 @@ export interface HealthInputs {
   /** Σ_i E[X(T_i)] under the model. */
   expectedRepeats: number;
   forecast: FitHealth['forecast'];
+  /** The L2 penalty the model was fitted with (0 = maximum likelihood). */
+  penalizer?: number;
 }
 
 export function fitHealth(h: HealthInputs): FitHealth {
@@ -73,7 +75,8 @@ export function fitHealth(h: HealthInputs): FitHealth {
   const dropoutLr = 2 * (ll - nbdLl);
   // Every dropout model contains the NBD as a limit, so its maximum cannot be lower.
   if (Number.isFinite(ll) && ll < nbdLl - 1e-3 - 1e-7 * Math.abs(nbdLl)) {
-    problems.push(`${name}: its log-likelihood ${ll.toFixed(2)} is below the no-dropout NBD model's ${nbdLl.toFixed(2)}, so the optimiser missed the maximum`);
+    const why = h.penalizer ? `the penalty (${h.penalizer}) costs more fit than dropout explains` : 'so the optimiser missed the maximum';
+    problems.push(`${name}: its log-likelihood ${ll.toFixed(2)} is below the no-dropout NBD model's ${nbdLl.toFixed(2)}, ${why}`);
   }
   const dropoutDetected = dropoutLr >= DROPOUT_LR_CRITICAL;
 

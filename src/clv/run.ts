@@ -173,6 +173,7 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
       actualRepeats,
       expectedRepeats,
       forecast: { windowDays: window.days, forecast, actual: window.actual, ratio: forecast / window.actual },
+      penalizer: options.penalizer,
     });
     warnings.push(...health.problems.map((p) => `${p}; it is not used for predictions`), ...health.flags);
     if (health.healthy) fitted.push(m);

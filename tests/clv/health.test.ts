@@ -259,3 +259,17 @@ describe('fits over simulated datasets in each regime', () => {
     });
   }
 });
+
+describe('no healthy model: CLV withheld with the reason', () => {
+  it('a heavy penalty drags every fit below the no-dropout model', () => {
+    const r = runClv(heavy, { timeUnit: 'weeks', observationEnd: calibrationEnd, penalizer: 0.1 });
+    expect(r.models.every((m) => !m.health.healthy)).toBe(true);
+    expect(r.models[0].health.problems[0]).toMatch(/below the no-dropout NBD model's .*, the penalty \(0\.1\) costs more fit than dropout explains$/);
+    expect(r.best).toBeNull();
+    expect(r.predictions).toEqual({});
+    expect(r.clvWithheld).toBe('No purchase model passed the fit-health checks, so CLV is withheld rather than reported from a broken fit');
+    const section = clvSection(r);
+    expect(section.findings).toEqual(['No purchase forecast or CLV is given: no fitted model passed the fit-health checks.']);
+    expect(section.blocks.filter((b) => b.kind === 'table').map((b) => b.title)).toEqual(['Fit health', 'Fitted parameters', 'Model comparison']);
+  });
+});
