@@ -4,7 +4,7 @@
  * in whether a customer may drop out right after the first purchase, which shifts b + x by one.
  */
 import { InputError, ModelError } from '../errors.js';
-import { digamma, lbeta, lgamma } from '../math/gamma.js';
+import { lgamma } from '../math/gamma.js';
 import { logHyp2f1 } from '../math/hyp2f1.js';
 import type { Estimator, FittedModel, ModelJSON } from '../models/estimator.js';
 import { collapseRows, distinctIndex, fitMle, fittedModelJSON, readFittedModelJSON, weightedColumnMeans, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
@@ -36,9 +36,11 @@ interface Prepared {
   maxX: number;
   T: { values: Float64Array; index: Int32Array } | null;
   tx: { values: Float64Array; index: Int32Array } | null;
-  /** Per-row scratch: ln(alpha + T), 1/(alpha + T), ln(alpha + tx), 1/(alpha + tx). */
+  /** Per-row scratch: ln(1 + T/alpha), ln(alpha + T), 1/(alpha + T), and the same for tx. */
+  pT: Float64Array;
   lT: Float64Array;
   iT: Float64Array;
+  pTx: Float64Array;
   lTx: Float64Array;
   iTx: Float64Array;
 }
@@ -56,49 +58,94 @@ function prepare(rows: WeightedRows): Prepared {
       if (xi[i] > maxX) maxX = xi[i];
     }
     const n = rows.length;
+    const scratch = () => new Float64Array(n);
     p = {
       xi,
       maxX,
       T: distinctIndex(TT),
       tx: distinctIndex(TX),
-      lT: new Float64Array(n),
-      iT: new Float64Array(n),
-      lTx: new Float64Array(n),
-      iTx: new Float64Array(n),
+      pT: scratch(),
+      lT: scratch(),
+      iT: scratch(),
+      pTx: scratch(),
+      lTx: scratch(),
+      iTx: scratch(),
     };
     preparedCache.set(rows, p);
   }
   return p;
 }
 
-/** ln(alpha + v) and 1 / (alpha + v) per row, through the distinct-value index when there is one. */
-function logShift(alpha: number, col: Float64Array, distinct: Prepared['T'], log: Float64Array, inv: Float64Array): void {
+/**
+ * ln(1 + v/alpha), ln(alpha + v) and 1/(alpha + v) per row, through the distinct-value index when
+ * there is one. The first is what r multiplies: r ln(alpha) - r ln(alpha + v) as two logarithms
+ * cancels catastrophically once alpha and r are both large (the Poisson limit).
+ */
+function logShift(alpha: number, col: Float64Array, distinct: Prepared['T'], rel: Float64Array, log: Float64Array, inv: Float64Array): void {
+  const one = (v: number, i: number, pr: Float64Array, lg: Float64Array, iv: Float64Array) => {
+    pr[i] = Math.log1p(v / alpha);
+    lg[i] = Math.log(alpha + v);
+    iv[i] = 1 / (alpha + v);
+  };
   if (distinct) {
     const { values, index } = distinct;
-    const lv = new Float64Array(values.length);
-    const iv = new Float64Array(values.length);
-    for (let u = 0; u < values.length; u++) {
-      lv[u] = Math.log(alpha + values[u]);
-      iv[u] = 1 / (alpha + values[u]);
-    }
+    const m = values.length;
+    const pv = new Float64Array(m);
+    const lv = new Float64Array(m);
+    const iv = new Float64Array(m);
+    for (let u = 0; u < m; u++) one(values[u], u, pv, lv, iv);
     for (let i = 0; i < index.length; i++) {
+      rel[i] = pv[index[i]];
       log[i] = lv[index[i]];
       inv[i] = iv[index[i]];
     }
     return;
   }
-  for (let i = 0; i < col.length; i++) {
-    const v = alpha + col[i];
-    log[i] = Math.log(v);
-    inv[i] = 1 / v;
+  for (let i = 0; i < col.length; i++) one(col[i], i, rel, log, inv);
+}
+
+/**
+ * Σ_{j<x} ln(r+j) and Σ_{j<x} 1/(r+j) for x = 0..maxX: lnΓ(r+x) - lnΓ(r) and ψ(r+x) - ψ(r) without
+ * subtracting two huge lgammas (r in the millions is the Poisson limit, not an error).
+ */
+export function risingLogs(r: number, maxX: number, withInverse: boolean): { log: Float64Array; inv: Float64Array } {
+  const log = new Float64Array(maxX + 1);
+  const inv = new Float64Array(withInverse ? maxX + 1 : 0);
+  for (let j = 0; j < maxX; j++) {
+    log[j + 1] = log[j] + Math.log(r + j);
+    if (withInverse) inv[j + 1] = inv[j] + 1 / (r + j);
   }
+  return { log, inv };
+}
+
+/**
+ * ln B(a, b+m) - ln B(a, b) = -Σ_{j<m} ln(1 + a/(b+j)) for m = 0..maxM, and its derivatives in a
+ * and b. As dropout vanishes (a → 0 or b → ∞) each term tends to zero smoothly, where the lgamma
+ * form subtracts numbers near b ln b and is left with rounding noise of order b·1e-16.
+ */
+function betaRatio(a: number, b: number, maxM: number, withGrad: boolean): { log: Float64Array; da: Float64Array; db: Float64Array } {
+  const log = new Float64Array(maxM + 1);
+  const da = new Float64Array(withGrad ? maxM + 1 : 0);
+  const db = new Float64Array(withGrad ? maxM + 1 : 0);
+  for (let j = 0; j < maxM; j++) {
+    const bj = b + j;
+    log[j + 1] = log[j] - Math.log1p(a / bj);
+    if (withGrad) {
+      const abj = a + bj;
+      da[j + 1] = da[j] - 1 / abj;
+      db[j + 1] = db[j] + a / (bj * abj);
+    }
+  }
+  return { log, da, db };
 }
 
 /**
  * Weighted log-likelihood of the beta-geometric family. `o` = 0 for BG/NBD, 1 for MBG/NBD.
- * Columns are x, tx, T. Terms that depend only on x (lgamma, digamma) are computed once per
- * distinct x and logs of alpha + T, alpha + tx once per distinct value, so a repeat buyer's row
- * costs one exp and one log1p.
+ * Columns are x, tx, T. Per customer (Fader, Hardie & Lee 2005, eq. 3)
+ *   ln L = Σ_{j<x} ln(r+j) - r ln(1 + T/α) - x ln(α+T) + ln B(a, b+x+o)/B(a, b) + [x+o>0] softplus(d),
+ *   d = ln a - ln(b+x+o-1) + (r+x) ln(1 + (T-tx)/(α+tx)),
+ * every piece of which stays finite and accurate as dropout vanishes, for hundreds of purchases
+ * and for ages in thousands of days. Terms in x alone are prefix sums over 0..maxX.
  */
 export function betaGeometricLogLik(o: 0 | 1, p: Float64Array, rows: WeightedRows, grad: Float64Array | null): number {
   const r = p[0];
@@ -109,16 +156,17 @@ export function betaGeometricLogLik(o: 0 | 1, p: Float64Array, rows: WeightedRow
   const w = rows.weight;
   const n = rows.length;
   const prep = prepare(rows);
-  const { xi, maxX, lT, iT, lTx, iTx } = prep;
-  logShift(alpha, TT, prep.T, lT, iT);
-  logShift(alpha, TX, prep.tx, lTx, iTx);
+  const { xi, maxX, pT, lT, iT, pTx, lTx, iTx } = prep;
+  logShift(alpha, TT, prep.T, pT, lT, iT);
+  logShift(alpha, TX, prep.tx, pTx, lTx, iTx);
+  const withGrad = grad !== null;
 
   const W = new Float64Array(maxX + 1); // total weight per x
   const W4 = new Float64Array(maxX + 1); // weight of the "dropped out after last purchase" branch per x
   const logC4 = new Float64Array(maxX + 1);
   const logA = Math.log(a);
-  for (let x = 0; x <= maxX; x++) logC4[x] = x + o > 0 ? logA - Math.log(b + x + o - 1) : -Infinity;
-  const logAlpha = Math.log(alpha);
+  // b + (x + o - 1), integer part first: with b below 1e-16, (b + 1) - 1 would be 0.
+  for (let x = 0; x <= maxX; x++) logC4[x] = x + o > 0 ? logA - Math.log(b + (x + o - 1)) : -Infinity;
 
   let ll = 0;
   let gR = 0;
@@ -126,56 +174,37 @@ export function betaGeometricLogLik(o: 0 | 1, p: Float64Array, rows: WeightedRow
   for (let i = 0; i < n; i++) {
     const x = xi[i];
     const wi = w[i];
-    const rx = r + x;
-    const l3 = -rx * lT[i];
     W[x] += wi;
-    if (x + o === 0) {
-      ll += wi * l3;
-      if (grad) {
-        gR -= wi * lT[i];
-        gAlpha -= wi * rx * iT[i];
-      }
-      continue;
+    ll -= wi * (r * pT[i] + x * lT[i]);
+    if (withGrad) {
+      gR -= wi * pT[i];
+      // d/dα [-r ln(1 + T/α) - x ln(α+T)] = r T / (α (α+T)) - x / (α+T).
+      gAlpha += wi * ((r * (1 / alpha - iT[i])) - x * iT[i]);
     }
-    const d = logC4[x] - rx * lTx[i] - l3;
-    let w4: number;
-    if (d < 0) {
-      const e = Math.exp(d);
-      ll += wi * (l3 + Math.log1p(e));
-      w4 = e / (1 + e);
-    } else {
-      const e = Math.exp(-d);
-      ll += wi * (l3 + d + Math.log1p(e));
-      w4 = 1 / (1 + e);
-    }
-    if (grad) {
-      const w3 = 1 - w4;
-      gR -= wi * (w3 * lT[i] + w4 * lTx[i]);
-      gAlpha -= wi * rx * (w3 * iT[i] + w4 * iTx[i]);
+    if (x + o === 0) continue;
+    const g = TT[i] === TX[i] ? 0 : Math.log1p((TT[i] - TX[i]) * iTx[i]);
+    const d = logC4[x] + (r + x) * g;
+    ll += wi * softplus(d);
+    if (withGrad) {
+      const w4 = d < 0 ? Math.exp(d) / (1 + Math.exp(d)) : 1 / (1 + Math.exp(-d));
+      gR += wi * w4 * g;
+      gAlpha += wi * w4 * (r + x) * (iT[i] - iTx[i]);
       W4[x] += wi * w4;
     }
   }
-  // Per-x terms: A1 = lnΓ(r+x) - lnΓ(r) + r ln α, A2 = ln B(a, b+x+o) - ln B(a, b).
-  const lgR = lgamma(r);
-  const lgB = lgamma(b);
-  const lgAB = lgamma(a + b);
-  const dgR = grad ? digamma(r) : 0;
-  const dgB = grad ? digamma(b) : 0;
-  const dgAB = grad ? digamma(a + b) : 0;
+  const rl = risingLogs(r, maxX, withGrad);
+  const br = betaRatio(a, b, maxX + o, withGrad);
   let gA = 0;
   let gB = 0;
   for (let x = 0; x <= maxX; x++) {
     const wx = W[x];
     if (wx === 0) continue;
-    const bx = b + x + o;
-    ll += wx * (lgamma(r + x) - lgR + r * logAlpha + lgAB + lgamma(bx) - lgB - lgamma(a + bx));
-    if (grad) {
-      const dABx = digamma(a + bx);
-      gR += wx * (digamma(r + x) - dgR + logAlpha);
-      gAlpha += (wx * r) / alpha;
-      gA += wx * (dgAB - dABx) + W4[x] / a;
-      gB += wx * (dgAB + digamma(bx) - dgB - dABx);
-      if (x + o > 0) gB -= W4[x] / (bx - 1);
+    ll += wx * (rl.log[x] + br.log[x + o]);
+    if (withGrad) {
+      gR += wx * rl.inv[x];
+      gA += wx * br.da[x + o] + W4[x] / a;
+      gB += wx * br.db[x + o];
+      if (x + o > 0) gB -= W4[x] / (b + (x + o - 1));
     }
   }
   if (grad) {
@@ -302,16 +331,18 @@ export abstract class BetaGeometricModel implements FittedModel {
   probabilityOfPurchases(n: number, t: number): number {
     const { r, alpha, a, b } = this.params;
     const o = this.o;
-    const lbAB = lbeta(a, b);
-    const logq = Math.log(alpha / (alpha + t));
+    const rl = risingLogs(r, n, false).log;
+    const logq = -Math.log1p(t / alpha);
     const logz = Math.log(t / (alpha + t));
     // NB(j) = Γ(r+j)/(Γ(r) j!) q^r z^j, the gamma-Poisson count while alive.
-    const logNB = (j: number) => lgamma(r + j) - lgamma(r) - lgamma(j + 1) + r * logq + (j > 0 ? j * logz : 0);
-    let p = Math.exp(lbeta(a, b + n + o) - lbAB + logNB(n));
+    const logNB = (j: number) => rl[j] - lgamma(j + 1) + r * logq + (j > 0 ? j * logz : 0);
+    let p = Math.exp(betaRatio(a, b, n + o, false).log[n + o] + logNB(n));
     if (n + o > 0) {
       let cdf = 0;
       for (let j = 0; j < n; j++) cdf += Math.exp(logNB(j));
-      p += Math.exp(lbeta(a + 1, b + n + o - 1) - lbAB) * Math.max(0, 1 - cdf);
+      // B(a+1, b+n+o-1)/B(a, b) = a/(a+b) · B(a+1, b+n+o-1)/B(a+1, b).
+      const logDrop = Math.log(a / (a + b)) + betaRatio(a + 1, b, n + o - 1, false).log[n + o - 1];
+      p += Math.exp(logDrop) * Math.max(0, 1 - cdf);
     }
     return p;
   }
@@ -319,19 +350,14 @@ export abstract class BetaGeometricModel implements FittedModel {
   protected logPAlive(x: number, tx: number, T: number): number {
     const { r, alpha, a, b } = this.params;
     if (x + this.o === 0) return 0;
-    const logOdds = Math.log(a) - Math.log(b + x + this.o - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
+    const logOdds = Math.log(a) - Math.log(b + (x + this.o - 1)) + (r + x) * Math.log1p((T - tx) / (alpha + tx));
     return -softplus(logOdds);
   }
 
   protected conditionalExpectation(t: number, x: number, tx: number, T: number): number {
     if (t <= 0) return 0;
     const { r, alpha, a, b } = this.params;
-    const o = this.o;
-    const c = a + b + x + o - 1;
-    const z = t / (alpha + T + t);
-    const logPow = (r + x) * Math.log((alpha + T) / (alpha + T + t));
-    const bracket = -Math.expm1(logPow + logHyp2f1(r + x, b + x + o, c, z));
-    return (c / (a - 1)) * bracket * Math.exp(this.logPAlive(x, tx, T));
+    return betaGeometricAliveExpectation(r + x, a, b, x + this.o, t / (alpha + T)) * Math.exp(this.logPAlive(x, tx, T));
   }
 
   toJSON(): ModelJSON {
@@ -367,6 +393,73 @@ export function readBetaGeometricJSON(json: unknown, kind: string): BetaGeometri
     convergence: d.convergence,
     n: d.n,
   };
+}
+
+/** Past this many series terms the horizon is long against α + T and the closed form takes over. */
+const ALIVE_SERIES_TERMS = 20_000;
+
+/**
+ * E[purchases in the next t | alive at T] for a beta-geometric customer whose posterior is
+ * λ ~ Gamma(R, α+T), p ~ Beta(a, B), B = b + m, with u = t/(α+T). Fader, Hardie & Lee's closed form
+ *   c/(a-1) · [1 - (1-z)^R 2F1(R, B; c; z)],  c = a + B - 1, z = u/(1+u),
+ * subtracts two numbers near 1 whose difference is O(R/B): with B = 1e9 every digit is lost.
+ * Expanding (1-z)^{1-a} and the Euler-transformed 2F1 term by term gives the same value as
+ *   c (1-z)^{a-1} Σ_{k≥1} (a)_{k-1}/k! z^k [1 - (c-R)_k/(c)_k],
+ * where each bracket is formed as -expm1 of a sum of log1p, so the difference is taken exactly;
+ * it tends to R u (the NBD expectation) as B → ∞ and has no pole at a = 1.
+ */
+export function betaGeometricAliveExpectation(R: number, a: number, b: number, m: number, u: number): number {
+  if (!(u > 0)) return 0;
+  const B = b + m;
+  // a + b + (m - 1), small parts added last: a and b may be far below the rounding of 1.
+  const c = a + b + (m - 1);
+  const z = u / (1 + u);
+  const log1mz = -Math.log1p(u);
+  // With 0 < c < R the factors 1 - R/(c+j) start negative and the series alternates with terms
+  // as large as (zR)^k/k!; but then B is small, dropout strong and the closed form has no
+  // cancellation. With c <= 0 (a + B < 1) the closed form's 2F1 is out of reach and the series,
+  // whose terms then exceed the sum by at most ~1/|c+j|, is used as it stands.
+  if (c > 0 && c < R) return closedAliveExpectation(R, a, B, c, z);
+  let coef = z; // (a)_{k-1} z^k / k!
+  let logQ = 0; // ln (c-R)_k/(c)_k while every factor is positive
+  let q = 1; // the ratio itself once a factor is not
+  let direct = false;
+  let sum = 0;
+  for (let k = 1; k <= ALIVE_SERIES_TERMS; k++) {
+    // c + k - 1 with the integer part first, as for c itself.
+    const ck = a + b + (m + k - 2);
+    const f = 1 - R / ck;
+    if (!direct && !(f > 0)) {
+      direct = true;
+      q = Math.exp(logQ);
+    }
+    let bracket: number;
+    if (direct) {
+      q *= f;
+      bracket = 1 - q;
+    } else {
+      logQ += Math.log1p(-R / ck);
+      bracket = -Math.expm1(logQ);
+    }
+    const term = coef * bracket;
+    sum += term;
+    const ratio = ((a + (k - 1)) / (k + 1)) * z;
+    // Bound the rest geometrically. The next bracket is 1 - q f_next, at most 1 + (1 + |bracket|)|f_next|;
+    // it jumps when c + k is near 0 (c just above -1, a and b tiny), so a small coefficient alone
+    // does not end the sum.
+    const fNext = 1 - R / (a + b + (m + k - 1));
+    const rho = ratio * Math.max(1, Math.abs(fNext));
+    const nextBracket = 1 + (1 + Math.abs(bracket)) * Math.abs(fNext);
+    if (rho < 1 && coef * ratio * nextBracket < 1e-16 * (1 - rho) * Math.abs(sum)) {
+      return c * Math.exp((a - 1) * log1mz) * sum;
+    }
+    coef *= ratio;
+  }
+  return closedAliveExpectation(R, a, B, c, z);
+}
+
+function closedAliveExpectation(R: number, a: number, B: number, c: number, z: number): number {
+  return (c / (a - 1)) * -Math.expm1(R * Math.log1p(-z) + logHyp2f1(R, B, c, z));
 }
 
 /** ln(1 + e^v) without overflow. */

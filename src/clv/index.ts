@@ -16,6 +16,7 @@ export { simulateSummary, simulateLog } from './simulate.js';
 export type { SimulatedModel, SimulatedSummary, SimulationOptions, SimulatedLogOptions } from './simulate.js';
 export { runClv, clvResultToJSON, CLV_MODEL_NAMES } from './run.js';
 export type { ClvModelKind, ClvResult, CustomerPredictions, FittedClvModel, RunClvOptions } from './run.js';
+export type { FitHealth } from './health.js';
 // Pareto/NBD and covariates (CLV part B) below.
 export { ParetoNbd, ParetoNbdModel } from './pnbd.js';
 export type { ParetoNbdOptions, ParetoNbdParams } from './pnbd.js';

@@ -12,10 +12,10 @@
  * by the sign of alpha - beta keeps 0 <= z < 1 for every y >= 0.
  */
 import { ModelError } from '../errors.js';
-import { digamma, lbeta, lgamma } from '../math/gamma.js';
+import { lbeta, lgamma } from '../math/gamma.js';
 import { logHyp2f1, logHyp2f1Unit } from '../math/hyp2f1.js';
 import { checkModelJSON, modelJSON, type Estimator, type FittedModel, type ModelJSON } from '../models/estimator.js';
-import { checkRepeatData, type RepeatData } from './bgnbd.js';
+import { checkRepeatData, risingLogs, type RepeatData } from './bgnbd.js';
 import { collapseRows, fitMle, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
 
 /** Parameter order in every Float64Array of Pareto/NBD parameters. */
@@ -37,7 +37,7 @@ function logRatio(r: number, alpha: number, s: number, beta: number, x: number, 
   const d = out.d;
   if (alpha >= beta) {
     const z = (alpha - beta) / (alpha + y);
-    out.value = logHyp2f1Unit(r + x, c, z, withGrad ? hypGrad : undefined);
+    out.value = logHyp2f1Unit(r + x, c, z, withGrad ? hypGrad : undefined, (beta + y) / (alpha + y));
     if (!withGrad) return;
     const gb = hypGrad[0];
     const gc = hypGrad[1];
@@ -49,7 +49,10 @@ function logRatio(r: number, alpha: number, s: number, beta: number, x: number, 
     d[BETA] = -gz / ay;
   } else {
     const z = (beta - alpha) / (beta + y);
-    out.value = Math.log1p(-z) + logHyp2f1Unit(s + 1, c, z, withGrad ? hypGrad : undefined);
+    // 1 - z = (α+y)/(β+y) formed directly: as β → ∞ it is tiny and 1 - z would keep only its
+    // first few digits.
+    const w = (alpha + y) / (beta + y);
+    out.value = Math.log(w) + logHyp2f1Unit(s + 1, c, z, withGrad ? hypGrad : undefined, w);
     if (!withGrad) return;
     const gb = hypGrad[0];
     const gc = hypGrad[1];
@@ -90,8 +93,8 @@ export function pnbdRow(
   grad?: Float64Array,
   weight = 1,
 ): RowResult {
-  const dg = grad ? digamma(r + x) - digamma(r) : 0;
-  return rowTerms(r, alpha, s, beta, x, tx, T, lgamma(r + x) - lgamma(r), dg, grad, weight);
+  const rl = risingLogs(r, x, grad !== undefined);
+  return rowTerms(r, alpha, s, beta, x, tx, T, rl.log[x], grad ? rl.inv[x] : 0, grad, weight);
 }
 
 /** pnbdRow with lnΓ(r+x) - lnΓ(r) and ψ(r+x) - ψ(r) supplied, so sums can compute them once per x. */
@@ -113,8 +116,10 @@ function rowTerms(
   const lnBtx = Math.log(beta + tx);
   const lnAT = Math.log(alpha + T);
   const lnBT = Math.log(beta + T);
-  // ΔA = A(T) - A(tx) <= 0.
-  const dA = -(r + x) * (lnAT - lnAtx) - s * (lnBT - lnBtx);
+  // ΔA = A(T) - A(tx) <= 0, with each log ratio as one log1p: (r + x) may be in the hundreds of thousands.
+  const gapA = Math.log1p((T - tx) / (alpha + tx));
+  const gapB = Math.log1p((T - tx) / (beta + tx));
+  const dA = -(r + x) * gapA - s * gapB;
   const eDA = Math.exp(dA);
   const k = s / (r + s + x);
   logRatio(r, alpha, s, beta, x, tx, rTx, withGrad);
@@ -127,8 +132,9 @@ function rowTerms(
   const w = k * Math.exp(rTx.value); // dies between tx and T, relative to e^A(tx)
   const q = same ? 1 : u + w;
   const lnQ = Math.log(q);
-  const A = -(r + x) * lnAtx - s * lnBtx;
-  row.logLik = lgx + r * Math.log(alpha) + s * Math.log(beta) + A + lnQ;
+  // r ln α - (r+x) ln(α+tx) and s ln β - s ln(β+tx) as log1p: two large logarithms cancel in
+  // the Poisson limit (r, α → ∞) and as dropout vanishes (β → ∞).
+  row.logLik = lgx - r * Math.log1p(tx / alpha) - x * lnAtx - s * Math.log1p(tx / beta) + lnQ;
   row.logPAlive = Math.min(0, dA - lnQ);
   if (grad === undefined) return row;
 
@@ -139,13 +145,13 @@ function rowTerms(
   const dT = same ? rTx.d : rT.d;
   const gr =
     dgx + Math.log(alpha) - lnAtx +
-    (same ? 0 : (u * -(lnAT - lnAtx) - v * (lnkR + dT[R]) + w * (lnkR + dTx[R])) / q);
+    (same ? 0 : (u * -gapA - v * (lnkR + dT[R]) + w * (lnkR + dTx[R])) / q);
   const ga =
     r / alpha - (r + x) / (alpha + tx) +
     (same ? 0 : (u * -(r + x) * (1 / (alpha + T) - 1 / (alpha + tx)) - v * dT[ALPHA] + w * dTx[ALPHA]) / q);
   const gs =
     Math.log(beta) - lnBtx +
-    (same ? 0 : (u * -(lnBT - lnBtx) - v * (lnkS + dT[S]) + w * (lnkS + dTx[S])) / q);
+    (same ? 0 : (u * -gapB - v * (lnkS + dT[S]) + w * (lnkS + dTx[S])) / q);
   const gb =
     s / beta - s / (beta + tx) +
     (same ? 0 : (u * -s * (1 / (beta + T) - 1 / (beta + tx)) - v * dT[BETA] + w * dTx[BETA]) / q);
@@ -202,23 +208,16 @@ export function pnbdLogLikPerRow(
   const [X, TX, TT] = rows.columns;
   const w = rows.weight;
   if (grad) grad.rs.fill(0);
-  // Frequencies are small integers: lnΓ and ψ of r + x once per distinct x.
+  // Frequencies are integers: Σ ln(r+j) and Σ 1/(r+j) as prefix sums up to the largest.
   let maxX = 0;
   for (let i = 0; i < rows.length; i++) if (X[i] > maxX) maxX = X[i];
-  const lgCache = new Float64Array(maxX + 1).fill(NaN);
-  const dgCache = new Float64Array(maxX + 1);
-  const lgR = lgamma(r);
-  const dgR = grad ? digamma(r) : 0;
+  const rl = risingLogs(r, maxX, grad !== null);
   const g = grad ? rowGrad : undefined;
   let ll = 0;
   for (let i = 0; i < rows.length; i++) {
     const x = X[i];
-    if (Number.isNaN(lgCache[x])) {
-      lgCache[x] = lgamma(r + x) - lgR;
-      if (grad) dgCache[x] = digamma(r + x) - dgR;
-    }
     if (g) g.fill(0);
-    ll += w[i] * rowTerms(r, alpha[i], s, beta[i], x, TX[i], TT[i], lgCache[x], dgCache[x], g, w[i]).logLik;
+    ll += w[i] * rowTerms(r, alpha[i], s, beta[i], x, TX[i], TT[i], rl.log[x], grad ? rl.inv[x] : 0, g, w[i]).logLik;
     if (grad) {
       grad.rs[0] += rowGrad[R];
       grad.rs[1] += rowGrad[S];

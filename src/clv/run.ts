@@ -11,7 +11,9 @@ import { GammaGamma, type GammaGammaModel, type IndependenceCheck } from './gamm
 import { MbgNbd } from './mbgnbd.js';
 import { ParetoNbd } from './pnbd.js';
 import { customerLifetimeValue, monthsToUnits, perDistinctHistory, type ClvOptions, type PurchaseModel } from './predict.js';
-import { clvSummary, type ClvSummary, type SummaryOptions, type TransactionLog } from './summary.js';
+import { clvSummary, DAYS_PER_UNIT, type ClvSummary, type SummaryOptions, type TransactionLog } from './summary.js';
+import { fitHealth, type FitHealth } from './health.js';
+import { fitNbd } from './nbd.js';
 
 export type ClvModelKind = 'bgnbd' | 'pnbd' | 'mbgnbd';
 
@@ -23,6 +25,10 @@ export interface RunClvOptions extends SummaryOptions, ClvOptions {
   penalizer?: number;
   /** Periods of the tracking chart in days. Default 7. */
   trackingPeriodDays?: number;
+  /** Below this many customers no model is fitted. Default 50. */
+  minCustomers?: number;
+  /** Below this many repeat buyers spend is not modelled. Default 20. */
+  minRepeatBuyers?: number;
 }
 
 export interface FittedClvModel {
@@ -32,6 +38,8 @@ export interface FittedClvModel {
   standardErrors: Record<string, number>;
   logLikelihood: number;
   convergence: Convergence;
+  /** Whether the fit may be used, and the checks behind the verdict. */
+  health: FitHealth;
   /** Saved model (versioned JSON envelope) for production scoring. */
   model: ModelJSON;
 }
@@ -50,8 +58,16 @@ export interface ClvResult {
   horizon: { months: number; units: number; monthlyDiscountRate: number; margin: number };
   summary: ClvSummary;
   models: FittedClvModel[];
-  /** Model with the lowest BIC. */
-  best: ClvModelKind;
+  /** The healthy model chosen for predictions; null when none is healthy or nothing was fitted. */
+  best: ClvModelKind | null;
+  /** How `best` was chosen, or why there is none. */
+  selection: { by: 'holdout' | 'bic' | 'none'; reason: string };
+  /** The model P(alive) is read from (one that can detect dropout), or null with the reason. */
+  pAlive: { model: ClvModelKind | null; note: string | null };
+  /** Why monetary CLV is not given (no amounts, too few repeat buyers, no healthy model), or null. */
+  clvWithheld: string | null;
+  /** Why no model was fitted at all (too little data), or null. */
+  fitSkipped: string | null;
   spend: {
     params: Record<string, number>;
     standardErrors: Record<string, number>;
@@ -65,7 +81,7 @@ export interface ClvResult {
   } | null;
   /** Expected spend per transaction per customer (Gamma-Gamma), NaN without a spend model. */
   expectedSpend: Float64Array;
-  /** Per-customer predictions, by model kind; rows follow summary.customerIndex. */
+  /** Per-customer predictions of the healthy models, by kind; rows follow summary.customerIndex. */
   predictions: Partial<Record<ClvModelKind, CustomerPredictions>>;
   comparison: ModelComparison[];
   calibrationHoldout: CalibrationHoldoutTable | null;
@@ -80,45 +96,238 @@ const ESTIMATORS: Record<ClvModelKind, (penalizer: number) => { fit(s: ClvSummar
   mbgnbd: (penalizer) => new MbgNbd({ penalizer }),
 };
 
+/** Models in which a one-time buyer can drop out, so P(alive) varies among them too. */
+const ONE_TIME_DROPOUT: readonly ClvModelKind[] = ['mbgnbd', 'pnbd'];
+
+/** The sanity forecast compares a year ahead with the last year, or the whole history when shorter. */
+const FORECAST_WINDOW_DAYS = 365.25;
+
 export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
   const months = options.months ?? 12;
   const monthlyDiscountRate = options.monthlyDiscountRate ?? 0.01;
   const margin = options.margin ?? 1;
   const kinds = options.models ?? (['bgnbd', 'pnbd', 'mbgnbd'] as const);
+  const minCustomers = options.minCustomers ?? 50;
+  const minRepeatBuyers = options.minRepeatBuyers ?? 20;
   const warnings: string[] = [];
+  if (kinds.length === 0) throw new ModelError('clv-no-models', 'No CLV model was requested');
 
-  // 1. Summary.
-  const summary = clvSummary(log, options);
+  // 1. Summary; a log of dates alone still supports the purchase models.
+  const hasAmounts = log.amount !== undefined && log.amount.some(Number.isFinite);
+  const summary = clvSummary(hasAmounts ? log : { ...log, amount: undefined }, options);
+  let repeatBuyers = 0;
+  let actualRepeats = 0;
+  for (let i = 0; i < summary.n; i++) {
+    if (summary.x[i] > 0) repeatBuyers++;
+    actualRepeats += summary.x[i];
+  }
+  const units = monthsToUnits(months, summary.timeUnit);
+  const horizon = { months, units, monthlyDiscountRate, margin };
+  const skipped = (reason: string): ClvResult => ({
+    timeUnit: summary.timeUnit,
+    horizon,
+    summary,
+    models: [],
+    best: null,
+    selection: { by: 'none', reason },
+    pAlive: { model: null, note: reason },
+    clvWithheld: reason,
+    fitSkipped: reason,
+    spend: null,
+    expectedSpend: new Float64Array(summary.n).fill(NaN),
+    predictions: {},
+    comparison: [],
+    calibrationHoldout: null,
+    tracking: trackRepeatTransactions([], summary, log, options.trackingPeriodDays ?? 7),
+    warnings: [...warnings, reason],
+  });
+  if (summary.n < minCustomers) {
+    return skipped(`Only ${summary.n} customer${summary.n === 1 ? '' : 's'} in the calibration period: purchase models need at least ${minCustomers} to say anything about a population, so none was fitted`);
+  }
+  if (repeatBuyers === 0) return skipped('Every customer made one purchase: there is no repeat behaviour to fit, so no purchase model was fitted');
 
-  // 2. Purchase models; one failing model is reported, all failing is an error.
+  // 2. Purchase models, each judged against the nested no-dropout model.
+  const nbd = fitNbd(summary);
+  const window = forecastWindow(summary, log);
   const fitted: PurchaseModel[] = [];
   const models: FittedClvModel[] = [];
-  let firstError: unknown = null;
   for (const kind of kinds) {
+    let m: PurchaseModel;
     try {
-      const m = ESTIMATORS[kind](options.penalizer ?? 0).fit(summary);
-      fitted.push(m);
-      models.push({
-        kind,
-        name: CLV_MODEL_NAMES[kind],
-        params: { ...(m.params as Record<string, number>) },
-        standardErrors: { ...(m.standardErrors as Record<string, number>) },
-        logLikelihood: m.logLikelihood,
-        convergence: m.convergence,
-        model: m.toJSON(),
-      });
-      if (!m.convergence.converged) warnings.push(`${CLV_MODEL_NAMES[kind]} did not fully converge: ${m.convergence.message}`);
+      m = ESTIMATORS[kind](options.penalizer ?? 0).fit(summary);
     } catch (err) {
       if (!(err instanceof ClienteleError)) throw err;
-      firstError ??= err;
       warnings.push(`${CLV_MODEL_NAMES[kind]} was not fitted: ${err.message}`);
+      continue;
     }
+    const name = CLV_MODEL_NAMES[kind];
+    const expectedRepeats = sumPerDistinct(summary.T, (T) => m.expectedPurchasesUnconditional(T));
+    const next = perDistinctHistory(summary, (x, tx, T) => m.expectedPurchases(window.units, x, tx, T));
+    let forecast = 0;
+    for (const v of next) forecast += v;
+    const health = fitHealth({
+      kind,
+      name,
+      model: m,
+      nbd,
+      actualRepeats,
+      expectedRepeats,
+      forecast: { windowDays: window.days, forecast, actual: window.actual, ratio: forecast / window.actual },
+      penalizer: options.penalizer,
+    });
+    warnings.push(...health.problems.map((p) => `${p}; it is not used for predictions`), ...health.flags);
+    if (health.healthy) fitted.push(m);
+    const standardErrors = { ...(m.standardErrors as Record<string, number>) };
+    if (!health.dropoutDetected && health.boundary) {
+      Object.assign(standardErrors, nbd.standardErrors);
+      for (const k of health.boundary.params) standardErrors[k] = NaN;
+    }
+    models.push({
+      kind,
+      name,
+      params: { ...(m.params as Record<string, number>) },
+      standardErrors,
+      logLikelihood: m.logLikelihood,
+      convergence: m.convergence,
+      health,
+      model: m.toJSON(),
+    });
   }
-  if (fitted.length === 0) throw firstError ?? new ModelError('clv-no-models', 'No CLV model was requested');
 
-  // 3. Spend.
+  // 3. Which healthy model predicts, and which one P(alive) can be read from.
+  const comparison = compareModels(models.map((fm) => modelOf(fm, fitted) ?? placeholder(fm)), summary);
+  const byKind = new Map(models.map((fm) => [fm.kind, fm]));
+  const healthyKinds = fitted.map((m) => m.kind as ClvModelKind);
+  const selection = chooseBest(healthyKinds, comparison, summary.holdoutX !== undefined);
+  const best = selection.best;
+  let clvWithheld: string | null = null;
+  if (best === null) {
+    clvWithheld = models.length === 0 ? 'No purchase model could be fitted, so CLV is withheld' : 'No purchase model passed the fit-health checks, so CLV is withheld rather than reported from a broken fit';
+    warnings.push(clvWithheld);
+  }
+  const pAlive = choosePAlive(best, byKind, healthyKinds);
+
+  // 4. Spend, only when there is something to model.
   let spend: ClvResult['spend'] = null;
   let expectedSpend: Float64Array = new Float64Array(summary.n).fill(NaN);
+  const spendSkip = !hasAmounts
+    ? 'The transaction log has no order amounts, so spend and monetary CLV are not modelled; purchase forecasts and P(alive) are'
+    : repeatBuyers < minRepeatBuyers
+      ? `Only ${repeatBuyers} repeat buyer${repeatBuyers === 1 ? '' : 's'}: at least ${minRepeatBuyers} are needed to model spend per transaction, so monetary CLV is withheld`
+      : null;
+  if (spendSkip) {
+    clvWithheld ??= spendSkip;
+    warnings.push(spendSkip);
+  } else {
+    const s = fitSpend(summary, options.penalizer, warnings);
+    spend = s.spend;
+    expectedSpend = s.expectedSpend;
+    if (!spend) clvWithheld ??= 'Spend could not be modelled, so CLV is withheld';
+  }
+
+  // 5. Per-customer predictions from healthy models only.
+  const predictions: ClvResult['predictions'] = {};
+  for (const m of fitted) {
+    predictions[m.kind as ClvModelKind] = {
+      expectedPurchases: perDistinctHistory(summary, (x, tx, T) => m.expectedPurchases(units, x, tx, T)),
+      pAlive: perDistinctHistory(summary, (x, tx, T) => m.pAlive(x, tx, T)),
+      clv: spend ? customerLifetimeValue(m, summary, expectedSpend, { months, monthlyDiscountRate, margin }) : new Float64Array(summary.n).fill(NaN),
+    };
+  }
+  return {
+    timeUnit: summary.timeUnit,
+    horizon,
+    summary,
+    models,
+    best,
+    selection: { by: selection.by, reason: selection.reason },
+    pAlive,
+    clvWithheld,
+    fitSkipped: null,
+    spend,
+    expectedSpend,
+    predictions,
+    comparison,
+    calibrationHoldout: summary.holdoutX && fitted.length > 0 ? calibrationHoldout(fitted, summary) : null,
+    tracking: trackRepeatTransactions(fitted, summary, log, options.trackingPeriodDays ?? 7),
+    warnings,
+  };
+}
+
+function modelOf(fm: FittedClvModel, fitted: PurchaseModel[]): PurchaseModel | undefined {
+  return fitted.find((m) => m.kind === fm.kind);
+}
+
+/** An unhealthy model still gets its information criteria in the comparison, but no predictions. */
+function placeholder(fm: FittedClvModel): PurchaseModel {
+  const nan = (x: Float64Array) => new Float64Array(x.length).fill(NaN);
+  return {
+    kind: fm.kind,
+    params: fm.params,
+    standardErrors: fm.standardErrors,
+    logLikelihood: fm.logLikelihood,
+    convergence: fm.convergence,
+    n: NaN,
+    pAlive: nan,
+    expectedPurchases: (_t, x) => nan(x),
+    expectedPurchasesUnconditional: () => NaN,
+    probabilityOfPurchases: () => NaN,
+    toJSON: () => fm.model,
+  };
+}
+
+/**
+ * With a holdout, the model that predicts it best: mean rank over per-customer MAE, RMSE and the
+ * absolute aggregate bias, ties to the lower BIC. Without one, the lowest BIC. Healthy models only.
+ */
+function chooseBest(healthy: ClvModelKind[], comparison: ModelComparison[], hasHoldout: boolean): { best: ClvModelKind | null; by: ClvResult['selection']['by']; reason: string } {
+  const rows = comparison.filter((c) => healthy.includes(c.kind as ClvModelKind));
+  if (rows.length === 0) return { best: null, by: 'none', reason: 'no fitted model passed the fit-health checks' };
+  const bicOrder = [...rows].sort((p, q) => p.bic - q.bic);
+  if (!hasHoldout) {
+    return { best: bicOrder[0].kind as ClvModelKind, by: 'bic', reason: `lowest BIC among the healthy fits (${rows.map((c) => CLV_MODEL_NAMES[c.kind as ClvModelKind]).join(', ')})` };
+  }
+  const bias = (c: ModelComparison) => Math.abs(c.holdoutPredicted - c.holdoutActual);
+  const metrics: ((c: ModelComparison) => number)[] = [(c) => c.holdoutMae, (c) => c.holdoutRmse, bias];
+  const rank = new Map(rows.map((c) => [c.kind, 0]));
+  for (const f of metrics) {
+    const sorted = [...rows].sort((p, q) => f(p) - f(q));
+    sorted.forEach((c, k) => rank.set(c.kind, rank.get(c.kind)! + k));
+  }
+  const chosen = [...bicOrder].sort((p, q) => rank.get(p.kind)! - rank.get(q.kind)!)[0];
+  return {
+    best: chosen.kind as ClvModelKind,
+    by: 'holdout',
+    reason: `best holdout accuracy (mean rank over per-customer MAE, RMSE and aggregate bias) among the healthy fits (${rows.map((c) => CLV_MODEL_NAMES[c.kind as ClvModelKind]).join(', ')})`,
+  };
+}
+
+/**
+ * P(alive) is only informative when the model found dropout. Otherwise it is ≈ 100% for everyone,
+ * so it comes from a healthy model in which one-time buyers can drop out and that does find
+ * dropout, or is withheld with the reason.
+ */
+export function choosePAlive(best: ClvModelKind | null, byKind: Map<ClvModelKind, FittedClvModel>, healthy: ClvModelKind[]): ClvResult['pAlive'] {
+  if (best === null) return { model: null, note: 'P(alive) is withheld: no healthy purchase model' };
+  if (byKind.get(best)!.health.dropoutDetected) return { model: best, note: null };
+  const alt = ONE_TIME_DROPOUT.filter((k) => healthy.includes(k) && byKind.get(k)!.health.dropoutDetected).sort(
+    (p, q) => byKind.get(q)!.logLikelihood - byKind.get(p)!.logLikelihood,
+  )[0];
+  const bestName = CLV_MODEL_NAMES[best];
+  if (alt) {
+    return {
+      model: alt,
+      note: `${bestName} finds no detectable dropout, so its P(alive) would be ≈100% for everyone; P(alive) comes from ${CLV_MODEL_NAMES[alt]}, in which one-time buyers can drop out.`,
+    };
+  }
+  return {
+    model: null,
+    note: 'The data show no detectable dropout (no model beats the no-dropout NBD model by a likelihood-ratio test), so P(alive) would be ≈100% for everyone and is withheld.',
+  };
+}
+
+/** Gamma-Gamma on the repeat buyers with positive spend. */
+function fitSpend(summary: ClvSummary, penalizer: number | undefined, warnings: string[]): { spend: ClvResult['spend']; expectedSpend: Float64Array } {
   let excluded = 0;
   const xSpend = summary.x.map((x, i) => {
     if (x > 0 && !(summary.monetary[i] > 0)) {
@@ -133,57 +342,60 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
     );
   }
   try {
-    const gg: GammaGammaModel = new GammaGamma({ penalizer: options.penalizer }).fit({ x: xSpend, monetary: summary.monetary });
-    expectedSpend = gg.expectedSpend(xSpend, summary.monetary);
-    spend = {
-      params: { ...gg.params },
-      standardErrors: { ...gg.standardErrors },
-      logLikelihood: gg.logLikelihood,
-      convergence: gg.convergence,
-      independence: gg.independence,
-      meanSpend: gg.meanSpend(),
-      excluded,
-      model: gg.toJSON(),
-    };
+    const gg: GammaGammaModel = new GammaGamma({ penalizer }).fit({ x: xSpend, monetary: summary.monetary });
     if (!gg.independence.plausible) {
       warnings.push(
         `Spend and frequency are correlated (r = ${gg.independence.correlation.toFixed(2)}), so the Gamma-Gamma independence assumption is doubtful`,
       );
     }
+    return {
+      expectedSpend: gg.expectedSpend(xSpend, summary.monetary),
+      spend: {
+        params: { ...gg.params },
+        standardErrors: { ...gg.standardErrors },
+        logLikelihood: gg.logLikelihood,
+        convergence: gg.convergence,
+        independence: gg.independence,
+        meanSpend: gg.meanSpend(),
+        excluded,
+        model: gg.toJSON(),
+      },
+    };
   } catch (err) {
     if (!(err instanceof ClienteleError)) throw err;
     warnings.push(`Spend was not modelled, so CLV is unavailable: ${err.message}`);
+    return { spend: null, expectedSpend: new Float64Array(summary.n).fill(NaN) };
   }
+}
 
-  // 4. Per-customer predictions.
-  const units = monthsToUnits(months, summary.timeUnit);
-  const predictions: ClvResult['predictions'] = {};
-  for (const m of fitted) {
-    predictions[m.kind as ClvModelKind] = {
-      expectedPurchases: perDistinctHistory(summary, (x, tx, T) => m.expectedPurchases(units, x, tx, T)),
-      pAlive: perDistinctHistory(summary, (x, tx, T) => m.pAlive(x, tx, T)),
-      clv: customerLifetimeValue(m, summary, expectedSpend, { months, monthlyDiscountRate, margin }),
-    };
+/** Σ_i f(v_i), evaluating f once per distinct value. */
+function sumPerDistinct(values: Float64Array, f: (v: number) => number): number {
+  const memo = new Map<number, number>();
+  let s = 0;
+  for (const v of values) {
+    let y = memo.get(v);
+    if (y === undefined) memo.set(v, (y = f(v)));
+    s += y;
   }
+  return s;
+}
 
-  // 5. Comparison and diagnostics.
-  const comparison = compareModels(fitted, summary);
-  let best = comparison[0];
-  for (const c of comparison) if (c.bic < best.bic) best = c;
-  return {
-    timeUnit: summary.timeUnit,
-    horizon: { months, units, monthlyDiscountRate, margin },
-    summary,
-    models,
-    best: best.kind as ClvModelKind,
-    spend,
-    expectedSpend,
-    predictions,
-    comparison,
-    calibrationHoldout: summary.holdoutX ? calibrationHoldout(fitted, summary) : null,
-    tracking: trackRepeatTransactions(fitted, summary, log, options.trackingPeriodDays ?? 7),
-    warnings,
-  };
+/** Repeat purchases (distinct days after the first) in the last window of the calibration period. */
+function forecastWindow(summary: ClvSummary, log: TransactionLog): { days: number; units: number; actual: number } {
+  let first = Infinity;
+  for (const d of summary.firstDay) first = Math.min(first, d);
+  const days = Math.max(1, Math.min(FORECAST_WINDOW_DAYS, summary.calibrationEnd - first));
+  const from = summary.calibrationEnd - days;
+  const rowOf = new Int32Array(log.customers).fill(-1);
+  for (let i = 0; i < summary.n; i++) rowOf[summary.customerIndex[i]] = i;
+  const seen = new Set<number>();
+  for (let j = 0; j < log.customer.length; j++) {
+    const row = rowOf[log.customer[j]];
+    const day = Math.floor(log.days[j]);
+    if (row < 0 || day <= from || day > summary.calibrationEnd || day === summary.firstDay[row]) continue;
+    seen.add(row * 1e6 + (day - Math.floor(from)));
+  }
+  return { days, units: days / DAYS_PER_UNIT[summary.timeUnit], actual: seen.size };
 }
 
 /** JSON-ready copy of a result: typed arrays become number arrays, NaN becomes null. */

@@ -12,7 +12,8 @@ export interface TransactionLog {
   customer: Int32Array;
   /** Purchase time in days since the Unix epoch (UTC); the fractional part (time of day) is ignored. */
   days: Float64Array;
-  amount: Float64Array;
+  /** Order value; absent for a log of dates only, when spend and monetary CLV are not modelled. */
+  amount?: Float64Array;
   customers: number;
 }
 
@@ -55,8 +56,8 @@ export const DAYS_PER_UNIT: Record<TimeUnit, number> = { days: 1, weeks: 7 };
 export function clvSummary(log: TransactionLog, options: SummaryOptions): ClvSummary {
   const { customer, days, amount, customers } = log;
   const m = customer.length;
-  if (days.length !== m || amount.length !== m) {
-    throw new InputError('clv-columns', `Transaction log columns differ in length (${m}, ${days.length}, ${amount.length})`);
+  if (days.length !== m || (amount && amount.length !== m)) {
+    throw new InputError('clv-columns', `Transaction log columns differ in length (${m}, ${days.length}, ${amount?.length})`);
   }
   const unit = DAYS_PER_UNIT[options.timeUnit];
   if (unit === undefined) {
@@ -88,7 +89,7 @@ export function clvSummary(log: TransactionLog, options: SummaryOptions): ClvSum
         'Set --as-of on or after the last purchase date, or drop later rows',
       );
     }
-    if (!Number.isFinite(amount[i])) throw new InputError('clv-amount', `Missing or invalid amount at row ${i}`);
+    if (amount && !Number.isFinite(amount[i])) throw new InputError('clv-amount', `Missing or invalid amount at row ${i}`);
     start[c + 1]++;
   }
   for (let c = 0; c < customers; c++) start[c + 1] += start[c];
@@ -98,7 +99,7 @@ export function clvSummary(log: TransactionLog, options: SummaryOptions): ClvSum
   for (let i = 0; i < m; i++) {
     const k = fill[customer[i]]++;
     sDay[k] = Math.floor(days[i]);
-    sAmt[k] = amount[i];
+    sAmt[k] = amount ? amount[i] : NaN;
   }
 
   const rowOf = new Int32Array(customers).fill(-1);

@@ -8,6 +8,8 @@ import { digamma, lgamma } from './gamma.js';
 const EPS = 1e-16;
 /** Beyond this many terms a series is not worth summing; the 1 - z transformation takes over. */
 const MAX_TERMS = 20_000;
+/** How long a positive series is still summed rather than transformed when the transform is ill-conditioned. */
+const LONG_SERIES_TERMS = 2_000_000;
 
 /**
  * ln 2F1(a, b; c; z) for 0 <= z < 1 and c > 0, c not a non-positive integer.
@@ -93,18 +95,26 @@ function gammaSign(x: number): number {
  * 2F1 the Pareto/NBD likelihood needs once Euler's transformation is applied.
  * Returns ln S.
  */
-export function logHyp2f1Unit(b: number, c: number, z: number, grad?: Float64Array): number {
+export function logHyp2f1Unit(b: number, c: number, z: number, grad?: Float64Array, oneMinusZ = 1 - z): number {
   if (z === 0) {
     if (grad) grad.fill(0, 0, 3);
     return 0;
   }
-  if (Math.log(EPS) / Math.log(z) > MAX_TERMS / 4) return logHyp2f1UnitNearOne(b, c, z, grad);
+  const termsNeeded = Math.log(EPS) / Math.log(z);
+  // A&S 15.3.6 adds two terms of size e^((b+m)(1-z)) that cancel to the answer: with a large
+  // b (heavy buyers in the Poisson limit) it loses every digit, while the positive series, long
+  // as it is, loses none.
+  const illConditioned = (c - 1) * oneMinusZ > 1;
+  if (termsNeeded > MAX_TERMS / 4 && !(illConditioned && termsNeeded < LONG_SERIES_TERMS)) {
+    return logHyp2f1UnitNearOne(b, c, z, grad, oneMinusZ);
+  }
+  const limit = Math.max(MAX_TERMS, 2 * termsNeeded);
   // Terms grow in ratio towards z, so the tail after term j is below term_j * z / (1 - z).
-  const tailFactor = z / (1 - z);
+  const tailFactor = z / oneMinusZ;
   let term = 1;
   let sum = 1;
   if (!grad) {
-    for (let j = 0; j < MAX_TERMS; j++) {
+    for (let j = 0; j < limit; j++) {
       term *= ((b + j) / (c + j)) * z;
       sum += term;
       if (term * tailFactor < EPS * sum) break;
@@ -117,7 +127,7 @@ export function logHyp2f1Unit(b: number, c: number, z: number, grad?: Float64Arr
   let sb = 0;
   let sc = 0;
   let sz = 0;
-  for (let j = 0; j < MAX_TERMS; j++) {
+  for (let j = 0; j < limit; j++) {
     // One division per term: 1/((b+j)(c+j)) gives both reciprocals.
     const bj = b + j;
     const cj = c + j;
@@ -145,10 +155,10 @@ export function logHyp2f1Unit(b: number, c: number, z: number, grad?: Float64Arr
  * two terms have cancelling poles; value and gradient are then interpolated in c as in
  * logHyp2f1NearOne.
  */
-function logHyp2f1UnitNearOne(b: number, c: number, z: number, grad?: Float64Array): number {
+function logHyp2f1UnitNearOne(b: number, c: number, z: number, grad: Float64Array | undefined, oneMinusZ: number): number {
   const m = c - 1 - b;
   const d = m - Math.round(m);
-  if (Math.abs(d) >= INTEGER_GAP) return unitNearOneDirect(b, c, z, grad);
+  if (Math.abs(d) >= INTEGER_GAP) return unitNearOneDirect(b, c, z, grad, oneMinusZ);
   const base = c - d;
   const g = grad ? new Float64Array(3) : undefined;
   if (grad) grad.fill(0, 0, 3);
@@ -156,7 +166,7 @@ function logHyp2f1UnitNearOne(b: number, c: number, z: number, grad?: Float64Arr
   for (const k of NODES) {
     let w = 1;
     for (const j of NODES) if (j !== k) w *= (d - j * INTEGER_GAP) / ((k - j) * INTEGER_GAP);
-    v += w * unitNearOneDirect(b, base + k * INTEGER_GAP, z, g);
+    v += w * unitNearOneDirect(b, base + k * INTEGER_GAP, z, g, oneMinusZ);
     if (grad && g) for (let i = 0; i < 3; i++) grad[i] += w * g[i];
   }
   return v;
@@ -198,9 +208,8 @@ function logGrowthCap(n: number, m: number, bw: number): number {
   return n * Math.log(Math.max(bw, 1e-300)) - Math.log(Math.abs(m - Math.round(m)) || 1) - lgamma(n) + bw + Math.log1p(bw);
 }
 
-function unitNearOneDirect(b: number, c: number, z: number, grad?: Float64Array): number {
+function unitNearOneDirect(b: number, c: number, z: number, grad: Float64Array | undefined, w: number): number {
   const m = c - 1 - b;
-  const w = 1 - z;
   // U = Σ_j u_j, u_j = Π_{i<j} (b+i)/(1-m+i) · w^j. 1 - m + i may cross zero for i near m - 1,
   // where one factor is as large as (b+m)w/|d|; a small term ends the sum only once even that
   // later growth, bounded by ((b+m)w)^n / (|d| (n-1)!) e^((b+m)w) over the n = m - j steps left,

@@ -85,14 +85,26 @@ export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Prom
   return { result, extension };
 }
 
-/** The fitted models and comparison without per-customer arrays (those go to customers.csv). */
+/** The fitted models, their health and the comparison, without per-customer arrays (those go to customers.csv). */
 export function clvSummaryJson(r: ClvResult): Record<string, unknown> {
   return {
     timeUnit: r.timeUnit,
     customers: r.summary.n,
     horizon: r.horizon,
     best: r.best,
-    models: r.models.map((m) => ({ kind: m.kind, name: m.name, params: m.params, standardErrors: m.standardErrors, logLikelihood: m.logLikelihood, convergence: m.convergence })),
+    selection: r.selection,
+    pAlive: r.pAlive,
+    clvWithheld: r.clvWithheld,
+    fitSkipped: r.fitSkipped,
+    models: r.models.map((m) => ({
+      kind: m.kind,
+      name: m.name,
+      params: m.params,
+      standardErrors: m.standardErrors,
+      logLikelihood: m.logLikelihood,
+      convergence: m.convergence,
+      health: m.health,
+    })),
     spend: r.spend && {
       params: r.spend.params,
       standardErrors: r.spend.standardErrors,
@@ -106,11 +118,15 @@ export function clvSummaryJson(r: ClvResult): Record<string, unknown> {
   };
 }
 
-/** Per-customer CLV columns aligned with the customers table (blank for customers outside the summary). */
+/**
+ * Per-customer CLV columns aligned with the customers table (blank for customers outside the
+ * summary). P(alive) comes from the model chosen for it, which need not be the best predictor;
+ * withheld predictions get no column rather than a column of meaningless numbers.
+ */
 function clvColumns(result: ClvResult, logIds: string[], tableIds: string[]): Extension['customerColumns'] {
-  const best: ClvModelKind = result.best;
-  const pred = result.predictions[best];
-  if (!pred) return [];
+  const best = result.best;
+  const pred = best && result.predictions[best];
+  if (!best || !pred) return [];
   const rowOf = new Map(tableIds.map((id, i) => [id, i]));
   const idx = result.summary.customerIndex;
   const col = (values: Float64Array) => {
@@ -121,12 +137,19 @@ function clvColumns(result: ClvResult, logIds: string[], tableIds: string[]): Ex
     }
     return out;
   };
-  const tag = CLV_MODEL_NAMES[best].replace(/\W/g, '').toLowerCase();
+  const tagOf = (kind: ClvModelKind) => CLV_MODEL_NAMES[kind].replace(/\W/g, '').toLowerCase();
+  const tag = tagOf(best);
+  const aliveKind = result.pAlive.model;
+  const alive = aliveKind && result.predictions[aliveKind];
   return [
-    { name: `p_alive_${tag}`, values: col(pred.pAlive) },
+    ...(aliveKind && alive ? [{ name: `p_alive_${tagOf(aliveKind)}`, values: col(alive.pAlive) }] : []),
     { name: `expected_purchases_${result.horizon.months}m_${tag}`, values: col(pred.expectedPurchases) },
-    { name: 'expected_spend_per_order', values: col(result.expectedSpend) },
-    { name: `clv_${result.horizon.months}m_${tag}`, values: col(pred.clv) },
+    ...(result.clvWithheld
+      ? []
+      : [
+          { name: 'expected_spend_per_order', values: col(result.expectedSpend) },
+          { name: `clv_${result.horizon.months}m_${tag}`, values: col(pred.clv) },
+        ]),
   ];
 }
 

@@ -22,9 +22,21 @@ describe('runClv on the CDNOW sample', () => {
     expect(rel(pnbd.params.s, 0.606)).toBeLessThan(0.01);
     expect(Math.abs(pnbd.logLikelihood - -9595.0)).toBeLessThan(0.1);
     expect(rel(result.spend!.params.p, 6.25)).toBeLessThan(0.01);
-    expect(result.warnings).toEqual([]);
-    // BIC ranks MBG/NBD first on this data (same parameter count, highest LL).
-    expect(result.best).toBe('mbgnbd');
+    // Pareto/NBD's in-sample expectation is 2.8% above the 2,457 actual repeats: flagged, still usable.
+    expect(result.warnings).toEqual([
+      'Pareto/NBD: in-sample expected repeat purchases differ from the actual 2,457 by 2.8% (a maximum-likelihood fit should match closely)',
+    ]);
+    for (const m of result.models) {
+      expect(m.health.healthy).toBe(true);
+      expect(m.health.dropoutDetected).toBe(true);
+      expect(m.health.boundary).toBeNull();
+    }
+    // With a holdout the choice is by holdout accuracy: Pareto/NBD has the lowest MAE and RMSE and the
+    // smallest aggregate bias, although BIC would rank MBG/NBD first.
+    expect(result.selection.by).toBe('holdout');
+    expect(result.best).toBe('pnbd');
+    expect(result.pAlive).toEqual({ model: 'pnbd', note: null });
+    expect(result.clvWithheld).toBeNull();
   });
 
   it('comparison and calibration/holdout tables are consistent with the data', () => {
@@ -85,7 +97,7 @@ describe('runClv on the CDNOW sample', () => {
 
 describe('runClv edge cases', () => {
   const d0 = dayNumber(2021, 1, 1);
-  it('all one-time buyers: a ModelError that says why', () => {
+  it('all one-time buyers: nothing fitted, and the result says why', () => {
     const n = 30;
     const oneTime = {
       customer: Int32Array.from({ length: n }, (_, i) => i),
@@ -93,9 +105,13 @@ describe('runClv edge cases', () => {
       amount: new Float64Array(n).fill(10),
       customers: n,
     };
-    const run = () => runClv(oneTime, { timeUnit: 'days', observationEnd: d0 + 60 });
-    expect(run).toThrow(ModelError);
-    expect(run).toThrow('all customers made one purchase: no repeat behaviour to fit');
+    const few = runClv(oneTime, { timeUnit: 'days', observationEnd: d0 + 60 });
+    expect(few.fitSkipped).toMatch(/^Only 30 customers in the calibration period/);
+    const r = runClv(oneTime, { timeUnit: 'days', observationEnd: d0 + 60, minCustomers: 2 });
+    expect(r.fitSkipped).toBe('Every customer made one purchase: there is no repeat behaviour to fit, so no purchase model was fitted');
+    expect(r.best).toBeNull();
+    expect(r.models).toEqual([]);
+    expect(r.predictions).toEqual({});
   });
 
   it('zero-spend repeat purchases are left out of the spend model with a warning', () => {
@@ -108,11 +124,15 @@ describe('runClv edge cases', () => {
     expect(Number.isFinite(r.predictions.bgnbd!.clv.reduce((a, b) => a + b))).toBe(true);
   });
 
-  it('a single customer cannot be fitted', () => {
+  it('a single customer is not fitted; lowering the minimum reaches the model check', () => {
     const single = { customer: new Int32Array([0, 0]), days: new Float64Array([d0, d0 + 5]), amount: new Float64Array([5, 6]), customers: 1 };
-    expect(() => runClv(single, { timeUnit: 'days', observationEnd: d0 + 10, models: ['bgnbd'] })).toThrow(
-      'BG/NBD needs at least 2 customers to fit, got 1',
-    );
+    const r = runClv(single, { timeUnit: 'days', observationEnd: d0 + 10, models: ['bgnbd'] });
+    expect(r.fitSkipped).toMatch(/^Only 1 customer in the calibration period/);
+    expect(r.clvWithheld).toBe(r.fitSkipped);
+    const forced = runClv(single, { timeUnit: 'days', observationEnd: d0 + 10, models: ['bgnbd'], minCustomers: 1 });
+    expect(forced.warnings).toContain('BG/NBD was not fitted: BG/NBD needs at least 2 customers to fit, got 1');
+    expect(forced.best).toBeNull();
+    expect(forced.clvWithheld).toBe('No purchase model could be fitted, so CLV is withheld');
   });
 });
 
@@ -127,13 +147,15 @@ describe('clvSection', () => {
       'Mean holdout purchases by calibration-period repeat purchases',
       'Cumulative repeat transactions by week, actual vs expected',
       'Repeat transactions per week, actual vs expected',
-      'Probability each customer is still active (MBG/NBD)',
+      'Probability each customer is still active (Pareto/NBD)',
       'Share of 12-month CLV by customer decile',
       'Mean predicted CLV by segment',
     ]);
     for (const c of charts) expect(() => compile(c.spec as never)).not.toThrow();
     const tables = section.blocks.filter((b) => b.kind === 'table');
-    expect(tables.map((t) => t.title)).toEqual(['CLV by segment', 'Fitted parameters', 'Model comparison']);
+    expect(tables.map((t) => t.title)).toEqual(['CLV by segment', 'Fit health', 'Fitted parameters', 'Model comparison']);
+    const health = tables.find((t) => t.title === 'Fit health')!;
+    expect(health.rows.map((r) => r[1])).toEqual(['yes', 'yes (best)', 'yes']);
     const noSeg = clvSection(result);
     expect(noSeg.blocks.some((b) => b.kind === 'chart' && b.title === 'Mean predicted CLV by segment')).toBe(false);
   });

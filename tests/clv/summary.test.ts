@@ -66,7 +66,7 @@ describe('clvSummary', () => {
     const amount = new Float64Array(m + extra);
     customer.set(base.customer);
     days.set(base.days);
-    for (let i = 0; i < m; i++) amount[i] = base.days[i] > CALIBRATION_END ? 1e6 + i : base.amount[i];
+    for (let i = 0; i < m; i++) amount[i] = base.days[i] > CALIBRATION_END ? 1e6 + i : base.amount![i];
     for (let i = 0; i < extra; i++) {
       customer[m + i] = i;
       days[m + i] = CALIBRATION_END + 1 + (i % 200);

@@ -52,12 +52,20 @@ Examples:
           io.stdout(toJsonText(clvSummaryJson(result)));
           return;
         }
-        const lines = [`${result.summary.n} customers, time unit ${result.timeUnit}; best model by BIC: ${CLV_MODEL_NAMES[result.best]}`];
+        const chosen = result.best ? `model used: ${CLV_MODEL_NAMES[result.best]} (${result.selection.reason})` : `no model used: ${result.selection.reason}`;
+        const lines = [`${result.summary.n} customers, time unit ${result.timeUnit}; ${chosen}`];
         for (const m of result.models) {
-          lines.push(`${m.name.padEnd(11)} ${Object.entries(m.params).map(([k, v]) => `${k} = ${fmtNum(v, 4)}`).join(', ')}; log-likelihood ${fmtNum(m.logLikelihood, 2)}`);
+          const edge = new Set(m.health.boundary?.params ?? []);
+          const shown = Object.entries(m.params).filter(([k]) => !edge.has(k)).map(([k, v]) => `${k} = ${fmtNum(v, 4)}`);
+          const verdict = m.health.healthy ? 'healthy' : 'NOT USED';
+          lines.push(`${m.name.padEnd(11)} ${shown.join(', ')}${m.health.boundary ? `; ${m.health.boundary.reason}` : ''}; log-likelihood ${fmtNum(m.logLikelihood, 2)}; ${verdict}`);
         }
         if (result.spend) lines.push(`Gamma-Gamma ${Object.entries(result.spend.params).map(([k, v]) => `${k} = ${fmtNum(v, 4)}`).join(', ')}; mean spend ${fmtMoney(result.spend.meanSpend, a.currency)}`);
-        for (const w of result.warnings) lines.push(`Warning: ${w}`);
+        // A skipped fit's reason is already the first line; repeating it as a P(alive) note and a warning adds nothing.
+        if (!result.fitSkipped) {
+          if (result.pAlive.note) lines.push(`P(alive): ${result.pAlive.note}`);
+          for (const w of result.warnings) lines.push(`Warning: ${w}`);
+        }
         io.stdout(lines.join('\n') + '\n');
       });
     });

@@ -2,7 +2,7 @@
 import { CLV_MODEL_NAMES, type ClvModelKind, type ClvResult } from '../../clv/run.js';
 import { barChart, histogram, lineChart } from '../charts/specs.js';
 import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.js';
-import type { Block, Cell, ReportSection } from '../section.js';
+import type { Block, Cell, ReportSection, TableBlock } from '../section.js';
 
 export interface ClvSectionOptions {
   /** Segment label (e.g. RFM segment) of a customer, by the customer's index in the transaction log. */
@@ -12,15 +12,21 @@ export interface ClvSectionOptions {
 export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): ReportSection {
   const { summary, horizon } = result;
   const best = result.best;
+  const findings: string[] = [];
+  const blocks: Block[] = [];
+  if (best === null) {
+    findings.push(result.fitSkipped ?? `No purchase forecast or CLV is given: ${result.selection.reason}.`);
+    for (const w of result.warnings) blocks.push({ kind: 'callout', level: 'warning', text: w });
+    if (result.models.length > 0) blocks.push(healthTable(result), parameterTable(result), comparisonTable(result));
+    return { id: 'clv', title: 'Customer lifetime value', findings, blocks };
+  }
   const bestName = CLV_MODEL_NAMES[best];
   const pred = result.predictions[best]!;
   const unit = result.timeUnit === 'weeks' ? 'week' : 'day';
-  const findings: string[] = [];
-  const blocks: Block[] = [];
 
   // Findings, most decision-relevant first.
-  const clvTotal = sum(pred.clv);
-  const hasClv = Number.isFinite(clvTotal);
+  const hasClv = result.clvWithheld === null;
+  const clvTotal = hasClv ? sum(pred.clv) : NaN;
   const purchases = sum(pred.expectedPurchases);
   const valueWord = horizon.margin < 1 ? 'margin' : 'revenue';
   if (hasClv) {
@@ -29,11 +35,16 @@ export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): Rep
       `Over the next ${horizon.months} months the ${fmtInt(summary.n)} customers are expected to make ${fmtInt(purchases)} purchases worth ${fmtMoney(clvTotal)} in discounted ${valueWord}; the top 10% of customers account for ${fmtPct(top)} of it.`,
     );
   } else {
-    findings.push(`Over the next ${horizon.months} months the ${fmtInt(summary.n)} customers are expected to make ${fmtInt(purchases)} purchases.`);
+    findings.push(`Over the next ${horizon.months} months the ${fmtInt(summary.n)} customers are expected to make ${fmtInt(purchases)} purchases. ${result.clvWithheld}.`);
   }
-  let alive = 0;
-  for (const p of pred.pAlive) if (p >= 0.5) alive++;
-  findings.push(`${fmtPct(alive / summary.n)} of customers are probably still active (P(alive) ≥ 50% under ${bestName}).`);
+  const aliveKind = result.pAlive.model;
+  const alivePred = aliveKind ? result.predictions[aliveKind] : undefined;
+  if (result.pAlive.note) findings.push(result.pAlive.note);
+  if (aliveKind && alivePred) {
+    let alive = 0;
+    for (const p of alivePred.pAlive) if (p >= 0.5) alive++;
+    findings.push(`${fmtPct(alive / summary.n)} of customers are probably still active (P(alive) ≥ 50% under ${CLV_MODEL_NAMES[aliveKind]}).`);
+  }
   const cmp = result.comparison.find((c) => c.kind === best)!;
   if (Number.isFinite(cmp.holdoutActual)) {
     const err = (cmp.holdoutPredicted - cmp.holdoutActual) / cmp.holdoutActual;
@@ -41,9 +52,7 @@ export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): Rep
       `In the holdout period ${bestName} predicted ${fmtInt(cmp.holdoutPredicted)} repeat purchases against ${fmtInt(cmp.holdoutActual)} actual (${err >= 0 ? '+' : ''}${fmtPct(err, 1)}).`,
     );
   }
-  if (result.models.length > 1) {
-    findings.push(`${bestName} fits the calibration data best by BIC among ${result.models.map((m) => m.name).join(', ')}.`);
-  }
+  if (result.models.length > 1) findings.push(`${bestName} is used for predictions: ${result.selection.reason}.`);
   if (result.spend) {
     const ind = result.spend.independence;
     findings.push(
@@ -51,7 +60,6 @@ export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): Rep
     );
   }
   for (const w of result.warnings) blocks.push({ kind: 'callout', level: 'warning', text: w });
-
   // Calibration vs holdout.
   const ch = result.calibrationHoldout;
   if (ch) {
@@ -105,14 +113,16 @@ export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): Rep
     spec: calibrationRule(lineChart(incremental, 'period', 'repeats', { xTitle: periodName, yTitle: 'repeat transactions', color: 'series', point: false })),
   });
 
-  // P(alive) distribution.
-  const bins = new Float64Array(10);
-  for (const p of pred.pAlive) bins[Math.min(9, Math.floor(p * 10))]++;
-  blocks.push({
-    kind: 'chart',
-    title: `Probability each customer is still active (${bestName})`,
-    spec: histogram(Array.from(bins, (c, k) => ({ from: k / 10, to: (k + 1) / 10, customers: c })), 'from', 'to', 'customers', { xTitle: 'P(alive)' }),
-  });
+  // P(alive) distribution, only from a model that found dropout.
+  if (aliveKind && alivePred) {
+    const bins = new Float64Array(10);
+    for (const p of alivePred.pAlive) bins[Math.min(9, Math.floor(p * 10))]++;
+    blocks.push({
+      kind: 'chart',
+      title: `Probability each customer is still active (${CLV_MODEL_NAMES[aliveKind]})`,
+      spec: histogram(Array.from(bins, (c, k) => ({ from: k / 10, to: (k + 1) / 10, customers: c })), 'from', 'to', 'customers', { xTitle: 'P(alive)' }),
+    });
+  }
 
   // CLV deciles and segments.
   if (hasClv) {
@@ -135,7 +145,7 @@ export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): Rep
         const s = bySeg.get(seg) ?? { n: 0, clv: 0, alive: 0 };
         s.n++;
         s.clv += pred.clv[i];
-        s.alive += pred.pAlive[i];
+        s.alive += alivePred ? alivePred.pAlive[i] : NaN;
         bySeg.set(seg, s);
       }
       const segs = [...bySeg.entries()].sort((a, b) => b[1].clv / b[1].n - a[1].clv / a[1].n);
@@ -144,51 +154,89 @@ export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): Rep
         title: 'Mean predicted CLV by segment',
         spec: barChart(segs.map(([segment, s]) => ({ segment, clv: s.clv / s.n })), 'segment', 'clv', { xTitle: 'segment', yTitle: 'mean CLV' }),
       });
+      const withAlive = alivePred !== undefined;
       blocks.push({
         kind: 'table',
         title: 'CLV by segment',
-        columns: ['segment', 'customers', 'mean CLV', 'total CLV', 'share of CLV', 'mean P(alive)'],
-        rows: segs.map(([segment, s]) => [segment, s.n, s.clv / s.n, s.clv, s.clv / clvTotal, s.alive / s.n]),
+        columns: ['segment', 'customers', 'mean CLV', 'total CLV', 'share of CLV', ...(withAlive ? ['mean P(alive)'] : [])],
+        rows: segs.map(([segment, s]) => [segment, s.n, s.clv / s.n, s.clv, s.clv / clvTotal, ...(withAlive ? [s.alive / s.n] : [])]),
         formats: [undefined, 'int', 'money', 'money', 'pct', 'pct'],
+        ...(withAlive ? {} : { caption: result.pAlive.note ?? undefined }),
       });
     }
   }
 
-  // Parameters and comparison.
+  // Fit health, parameters and comparison.
+  blocks.push(healthTable(result), parameterTable(result), comparisonTable(result));
+  return { id: 'clv', title: 'Customer lifetime value', findings, blocks };
+}
+
+/** One row per fitted model: the checks that decide whether it may feed predictions. */
+function healthTable(result: ClvResult): TableBlock {
+  return {
+    kind: 'table',
+    title: 'Fit health',
+    columns: ['model', 'used', 'converged', 'log-likelihood', 'NBD log-likelihood', 'dropout LR', 'expected / actual repeats', 'next / last year', 'notes'],
+    rows: result.models.map((m) => {
+      const h = m.health;
+      const notes = [...h.problems, ...h.flags, ...(h.boundary ? [h.boundary.reason] : h.dropoutDetected ? [] : ['no detectable dropout'])];
+      return [
+        m.name,
+        h.healthy ? (m.kind === result.best ? 'yes (best)' : 'yes') : 'no',
+        h.converged ? 'yes' : 'no',
+        finite(m.logLikelihood),
+        finite(h.nbdLogLikelihood),
+        finite(h.dropoutLr),
+        finite(h.inSample.expected / h.inSample.actual),
+        finite(h.forecast.ratio),
+        notes.join('; '),
+      ];
+    }),
+    formats: [undefined, undefined, undefined, 'num2', 'num2', 'num2', 'num4', 'num2', undefined],
+    caption:
+      'A model is used only if it converged, its log-likelihood is finite and no worse than the no-dropout NBD model, and it reproduces the calibration purchases. Dropout is detected when 2·(LL − LL_NBD) ≥ 2.71 (5% boundary likelihood-ratio test).',
+  };
+}
+
+function parameterTable(result: ClvResult): TableBlock {
   const paramRows: Cell[][] = [];
   for (const m of result.models) {
-    for (const [name, v] of Object.entries(m.params)) paramRows.push([m.name, name, v, m.standardErrors[name] ?? null]);
+    const edge = new Set(m.health.boundary?.params ?? []);
+    for (const [name, v] of Object.entries(m.params)) {
+      paramRows.push(edge.has(name) ? [m.name, name, `${v < 1 ? '→ 0' : '→ ∞'}`, m.health.dropoutDetected ? 'at the edge' : 'no detectable dropout'] : [m.name, name, v, m.standardErrors[name] ?? null]);
+    }
     paramRows.push([m.name, 'log-likelihood', m.logLikelihood, null]);
   }
   if (result.spend) {
     for (const [name, v] of Object.entries(result.spend.params)) paramRows.push(['Gamma-Gamma', name, v, result.spend.standardErrors[name] ?? null]);
   }
-  blocks.push({
+  return {
     kind: 'table',
     title: 'Fitted parameters',
     columns: ['model', 'parameter', 'estimate', 'std. error'],
     rows: paramRows.map((r) => r.map((c) => (typeof c === 'number' && !Number.isFinite(c) ? null : c))),
     formats: [undefined, undefined, 'num4', 'num4'],
-    caption: `Time unit: ${result.timeUnit}. Standard errors from the inverse Hessian (delta method).`,
-  });
-  blocks.push({
+    caption: `Time unit: ${result.timeUnit}. Standard errors from the inverse Hessian (delta method); a parameter at the edge of the parameter space has none.`,
+  };
+}
+
+function comparisonTable(result: ClvResult): TableBlock {
+  return {
     kind: 'table',
     title: 'Model comparison',
     columns: ['model', 'log-likelihood', 'AIC', 'BIC', 'holdout MAE', 'holdout RMSE', 'holdout predicted', 'holdout actual'],
     rows: result.comparison.map((c) => [
       CLV_MODEL_NAMES[c.kind as ClvModelKind] ?? c.kind,
-      c.logLikelihood,
-      c.aic,
-      c.bic,
+      finite(c.logLikelihood),
+      finite(c.aic),
+      finite(c.bic),
       finite(c.holdoutMae),
       finite(c.holdoutRmse),
       finite(c.holdoutPredicted),
       finite(c.holdoutActual),
     ]),
     formats: [undefined, 'num2', 'num2', 'num2', 'num4', 'num4', 'int', 'int'],
-  });
-
-  return { id: 'clv', title: 'Customer lifetime value', findings, blocks };
+  };
 }
 
 function sum(a: Float64Array): number {
