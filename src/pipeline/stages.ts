@@ -37,7 +37,7 @@ export async function customerFeatureTable(a: Analysis): Promise<Table> {
 export async function transactionLog(engine: Engine): Promise<{ customer: Int32Array; days: Float64Array; amount: Float64Array; customers: number; ids: string[] }> {
   const q = await engine.query(`
     WITH d AS (
-      SELECT customer_id, CAST(ts AS DATE) AS day, greatest(sum(amount), 0) AS amount, bool_or(NOT is_cancel) AS purchase
+      SELECT customer_id, CAST(ts AS DATE) AS day, CASE WHEN count(amount) > 0 THEN greatest(sum(amount), 0) END AS amount, bool_or(NOT is_cancel) AS purchase
       FROM lines WHERE customer_id IS NOT NULL AND NOT non_product AND NOT status_cancel GROUP BY ALL)
     SELECT (dense_rank() OVER (ORDER BY customer_id) - 1)::DOUBLE AS code, customer_id, (epoch(CAST(day AS TIMESTAMP)) / 86400)::DOUBLE AS days, amount
     FROM d WHERE purchase ORDER BY code, days`);
