@@ -42,6 +42,11 @@ export interface CleaningLog {
 const NON_PRODUCT_CODES = ['POST', 'DOT', 'M', 'C2', 'BANK CHARGES', 'AMAZONFEE', 'CRUK', 'D', 'S', 'PADS', 'B', 'ADJUST', 'ADJUST2', 'TEST001', 'TEST002'];
 const NON_PRODUCT_WORDS = 'postage|carriage|shipping charge|delivery charge|manual|bank charges|amazon fee|adjust bad debt|^discount$|commission|^samples$|cruk';
 
+/** A status that means the line earned nothing: cancelled, returned, refunded or voided (case-insensitive). */
+export const CANCEL_STATUS = '^\\s*(cancel|return|refund|void)';
+/** An invoice number that marks a cancellation or return ('C536379'). */
+export const RETURN_INVOICE = '^[Cc][0-9]';
+
 /** A line that counts towards customer analytics. */
 export const ANALYTIC_LINE = 'customer_id IS NOT NULL AND NOT bad_price AND NOT non_product';
 
@@ -86,8 +91,8 @@ export async function buildLines(
   const order = roles.order ? id('order') : `${customer} || '|' || CAST(${tsExpr} AS VARCHAR)`;
 
   // 3. Flags. Cancellations: 'C' invoices, a cancelled/returned status, or negative quantities.
-  const cancelByStatus = roles.status ? `coalesce(regexp_matches(status, '^\\s*(cancel|return|refund|void)', 'i'), false)` : 'false';
-  const cancelByInvoice = roles.order ? `coalesce(regexp_matches(order_id, '^[Cc][0-9]'), false)` : 'false';
+  const cancelByStatus = roles.status ? `coalesce(regexp_matches(status, '${CANCEL_STATUS}', 'i'), false)` : 'false';
+  const cancelByInvoice = roles.order ? `coalesce(regexp_matches(order_id, '${RETURN_INVOICE}'), false)` : 'false';
   const nonProduct =
     [
       // Both cases listed rather than upper() on every line: a string copy per line saved.

@@ -1,0 +1,318 @@
+/**
+ * Factors tied to the outcome by construction: copies and rescalings of it, its rank, score or band, and
+ * components that together with one other column determine it (Unit Price × Quantity of a line total,
+ * Profit + cost of Sales). Such a factor "explains" the outcome because the outcome is made of it, so the
+ * drivers scan reports it apart instead of ranking it as a driver.
+ *
+ * Every check asks for a near-deterministic relationship; names only relax the check for scores and bands
+ * (`Monetary_score` of `Monetary`), whose relationship is a step function rather than a line.
+ */
+import type { CategoryColumn, Column } from '../data/table.js';
+import { pearson, spearman } from './correlation.js';
+import { leastSquaresRss } from './least-squares.js';
+
+export interface Tautology {
+  readonly factor: string;
+  /** copy: a linear or monotone function of the outcome; band: a binning of it (or it of the factor); component: one of its parts. */
+  readonly kind: 'copy' | 'band' | 'component';
+  /** For a component: the other column it determines the outcome with, and whether as a sum (linear) or a product (log). */
+  readonly partner?: string;
+  readonly scale?: 'linear' | 'log';
+  /** R², |ρ| or the share of rows a step function places correctly, as `measure` says. */
+  readonly fit: number;
+  readonly measure: 'R²' | '|ρ|' | 'share';
+  readonly reason: string;
+}
+
+/** A relationship this close to exact is construction, not behaviour. */
+export const TAUTOLOGY_FIT = 0.995;
+/** A pair of parts must be nearly exact and leave almost none of what its better part alone leaves. */
+const PAIR_FIT = 0.999;
+const PAIR_GAIN = 0.01;
+/** With a shared name stem, a score or band that is this consistent is taken as derived from the outcome. */
+const NAMED_FIT = 0.95;
+/** Numeric factors with at most this many values are also checked as scores or bands. */
+const BAND_LEVELS = 20;
+/** Categorical factors with more levels than this are not tried as parts of a pair. */
+const PAIR_LEVELS = 60;
+/** A step function must remove this much of the majority level's errors before it counts as a band. */
+const MAJORITY_GAIN = 0.9;
+/** Rows examined; above this a deterministic stride sample keeps the pair checks cheap. */
+const CHECK_ROWS = 20_000;
+
+/** Lower-case name words of three or more letters: "Monetary_score" → monetary, score; "TotalPrice" → total, price. */
+function stems(name: string): Set<string> {
+  const words = name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/);
+  return new Set(words.filter((w) => w.length >= 3));
+}
+
+function sharesStem(a: string, b: string): boolean {
+  const sb = stems(b);
+  return [...stems(a)].some((w) => sb.has(w));
+}
+
+/**
+ * Share of rows a monotone step function of `values` assigns to their level, given the level order `rank`
+ * (rank[level] = position): rows sorted by value (ties by rank, so a tie at a band edge is no error), the
+ * longest non-decreasing run of ranks is what a step function gets right. −1 if no better than the majority level.
+ */
+function bandFit(levels: Int32Array, values: Float64Array, rank: readonly number[]): number {
+  const n = values.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => values[i] - values[j] || rank[levels[i]] - rank[levels[j]]);
+  // Patience sort for the longest non-decreasing subsequence.
+  const tails: number[] = [];
+  for (const i of order) {
+    const r = rank[levels[i]];
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (tails[mid] <= r) lo = mid + 1;
+      else hi = mid;
+    }
+    tails[lo] = r;
+  }
+  const counts = new Map<number, number>();
+  for (let i = 0; i < n; i++) counts.set(levels[i], (counts.get(levels[i]) ?? 0) + 1);
+  const majority = Math.max(...counts.values());
+  const errors = n - tails.length;
+  // A rare level is "placed" by any order: only count a fit that removes nearly all of the majority's errors.
+  if (counts.size < 2 || errors > (1 - MAJORITY_GAIN) * (n - majority)) return -1;
+  return tails.length / n;
+}
+
+/** Levels ordered by the mean of `values` within them. */
+function rankByMean(levels: Int32Array, values: Float64Array, k: number): number[] {
+  const sum = new Float64Array(k);
+  const count = new Float64Array(k);
+  for (let i = 0; i < levels.length; i++) {
+    sum[levels[i]] += values[i];
+    count[levels[i]]++;
+  }
+  const order = Array.from({ length: k }, (_, l) => l).sort((a, b) => sum[a] / (count[a] || 1) - sum[b] / (count[b] || 1));
+  const rank = new Array<number>(k);
+  order.forEach((l, r) => (rank[l] = r));
+  return rank;
+}
+
+/** Distinct values of x as level codes in ascending order, or null when there are more than `max`. */
+function asLevels(x: Float64Array, max: number): { codes: Int32Array; k: number } | null {
+  const distinct = new Map<number, number>();
+  for (const v of x) {
+    if (!distinct.has(v)) {
+      if (distinct.size >= max) return null;
+      distinct.set(v, 0);
+    }
+  }
+  const sorted = [...distinct.keys()].sort((a, b) => a - b);
+  sorted.forEach((v, i) => distinct.set(v, i));
+  return { codes: Int32Array.from(x, (v) => distinct.get(v)!), k: sorted.length };
+}
+
+/** A factor as the scan sees it: numbers, or category codes. */
+type Factor = { name: string; kind: 'number'; values: Float64Array } | { name: string; kind: 'category'; codes: Int32Array; levels: number };
+
+/** The outcome as the scan sees it: numeric values, or group codes. */
+export type TautologyOutcome = { kind: 'numeric'; name: string; values: Float64Array } | { kind: 'grouped'; name: string; groups: CategoryColumn };
+
+function factorOf(c: Column): Factor | null {
+  if (c.kind === 'date') return null;
+  if (c.kind === 'number') return { name: c.name, kind: 'number', values: c.values };
+  return { name: c.name, kind: 'category', codes: c.codes, levels: c.levels.length };
+}
+
+/** Row indices where every given column is present (and, for logs, positive), stride-sampled to CHECK_ROWS. */
+function completeRows(n: number, present: (i: number) => boolean): number[] {
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (present(i)) rows.push(i);
+  const stride = Math.ceil(rows.length / CHECK_ROWS);
+  return stride > 1 ? rows.filter((_, k) => k % stride === 0) : rows;
+}
+
+const has = (f: Factor, i: number) => (f.kind === 'number' ? Number.isFinite(f.values[i]) : f.codes[i] >= 0);
+
+function totalSs(y: Float64Array): number {
+  let m = 0;
+  for (const v of y) m += v;
+  m /= y.length;
+  let tss = 0;
+  for (const v of y) tss += (v - m) * (v - m);
+  return tss;
+}
+
+/** y and x with each level's mean removed: what is left once a categorical factor has explained all it can. */
+function withinLevels(codes: Int32Array, k: number, ...series: Float64Array[]): Float64Array[] {
+  return series.map((v) => {
+    const sum = new Float64Array(k);
+    const count = new Float64Array(k);
+    for (let i = 0; i < v.length; i++) {
+      sum[codes[i]] += v[i];
+      count[codes[i]]++;
+    }
+    return Float64Array.from(v, (x, i) => x - sum[codes[i]] / count[codes[i]]);
+  });
+}
+
+/** R² of y on both factors together, and the better of the two alone (categories enter as fixed effects). */
+function pairFit(fa: Factor, fb: Factor, rows: number[], y: Float64Array, log: boolean): { both: number; alone: number } {
+  const num = (f: Factor) => Float64Array.from(rows, (i) => (f.kind === 'number' ? (log ? Math.log(f.values[i]) : f.values[i]) : 0));
+  const tss = totalSs(y);
+  if (!(tss > 0)) return { both: 0, alone: 0 };
+  const r = (x: Float64Array) => {
+    const c = pearson(x, y).statistic;
+    return Number.isFinite(c) ? c * c : 0;
+  };
+  if (fa.kind === 'number' && fb.kind === 'number') {
+    const xa = num(fa);
+    const xb = num(fb);
+    const ones = new Float64Array(rows.length).fill(1);
+    return { both: 1 - leastSquaresRss([ones, xa, xb], y).rss / tss, alone: Math.max(r(xa), r(xb)) };
+  }
+  const [cat, other] = fa.kind === 'category' ? [fa, fb] : [fb, fa];
+  if (cat.kind !== 'category') return { both: 0, alone: 0 };
+  const x = num(other);
+  const codes = Int32Array.from(rows, (i) => cat.codes[i]);
+  const [yw, xw] = withinLevels(codes, cat.levels, y, x);
+  let ssw = 0;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < yw.length; i++) {
+    ssw += yw[i] * yw[i];
+    sxy += xw[i] * yw[i];
+    sxx += xw[i] * xw[i];
+  }
+  const rss = sxx > 0 ? ssw - (sxy * sxy) / sxx : ssw;
+  return { both: 1 - rss / tss, alone: Math.max(1 - ssw / tss, r(x)) };
+}
+
+function fmt(x: number): string {
+  return x >= 0.9995 && x < 1 ? '> 0.999' : x.toFixed(3);
+}
+
+function partsOf(a: string, b: string, log: boolean): string {
+  return `${log ? 'a product or ratio' : 'a sum or difference'} of ${a} and ${b}`;
+}
+
+/** A factor's own relationship with a numeric outcome: copy, monotone map, or band. */
+function singleNumeric(f: Factor, y: Float64Array, yName: string): Tautology | null {
+  const named = sharesStem(f.name, yName);
+  const rows = completeRows(y.length, (i) => Number.isFinite(y[i]) && has(f, i));
+  if (rows.length < 3) return null;
+  const ys = Float64Array.from(rows, (i) => y[i]);
+  if (f.kind === 'number') {
+    const x = Float64Array.from(rows, (i) => f.values[i]);
+    const r = pearson(x, ys).statistic;
+    if (r * r >= TAUTOLOGY_FIT) return { factor: f.name, kind: 'copy', fit: r * r, measure: 'R²', reason: `${yName} is a linear function of it (R² ${fmt(r * r)})` };
+    const rho = Math.abs(spearman(x, ys).statistic);
+    if (rho >= TAUTOLOGY_FIT || (named && rho >= NAMED_FIT)) {
+      return { factor: f.name, kind: 'copy', fit: rho, measure: '|ρ|', reason: `it moves in lockstep with ${yName}, like a rank or rescaling of it (|ρ| ${fmt(rho)})` };
+    }
+    // Ordered codes (1..5 scores, bands coded as numbers): the band order must be the codes' own order.
+    const lv = asLevels(x, BAND_LEVELS);
+    if (lv && lv.k >= 2) {
+      const up = Array.from({ length: lv.k }, (_, l) => l);
+      const fit = Math.max(bandFit(lv.codes, ys, up), bandFit(lv.codes, ys, up.map((l) => lv.k - 1 - l)));
+      if (fit >= TAUTOLOGY_FIT || (named && fit >= NAMED_FIT)) return { factor: f.name, kind: 'band', fit, measure: 'share', reason: `it is a score or band of ${yName}: its values cut ${yName} into ranges (${fmt(fit)} of rows in their band)` };
+    }
+    return null;
+  }
+  // Named categories only: unnamed levels that happen to separate the outcome (tiers, regions) may be real drivers.
+  if (!named) return null;
+  const codes = Int32Array.from(rows, (i) => f.codes[i]);
+  const fit = bandFit(codes, ys, rankByMean(codes, ys, f.levels));
+  return fit >= NAMED_FIT ? { factor: f.name, kind: 'band', fit, measure: 'share', reason: `it is a band of ${yName}: its levels cut ${yName} into ranges (${fmt(fit)} of rows in their band)` } : null;
+}
+
+/** A grouped outcome that is a cut-off or relabelling of the factor (a "high spender" flag of Spend). */
+function singleGrouped(f: Factor, g: CategoryColumn, yName: string): Tautology | null {
+  const rows = completeRows(g.codes.length, (i) => g.codes[i] >= 0 && has(f, i));
+  if (rows.length < 3) return null;
+  const codes = Int32Array.from(rows, (i) => g.codes[i]);
+  let fit: number;
+  if (f.kind === 'number') {
+    const x = Float64Array.from(rows, (i) => f.values[i]);
+    fit = bandFit(codes, x, rankByMean(codes, x, g.levels.length));
+  } else {
+    // Each factor level maps to one outcome level.
+    const k = g.levels.length;
+    const table = new Float64Array(f.levels * k);
+    rows.forEach((i) => table[f.codes[i] * k + g.codes[i]]++);
+    let right = 0;
+    for (let l = 0; l < f.levels; l++) right += Math.max(...table.subarray(l * k, (l + 1) * k));
+    const counts = new Float64Array(k);
+    for (const c of codes) counts[c]++;
+    const majority = Math.max(...counts);
+    fit = rows.length - right <= (1 - MAJORITY_GAIN) * (rows.length - majority) ? right / rows.length : -1;
+  }
+  const named = sharesStem(f.name, yName);
+  if (fit >= TAUTOLOGY_FIT || (named && fit >= NAMED_FIT)) {
+    return { factor: f.name, kind: 'band', fit, measure: 'share', reason: `${yName} is a cut-off or relabelling of it (${fmt(fit)} of rows follow one rule)` };
+  }
+  return null;
+}
+
+/** Two parts that determine a numeric outcome together: a sum or difference, or (on the log scale) a product or ratio. */
+function pairs(factors: Factor[], y: Float64Array, yName: string): Tautology[] {
+  const out: Tautology[] = [];
+  const flagged = new Set<string>();
+  const usable = factors.filter((f) => f.kind === 'number' || f.levels <= PAIR_LEVELS);
+  for (let a = 0; a < usable.length; a++) {
+    for (let b = a + 1; b < usable.length; b++) {
+      const fa = usable[a];
+      const fb = usable[b];
+      if (fa.kind === 'category' && fb.kind === 'category') continue;
+      for (const log of [false, true]) {
+        const positive = (f: Factor, i: number) => f.kind === 'category' || f.values[i] > 0;
+        const rows = completeRows(y.length, (i) => Number.isFinite(y[i]) && has(fa, i) && has(fb, i) && (!log || (y[i] > 0 && positive(fa, i) && positive(fb, i))));
+        if (rows.length < 10) continue;
+        const ys = Float64Array.from(rows, (i) => (log ? Math.log(y[i]) : y[i]));
+        const { both, alone } = pairFit(fa, fb, rows, ys, log);
+        if (both < PAIR_FIT || 1 - both > PAIR_GAIN * (1 - alone)) continue;
+        for (const [f, partner] of [[fa, fb], [fb, fa]] as const) {
+          if (flagged.has(f.name)) continue;
+          flagged.add(f.name);
+          out.push({ factor: f.name, kind: 'component', partner: partner.name, scale: log ? 'log' : 'linear', fit: both, measure: 'R²', reason: `${yName} is ${partsOf('it', partner.name, log)} (R² ${fmt(both)}${log ? ' on the log scale' : ''})` });
+        }
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Factors tied to the outcome by construction, in the order given. A numeric outcome is checked for copies,
+ * bands and pairs of components; columns that are copies of a component are components too (cost of goods
+ * of Unit Price). A grouped outcome is checked for being a cut-off or relabelling of a single factor.
+ */
+export function findTautologies(outcome: TautologyOutcome, columns: readonly Column[]): Tautology[] {
+  const factors = columns.map(factorOf).filter((f): f is Factor => f !== null && f.name !== outcome.name);
+  const found = new Map<string, Tautology>();
+  if (outcome.kind === 'grouped') {
+    for (const f of factors) {
+      const t = singleGrouped(f, outcome.groups, outcome.name);
+      if (t) found.set(f.name, t);
+    }
+  } else {
+    for (const f of factors) {
+      const t = singleNumeric(f, outcome.values, outcome.name);
+      if (t) found.set(f.name, t);
+    }
+    const rest = factors.filter((f) => !found.has(f.name));
+    for (const t of pairs(rest, outcome.values, outcome.name)) found.set(t.factor, t);
+    for (const c of [...found.values()].filter((t) => t.kind === 'component')) {
+      const part = factors.find((f) => f.name === c.factor)!;
+      if (part.kind !== 'number') continue;
+      for (const f of factors) {
+        if (found.has(f.name) || f.kind !== 'number') continue;
+        const alias = singleNumeric(f, part.values, part.name);
+        if (alias?.kind !== 'copy') continue;
+        found.set(f.name, {
+          factor: f.name, kind: 'component', partner: c.partner, scale: c.scale, fit: alias.fit, measure: alias.measure,
+          reason: `it tracks ${part.name} exactly (${alias.measure} ${fmt(alias.fit)}), and ${outcome.name} is ${partsOf(part.name, c.partner as string, c.scale === 'log')}`,
+        });
+      }
+    }
+  }
+  return factors.filter((f) => found.has(f.name)).map((f) => found.get(f.name)!);
+}
