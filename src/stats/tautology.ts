@@ -25,7 +25,7 @@ export interface Tautology {
 }
 
 /** A relationship this close to exact is construction, not behaviour. */
-export const TAUTOLOGY_FIT = 0.995;
+export const TAUTOLOGY_FIT = 0.999;
 /** A pair of parts must be nearly exact and leave almost none of what its better part alone leaves. */
 const PAIR_FIT = 0.999;
 const PAIR_GAIN = 0.01;
@@ -189,6 +189,10 @@ function fmt(x: number): string {
   return x >= 0.9995 && x < 1 ? '> 0.999' : x.toFixed(3);
 }
 
+function pct(share: number): string {
+  return `${(100 * share).toFixed(share < 1 && share >= 0.9995 ? 2 : 1)}%`;
+}
+
 function partsOf(a: string, b: string, log: boolean): string {
   return `${log ? 'a product or ratio' : 'a sum or difference'} of ${a} and ${b}`;
 }
@@ -203,16 +207,16 @@ function singleNumeric(f: Factor, y: Float64Array, yName: string): Tautology | n
     const x = Float64Array.from(rows, (i) => f.values[i]);
     const r = pearson(x, ys).statistic;
     if (r * r >= TAUTOLOGY_FIT) return { factor: f.name, kind: 'copy', fit: r * r, measure: 'R²', reason: `${yName} is a linear function of it (R² ${fmt(r * r)})` };
-    const rho = Math.abs(spearman(x, ys).statistic);
-    if (rho >= TAUTOLOGY_FIT || (named && rho >= NAMED_FIT)) {
-      return { factor: f.name, kind: 'copy', fit: rho, measure: '|ρ|', reason: `it moves in lockstep with ${yName}, like a rank or rescaling of it (|ρ| ${fmt(rho)})` };
-    }
     // Ordered codes (1..5 scores, bands coded as numbers): the band order must be the codes' own order.
     const lv = asLevels(x, BAND_LEVELS);
     if (lv && lv.k >= 2) {
       const up = Array.from({ length: lv.k }, (_, l) => l);
       const fit = Math.max(bandFit(lv.codes, ys, up), bandFit(lv.codes, ys, up.map((l) => lv.k - 1 - l)));
-      if (fit >= TAUTOLOGY_FIT || (named && fit >= NAMED_FIT)) return { factor: f.name, kind: 'band', fit, measure: 'share', reason: `it is a score or band of ${yName}: its values cut ${yName} into ranges (${fmt(fit)} of rows in their band)` };
+      if (fit >= TAUTOLOGY_FIT || (named && fit >= NAMED_FIT)) return { factor: f.name, kind: 'band', fit, measure: 'share', reason: `it is a score or band of ${yName}: its values cut ${yName} into ranges (${pct(fit)} of rows fall in their band)` };
+    }
+    const rho = Math.abs(spearman(x, ys).statistic);
+    if (rho >= TAUTOLOGY_FIT || (named && rho >= NAMED_FIT)) {
+      return { factor: f.name, kind: 'copy', fit: rho, measure: '|ρ|', reason: `it moves in lockstep with ${yName}, like a rank or rescaling of it (|ρ| ${fmt(rho)})` };
     }
     return null;
   }
@@ -220,7 +224,7 @@ function singleNumeric(f: Factor, y: Float64Array, yName: string): Tautology | n
   if (!named) return null;
   const codes = Int32Array.from(rows, (i) => f.codes[i]);
   const fit = bandFit(codes, ys, rankByMean(codes, ys, f.levels));
-  return fit >= NAMED_FIT ? { factor: f.name, kind: 'band', fit, measure: 'share', reason: `it is a band of ${yName}: its levels cut ${yName} into ranges (${fmt(fit)} of rows in their band)` } : null;
+  return fit >= NAMED_FIT ? { factor: f.name, kind: 'band', fit, measure: 'share', reason: `it is a band of ${yName}: its levels cut ${yName} into ranges (${pct(fit)} of rows fall in their band)` } : null;
 }
 
 /** A grouped outcome that is a cut-off or relabelling of the factor (a "high spender" flag of Spend). */
@@ -233,7 +237,8 @@ function singleGrouped(f: Factor, g: CategoryColumn, yName: string): Tautology |
     const x = Float64Array.from(rows, (i) => f.values[i]);
     fit = bandFit(codes, x, rankByMean(codes, x, g.levels.length));
   } else {
-    // Each factor level maps to one outcome level.
+    // Each factor level maps to one outcome level. Unnamed, that may be a real association (city → tier), as for bands.
+    if (!sharesStem(f.name, yName)) return null;
     const k = g.levels.length;
     const table = new Float64Array(f.levels * k);
     rows.forEach((i) => table[f.codes[i] * k + g.codes[i]]++);
@@ -246,7 +251,7 @@ function singleGrouped(f: Factor, g: CategoryColumn, yName: string): Tautology |
   }
   const named = sharesStem(f.name, yName);
   if (fit >= TAUTOLOGY_FIT || (named && fit >= NAMED_FIT)) {
-    return { factor: f.name, kind: 'band', fit, measure: 'share', reason: `${yName} is a cut-off or relabelling of it (${fmt(fit)} of rows follow one rule)` };
+    return { factor: f.name, kind: 'band', fit, measure: 'share', reason: `${yName} is ${f.kind === 'number' ? 'a cut-off' : 'a relabelling'} of it (one rule places ${pct(fit)} of rows)` };
   }
   return null;
 }
