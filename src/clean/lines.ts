@@ -47,6 +47,12 @@ export const CANCEL_STATUS = '^\\s*(cancel|return|refund|void)';
 /** An invoice number that marks a cancellation or return ('C536379'). */
 export const RETURN_INVOICE = '^[Cc][0-9]';
 
+/** The customer id of a raw row as the lines and customers tables spell it. */
+export function customerIdSql(column: string, type: string): string {
+  // Float-formatted ids ("17850.0") and zero-padded ones ("00004") are the same customer as "17850" / "4".
+  return /INT|DOUBLE|DECIMAL|FLOAT/.test(type) ? `CAST(CAST(${ident(column)} AS BIGINT) AS VARCHAR)` : `NULLIF(trim(CAST(${ident(column)} AS VARCHAR)), '')`;
+}
+
 /** A line that counts towards customer analytics. */
 export const ANALYTIC_LINE = 'customer_id IS NOT NULL AND NOT bad_price AND NOT non_product';
 
@@ -79,11 +85,7 @@ export async function buildLines(
   // large log saves a string copy per line and column.
   const id = (role: keyof RoleMap) => (roles[role] ? `NULLIF(trim(CAST(${ident(roles[role] as string)} AS VARCHAR)), '')` : 'NULL::VARCHAR');
   const text = (role: keyof RoleMap) => (roles[role] ? `CAST(${ident(roles[role] as string)} AS VARCHAR)` : 'NULL::VARCHAR');
-  const customerType = type(roles.customer as string);
-  // Float-formatted ids ("17850.0") and zero-padded ones ("00004") are the same customer as "17850" / "4".
-  const customer = /INT|DOUBLE|DECIMAL|FLOAT/.test(customerType)
-    ? `CAST(CAST(${ident(roles.customer as string)} AS BIGINT) AS VARCHAR)`
-    : `NULLIF(trim(CAST(${ident(roles.customer as string)} AS VARCHAR)), '')`;
+  const customer = customerIdSql(roles.customer as string, type(roles.customer as string));
   const quantity = num('quantity') ?? '1.0';
   const price = num('price');
   const amount = num('amount') ?? `(${quantity}) * (${price})`;

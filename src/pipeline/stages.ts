@@ -1,7 +1,7 @@
 import { ident, numbers, type Engine } from '../engine/engine.js';
 import { InputError, ClienteleError, formatError } from '../errors.js';
-import { ANALYTIC_LINE, CANCEL_STATUS, RETURN_INVOICE } from '../clean/lines.js';
-import { numericSql } from '../ingest/roles.js';
+import { ANALYTIC_LINE } from '../clean/lines.js';
+import { cancelMarkersSql, coreFeatureSources, customerBehaviour } from '../features/behaviour.js';
 import { tableFromQuery } from '../data/from-query.js';
 import { findColumn, selectRows, type Table } from '../data/table.js';
 import { runClv, CLV_MODEL_NAMES, type ClvResult, type RunClvOptions, type ClvModelKind } from '../clv/index.js';
@@ -17,17 +17,35 @@ import type { Extension } from './artifacts.js';
 
 const DAY_MS = 86_400_000;
 
+export interface FeatureTableOptions {
+  /** Append an order log's behavioural features (category mix, modes, numeric means, add-on counts, season mix). */
+  behaviour?: boolean;
+  /** Filled with the raw columns each feature is computed from (a customer table's columns are their own source). */
+  sources?: Map<string, string[]>;
+}
+
 /**
  * Customer features as a Table for models, one row per customer in the customers table's order. A customer
  * table keeps its own column names (so `--target Membership_Type` works); ids and dates are not features.
  */
-export async function customerFeatureTable(a: Analysis): Promise<Table> {
+export async function customerFeatureTable(a: Analysis, options: FeatureTableOptions = {}): Promise<Table> {
+  let t: Table;
   if (a.detection.shape === 'customer-table') {
     const id = a.detection.roles.customer as string;
     const q = await a.engine.query(`SELECT * FROM ${a.load.table} ORDER BY CAST(${ident(id)} AS VARCHAR)`);
-    return tableFromQuery(q, [id]);
+    t = tableFromQuery(q, [id]);
+    for (const c of t.columns) options.sources?.set(c.name, [c.name]);
+    return t;
   }
-  return tableFromQuery(a.customers, ['customer_id', 'first_purchase', 'last_purchase', 'main_country']);
+  t = tableFromQuery(a.customers, ['customer_id', 'first_purchase', 'last_purchase', 'main_country']);
+  for (const [f, cols] of coreFeatureSources(a.detection.roles)) options.sources?.set(f, cols);
+  if (!options.behaviour || !a.cleaning) return t;
+  const ids = a.customers.columns[a.customers.names.indexOf('customer_id')].map(String);
+  const b = await customerBehaviour({
+    engine: a.engine, raw: a.load.table, schema: a.load.schema, roles: a.detection.roles, timestampSql: a.cleaning.timestampSql, customers: ids,
+  });
+  for (const [f, cols] of b.sources) options.sources?.set(f, cols);
+  return { rows: t.rows, columns: [...t.columns, ...b.columns] };
 }
 
 /**
@@ -172,13 +190,8 @@ export async function driversTable(a: Analysis): Promise<DriversRows> {
   }
   const ts = d.roles.timestamp as string;
   const type = (c: string) => a.load.schema.find((s) => s.name === c)?.type ?? 'VARCHAR';
-  const text = (c: string) => `trim(CAST(${ident(c)} AS VARCHAR))`;
   // The same three markers cleaning uses for the lines table, on the raw columns the scan keeps.
-  const flags = [
-    d.roles.status ? `regexp_matches(${text(d.roles.status)}, '${CANCEL_STATUS}', 'i')` : 'false',
-    d.roles.order ? `regexp_matches(${text(d.roles.order)}, '${RETURN_INVOICE}')` : 'false',
-    d.roles.quantity ? `${numericSql(d.roles.quantity, type(d.roles.quantity))} < 0` : 'false',
-  ].map((sql, i) => `coalesce(${sql}, false)::INTEGER::DOUBLE AS ${CANCEL_FLAGS[i]}`);
+  const flags = cancelMarkersSql(d.roles, type).map((sql, i) => `${sql}::INTEGER::DOUBLE AS ${CANCEL_FLAGS[i]}`);
   const raw = await a.engine.query(
     `SELECT * REPLACE (epoch_ms(${a.cleaning.timestampSql})::DOUBLE AS ${ident(ts)}), ${flags.join(', ')} FROM ${a.load.table}`,
   );

@@ -9,7 +9,6 @@
  */
 import type { CategoryColumn, Column } from '../data/table.js';
 import { pearson, spearman } from './correlation.js';
-import { leastSquaresRss } from './least-squares.js';
 
 export interface Tautology {
   readonly factor: string;
@@ -131,58 +130,68 @@ function completeRows(n: number, present: (i: number) => boolean): number[] {
 
 const has = (f: Factor, i: number) => (f.kind === 'number' ? Number.isFinite(f.values[i]) : f.codes[i] >= 0);
 
-function totalSs(y: Float64Array): number {
-  let m = 0;
-  for (const v of y) m += v;
-  m /= y.length;
-  let tss = 0;
-  for (const v of y) tss += (v - m) * (v - m);
-  return tss;
+/**
+ * R² of y on both factors together and the better of the two alone, by sums accumulated in one pass over
+ * the rows where all three are usable (a category enters as one mean per level). NaN in a series marks an
+ * unusable row (missing, or not positive on the log scale).
+ */
+function pairFit(a: Series, b: Series, y: Float64Array, rows: readonly number[]): { both: number; alone: number } {
+  const [cat, num] = a.codes ? [a, b] : b.codes ? [b, a] : [null, null];
+  if (cat && num) return categoryPairFit(cat.codes as Int32Array, cat.levels, num.values, y, rows);
+  let n = 0, sa = 0, sb = 0, sy = 0, saa = 0, sbb = 0, syy = 0, sab = 0, say = 0, sby = 0;
+  const xa = a.values;
+  const xb = b.values;
+  for (const i of rows) {
+    const u = xa[i], v = xb[i], w = y[i];
+    if (Number.isNaN(u + v + w)) continue;
+    n++; sa += u; sb += v; sy += w; saa += u * u; sbb += v * v; syy += w * w; sab += u * v; say += u * w; sby += v * w;
+  }
+  if (n < 10) return { both: 0, alone: 0 };
+  const caa = saa - (sa * sa) / n, cbb = sbb - (sb * sb) / n, cyy = syy - (sy * sy) / n;
+  const cab = sab - (sa * sb) / n, cay = say - (sa * sy) / n, cby = sby - (sb * sy) / n;
+  if (!(cyy > 0 && caa > 0 && cbb > 0)) return { both: 0, alone: 0 };
+  const alone = Math.max((cay * cay) / (caa * cyy), (cby * cby) / (cbb * cyy));
+  const det = caa * cbb - cab * cab;
+  // Collinear parts: the pair explains no more than either alone.
+  if (!(det > 1e-12 * caa * cbb)) return { both: alone, alone };
+  const explained = (cbb * cay * cay - 2 * cab * cay * cby + caa * cby * cby) / det;
+  return { both: explained / cyy, alone };
 }
 
-/** y and x with each level's mean removed: what is left once a categorical factor has explained all it can. */
-function withinLevels(codes: Int32Array, k: number, ...series: Float64Array[]): Float64Array[] {
-  return series.map((v) => {
-    const sum = new Float64Array(k);
-    const count = new Float64Array(k);
-    for (let i = 0; i < v.length; i++) {
-      sum[codes[i]] += v[i];
-      count[codes[i]]++;
-    }
-    return Float64Array.from(v, (x, i) => x - sum[codes[i]] / count[codes[i]]);
-  });
+function categoryPairFit(codes: Int32Array, k: number, x: Float64Array, y: Float64Array, rows: readonly number[]): { both: number; alone: number } {
+  const n = new Float64Array(k), sx = new Float64Array(k), sy = new Float64Array(k), sxx = new Float64Array(k), syy = new Float64Array(k), sxy = new Float64Array(k);
+  for (const i of rows) {
+    const c = codes[i], u = x[i], w = y[i];
+    if (c < 0 || Number.isNaN(u + w)) continue;
+    n[c]++; sx[c] += u; sy[c] += w; sxx[c] += u * u; syy[c] += w * w; sxy[c] += u * w;
+  }
+  let N = 0, Sx = 0, Sy = 0, Sxx = 0, Syy = 0, Sxy = 0, wxx = 0, wyy = 0, wxy = 0;
+  for (let c = 0; c < k; c++) {
+    if (n[c] === 0) continue;
+    N += n[c]; Sx += sx[c]; Sy += sy[c]; Sxx += sxx[c]; Syy += syy[c]; Sxy += sxy[c];
+    // Within-level (co)variation: what is left once each level's mean is removed.
+    wxx += sxx[c] - (sx[c] * sx[c]) / n[c];
+    wyy += syy[c] - (sy[c] * sy[c]) / n[c];
+    wxy += sxy[c] - (sx[c] * sy[c]) / n[c];
+  }
+  if (N < 10) return { both: 0, alone: 0 };
+  const tyy = Syy - (Sy * Sy) / N, txx = Sxx - (Sx * Sx) / N, txy = Sxy - (Sx * Sy) / N;
+  if (!(tyy > 0)) return { both: 0, alone: 0 };
+  const rss = wxx > 1e-12 * txx ? wyy - (wxy * wxy) / wxx : wyy;
+  return { both: 1 - rss / tyy, alone: Math.max(1 - wyy / tyy, txx > 0 ? (txy * txy) / (txx * tyy) : 0) };
 }
 
-/** R² of y on both factors together, and the better of the two alone (categories enter as fixed effects). */
-function pairFit(fa: Factor, fb: Factor, rows: number[], y: Float64Array, log: boolean): { both: number; alone: number } {
-  const num = (f: Factor) => Float64Array.from(rows, (i) => (f.kind === 'number' ? (log ? Math.log(f.values[i]) : f.values[i]) : 0));
-  const tss = totalSs(y);
-  if (!(tss > 0)) return { both: 0, alone: 0 };
-  const r = (x: Float64Array) => {
-    const c = pearson(x, y).statistic;
-    return Number.isFinite(c) ? c * c : 0;
-  };
-  if (fa.kind === 'number' && fb.kind === 'number') {
-    const xa = num(fa);
-    const xb = num(fb);
-    const ones = new Float64Array(rows.length).fill(1);
-    return { both: 1 - leastSquaresRss([ones, xa, xb], y).rss / tss, alone: Math.max(r(xa), r(xb)) };
-  }
-  const [cat, other] = fa.kind === 'category' ? [fa, fb] : [fb, fa];
-  if (cat.kind !== 'category') return { both: 0, alone: 0 };
-  const x = num(other);
-  const codes = Int32Array.from(rows, (i) => cat.codes[i]);
-  const [yw, xw] = withinLevels(codes, cat.levels, y, x);
-  let ssw = 0;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < yw.length; i++) {
-    ssw += yw[i] * yw[i];
-    sxy += xw[i] * yw[i];
-    sxx += xw[i] * xw[i];
-  }
-  const rss = sxx > 0 ? ssw - (sxy * sxy) / sxx : ssw;
-  return { both: 1 - rss / tss, alone: Math.max(1 - ssw / tss, r(x)) };
+/** A factor on one scale for the pair search: numbers (NaN where unusable) or level codes. */
+interface Series {
+  readonly name: string;
+  readonly values: Float64Array;
+  readonly codes?: Int32Array;
+  readonly levels: number;
+}
+
+function seriesOf(f: Factor, log: boolean): Series | null {
+  if (f.kind === 'category') return f.levels <= PAIR_LEVELS ? { name: f.name, values: new Float64Array(f.codes.length), codes: f.codes, levels: f.levels } : null;
+  return { name: f.name, values: log ? Float64Array.from(f.values, (v) => (v > 0 ? Math.log(v) : NaN)) : f.values, levels: 0 };
 }
 
 function fmt(x: number): string {
@@ -260,25 +269,21 @@ function singleGrouped(f: Factor, g: CategoryColumn, yName: string): Tautology |
 function pairs(factors: Factor[], y: Float64Array, yName: string): Tautology[] {
   const out: Tautology[] = [];
   const flagged = new Set<string>();
-  const usable = factors.filter((f) => f.kind === 'number' || f.levels <= PAIR_LEVELS);
-  for (let a = 0; a < usable.length; a++) {
-    for (let b = a + 1; b < usable.length; b++) {
-      const fa = usable[a];
-      const fb = usable[b];
-      if (fa.kind === 'category' && fb.kind === 'category') continue;
-      for (const log of [false, true]) {
-        const positive = (f: Factor, i: number) => f.kind === 'category' || f.values[i] > 0;
-        const rows = completeRows(y.length, (i) => Number.isFinite(y[i]) && has(fa, i) && has(fb, i) && (!log || (y[i] > 0 && positive(fa, i) && positive(fb, i))));
-        if (rows.length < 10) continue;
-        const ys = Float64Array.from(rows, (i) => (log ? Math.log(y[i]) : y[i]));
-        const { both, alone } = pairFit(fa, fb, rows, ys, log);
+  const rows = completeRows(y.length, (i) => Number.isFinite(y[i]));
+  for (const log of [false, true]) {
+    const ys = log ? Float64Array.from(y, (v) => (v > 0 ? Math.log(v) : NaN)) : y;
+    const series = factors.map((f) => seriesOf(f, log)).filter((x): x is Series => x !== null);
+    for (let a = 0; a < series.length; a++) {
+      for (let b = a + 1; b < series.length; b++) {
+        const [sa, sb] = [series[a], series[b]];
+        if ((sa.codes && sb.codes) || (flagged.has(sa.name) && flagged.has(sb.name))) continue;
+        const { both, alone } = pairFit(sa, sb, ys, rows);
         if (both < PAIR_FIT || 1 - both > PAIR_GAIN * (1 - alone)) continue;
-        for (const [f, partner] of [[fa, fb], [fb, fa]] as const) {
+        for (const [f, partner] of [[sa, sb], [sb, sa]] as const) {
           if (flagged.has(f.name)) continue;
           flagged.add(f.name);
           out.push({ factor: f.name, kind: 'component', partner: partner.name, scale: log ? 'log' : 'linear', fit: both, measure: 'R²', reason: `${yName} is ${partsOf('it', partner.name, log)} (R² ${fmt(both)}${log ? ' on the log scale' : ''})` });
         }
-        break;
       }
     }
   }
@@ -288,9 +293,10 @@ function pairs(factors: Factor[], y: Float64Array, yName: string): Tautology[] {
 /**
  * Factors tied to the outcome by construction, in the order given. A numeric outcome is checked for copies,
  * bands and pairs of components; columns that are copies of a component are components too (cost of goods
- * of Unit Price). A grouped outcome is checked for being a cut-off or relabelling of a single factor.
+ * of Unit Price); `pairs: false` skips the pair search, the one check whose cost grows with the square of the
+ * number of columns. A grouped outcome is checked for being a cut-off or relabelling of a single factor.
  */
-export function findTautologies(outcome: TautologyOutcome, columns: readonly Column[]): Tautology[] {
+export function findTautologies(outcome: TautologyOutcome, columns: readonly Column[], options: { pairs?: boolean } = {}): Tautology[] {
   const factors = columns.map(factorOf).filter((f): f is Factor => f !== null && f.name !== outcome.name);
   const found = new Map<string, Tautology>();
   if (outcome.kind === 'grouped') {
@@ -304,7 +310,7 @@ export function findTautologies(outcome: TautologyOutcome, columns: readonly Col
       if (t) found.set(f.name, t);
     }
     const rest = factors.filter((f) => !found.has(f.name));
-    for (const t of pairs(rest, outcome.values, outcome.name)) found.set(t.factor, t);
+    if (options.pairs !== false) for (const t of pairs(rest, outcome.values, outcome.name)) found.set(t.factor, t);
     for (const c of [...found.values()].filter((t) => t.kind === 'component')) {
       const part = factors.find((f) => f.name === c.factor)!;
       if (part.kind !== 'number') continue;

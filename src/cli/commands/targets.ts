@@ -1,22 +1,34 @@
 import { InputError } from '../../errors.js';
 import type { Analysis } from '../../pipeline/analyze.js';
 import type { Table } from '../../data/table.js';
-import { findColumn } from '../../data/table.js';
+import { findColumn, selectRows } from '../../data/table.js';
 import { clusterTarget, medianSplitTarget, type Target } from '../../predict/targets.js';
 import { segmentCustomers } from '../../cluster/index.js';
+import { findTautologies } from '../../stats/tautology.js';
+
+export interface TargetTables {
+  /** The customer features segmentation sees (what `cluster` is computed on). */
+  base: Table;
+  /** The features a model may use: `base` plus behavioural features, same rows. */
+  features: Table;
+  /** Raw columns each feature of `features` is computed from. */
+  sources: ReadonlyMap<string, readonly string[]>;
+}
 
 /**
  * Resolve `--target`: a column name; `high-value` (spend above its median); or `cluster` (k-means segments
- * of the same customers, which the leakage guard will flag when predicted from the clustering inputs).
+ * of the same customers). A derived target lists the columns it is computed from, and for high-value the
+ * features tied to the spend definition, so the model can leave them out.
  */
-export function resolveTarget(a: Analysis, t: Table, target: string, opts: { cluster?: string; seed?: number }): string | Target {
+export async function resolveTarget(a: Analysis, tables: TargetTables, target: string, opts: { cluster?: string; seed?: number }): Promise<string | Target> {
+  const t = tables.features;
   if (target === 'high-value') {
     const spend = a.detection.shape === 'order-log' ? 'monetary' : a.detection.roles.spend ?? a.detection.roles.amount;
     if (!spend || !findColumn(t, spend)) throw new InputError('no-spend', 'high-value needs a spend column', 'Map one with --map spend=COLUMN');
-    return medianSplitTarget(t, spend);
+    return { ...medianSplitTarget(t, spend), related: await spendRelated(a, tables, spend) };
   }
   if (target === 'cluster') {
-    const seg = segmentCustomers(t, { seed: opts.seed ?? 42 });
+    const seg = segmentCustomers(tables.base, { seed: opts.seed ?? 42 });
     const names = seg.profiles.map((p) => p.name);
     let cluster: number | undefined;
     if (opts.cluster !== undefined) {
@@ -29,4 +41,42 @@ export function resolveTarget(a: Analysis, t: Table, target: string, opts: { clu
     throw new InputError('unknown-target', `--target '${target}' is not a column`, `Use a column (${t.columns.map((c) => c.name).join(', ')}), high-value, or cluster`);
   }
   return target;
+}
+
+/**
+ * Features tied to the definition of spend: computed from the raw column spend is computed from (the line
+ * amount), or from a column that is a component of that amount by construction (unit price, quantity, the
+ * product that fixes the price), or themselves a copy, band or component of spend at the customer level.
+ */
+async function spendRelated(a: Analysis, tables: TargetTables, spend: string): Promise<{ column: string; reason: string }[]> {
+  const t = tables.features;
+  const definition = new Map<string, string>();
+  for (const c of tables.sources.get(spend) ?? [spend]) definition.set(c, `computed from ${c}, the column ${spend} is made of`);
+  const amount = a.detection.roles.amount;
+  if (a.detection.shape === 'order-log' && amount) {
+    const { driversTable } = await import('../../pipeline/stages.js');
+    const lines = await driversTable(a);
+    const sold: number[] = [];
+    lines.cancelled?.forEach((c, i) => c || sold.push(i));
+    const l = lines.cancelled ? selectRows(lines.table, sold) : lines.table;
+    const y = findColumn(l, amount);
+    if (y?.kind === 'number') {
+      for (const x of findTautologies({ kind: 'numeric', name: amount, values: y.values }, l.columns)) {
+        if (!definition.has(x.factor)) definition.set(x.factor, `computed from ${x.factor}, a component of ${amount} (${x.reason})`);
+      }
+    }
+  }
+  const related = new Map<string, string>();
+  for (const c of t.columns) {
+    if (c.name === spend) continue;
+    const hit = (tables.sources.get(c.name) ?? [c.name]).find((s) => definition.has(s));
+    if (hit) related.set(c.name, definition.get(hit) as string);
+  }
+  const s = findColumn(t, spend);
+  if (s?.kind === 'number') {
+    // An order log's features all have known sources, so only copies and bands of spend remain to be found.
+    const pairs = a.detection.shape !== 'order-log';
+    for (const x of findTautologies({ kind: 'numeric', name: spend, values: s.values }, t.columns.filter((c) => !related.has(c.name)), { pairs })) related.set(x.factor, x.reason);
+  }
+  return [...related].map(([column, reason]) => ({ column, reason }));
 }
