@@ -39,7 +39,8 @@ export interface TrainOptions {
   /**
    * Use the columns a derived target (median split, clusters) is computed from, and those tied to its
    * definition, as inputs. Off by default: the model then answers whether the target can be predicted from
-   * independent information, and the columns left out are listed in `leftOut`.
+   * independent information, and the columns left out are listed in `leftOut` (columns named in
+   * `design.include` are kept as asked).
    */
   keepTargetInputs?: boolean;
   /** Also fit these models on the same split and report their held-out metrics and main features. */
@@ -93,6 +94,16 @@ export interface TrainResult {
   saved: SavedPredictor;
 }
 
+/** fitDesign, with a better reason than "no usable columns" when `explain` knows why none are left. */
+function designOrExplain(t: Table, options: DesignOptions, explain: () => void): ReturnType<typeof fitDesign> {
+  try {
+    return fitDesign(t, options);
+  } catch (err) {
+    if (err instanceof InputError && err.code === 'design-no-features') explain();
+    throw err;
+  }
+}
+
 /** Depth of the tree in `compare` when no depth is given. */
 const COMPARE_TREE_DEPTH = 4;
 
@@ -115,15 +126,24 @@ export function trainModel(t: Table, options: TrainOptions): TrainResult {
   const excluded = new Set(options.design?.exclude ?? []);
   if (typeof options.target === 'string') excluded.add(options.target);
   const leftOut: TrainResult['leftOut'] = [];
+  const included = new Set(options.design?.include ?? []);
   if (typeof options.target !== 'string' && !options.keepTargetInputs) {
     const own = target.derivedFrom.map((column) => ({ column, reason: `${target.name} is computed from it` }));
     for (const r of [...own, ...(target.related ?? [])]) {
-      if (excluded.has(r.column) || !findColumn(t, r.column)) continue;
+      // A column the caller names in `include` is a deliberate choice, kept (and then flagged by the guard).
+      if (excluded.has(r.column) || included.has(r.column) || !findColumn(t, r.column)) continue;
       excluded.add(r.column);
       leftOut.push(r);
     }
   }
-  const design = fitDesign(t, { ...options.design, exclude: [...excluded] });
+  const design = designOrExplain(t, { ...options.design, exclude: [...excluded] }, () => {
+    if (!leftOut.length) return;
+    throw new InputError(
+      'no-independent-inputs',
+      `Every input of this table defines ${target.name} (${leftOut.map((x) => x.column).join(', ')}), so nothing independent is left to predict it from`,
+      'Add other customer columns, or pass --keep-target-inputs to measure how well its own inputs re-derive it (the leakage guard will say so)',
+    );
+  });
   const X = takeRows(design.matrix, keep);
 
   // 3. Leakage guard, before any score is computed.

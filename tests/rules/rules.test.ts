@@ -90,8 +90,10 @@ describe('decision tree → business rules on the raw columns', () => {
     expect(ruleSetToText(set)).toMatch(/^IF .+ THEN Gold {2}\(\d+ customers?, [\d.]+%; precision [\d.]+%\)/);
   });
 
-  it('readableThreshold picks the shortest decimal near the midpoint inside the gap', () => {
-    expect(readableThreshold(812.4999999999999, 800, 825)).toBe(812.5);
+  it('readableThreshold rounds the midpoint to the fewest decimals that still separate the neighbouring values', () => {
+    expect(readableThreshold(812.4999999999999, 800, 825)).toBe(812);
+    expect(readableThreshold(646.5899999999999, 646.58, 646.6)).toBe(646.59);
+    expect(readableThreshold(3610, 3610, 3611)).toBe(3610);
     expect(readableThreshold(0.30000000000000004, 0.2, 0.4)).toBe(0.3);
     expect(readableThreshold(5.5, 5, 6)).toBe(5.5);
   });

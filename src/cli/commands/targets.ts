@@ -35,7 +35,9 @@ export async function resolveTarget(a: Analysis, tables: TargetTables, target: s
       cluster = /^\d+$/.test(opts.cluster) ? Number(opts.cluster) : names.indexOf(opts.cluster);
       if (cluster < 0 || cluster >= seg.k) throw new InputError('bad-cluster', `--cluster '${opts.cluster}' is not one of the ${seg.k} segments`, `Segments: ${names.join('; ')}`);
     }
-    return clusterTarget(seg.labels, seg.features, { cluster, names });
+    // One-hot features ("City=Chicago") stand for their column: the column is what must stay out of the inputs.
+    const columnOf = (f: string) => tables.base.columns.find((c) => f === c.name || f.startsWith(`${c.name}=`))?.name ?? f;
+    return clusterTarget(seg.labels, [...new Set(seg.features.map(columnOf))], { cluster, names });
   }
   if (!findColumn(t, target)) {
     throw new InputError('unknown-target', `--target '${target}' is not a column`, `Use a column (${t.columns.map((c) => c.name).join(', ')}), high-value, or cluster`);
