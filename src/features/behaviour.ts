@@ -1,7 +1,7 @@
 /**
  * Behavioural customer features from an order log's own columns, one row per customer: the mix of lines
  * over product categories (share per category), the customer's most frequent level of every other
- * low-cardinality column (shipping, payment...), the mean of each numeric column (rating...), item counts of
+ * low-cardinality column (shipping, payment...), the mean of each numeric column (rating...), items per line of
  * comma-list columns (add-ons), and the season mix of purchases.
  * Built from whatever columns the log has, from the lines that were sales (cancelled and returned lines
  * are left out, as everywhere else), so a model can describe customers by what they do and not only by
@@ -120,8 +120,9 @@ export async function customerBehaviour(input: BehaviourInput): Promise<Behaviou
       if (c.name === roles.category) shares(c.name, text, [...levels].sort(), c.name);
       else add(`${c.name} mode`, `mode(${text})`, 'category', c.name);
     } else if (rowsOf(top, 'list').some(Boolean)) {
-      // A list per line ("Accessory,Impulse Item"): how many items the customer added, as derive.addOnColumns counts them.
-      add(`${c.name} count`, `sum(coalesce(len(list_filter(string_split(${text}, ','), x -> trim(x) <> '')), 0))::DOUBLE`, 'number', c.name);
+      // A list per line ("Accessory,Impulse Item"): items per line, counted as derive.addOnColumns counts them. Per
+      // line rather than in total, so it describes the habit and not, again, how many lines the customer bought.
+      add(`${c.name} per line`, `avg(coalesce(len(list_filter(string_split(${text}, ','), x -> trim(x) <> '')), 0))::DOUBLE`, 'number', c.name);
     }
   }
   if (roles.timestamp) shares(`${roles.timestamp} season`, '__season', SEASONS, roles.timestamp);

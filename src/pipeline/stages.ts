@@ -12,6 +12,7 @@ import { findTautologies } from '../stats/tautology.js';
 import { clvSection } from '../report/sections/clv.js';
 import { segmentsSection } from '../report/sections/segments.js';
 import { driversSection } from '../report/sections/drivers.js';
+import type { Block } from '../report/section.js';
 import type { Analysis } from './analyze.js';
 import type { Extension } from './artifacts.js';
 
@@ -248,7 +249,15 @@ export async function driversStage(a: Analysis, options: DriversStageOptions): P
     }
   }
   const result: DriversResult = { ...driversScan(t, scan), excluded };
-  return { result, extension: { sections: [driversSection(result)], summary: { drivers: result } } };
+  const section = driversSection(result);
+  // What was left out, and why, stands above the findings so no reader mistakes a tautology for a finding.
+  const notes: Block[] = [
+    ...(excluded?.rows ? [{ kind: 'callout' as const, level: 'info' as const, text: `${excluded.why}.` }] : []),
+    ...(result.tautologies.length
+      ? [{ kind: 'callout' as const, level: 'info' as const, text: `Not drivers, tied to ${result.outcome} by construction: ${result.tautologies.map((x) => x.sentence).join(' ')}` }]
+      : []),
+  ];
+  return { result, extension: { sections: [{ ...section, blocks: [...notes, ...section.blocks] }], summary: { drivers: result } } };
 }
 
 /** Run an optional stage of `analyze`; a data problem becomes a note in the report instead of failing the run. */

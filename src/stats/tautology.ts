@@ -305,6 +305,12 @@ export function findTautologies(outcome: TautologyOutcome, columns: readonly Col
       if (t) found.set(f.name, t);
     }
   } else {
+    // A constant outcome is "banded" by anything; nothing can be tied to what does not vary.
+    const y = outcome.values;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of y) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+    if (!(hi > lo)) return [];
     for (const f of factors) {
       const t = singleNumeric(f, outcome.values, outcome.name);
       if (t) found.set(f.name, t);

@@ -17,15 +17,16 @@ export interface TargetTables {
 
 /**
  * Resolve `--target`: a column name; `high-value` (spend above its median); or `cluster` (k-means segments
- * of the same customers). A derived target lists the columns it is computed from, and for high-value the
- * features tied to the spend definition, so the model can leave them out.
+ * of the same customers). A derived target lists the columns it is computed from and the features tied to
+ * its definition, so the model can leave them out.
  */
 export async function resolveTarget(a: Analysis, tables: TargetTables, target: string, opts: { cluster?: string; seed?: number }): Promise<string | Target> {
   const t = tables.features;
   if (target === 'high-value') {
     const spend = a.detection.shape === 'order-log' ? 'monetary' : a.detection.roles.spend ?? a.detection.roles.amount;
     if (!spend || !findColumn(t, spend)) throw new InputError('no-spend', 'high-value needs a spend column', 'Map one with --map spend=COLUMN');
-    return { ...medianSplitTarget(t, spend), related: await spendRelated(a, tables, spend) };
+    const target = medianSplitTarget(t, spend);
+    return { ...target, related: await definitionRelated(a, tables, target.derivedFrom) };
   }
   if (target === 'cluster') {
     const seg = segmentCustomers(tables.base, { seed: opts.seed ?? 42 });
@@ -37,7 +38,8 @@ export async function resolveTarget(a: Analysis, tables: TargetTables, target: s
     }
     // One-hot features ("City=Chicago") stand for their column: the column is what must stay out of the inputs.
     const columnOf = (f: string) => tables.base.columns.find((c) => f === c.name || f.startsWith(`${c.name}=`))?.name ?? f;
-    return clusterTarget(seg.labels, [...new Set(seg.features.map(columnOf))], { cluster, names });
+    const target = clusterTarget(seg.labels, [...new Set(seg.features.map(columnOf))], { cluster, names });
+    return { ...target, related: await definitionRelated(a, tables, target.derivedFrom) };
   }
   if (!findColumn(t, target)) {
     throw new InputError('unknown-target', `--target '${target}' is not a column`, `Use a column (${t.columns.map((c) => c.name).join(', ')}), high-value, or cluster`);
@@ -46,16 +48,17 @@ export async function resolveTarget(a: Analysis, tables: TargetTables, target: s
 }
 
 /**
- * Features tied to the definition of spend: computed from the raw column spend is computed from (the line
- * amount), or from a column that is a component of that amount by construction (unit price, quantity, the
- * product that fixes the price), or themselves a copy, band or component of spend at the customer level.
+ * Features tied to a derived target's definition: computed from a raw column its defining features are
+ * computed from (for spend, the line amount; for clusters, every clustering input's columns), or from a
+ * component of the line amount by construction (unit price, quantity, the product that fixes the price);
+ * and, for a numeric defining column, its copies, bands and components at the customer level.
  */
-async function spendRelated(a: Analysis, tables: TargetTables, spend: string): Promise<{ column: string; reason: string }[]> {
+async function definitionRelated(a: Analysis, tables: TargetTables, defining: readonly string[]): Promise<{ column: string; reason: string }[]> {
   const t = tables.features;
   const definition = new Map<string, string>();
-  for (const c of tables.sources.get(spend) ?? [spend]) definition.set(c, `computed from ${c}, the column ${spend} is made of`);
+  for (const f of defining) for (const c of tables.sources.get(f) ?? [f]) if (!definition.has(c)) definition.set(c, `computed from ${c}, as ${f} is`);
   const amount = a.detection.roles.amount;
-  if (a.detection.shape === 'order-log' && amount) {
+  if (a.detection.shape === 'order-log' && amount && definition.has(amount)) {
     const { driversTable } = await import('../../pipeline/stages.js');
     const lines = await driversTable(a);
     const sold: number[] = [];
@@ -68,17 +71,20 @@ async function spendRelated(a: Analysis, tables: TargetTables, spend: string): P
       }
     }
   }
+  const own = new Set(defining);
   const related = new Map<string, string>();
   for (const c of t.columns) {
-    if (c.name === spend) continue;
+    if (own.has(c.name)) continue;
     const hit = (tables.sources.get(c.name) ?? [c.name]).find((s) => definition.has(s));
     if (hit) related.set(c.name, definition.get(hit) as string);
   }
-  const s = findColumn(t, spend);
-  if (s?.kind === 'number') {
-    // An order log's features all have known sources, so only copies and bands of spend remain to be found.
-    const pairs = a.detection.shape !== 'order-log';
-    for (const x of findTautologies({ kind: 'numeric', name: spend, values: s.values }, t.columns.filter((c) => !related.has(c.name)), { pairs })) related.set(x.factor, x.reason);
+  // An order log's features all have known sources, so only copies and bands remain to be found there.
+  const pairs = a.detection.shape !== 'order-log';
+  for (const f of defining) {
+    const s = findColumn(t, f);
+    if (s?.kind !== 'number') continue;
+    const rest = t.columns.filter((c) => !related.has(c.name) && !own.has(c.name));
+    for (const x of findTautologies({ kind: 'numeric', name: f, values: s.values }, rest, { pairs })) related.set(x.factor, x.reason);
   }
   return [...related].map(([column, reason]) => ({ column, reason }));
 }
