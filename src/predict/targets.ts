@@ -68,9 +68,8 @@ export function medianSplitTarget(t: Table, column: string): Target {
   if (!c || c.kind !== 'number') throw new InputError('target-median', `Median split needs a numeric column; "${column}" is ${c ? c.kind : 'missing'}`, 'Pick a money or count column');
   const present = Float64Array.from(Array.from(c.values).filter((v) => !Number.isNaN(v))).sort();
   if (present.length === 0) throw new InputError('target-median', `Column "${column}" has no values`);
-  // Above the median ⇔ above the lower middle value; any cut from there to the next distinct value splits alike.
+  // Above the median ⇔ above the lower middle value; any cut between it and the next distinct value splits alike.
   const low = present[Math.ceil(present.length / 2) - 1];
-  const upper = present[Math.floor(present.length / 2)];
   let next = present.length;
   for (let i = Math.ceil(present.length / 2); i < present.length; i++) {
     if (present[i] > low) {
@@ -78,7 +77,7 @@ export function medianSplitTarget(t: Table, column: string): Target {
       break;
     }
   }
-  const cut = next < present.length ? readableThreshold(upper > low ? (low + upper) / 2 : low, low, present[next]) : low;
+  const cut = next < present.length ? readableThreshold((low + present[next]) / 2, low, present[next]) : low;
   return {
     name: `high ${column}`,
     task: 'classification',

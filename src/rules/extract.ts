@@ -161,7 +161,9 @@ function rawSplit(model: FittedDecisionTree, node: number, names: readonly strin
   const low = inverse(t.gapLow[node]);
   const high = inverse(t.gapHigh[node]);
   const cut = cuts.find((c) => c.column === column && c.value >= low && c.value < high);
-  const value = cut ? cut.value : readableThreshold(inverse(t.threshold[node]), low, high);
+  // The midpoint in raw units: on a log or scaled axis the tree's own midpoint reads oddly (1.41 orders for "more than one").
+  const mid = Number.isFinite(low) && Number.isFinite(high) ? (low + high) / 2 : inverse(t.threshold[node]);
+  const value = cut ? cut.value : readableThreshold(mid, low, high);
   return { column, numeric: true, value, impute: step ? printableImpute(step.impute, value) : undefined };
 }
 
@@ -191,14 +193,18 @@ function stepOf(transform: DesignTransform, feature: number): Step {
 
 /**
  * The threshold as the data's precision allows: the midpoint between the neighbouring training values
- * `low` and `high`, rounded to the fewest decimals that still separate them (low ≤ t < high), so it reads
- * 812 or 646.59 rather than 812.4999999999999 yet classifies every training row exactly as the tree.
+ * `low` and `high`, rounded to the fewest decimals that still separate them (low < t < high, so a value
+ * between the two is sided as the tree sides it), so it reads 812 or 646.59 rather than 812.4999999999999
+ * yet classifies every training row exactly as the tree.
  */
 export function readableThreshold(mid: number, low: number, high: number): number {
   if (!(low < high) || !Number.isFinite(mid)) return mid;
   for (let digits = 0; digits <= 15; digits++) {
-    const c = Number(mid.toFixed(digits));
-    if (c >= low && c < high) return c;
+    // If any number with this many decimals lies between low and high, the one just below or above the midpoint does.
+    const p = 10 ** digits;
+    for (const c of [Number(mid.toFixed(digits)), Number((Math.floor(mid * p) / p).toFixed(digits)), Number((Math.ceil(mid * p) / p).toFixed(digits))]) {
+      if (c > low && c < high) return c;
+    }
   }
   return mid;
 }

@@ -65,3 +65,103 @@ describe('drivers measure spend: cancelled orders are not spend', () => {
     expect(bad.stderr).toMatch(/'Colour'/);
   });
 });
+
+interface Json {
+  [k: string]: unknown;
+}
+const quick = ['--model', 'logistic', '--folds', '0', '--json', '-q'];
+const SPEND_DERIVED = ['monetary', 'gross_sales', 'returns_value', 'avg_order_value', 'items', 'Total Price mean', 'Unit Price mean', 'Quantity mean'];
+
+describe('honest derived targets', () => {
+  it('high-value on the order log leaves out spend-derived inputs, lists them, and still predicts from behaviour', async () => {
+    const r = await cli('model', SALES, '--target', 'high-value', ...quick);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as Json & { leftOut: { column: string; reason: string }[]; features: string[]; leakage: { kind: string }[]; metrics: { accuracy: number } };
+    const left = j.leftOut.map((x) => x.column);
+    for (const c of SPEND_DERIVED) expect(left).toContain(c);
+    expect(j.leftOut.find((x) => x.column === 'Unit Price mean')?.reason).toMatch(/component of Total Price/);
+    for (const c of left) expect(j.features.some((f) => f === c || f.startsWith(`${c}=`))).toBe(false);
+    // Behaviour, built from the log's own columns: category mix, modes, means, add-ons per line, season mix.
+    for (const f of ['Product Type=Laptop share', 'Shipping Type mode=Express', 'Payment Method mode=Cash', 'Rating mean', 'Add-ons Purchased per line', 'Purchase Date season=Summer share', 'frequency']) {
+      expect(j.features).toContain(f);
+    }
+    expect(j.leakage.filter((w) => w.kind === 'derived-target')).toEqual([]);
+    expect(j.metrics.accuracy).toBeGreaterThan(0.6);
+    expect(j.metrics.accuracy).toBeLessThan(0.9);
+  });
+
+  it('the text output names what was left out and compares logistic regression with a tree on the held-out rows', async () => {
+    const r = await cli('model', SALES, '--target', 'high-value', '--model', 'logistic', '--folds', '0', '-q');
+    expect(r.stdout).toMatch(/^Left out of the inputs, as high monetary is defined by them \(--keep-target-inputs to use them\): monetary, gross_sales/m);
+    expect(r.stdout).toMatch(/^Test: accuracy 0\.[6-8]/m);
+    expect(r.stdout).toMatch(/^Also tree: held-out accuracy 0\.[6-8]\d*, rocAuc [\d.]+; most important: /m);
+    expect(r.stdout).not.toMatch(/WARNING/);
+  });
+
+  it('--keep-target-inputs brings the pitfall back, and the guard says so', async () => {
+    const j = JSON.parse((await cli('model', SALES, '--target', 'high-value', '--keep-target-inputs', ...quick)).stdout);
+    expect(j.leftOut).toEqual([]);
+    expect(j.leakage.map((w: { kind: string }) => w.kind)).toContain('derived-target');
+    expect(j.metrics.accuracy).toBeGreaterThan(0.97);
+  });
+
+  it('cluster leaves out the clustering inputs and the features computed from the same columns', async () => {
+    const j = JSON.parse((await cli('model', SALES, '--target', 'cluster', ...quick)).stdout);
+    const left = j.leftOut.map((x: { column: string }) => x.column);
+    for (const c of ['recency_days', 'frequency', 'monetary', 'Total Price mean', 'Purchase Date season=Summer share']) expect(left).toContain(c);
+    expect(j.features).toContain('Rating mean');
+    expect(j.leakage.filter((w: { kind: string }) => w.kind === 'derived-target')).toEqual([]);
+    // A customer table whose every column feeds the clustering has nothing independent left: one clear line.
+    const none = await cli('model', join(DATA, 'ecommerce-customer-behavior.csv'), '--target', 'cluster', '-q');
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim().split('\n')).toHaveLength(1);
+    expect(none.stderr).toMatch(/nothing independent is left.*--keep-target-inputs/);
+  });
+
+  it('--exclude removes inputs from model and rules; unknown names are refused by name', async () => {
+    const j = JSON.parse((await cli('model', SALES, '--target', 'high-value', '--exclude', 'frequency,Rating mean', ...quick)).stdout);
+    expect(j.features).not.toContain('frequency');
+    expect(j.features).not.toContain('Rating mean');
+    const rules = JSON.parse((await cli('rules', SALES, '--target', 'high-value', '--exclude', 'frequency', '--format', 'json', '-q')).stdout);
+    expect(JSON.stringify(rules.rules)).not.toMatch(/"frequency"/);
+    for (const cmd of ['model', 'rules']) {
+      const bad = await cli(cmd, SALES, '--target', 'high-value', '--exclude', 'frequency,Colour', '-q');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bad.stderr).toMatch(/--exclude names a column not in the data: 'Colour'/);
+    }
+  });
+});
+
+describe('rules: the leakage guard and labels that agree with their conditions', () => {
+  /** Every number in a condition on `column` and in the labels, as printed. */
+  function numbersIn(text: string, pattern: RegExp): number[] {
+    return [...text.matchAll(pattern)].map((m) => Number(m[1]));
+  }
+
+  it('SQL carries the guard as comments; thresholds on the target column equal the label and have no float noise', async () => {
+    const r = await cli('rules', SALES, '--target', 'high-value', '--keep-target-inputs', '--format', 'sql', '-q');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^-- WARNING: Leakage: the target "high monetary" was computed from monetary/m);
+    const sql = r.stdout.replace(/^--.*\n/gm, '');
+    const cuts = numbersIn(sql, /"monetary", [\d.]+\) (?:>|<=) ([\d.]+)/g);
+    const labels = numbersIn(sql, /'monetary (?:>|≤) ([\d.]+)'/g);
+    expect(cuts.length).toBeGreaterThan(0);
+    expect(new Set([...cuts, ...labels]).size).toBe(1);
+    expect(sql).not.toMatch(/\d\.\d{7,}/);
+  });
+
+  it('JSON and text carry the guard too, and the default rules use no spend-derived column', async () => {
+    const json = JSON.parse((await cli('rules', SALES, '--target', 'high-value', '--keep-target-inputs', '--format', 'json', '-q')).stdout);
+    expect(json.leakage.map((w: { kind: string }) => w.kind)).toContain('derived-target');
+    const label = Number(/> ([\d.]+)$/.exec(json.classes[1])![1]);
+    for (const rule of json.rules) for (const c of rule.conditions) if (c.column === 'monetary') expect(c.value).toBe(label);
+    const text = await cli('rules', SALES, '--target', 'high-value', '--keep-target-inputs', '-q');
+    expect(text.stdout).toMatch(/^WARNING: Leakage/);
+    const honest = JSON.parse((await cli('rules', SALES, '--target', 'high-value', '--format', 'json', '-q')).stdout);
+    expect(honest.leakage.filter((w: { kind: string }) => w.kind === 'derived-target')).toEqual([]);
+    expect(honest.leftOut.map((x: { column: string }) => x.column)).toContain('monetary');
+    const used = honest.rules.flatMap((r: { conditions: { column: string }[] }) => r.conditions.map((c) => c.column));
+    for (const c of SPEND_DERIVED) expect(used).not.toContain(c);
+  });
+});
