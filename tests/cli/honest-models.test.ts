@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, DATA } from '../helpers/cli.js';
@@ -98,6 +99,13 @@ describe('honest derived targets', () => {
     expect(r.stdout).not.toMatch(/WARNING/);
   });
 
+  it('the HTML report says what was left out', async () => {
+    const report = join(mkdtempSync(join(tmpdir(), 'clientele-honest-')), 'model.html');
+    const r = await cli('model', SALES, '--target', 'high-value', '--model', 'logistic', '--folds', '0', '--report', report, '-q');
+    expect(r.code).toBe(0);
+    expect(readFileSync(report, 'utf8')).toMatch(/Left out of the inputs, as high monetary is defined by them/);
+  });
+
   it('--keep-target-inputs brings the pitfall back, and the guard says so', async () => {
     const j = JSON.parse((await cli('model', SALES, '--target', 'high-value', '--keep-target-inputs', ...quick)).stdout);
     expect(j.leftOut).toEqual([]);
@@ -124,6 +132,10 @@ describe('honest derived targets', () => {
     expect(j.features).not.toContain('Rating mean');
     const rules = JSON.parse((await cli('rules', SALES, '--target', 'high-value', '--exclude', 'frequency', '--format', 'json', '-q')).stdout);
     expect(JSON.stringify(rules.rules)).not.toMatch(/"frequency"/);
+    // A raw column of the log stands for the features computed from it.
+    const raw = JSON.parse((await cli('model', SALES, '--target', 'high-value', '--exclude', 'Shipping Type', ...quick)).stdout);
+    expect(raw.features.filter((f: string) => f.startsWith('Shipping Type'))).toEqual([]);
+    expect(raw.features).toContain('Payment Method mode=Cash');
     for (const cmd of ['model', 'rules']) {
       const bad = await cli(cmd, SALES, '--target', 'high-value', '--exclude', 'frequency,Colour', '-q');
       expect(bad.code).toBe(2);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import type { TrainResult } from '../../predict/train.js';
+import type { Table } from '../../data/table.js';
 import type { ModelName } from '../../predict/registry.js';
 import { basename } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic.js';
@@ -55,7 +56,7 @@ export async function train(file: string, flags: ModelFlags, io: CliIO, model: M
     const sources = new Map<string, string[]>();
     const base = await customerFeatureTable(a);
     const t = await customerFeatureTable(a, { behaviour: true, sources });
-    const exclude = parseList(flags.exclude, '--exclude') ?? [];
+    const exclude = expandExclude(parseList(flags.exclude, '--exclude') ?? [], t, sources);
     assertColumns(t, exclude, '--exclude');
     const seed = parseSeed(flags.seed);
     const target = await resolveTarget(a, { base, features: t, sources }, flags.target, { cluster: flags.cluster, seed });
@@ -78,7 +79,9 @@ export async function train(file: string, flags: ModelFlags, io: CliIO, model: M
     if (flags.report) {
       const { renderReport } = await import('../../report/render.js');
       const { predictionSection } = await import('../../report/sections/prediction.js');
-      const section = predictionSection(result);
+      const base = predictionSection(result);
+      const leftOut = guardLines({ ...result, leakage: [] });
+      const section = { ...base, blocks: [...leftOut.map((text) => ({ kind: 'callout' as const, level: 'info' as const, text })), ...base.blocks] };
       writeFileAtomic(
         flags.report,
         renderReport({
@@ -92,6 +95,18 @@ export async function train(file: string, flags: ModelFlags, io: CliIO, model: M
       );
     }
     return result;
+  });
+}
+
+/**
+ * `--exclude` names model inputs; a raw column of an order log ("Rating") stands for every feature computed
+ * from it ("Rating mean"). Anything else is left for assertColumns to refuse by name.
+ */
+function expandExclude(names: string[], t: Table, sources: ReadonlyMap<string, readonly string[]>): string[] {
+  return names.flatMap((n) => {
+    if (t.columns.some((c) => c.name === n)) return [n];
+    const derived = t.columns.filter((c) => sources.get(c.name)?.includes(n)).map((c) => c.name);
+    return derived.length ? derived : [n];
   });
 }
 
