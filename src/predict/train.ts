@@ -43,7 +43,7 @@ export interface TrainOptions {
    * `design.include` are kept as asked).
    */
   keepTargetInputs?: boolean;
-  /** Also fit these models on the same split and report their held-out metrics and main features. */
+  /** Also fit these models on the same split and report their held-out metrics and main features (ones that cannot fit the task, logistic for a number or linear for classes, are skipped). */
   compare?: ModelName[];
 }
 
@@ -205,7 +205,7 @@ export function trainModel(t: Table, options: TrainOptions): TrainResult {
     coefficients: coefficientsOf(model, featureNames, target.classes),
     leakage,
     leftOut,
-    comparison: options.compare?.map((m) => {
+    comparison: options.compare?.filter((m) => (task === 'classification' ? m !== 'linear' : m !== 'logistic')).map((m) => {
       if (m === name) return { model: m, metrics, top: importance.slice(0, 5).map((x) => x.feature) };
       const cols = modelColumns(m, design.transform);
       const Xc = selectColumns(X, cols);

@@ -131,7 +131,8 @@ Examples:
       if (flags.model !== 'auto' && !(MODEL_NAMES as readonly string[]).includes(flags.model)) {
         throw new InputError('bad-option', `--model '${flags.model}' is not one of ${MODEL_NAMES.join(', ')}, auto`);
       }
-      const compare: ModelName[] = ['logistic', 'tree'];
+      // The task's linear model (logistic or linear regression) and a readable tree, next to whatever was chosen.
+      const compare: ModelName[] = ['logistic', 'linear', 'tree'];
       const r = await train(file, flags, io, flags.model as ModelName | 'auto', compare);
       if (flags.json) {
         io.stdout(toJsonText({ ...r, saved: undefined }));
