@@ -96,7 +96,7 @@ export function assertColumns(t: Table, names: readonly string[], flag: string):
   if (unknown.length) {
     throw new InputError(
       'unknown-column',
-      `${flag} names ${unknown.length === 1 ? 'a column' : 'columns'} not in the data: ${unknown.map((n) => `'${n}'`).join(', ')}`,
+      `${flag}: no column${unknown.length === 1 ? '' : 's'} ${unknown.map((n) => `'${n}'`).join(', ')} in the data`,
       `Available: ${t.columns.map((c) => c.name).join(', ')}`,
     );
   }

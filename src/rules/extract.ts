@@ -160,7 +160,7 @@ function rawSplit(model: FittedDecisionTree, node: number, names: readonly strin
   const column = step ? step.column : names[j];
   const low = inverse(t.gapLow[node]);
   const high = inverse(t.gapHigh[node]);
-  const cut = cuts.find((c) => c.column === column && c.value >= low && c.value < high);
+  const cut = cuts.find((c) => c.column === column && c.value > low && c.value < high);
   // The midpoint in raw units: on a log or scaled axis the tree's own midpoint reads oddly (1.41 orders for "more than one").
   const mid = Number.isFinite(low) && Number.isFinite(high) ? (low + high) / 2 : inverse(t.threshold[node]);
   const value = cut ? cut.value : readableThreshold(mid, low, high);

@@ -272,7 +272,7 @@ export function driversScan(t: Table, options: DriversOptions): DriversResult {
   // 1. Outcome and candidate factors.
   const outcome = classifyOutcome(column(t, options.outcome));
   const positive = outcome.positive >= 0 ? outcome.groups?.levels[outcome.positive] : undefined;
-  assertColumns(t, options.exclude ?? [], 'exclude');
+  assertColumns(t, options.exclude ?? [], '--exclude');
   const excluded = new Set(options.exclude);
   const factorNames = (options.factors ?? t.columns.map((c) => c.name).filter((n) => n !== options.outcome)).filter((n) => !excluded.has(n));
   const skipped: { factor: string; reason: string }[] = [];
