@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,30 @@ describe('drivers measure spend: cancelled orders are not spend', () => {
     expect(drivers).not.toMatch(/Unit Price|Quantity|Profit|cost of goods/);
     for (const c of ['Unit Price', 'Quantity', 'Profit', 'cost of goods']) expect(tautologies).toMatch(new RegExp(`^• ${c} is not a driver of Total Price`, 'm'));
     expect(drivers).toMatch(/Product Type explains/);
+  });
+
+  it('every marker counts: a cancelled/returned/refunded/void status (any case), a C invoice, a negative quantity', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'clientele-cancel-')), 'log.csv');
+    const statuses = ['Completed', 'CANCELLED', 'returned', 'Refund issued', ' void', 'Completed'];
+    const rows = ['InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice,Amount,Status,Channel'];
+    for (let i = 0; i < 240; i++) {
+      const k = i % 12;
+      const invoice = k === 7 ? `C${5000 + i}` : `${5000 + i}`;
+      const qty = k === 8 ? -2 : 1 + (i % 4);
+      rows.push([invoice, 100 + (i % 30), `2024-0${1 + (i % 9)}-1${i % 10}`, qty, 10 + (i % 5), qty * (10 + (i % 5)), statuses[k % 6], i % 3 ? 'web' : 'shop'].join(','));
+    }
+    writeFileSync(file, rows.join('\n') + '\n');
+    const j = JSON.parse((await cli('test', file, '--outcome', 'Amount', '--factors', 'Channel', '--json', '-q')).stdout);
+    // Counted independently of the implementation: a line with any marker is one line out.
+    const expected = rows.slice(1).filter((r) => {
+      const [inv, , , q, , , st] = r.split(',');
+      return /^\s*(cancel|return|refund|void)/i.test(st) || /^C\d/.test(inv) || Number(q) < 0;
+    }).length;
+    expect(j.excluded.rows).toBe(expected);
+    expect(j.excluded.why).toMatch(/by status, \d+ by a 'C' invoice, \d+ by a negative quantity/);
+    const kept = JSON.parse((await cli('test', file, '--outcome', 'Amount', '--factors', 'Channel', '--include-cancelled', '--json', '-q')).stdout);
+    expect(kept.drivers[0].test.n).toBe(240);
+    expect(j.drivers[0].test.n).toBe(240 - expected);
   });
 
   it('--exclude drops factors; an unknown name is one clear line', async () => {
