@@ -136,6 +136,14 @@ describe('honest derived targets', () => {
     expect(readFileSync(report, 'utf8')).toMatch(/Left out of the inputs, as high monetary is defined by them/);
   });
 
+  it('a saved honest model scores the log again (its behavioural features are rebuilt)', async () => {
+    const saved = join(mkdtempSync(join(tmpdir(), 'clientele-honest-')), 'hv.json');
+    expect((await cli('model', SALES, '--target', 'high-value', '--model', 'logistic', '--folds', '0', '--save-model', saved, '-q')).code).toBe(0);
+    const scored = await cli('score', SALES, '--model', saved, '-q');
+    expect(scored.code).toBe(0);
+    expect(scored.stdout.split('\n')[0]).toBe('customer_id,prediction,p_monetary ≤ 3610,p_monetary > 3610');
+  });
+
   it('--keep-target-inputs brings the pitfall back, and the guard says so', async () => {
     const j = JSON.parse((await cli('model', SALES, '--target', 'high-value', '--keep-target-inputs', ...quick)).stdout);
     expect(j.leftOut).toEqual([]);

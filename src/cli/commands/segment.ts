@@ -79,7 +79,8 @@ Examples:
         const { customerFeatureTable } = await import('../../pipeline/stages.js');
         const { scoreSegments } = await import('../../cluster/index.js');
         const { scoreModel } = await import('../../predict/train.js');
-        const t = await customerFeatureTable(a);
+        // A prediction model may use an order log's behavioural features; a segmentation never does.
+        const t = await customerFeatureTable(a, { behaviour: saved?.format === 'clientele-predictor' });
         const ids = a.customers.columns[a.customers.names.indexOf('customer_id')];
         let names: string[];
         let cols: ArrayLike<string | number | null>[];
