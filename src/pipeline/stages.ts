@@ -244,7 +244,7 @@ export async function driversStage(a: Analysis, options: DriversStageOptions): P
     } else if (n > 0) {
       const keep: number[] = [];
       rows.cancelled.forEach((c, i) => c || keep.push(i));
-      excluded = { rows: n, of: t.rows, why: `${n.toLocaleString('en-US')} of ${t.rows.toLocaleString('en-US')} lines are cancelled or returned (${by.join(', ')}) and earned no ${options.outcome}; excluded (keep them with --include-cancelled)` };
+      excluded = { rows: n, of: t.rows, why: `${n.toLocaleString('en-US')} of ${t.rows.toLocaleString('en-US')} lines are cancelled or returned (${by.join(', ')}${by.length > 1 ? '; a line may carry more than one mark' : ''}) and earned no ${options.outcome}; excluded (keep them with --include-cancelled)` };
       t = selectRows(t, keep);
     }
   }
