@@ -202,7 +202,12 @@ function pct(share: number): string {
   return `${(100 * share).toFixed(share < 1 && share >= 0.9995 ? 2 : 1)}%`;
 }
 
-function partsOf(a: string, b: string, log: boolean): string {
+/** "a product or ratio of Unit Price and Quantity"; with a category, "a value per SKU times Quantity". */
+function partsOf(a: string, b: string, log: boolean, category?: string): string {
+  if (category) {
+    const other = category === a ? b : a;
+    return `a value per ${category} ${log ? 'times' : 'plus'} ${other}`;
+  }
   return `${log ? 'a product or ratio' : 'a sum or difference'} of ${a} and ${b}`;
 }
 
@@ -215,17 +220,17 @@ function singleNumeric(f: Factor, y: Float64Array, yName: string): Tautology | n
   if (f.kind === 'number') {
     const x = Float64Array.from(rows, (i) => f.values[i]);
     const r = pearson(x, ys).statistic;
-    if (r * r >= TAUTOLOGY_FIT) return { factor: f.name, kind: 'copy', fit: r * r, measure: 'R²', reason: `${yName} is a linear function of it (R² ${fmt(r * r)})` };
+    if (r * r >= TAUTOLOGY_FIT) return { factor: f.name, kind: 'copy', fit: r * r, measure: 'R²', reason: `${yName} is a linear function of ${f.name} (R² ${fmt(r * r)})` };
     // Ordered codes (1..5 scores, bands coded as numbers): the band order must be the codes' own order.
     const lv = asLevels(x, BAND_LEVELS);
     if (lv && lv.k >= 2) {
       const up = Array.from({ length: lv.k }, (_, l) => l);
       const fit = Math.max(bandFit(lv.codes, ys, up), bandFit(lv.codes, ys, up.map((l) => lv.k - 1 - l)));
-      if (fit >= TAUTOLOGY_FIT || (named && fit >= NAMED_FIT)) return { factor: f.name, kind: 'band', fit, measure: 'share', reason: `it is a score or band of ${yName}: its values cut ${yName} into ranges (${pct(fit)} of rows fall in their band)` };
+      if (fit >= TAUTOLOGY_FIT || (named && fit >= NAMED_FIT)) return { factor: f.name, kind: 'band', fit, measure: 'share', reason: `${f.name} is a score or band of ${yName}: its values cut ${yName} into ranges (${pct(fit)} of rows fall in their band)` };
     }
     const rho = Math.abs(spearman(x, ys).statistic);
     if (rho >= TAUTOLOGY_FIT || (named && rho >= NAMED_FIT)) {
-      return { factor: f.name, kind: 'copy', fit: rho, measure: '|ρ|', reason: `it moves in lockstep with ${yName}, like a rank or rescaling of it (|ρ| ${fmt(rho)})` };
+      return { factor: f.name, kind: 'copy', fit: rho, measure: '|ρ|', reason: `${f.name} moves in lockstep with ${yName}, like a rank or rescaling of it (|ρ| ${fmt(rho)})` };
     }
     return null;
   }
@@ -233,7 +238,7 @@ function singleNumeric(f: Factor, y: Float64Array, yName: string): Tautology | n
   if (!named) return null;
   const codes = Int32Array.from(rows, (i) => f.codes[i]);
   const fit = bandFit(codes, ys, rankByMean(codes, ys, f.levels));
-  return fit >= NAMED_FIT ? { factor: f.name, kind: 'band', fit, measure: 'share', reason: `it is a band of ${yName}: its levels cut ${yName} into ranges (${pct(fit)} of rows fall in their band)` } : null;
+  return fit >= NAMED_FIT ? { factor: f.name, kind: 'band', fit, measure: 'share', reason: `${f.name} is a band of ${yName}: its levels cut ${yName} into ranges (${pct(fit)} of rows fall in their band)` } : null;
 }
 
 /** A grouped outcome that is a cut-off or relabelling of the factor (a "high spender" flag of Spend). */
@@ -260,7 +265,7 @@ function singleGrouped(f: Factor, g: CategoryColumn, yName: string): Tautology |
   }
   const named = sharesStem(f.name, yName);
   if (fit >= TAUTOLOGY_FIT || (named && fit >= NAMED_FIT)) {
-    return { factor: f.name, kind: 'band', fit, measure: 'share', reason: `${yName} is ${f.kind === 'number' ? 'a cut-off' : 'a relabelling'} of it (one rule places ${pct(fit)} of rows)` };
+    return { factor: f.name, kind: 'band', fit, measure: 'share', reason: `${yName} is ${f.kind === 'number' ? 'a cut-off' : 'a relabelling'} of ${f.name} (one rule places ${pct(fit)} of rows)` };
   }
   return null;
 }
@@ -282,7 +287,7 @@ function pairs(factors: Factor[], y: Float64Array, yName: string): Tautology[] {
         for (const [f, partner] of [[sa, sb], [sb, sa]] as const) {
           if (flagged.has(f.name)) continue;
           flagged.add(f.name);
-          out.push({ factor: f.name, kind: 'component', partner: partner.name, scale: log ? 'log' : 'linear', fit: both, measure: 'R²', reason: `${yName} is ${partsOf('it', partner.name, log)} (R² ${fmt(both)}${log ? ' on the log scale' : ''})` });
+          out.push({ factor: f.name, kind: 'component', partner: partner.name, scale: log ? 'log' : 'linear', fit: both, measure: 'R²', reason: `${yName} is ${partsOf(f.name, partner.name, log, [sa, sb].find((x) => x.codes)?.name)} (R² ${fmt(both)}${log ? ' on the log scale' : ''})` });
         }
       }
     }
@@ -326,7 +331,7 @@ export function findTautologies(outcome: TautologyOutcome, columns: readonly Col
         if (alias?.kind !== 'copy') continue;
         found.set(f.name, {
           factor: f.name, kind: 'component', partner: c.partner, scale: c.scale, fit: alias.fit, measure: alias.measure,
-          reason: `it tracks ${part.name} exactly (${alias.measure} ${fmt(alias.fit)}), and ${outcome.name} is ${partsOf(part.name, c.partner as string, c.scale === 'log')}`,
+          reason: `${f.name} tracks ${part.name} exactly (${alias.measure} ${fmt(alias.fit)}), and ${outcome.name} is ${partsOf(part.name, c.partner as string, c.scale === 'log', factors.find((x) => x.name === c.partner)?.kind === 'category' ? c.partner : undefined)}`,
         });
       }
     }

@@ -67,7 +67,7 @@ async function definitionRelated(a: Analysis, tables: TargetTables, defining: re
     const y = findColumn(l, amount);
     if (y?.kind === 'number') {
       for (const x of findTautologies({ kind: 'numeric', name: amount, values: y.values }, l.columns)) {
-        if (!definition.has(x.factor)) definition.set(x.factor, `computed from ${x.factor}, a component of ${amount} (${x.reason})`);
+        if (!definition.has(x.factor)) definition.set(x.factor, `computed from ${x.factor}, a component of ${amount}: ${x.reason}`);
       }
     }
   }
