@@ -79,9 +79,9 @@ export async function train(file: string, flags: ModelFlags, io: CliIO, model: M
     if (flags.report) {
       const { renderReport } = await import('../../report/render.js');
       const { predictionSection } = await import('../../report/sections/prediction.js');
-      const base = predictionSection(result);
+      const prediction = predictionSection(result);
       const leftOut = guardLines({ ...result, leakage: [] });
-      const section = { ...base, blocks: [...leftOut.map((text) => ({ kind: 'callout' as const, level: 'info' as const, text })), ...base.blocks] };
+      const section = { ...prediction, blocks: [...leftOut.map((text) => ({ kind: 'callout' as const, level: 'info' as const, text })), ...prediction.blocks] };
       writeFileAtomic(
         flags.report,
         renderReport({
