@@ -36,7 +36,7 @@ const BAND_LEVELS = 20;
 const PAIR_LEVELS = 60;
 /** A step function must remove this much of the majority level's errors before it counts as a band. */
 const MAJORITY_GAIN = 0.9;
-/** Rows examined; above this a deterministic stride sample keeps the pair checks cheap. */
+/** Rows examined; above this a deterministic stride sample keeps the checks cheap on a large log. */
 const CHECK_ROWS = 20_000;
 
 /** Lower-case name words of three or more letters: "Monetary_score" → monetary, score; "TotalPrice" → total, price. */
@@ -120,7 +120,7 @@ function factorOf(c: Column): Factor | null {
   return { name: c.name, kind: 'category', codes: c.codes, levels: c.levels.length };
 }
 
-/** Row indices where every given column is present (and, for logs, positive), stride-sampled to CHECK_ROWS. */
+/** Row indices where `present` holds, stride-sampled to CHECK_ROWS. */
 function completeRows(n: number, present: (i: number) => boolean): number[] {
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (present(i)) rows.push(i);
