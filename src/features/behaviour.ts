@@ -94,6 +94,8 @@ export async function customerBehaviour(input: BehaviourInput): Promise<Behaviou
 
   const skip = new Set(NOT_BEHAVIOUR.map((r) => roles[r]).filter(Boolean));
   const select: string[] = [];
+  /** Modes are computed apart: most lines first, ties to the first level in order, so a rerun gives the same model. */
+  const modes: { name: string; expr: string }[] = [];
   const features: { name: string; kind: 'number' | 'category'; source: string }[] = [];
   const add = (name: string, sql: string, kind: 'number' | 'category', source: string) => {
     features.push({ name, kind, source });
@@ -118,7 +120,10 @@ export async function customerBehaviour(input: BehaviourInput): Promise<Behaviou
       // The product category gets its full mix (what share of lines each category is); other categories, such as
       // shipping or payment, the customer's usual choice: one column each keeps the model small.
       if (c.name === roles.category) shares(c.name, text, [...levels].sort(), c.name);
-      else add(`${c.name} mode`, `mode(${text})`, 'category', c.name);
+      else {
+        features.push({ name: `${c.name} mode`, kind: 'category', source: c.name });
+        modes.push({ name: `${c.name} mode`, expr: text });
+      }
     } else if (rowsOf(top, 'list').some(Boolean)) {
       // A list per line ("Accessory,Impulse Item"): items per line, counted as derive.addOnColumns counts them. Per
       // line rather than in total, so it describes the habit and not, again, how many lines the customer bought.
@@ -126,9 +131,16 @@ export async function customerBehaviour(input: BehaviourInput): Promise<Behaviou
     }
   }
   if (roles.timestamp) shares(`${roles.timestamp} season`, '__season', SEASONS, roles.timestamp);
-  if (select.length === 0) return { columns: [], sources: new Map() };
+  if (features.length === 0) return { columns: [], sources: new Map() };
 
-  const q = await engine.query(`SELECT __customer, ${select.join(', ')} FROM behaviour_lines GROUP BY __customer`);
+  const ctes = [`agg AS (SELECT __customer${select.map((x) => `, ${x}`).join('')} FROM behaviour_lines GROUP BY __customer)`];
+  modes.forEach((m, i) => {
+    ctes.push(`m${i} AS (SELECT __customer, first(v ORDER BY n DESC, v) AS ${ident(m.name)} FROM (
+      SELECT __customer, ${m.expr} AS v, count(*) AS n FROM behaviour_lines WHERE ${m.expr} IS NOT NULL GROUP BY ALL) GROUP BY __customer)`);
+  });
+  const q = await engine.query(
+    `WITH ${ctes.join(',\n')} SELECT agg.*${modes.map((m, i) => `, m${i}.${ident(m.name)}`).join('')} FROM agg${modes.map((_, i) => ` LEFT JOIN m${i} USING (__customer)`).join('')}`,
+  );
   const rowOf = new Map(rowsOf(q, '__customer').map((id, i) => [String(id), i]));
   const at = input.customers.map((id) => rowOf.get(id) ?? -1);
   const columns = features.map((f): Column => {
