@@ -69,6 +69,8 @@ export interface BehaviourInput {
   readonly timestampSql: string;
   /** Customer ids in the order the feature rows must follow. */
   readonly customers: readonly string[];
+  /** Features a saved model expects: a share of a level this log does not have is 0, not a missing column. */
+  readonly expected?: readonly string[];
 }
 
 export interface Behaviour {
@@ -101,7 +103,9 @@ export async function customerBehaviour(input: BehaviourInput): Promise<Behaviou
     features.push({ name, kind, source });
     select.push(`${sql} AS ${ident(name)}`);
   };
-  const shares = (name: string, expr: string, levels: readonly string[], source: string) => {
+  const shares = (name: string, expr: string, found: readonly string[], source: string) => {
+    const wanted = (input.expected ?? []).filter((f) => f.startsWith(`${name}=`) && f.endsWith(' share')).map((f) => f.slice(name.length + 1, -' share'.length));
+    const levels = [...found, ...wanted.filter((l) => !found.includes(l))];
     for (const l of levels) add(`${name}=${l} share`, `avg(coalesce(${expr} = ${literal(l)}, false)::INTEGER)::DOUBLE`, 'number', source);
   };
   for (const c of input.schema) {

@@ -23,6 +23,8 @@ export interface FeatureTableOptions {
   behaviour?: boolean;
   /** Filled with the raw columns each feature is computed from (a customer table's columns are their own source). */
   sources?: Map<string, string[]>;
+  /** Columns a saved model expects, so behaviour this log lacks (a category not sold this week) reads as none. */
+  expected?: readonly string[];
 }
 
 /**
@@ -43,7 +45,7 @@ export async function customerFeatureTable(a: Analysis, options: FeatureTableOpt
   if (!options.behaviour || !a.cleaning) return t;
   const ids = a.customers.columns[a.customers.names.indexOf('customer_id')].map(String);
   const b = await customerBehaviour({
-    engine: a.engine, raw: a.load.table, schema: a.load.schema, roles: a.detection.roles, timestampSql: a.cleaning.timestampSql, customers: ids,
+    engine: a.engine, raw: a.load.table, schema: a.load.schema, roles: a.detection.roles, timestampSql: a.cleaning.timestampSql, customers: ids, expected: options.expected,
   });
   for (const [f, cols] of b.sources) options.sources?.set(f, cols);
   return { rows: t.rows, columns: [...t.columns, ...b.columns] };

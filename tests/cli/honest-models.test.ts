@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, DATA } from '../helpers/cli.js';
@@ -142,6 +143,13 @@ describe('honest derived targets', () => {
     const scored = await cli('score', SALES, '--model', saved, '-q');
     expect(scored.code).toBe(0);
     expect(scored.stdout.split('\n')[0]).toBe('customer_id,prediction,p_monetary ≤ 3610,p_monetary > 3610');
+    // A later log without one category still scores: its share is 0 for everyone.
+    const week = join(mkdtempSync(join(tmpdir(), 'clientele-week-')), 'week.csv');
+    const lines = gunzipSync(readFileSync(SALES)).toString('utf8').split('\n');
+    writeFileSync(week, [lines[0], ...lines.slice(1).filter((l) => l && !l.includes(',Smartwatch,'))].join('\n') + '\n');
+    const later = await cli('score', week, '--model', saved, '-q');
+    expect(later.code).toBe(0);
+    expect(later.stdout.trim().split('\n').length).toBeGreaterThan(1000);
   });
 
   it('--keep-target-inputs brings the pitfall back, and the guard says so', async () => {
