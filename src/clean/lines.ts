@@ -51,6 +51,11 @@ export const FEE_DESCRIPTION = `^\\s*${FEE}(\\s+(charges?|fees?|costs?))?(\\s*(&
 /** Codes are "off-pattern" when at least this share of the distinct codes contain a digit and they contain none. */
 const DIGIT_CODE_SHARE = 0.8;
 
+/** A status that means the line earned nothing: cancelled, returned, refunded or voided (case-insensitive). */
+export const CANCEL_STATUS = '^\\s*(cancel|return|refund|void)';
+/** An invoice number that marks a cancellation or return ('C536379'). */
+export const RETURN_INVOICE = '^[Cc][0-9]';
+
 /** A line that counts towards customer analytics. */
 export const ANALYTIC_LINE = 'customer_id IS NOT NULL AND NOT bad_price AND NOT non_product';
 
@@ -104,8 +109,8 @@ export async function buildLines(
   const order = roles.order ? id('order') : `${customer} || '|' || CAST(${tsExpr} AS VARCHAR)`;
 
   // 3. Flags. Cancellations: 'C' invoices, a cancelled/returned status, or negative quantities.
-  const cancelByStatus = roles.status ? `coalesce(regexp_matches(status, '^\\s*(cancel|return|refund|void)', 'i'), false)` : 'false';
-  const cancelByInvoice = roles.order ? `coalesce(regexp_matches(order_id, '^[Cc][0-9]'), false)` : 'false';
+  const cancelByStatus = roles.status ? `coalesce(regexp_matches(status, '${CANCEL_STATUS}', 'i'), false)` : 'false';
+  const cancelByInvoice = roles.order ? `coalesce(regexp_matches(order_id, '${RETURN_INVOICE}'), false)` : 'false';
   const offPattern = roles.product ? await digitCodesDominate(engine, raw, roles.product) : false;
   const nonProduct =
     [

@@ -15,9 +15,14 @@ export function parseMap(values: string[] | undefined): RoleMap {
 }
 
 export function parseColumns(v: string | undefined): string[] | undefined {
+  return parseList(v, '--columns', 'customer,date,quantity,amount');
+}
+
+/** A comma-separated list of column names; an empty name is refused. */
+export function parseList(v: string | undefined, flag: string, example = 'Age,Gender'): string[] | undefined {
   if (v === undefined) return undefined;
   const names = v.split(',').map((s) => s.trim());
-  if (names.some((n) => n === '')) throw new InputError('bad-columns', `--columns '${v}' has an empty name`, 'Separate names with commas, e.g. --columns customer,date,quantity,amount');
+  if (names.some((n) => n === '')) throw new InputError('bad-columns', `${flag} '${v}' has an empty name`, `Separate names with commas, e.g. ${flag} ${example}`);
   return names;
 }
 

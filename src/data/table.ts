@@ -1,3 +1,5 @@
+import { InputError } from '../errors.js';
+
 /**
  * The columnar table every analysis works from: one typed array per column, never per-row objects.
  * Missing values: NaN in number/date columns, -1 in category codes.
@@ -76,4 +78,26 @@ export function cellValue(c: Column, i: number): string | number | null {
   if (c.kind === 'category') return c.codes[i] < 0 ? null : c.levels[c.codes[i]];
   const v = c.values[i];
   return Number.isNaN(v) ? null : v;
+}
+
+/** The table restricted to the given rows, in that order. */
+export function selectRows(t: Table, rows: ArrayLike<number>): Table {
+  const pick = <A extends Float64Array | Int32Array>(v: A): A => {
+    const out = new (v.constructor as new (n: number) => A)(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = v[rows[i]];
+    return out;
+  };
+  return { rows: rows.length, columns: t.columns.map((c) => (c.kind === 'category' ? { ...c, codes: pick(c.codes) } : { ...c, values: pick(c.values) })) };
+}
+
+/** Refuse a list of column names (`--exclude`) that names a column the table does not have. */
+export function assertColumns(t: Table, names: readonly string[], flag: string): void {
+  const unknown = names.filter((n) => !findColumn(t, n));
+  if (unknown.length) {
+    throw new InputError(
+      'unknown-column',
+      `${flag}: no column${unknown.length === 1 ? '' : 's'} ${unknown.map((n) => `'${n}'`).join(', ')} in the data`,
+      `Available: ${t.columns.map((c) => c.name).join(', ')}`,
+    );
+  }
 }

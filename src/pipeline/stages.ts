@@ -2,31 +2,54 @@ import { ident, numbers, type Engine } from '../engine/engine.js';
 import { InputError, ClienteleError, formatError } from '../errors.js';
 import { ANALYTIC_LINE } from '../clean/lines.js';
 import { calendarDate } from '../ingest/dates.js';
+import { cancelMarkersSql, coreFeatureSources, customerBehaviour } from '../features/behaviour.js';
 import { tableFromQuery } from '../data/from-query.js';
-import type { Table } from '../data/table.js';
+import { findColumn, selectRows, type Table } from '../data/table.js';
 import { runClv, CLV_MODEL_NAMES, type ClvResult, type RunClvOptions, type ClvModelKind } from '../clv/index.js';
 import { segmentCustomers, type SegmentOptions, type SegmentationResult } from '../cluster/index.js';
 import { driversScan, type DriversOptions, type DriversResult } from '../stats/index.js';
 import { deriveFactors } from '../stats/derive.js';
+import { findTautologies } from '../stats/tautology.js';
 import { clvSection } from '../report/sections/clv.js';
 import { segmentsSection } from '../report/sections/segments.js';
 import { driversSection } from '../report/sections/drivers.js';
+import type { Block } from '../report/section.js';
 import type { Analysis } from './analyze.js';
 import type { Extension } from './artifacts.js';
 
 const DAY_MS = 86_400_000;
 
+export interface FeatureTableOptions {
+  /** Append an order log's behavioural features (category mix, modes, numeric means, add-on counts, season mix). */
+  behaviour?: boolean;
+  /** Filled with the raw columns each feature is computed from (a customer table's columns are their own source). */
+  sources?: Map<string, string[]>;
+  /** Columns a saved model expects, so behaviour this log lacks (a category not sold this week) reads as none. */
+  expected?: readonly string[];
+}
+
 /**
  * Customer features as a Table for models, one row per customer in the customers table's order. A customer
  * table keeps its own column names (so `--target Membership_Type` works); ids and dates are not features.
  */
-export async function customerFeatureTable(a: Analysis): Promise<Table> {
+export async function customerFeatureTable(a: Analysis, options: FeatureTableOptions = {}): Promise<Table> {
+  let t: Table;
   if (a.detection.shape === 'customer-table') {
     const id = a.detection.roles.customer as string;
     const q = await a.engine.query(`SELECT * FROM ${a.load.table} ORDER BY CAST(${ident(id)} AS VARCHAR)`);
-    return tableFromQuery(q, [id]);
+    t = tableFromQuery(q, [id]);
+    for (const c of t.columns) options.sources?.set(c.name, [c.name]);
+    return t;
   }
-  return tableFromQuery(a.customers, ['customer_id', 'first_purchase', 'last_purchase', 'main_country']);
+  t = tableFromQuery(a.customers, ['customer_id', 'first_purchase', 'last_purchase', 'main_country']);
+  for (const [f, cols] of coreFeatureSources(a.detection.roles)) options.sources?.set(f, cols);
+  if (!options.behaviour || !a.cleaning) return t;
+  const ids = a.customers.columns[a.customers.names.indexOf('customer_id')].map(String);
+  const b = await customerBehaviour({
+    engine: a.engine, raw: a.load.table, schema: a.load.schema, roles: a.detection.roles, timestampSql: a.cleaning.timestampSql, customers: ids, expected: options.expected,
+  });
+  for (const [f, cols] of b.sources) options.sources?.set(f, cols);
+  return { rows: t.rows, columns: [...t.columns, ...b.columns] };
 }
 
 /**
@@ -171,30 +194,98 @@ export async function segmentStage(a: Analysis, options: SegmentOptions = {}): P
   };
 }
 
+/** The rows a drivers scan reads, and which of them are cancelled or returned lines. */
+export interface DriversRows {
+  readonly table: Table;
+  /** 1 for a line that earned nothing: a cancelled, returned, refunded or voided status, a 'C' invoice, or a negative quantity. */
+  readonly cancelled: Uint8Array | null;
+  /** Cancelled lines by marker: status, invoice, quantity. */
+  readonly markers: { readonly status: number; readonly invoice: number; readonly quantity: number };
+}
+
+const CANCEL_FLAGS = ['__cancel_status', '__cancel_invoice', '__cancel_quantity'];
+
 /**
  * The rows a hypothesis test runs on: for an order log, the (deduplicated) lines with the timestamp
  * parsed and season/month/weekend, add-on and age-band factors derived; for a customer table, its rows.
  */
-export async function driversTable(a: Analysis): Promise<Table> {
+export async function driversTable(a: Analysis): Promise<DriversRows> {
   const d = a.detection;
+  const none = { status: 0, invoice: 0, quantity: 0 };
   if (d.shape === 'customer-table' || !a.cleaning) {
     const raw = await a.engine.query(`SELECT * FROM ${a.load.table}`);
     const ages = d.roles.age ? [d.roles.age] : [];
-    return deriveFactors(tableFromQuery(raw, [d.roles.customer as string]), { ages });
+    return { table: deriveFactors(tableFromQuery(raw, [d.roles.customer as string]), { ages }), cancelled: null, markers: none };
   }
   const ts = d.roles.timestamp as string;
+  const type = (c: string) => a.load.schema.find((s) => s.name === c)?.type ?? 'VARCHAR';
+  // The same three markers cleaning uses for the lines table, on the raw columns the scan keeps.
+  const flags = cancelMarkersSql(d.roles, type).map((sql, i) => `${sql}::INTEGER::DOUBLE AS ${CANCEL_FLAGS[i]}`);
   const raw = await a.engine.query(
-    `SELECT * REPLACE (epoch_ms(${a.cleaning.timestampSql})::DOUBLE AS ${ident(ts)}) FROM ${a.load.table}`,
+    `SELECT * REPLACE (epoch_ms(${a.cleaning.timestampSql})::DOUBLE AS ${ident(ts)}), ${flags.join(', ')} FROM ${a.load.table}`,
   );
-  const t = tableFromQuery(raw, [d.roles.customer as string], [ts]);
+  const marks = CANCEL_FLAGS.map((f) => numbers(raw, f));
+  const cancelled = Uint8Array.from(marks[0], (_, i) => (marks[0][i] || marks[1][i] || marks[2][i] ? 1 : 0));
+  const count = (m: Float64Array) => m.reduce((s, v) => s + v, 0);
+  const t = tableFromQuery(raw, [d.roles.customer as string, ...CANCEL_FLAGS], [ts]);
   const addOns = t.columns.filter((c) => c.kind === 'category' && /add.?on/i.test(c.name) && c.levels.some((l) => l.includes(','))).map((c) => c.name);
-  return deriveFactors(t, { dates: [ts], addOns, ages: d.roles.age ? [d.roles.age] : [] });
+  return {
+    table: deriveFactors(t, { dates: [ts], addOns, ages: d.roles.age ? [d.roles.age] : [] }),
+    cancelled,
+    markers: { status: count(marks[0]), invoice: count(marks[1]), quantity: count(marks[2]) },
+  };
 }
 
-export async function driversStage(a: Analysis, options: DriversOptions): Promise<{ result: DriversResult; extension: Extension }> {
-  const t = await driversTable(a);
-  const result = driversScan(t, options);
-  return { result, extension: { sections: [driversSection(result)], summary: { drivers: result } } };
+export interface DriversStageOptions extends DriversOptions {
+  /** Keep cancelled and returned lines in a spend outcome (default: a cancelled order is no spend). */
+  includeCancelled?: boolean;
+}
+
+/**
+ * Is the outcome money or units a cancelled line never earned: the log's amount, price or quantity, or a
+ * column tied to the amount by construction (profit, cost)?
+ */
+function isSpendOutcome(a: Analysis, t: Table, outcome: string): boolean {
+  const r = a.detection.roles;
+  const c = findColumn(t, outcome);
+  if (!c || c.kind !== 'number') return false;
+  if ([r.amount, r.price, r.quantity, r.spend].includes(outcome)) return true;
+  const amount = r.amount ? findColumn(t, r.amount) : undefined;
+  return amount?.kind === 'number' && findTautologies({ kind: 'numeric', name: amount.name, values: amount.values }, [c]).length > 0;
+}
+
+export async function driversStage(a: Analysis, options: DriversStageOptions): Promise<{ result: DriversResult; extension: Extension }> {
+  const rows = await driversTable(a);
+  let t = rows.table;
+  let excluded: DriversResult['excluded'];
+  const { includeCancelled, ...scan } = options;
+  if (rows.cancelled && isSpendOutcome(a, t, options.outcome)) {
+    const n = rows.cancelled.reduce((s, v) => s + v, 0);
+    const m = rows.markers;
+    const by = [
+      m.status ? `${m.status.toLocaleString('en-US')} by status` : '',
+      m.invoice ? `${m.invoice.toLocaleString('en-US')} by a 'C' invoice` : '',
+      m.quantity ? `${m.quantity.toLocaleString('en-US')} by a negative quantity` : '',
+    ].filter(Boolean);
+    if (includeCancelled) {
+      excluded = { rows: 0, of: t.rows, why: `${n.toLocaleString('en-US')} cancelled or returned lines kept in ${options.outcome} (--include-cancelled)` };
+    } else if (n > 0) {
+      const keep: number[] = [];
+      rows.cancelled.forEach((c, i) => c || keep.push(i));
+      excluded = { rows: n, of: t.rows, why: `${n.toLocaleString('en-US')} of ${t.rows.toLocaleString('en-US')} lines are cancelled or returned (${by.join(', ')}${by.length > 1 ? '; a line may carry more than one mark' : ''}) and earned no ${options.outcome}; excluded (keep them with --include-cancelled)` };
+      t = selectRows(t, keep);
+    }
+  }
+  const result: DriversResult = { ...driversScan(t, scan), excluded };
+  const section = driversSection(result);
+  // What was left out, and why, stands above the findings so no reader mistakes a tautology for a finding.
+  const notes: Block[] = [
+    ...(excluded?.rows ? [{ kind: 'callout' as const, level: 'info' as const, text: `${excluded.why}.` }] : []),
+    ...(result.tautologies.length
+      ? [{ kind: 'callout' as const, level: 'info' as const, text: `Not drivers, tied to ${result.outcome} by construction: ${result.tautologies.map((x) => x.sentence).join(' ')}` }]
+      : []),
+  ];
+  return { result, extension: { sections: [{ ...section, blocks: [...notes, ...section.blocks] }], summary: { drivers: result } } };
 }
 
 /** Run an optional stage of `analyze`; a data problem becomes a note in the report instead of failing the run. */

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { findColumn, type Table } from '../data/table.js';
 import type { Task } from './model.js';
+import { readableThreshold } from '../rules/extract.js';
 
 /**
  * What a model predicts, with its provenance: the columns it was computed from. The leakage guard
@@ -18,6 +19,10 @@ export interface Target {
   derivedFrom: string[];
   /** How it was built, for reports: "Total_Spend above its median (775.2)". */
   description: string;
+  /** Other columns tied to the target's definition (computed from the same raw column, or a copy of it), with why. */
+  related?: { column: string; reason: string }[];
+  /** A threshold the target is defined by (`column > value`), so rules on that column can state it in the same words. */
+  cut?: { column: string; value: number };
 }
 
 /**
@@ -53,21 +58,34 @@ export function columnTarget(t: Table, column: string, options: { positive?: str
   };
 }
 
-/** High vs low: 1 when the column is above its median (the seed notebooks' "high-value customer"). */
+/**
+ * High vs low: 1 when the column is above its median (the seed notebooks' "high-value customer"). The cut is
+ * written at the data's precision: between the two middle values, with the fewest decimals that separate
+ * them (646.59, not 646.5899999999999), so the class labels, the rules and the SQL all show one number.
+ */
 export function medianSplitTarget(t: Table, column: string): Target {
   const c = findColumn(t, column);
   if (!c || c.kind !== 'number') throw new InputError('target-median', `Median split needs a numeric column; "${column}" is ${c ? c.kind : 'missing'}`, 'Pick a money or count column');
   const present = Float64Array.from(Array.from(c.values).filter((v) => !Number.isNaN(v))).sort();
   if (present.length === 0) throw new InputError('target-median', `Column "${column}" has no values`);
-  const mid = present.length / 2;
-  const median = present.length % 2 ? present[Math.floor(mid)] : (present[mid - 1] + present[mid]) / 2;
+  // Above the median ⇔ above the lower middle value; any cut between it and the next distinct value splits alike.
+  const low = present[Math.ceil(present.length / 2) - 1];
+  let next = present.length;
+  for (let i = Math.ceil(present.length / 2); i < present.length; i++) {
+    if (present[i] > low) {
+      next = i;
+      break;
+    }
+  }
+  const cut = next < present.length ? readableThreshold((low + present[next]) / 2, low, present[next]) : low;
   return {
     name: `high ${column}`,
     task: 'classification',
-    values: Float64Array.from(c.values, (v) => (Number.isNaN(v) ? NaN : v > median ? 1 : 0)),
-    classes: [`${column} ≤ ${median}`, `${column} > ${median}`],
+    values: Float64Array.from(c.values, (v) => (Number.isNaN(v) ? NaN : v > cut ? 1 : 0)),
+    classes: [`${column} ≤ ${cut}`, `${column} > ${cut}`],
     derivedFrom: [column],
-    description: `${column} above its median (${median})`,
+    description: `${column} above its median (${cut})`,
+    cut: { column, value: cut },
   };
 }
 

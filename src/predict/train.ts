@@ -1,6 +1,6 @@
 import { InputError, ModelError } from '../errors.js';
 import { takeRows, type Matrix } from '../data/matrix.js';
-import type { Table } from '../data/table.js';
+import { findColumn, type Table } from '../data/table.js';
 import { applyDesign, fitDesign, type DesignOptions, type DesignTransform } from '../features/design.js';
 import type { ModelJSON } from '../models/estimator.js';
 import { ruleSetToJSON, ruleSetToSql, ruleSetToText, treeToRuleSet, type RulesJSON } from '../rules/index.js';
@@ -36,6 +36,15 @@ export interface TrainOptions {
   params?: ModelParams;
   /** Permutation-importance repeats (default 5). */
   importanceRepeats?: number;
+  /**
+   * Use the columns a derived target (median split, clusters) is computed from, and those tied to its
+   * definition, as inputs. Off by default: the model then answers whether the target can be predicted from
+   * independent information, and the columns left out are listed in `leftOut` (columns named in
+   * `design.include` are kept as asked).
+   */
+  keepTargetInputs?: boolean;
+  /** Also fit these models on the same split and report their held-out metrics and main features (ones that cannot fit the task, logistic for a number or linear for classes, are skipped). */
+  compare?: ModelName[];
 }
 
 export interface TargetInfo {
@@ -78,8 +87,25 @@ export interface TrainResult {
   /** Classification trees: business rules. */
   rules?: { text: string; sql: string; json: RulesJSON };
   leakage: LeakageWarning[];
+  /** Columns kept out of the inputs because a derived target is defined by them, with why. */
+  leftOut: { column: string; reason: string }[];
+  /** `compare`: each model on the same split, held-out metrics and its five most important features. */
+  comparison?: { model: ModelName; metrics: ClassificationMetrics | RegressionMetrics; top: string[] }[];
   saved: SavedPredictor;
 }
+
+/** fitDesign, with a better reason than "no usable columns" when `explain` knows why none are left. */
+function designOrExplain(t: Table, options: DesignOptions, explain: () => void): ReturnType<typeof fitDesign> {
+  try {
+    return fitDesign(t, options);
+  } catch (err) {
+    if (err instanceof InputError && err.code === 'design-no-features') explain();
+    throw err;
+  }
+}
+
+/** Depth of the tree in `compare` when no depth is given. */
+const COMPARE_TREE_DEPTH = 4;
 
 export function trainModel(t: Table, options: TrainOptions): TrainResult {
   const seed = options.seed ?? 42;
@@ -96,10 +122,28 @@ export function trainModel(t: Table, options: TrainOptions): TrainResult {
   const y = Float64Array.from(keep, (i) => target.values[i]);
   const task = target.task;
 
-  // 2. Design matrix; a plain column target is never its own input.
+  // 2. Design matrix; a plain column target is never its own input, nor is a derived target's definition.
   const excluded = new Set(options.design?.exclude ?? []);
   if (typeof options.target === 'string') excluded.add(options.target);
-  const design = fitDesign(t, { ...options.design, exclude: [...excluded] });
+  const leftOut: TrainResult['leftOut'] = [];
+  const included = new Set(options.design?.include ?? []);
+  if (typeof options.target !== 'string' && !options.keepTargetInputs) {
+    const own = target.derivedFrom.map((column) => ({ column, reason: `${target.name} is computed from it` }));
+    for (const r of [...own, ...(target.related ?? [])]) {
+      // A column the caller names in `include` is a deliberate choice, kept (and then flagged by the guard).
+      if (excluded.has(r.column) || included.has(r.column) || !findColumn(t, r.column)) continue;
+      excluded.add(r.column);
+      leftOut.push(r);
+    }
+  }
+  const design = designOrExplain(t, { ...options.design, exclude: [...excluded] }, () => {
+    if (!leftOut.length) return;
+    throw new InputError(
+      'no-independent-inputs',
+      `Every input of this table defines ${target.name} (${leftOut.map((x) => x.column).join(', ')}), so nothing independent is left to predict it from`,
+      'Add other customer columns, or pass --keep-target-inputs to measure how well its own inputs re-derive it (the leakage guard will say so)',
+    );
+  });
   const X = takeRows(design.matrix, keep);
 
   // 3. Leakage guard, before any score is computed.
@@ -109,10 +153,15 @@ export function trainModel(t: Table, options: TrainOptions): TrainResult {
   const classes = task === 'classification' ? y : undefined;
   let name: ModelName;
   let candidates: TrainResult['candidates'];
+  let chosenCv: { scores: number[]; mean: number; std: number } | undefined;
   if (!options.model || options.model === 'auto') {
     const pool: ModelName[] = task === 'classification' ? ['logistic', 'forest'] : ['linear', 'forest'];
-    candidates = pool.map((m) => ({ model: m, cvMean: crossValidate(m, task, params, seed, selectColumns(X, modelColumns(m, design.transform)), y, Math.max(folds, 3)).mean }));
-    name = candidates.reduce((a, b) => (b.cvMean > a.cvMean ? b : a)).model;
+    const runs = pool.map((m) => ({ model: m, run: crossValidate(m, task, params, seed, selectColumns(X, modelColumns(m, design.transform)), y, Math.max(folds, 3)) }));
+    candidates = runs.map((r) => ({ model: r.model, cvMean: r.run.mean }));
+    const best = runs.reduce((a, b) => (b.run.mean > a.run.mean ? b : a));
+    name = best.model;
+    // The same folds, seed and columns: the winner's cross-validation is already done.
+    if (folds >= 3) chosenCv = best.run;
   } else {
     if (!MODEL_NAMES.includes(options.model)) throw new InputError('model-name', `Unknown model "${options.model}"`, `Use one of: ${MODEL_NAMES.join(', ')}, auto`);
     name = options.model;
@@ -125,7 +174,7 @@ export function trainModel(t: Table, options: TrainOptions): TrainResult {
     const dropped = design.featureNames.filter((_, j) => !columns.includes(j));
     notes.push(`linear regression: ${dropped.join(', ')} dropped as reference level${dropped.length === 1 ? '' : 's'} (a full one-hot block is collinear with the intercept)`);
   }
-  const cv = folds > 0 ? { folds, metric: task === 'classification' ? ('accuracy' as const) : ('r2' as const), ...crossValidate(name, task, params, seed, Xm, y, folds) } : null;
+  const cv = folds > 0 ? { folds, metric: task === 'classification' ? ('accuracy' as const) : ('r2' as const), ...(chosenCv ?? crossValidate(name, task, params, seed, Xm, y, folds)) } : null;
   const split = trainTestSplit(X.rows, testSize, seed, classes);
   const Xtr = takeRows(Xm, split.train);
   const Xte = takeRows(Xm, split.test);
@@ -155,6 +204,19 @@ export function trainModel(t: Table, options: TrainOptions): TrainResult {
     importance,
     coefficients: coefficientsOf(model, featureNames, target.classes),
     leakage,
+    leftOut,
+    comparison: options.compare?.filter((m) => (task === 'classification' ? m !== 'linear' : m !== 'logistic')).map((m) => {
+      if (m === name) return { model: m, metrics, top: importance.slice(0, 5).map((x) => x.feature) };
+      const cols = modelColumns(m, design.transform);
+      const Xc = selectColumns(X, cols);
+      const [tr, te] = [takeRows(Xc, split.train), takeRows(Xc, split.test)];
+      // An unlimited tree memorises the training rows; the comparison shows the readable tree `rules` prints.
+      const p = m === 'tree' && params.maxDepth === undefined ? { ...params, maxDepth: COMPARE_TREE_DEPTH } : params;
+      const fitted = makeEstimator(m, task, p, seed).fit(tr, ytr);
+      const pi = permutationImportance(fitted, te, yte, { repeats: options.importanceRepeats ?? 5, seed });
+      const top = cols.map((j, k) => ({ f: design.featureNames[j], v: pi.mean[k] })).sort((a, b) => b.v - a.v).slice(0, 5).map((x) => x.f);
+      return { model: m, metrics: evaluate(fitted, te, yte, target.classes?.length ?? 0), top };
+    }),
     saved: {
       format: 'clientele-predictor',
       version: 1,
@@ -169,7 +231,8 @@ export function trainModel(t: Table, options: TrainOptions): TrainResult {
     notes.push(`linear regression: ${aliased.map((j) => featureNames[j]).join(', ')} left out (an exact combination of other inputs; coefficient 0)`);
   }
   if (model instanceof FittedDecisionTree && task === 'classification') {
-    const set = treeToRuleSet(model, { transform: design.transform, classes: target.classes, target: target.name, data: { X: Xtr, y: ytr } });
+    const cuts = target.cut ? [target.cut] : [];
+    const set = treeToRuleSet(model, { transform: design.transform, classes: target.classes, target: target.name, data: { X: Xtr, y: ytr }, cuts });
     result.rules = { text: ruleSetToText(set), sql: ruleSetToSql(set), json: ruleSetToJSON(set) };
   }
   return result;

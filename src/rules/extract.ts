@@ -67,6 +67,11 @@ export interface RuleOptions {
   forClass?: number;
   /** Rows to count support and precision on (default: the tree's own training counts). */
   data?: { X: Matrix; y: ArrayLike<number> };
+  /**
+   * Thresholds the target itself is defined by (`monetary > 646.59`): a split on that column that separates
+   * the rows the same way uses it, so the rule's condition and the class label it predicts say the same thing.
+   */
+  cuts?: readonly { column: string; value: number }[];
 }
 
 interface RawSplit {
@@ -83,7 +88,7 @@ export function treeToRuleSet(model: FittedDecisionTree, options: RuleOptions = 
   const k = model.nClasses;
   const classes = options.classes ? [...options.classes] : Array.from({ length: k }, (_, c) => `class ${c}`);
   const names = options.featureNames ?? options.transform?.featureNames ?? Array.from({ length: model.nFeatures }, (_, j) => `x${j}`);
-  const splits = Array.from({ length: t.nodeCount }, (_, node) => (t.feature[node] >= 0 ? rawSplit(model, node, names, options.transform) : null));
+  const splits = Array.from({ length: t.nodeCount }, (_, node) => (t.feature[node] >= 0 ? rawSplit(model, node, names, options.transform, options.cuts ?? []) : null));
 
   // Leaf statistics, from the tree's training counts or recounted on the given rows.
   const support = new Float64Array(t.nodeCount);
@@ -138,7 +143,7 @@ export function treeToRuleSet(model: FittedDecisionTree, options: RuleOptions = 
 }
 
 /** The split at `node` in raw units of its source column. */
-function rawSplit(model: FittedDecisionTree, node: number, names: readonly string[], transform: DesignTransform | undefined): RawSplit {
+function rawSplit(model: FittedDecisionTree, node: number, names: readonly string[], transform: DesignTransform | undefined, cuts: NonNullable<RuleOptions['cuts']>): RawSplit {
   const t = model.tree;
   const j = t.feature[node];
   const step = transform ? stepOf(transform, j) : null;
@@ -152,8 +157,20 @@ function rawSplit(model: FittedDecisionTree, node: number, names: readonly strin
         return step.log1p ? Math.expm1(v) : v;
       }
     : (x: number) => x;
-  const value = readableThreshold(inverse(t.threshold[node]), inverse(t.gapLow[node]), inverse(t.gapHigh[node]));
-  return { column: step ? step.column : names[j], numeric: true, value, impute: step ? step.impute : undefined };
+  const column = step ? step.column : names[j];
+  const low = inverse(t.gapLow[node]);
+  const high = inverse(t.gapHigh[node]);
+  const cut = cuts.find((c) => c.column === column && c.value > low && c.value < high);
+  // The midpoint in raw units: on a log or scaled axis the tree's own midpoint reads oddly (1.41 orders for "more than one").
+  const mid = Number.isFinite(low) && Number.isFinite(high) ? (low + high) / 2 : inverse(t.threshold[node]);
+  const value = cut ? cut.value : readableThreshold(mid, low, high);
+  return { column, numeric: true, value, impute: step ? printableImpute(step.impute, value) : undefined };
+}
+
+/** The imputed value without binary noise, unless cleaning it would move it across the split. */
+function printableImpute(impute: number, threshold: number): number {
+  const p = printable(impute);
+  return p <= threshold === impute <= threshold ? p : impute;
 }
 
 type Step =
@@ -175,18 +192,26 @@ function stepOf(transform: DesignTransform, feature: number): Step {
 }
 
 /**
- * The shortest decimal near the raw threshold that still separates the training rows the same way:
- * within 0.1% of the gap between the neighbouring training values around the midpoint, so it reads like
- * 812.5 rather than 812.4999999999999 yet classifies every training row exactly as the tree.
+ * The threshold as the data's precision allows: the midpoint between the neighbouring training values
+ * `low` and `high`, rounded to the fewest decimals that still separate them (low < t < high, so a value
+ * between the two is sided as the tree sides it), so it reads 812 or 646.59 rather than 812.4999999999999
+ * yet classifies every training row exactly as the tree.
  */
 export function readableThreshold(mid: number, low: number, high: number): number {
   if (!(low < high) || !Number.isFinite(mid)) return mid;
-  const slack = 0.001 * (high - low);
-  for (let digits = 1; digits <= 17; digits++) {
-    const c = Number(mid.toPrecision(digits));
-    if (Math.abs(c - mid) <= slack && c >= low && c < high) return c;
+  for (let digits = 0; digits <= 15; digits++) {
+    // If any number with this many decimals lies between low and high, the one just below or above the midpoint does.
+    const p = 10 ** digits;
+    for (const c of [Number(mid.toFixed(digits)), Number((Math.floor(mid * p) / p).toFixed(digits)), Number((Math.ceil(mid * p) / p).toFixed(digits))]) {
+      if (c > low && c < high) return c;
+    }
   }
   return mid;
+}
+
+/** A value as printed, without binary noise: 646.5899999999999 → 646.59 (twelve significant digits are far below data precision). */
+export function printable(v: number): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(12)) : v;
 }
 
 function mergeConditions(path: { split: RawSplit; left: boolean }[]): Condition[] {

@@ -24,8 +24,13 @@ function fromDates(source: DateColumn, name: string, levels: readonly string[], 
   return { kind: 'category', name, codes, levels };
 }
 
+/** The name of a date column's derived season factor. */
+export function seasonName(date: string): string {
+  return `${date} season`;
+}
+
 /** Season of each date (levels in calendar order, Winter = Dec-Feb). Southern-hemisphere data: shift by 6 months. */
-export function seasonColumn(dates: DateColumn, name = `${dates.name} season`): CategoryColumn {
+export function seasonColumn(dates: DateColumn, name = seasonName(dates.name)): CategoryColumn {
   return fromDates(dates, name, SEASONS, (d) => seasonOfMonth(d.getUTCMonth() + 1));
 }
 

@@ -10,16 +10,20 @@
  *   4. correct all p-values together (Holm or Benjamini-Hochberg)
  *   5. post-hoc Tukey HSD for significant factors with 3 to 8 levels
  *   6. rank (significant first, then by share of variance explained) and write the sentences
+ *
+ * Before step 2, factors tied to the outcome by construction (its copies, scores, bands and components)
+ * are set apart as tautologies: they would top the ranking while saying nothing about what drives it.
  */
 import { InputError } from '../errors.js';
-import type { CategoryColumn, Column, NumberColumn, Table } from '../data/table.js';
+import { assertColumns, type CategoryColumn, type Column, type NumberColumn, type Table } from '../data/table.js';
 import { anovaTwoWay, type TwoWayAnova } from './anova.js';
 import { chiSquareIndependence, crossTab, fisherExact } from './chisq.js';
 import { pearson, spearman } from './correlation.js';
-import { seasonColumn } from './derive.js';
+import { seasonColumn, seasonName } from './derive.js';
 import { compareGroups, extremesOf, type GroupSummary } from './group-comparison.js';
 import { adjustPValues, type Correction } from './multiple.js';
 import { shapiroWilk } from './normality.js';
+import { findTautologies, type Tautology } from './tautology.js';
 import type { TestResult } from './result.js';
 import { driverSentence, interactionSentence, type FindingNumbers, type SentenceContext } from './sentences.js';
 import { tukeyHsd } from './tukey.js';
@@ -35,6 +39,14 @@ export interface DriversOptions {
   readonly correction?: Correction;
   /** Categorical factors with more levels than this are skipped (default 30). */
   readonly maxLevels?: number;
+  /** Columns never tested (e.g. ones known to be recorded after the outcome); each must exist. */
+  readonly exclude?: readonly string[];
+  /** Test factors tied to the outcome by construction as if they were drivers (default: report them apart). */
+  readonly keepTautologies?: boolean;
+}
+
+export interface TautologyFinding extends Tautology {
+  readonly sentence: string;
 }
 
 export interface PostHocPair {
@@ -91,6 +103,10 @@ export interface DriversResult {
   readonly drivers: readonly Driver[];
   readonly interactions: readonly Interaction[];
   readonly skipped: readonly { readonly factor: string; readonly reason: string }[];
+  /** Rows left out of the outcome before the scan (cancelled orders of a spend outcome), when any were considered. */
+  readonly excluded?: { readonly rows: number; readonly of: number; readonly why: string };
+  /** Factors tied to the outcome by construction, not tested as drivers. */
+  readonly tautologies: readonly TautologyFinding[];
   /** One sentence per finding: ranked drivers, then interactions. */
   readonly findings: readonly string[];
 }
@@ -256,20 +272,31 @@ export function driversScan(t: Table, options: DriversOptions): DriversResult {
   // 1. Outcome and candidate factors.
   const outcome = classifyOutcome(column(t, options.outcome));
   const positive = outcome.positive >= 0 ? outcome.groups?.levels[outcome.positive] : undefined;
-  const factorNames = options.factors ?? t.columns.map((c) => c.name).filter((n) => n !== options.outcome);
+  assertColumns(t, options.exclude ?? [], '--exclude');
+  const excluded = new Set(options.exclude);
+  const factorNames = (options.factors ?? t.columns.map((c) => c.name).filter((n) => n !== options.outcome)).filter((n) => !excluded.has(n));
   const skipped: { factor: string; reason: string }[] = [];
   const tested: Tested[] = [];
+  const present = new Set(t.columns.map((c) => c.name));
+  const candidates = factorNames.filter((name) => {
+    if (name === options.outcome) skipped.push({ factor: name, reason: 'is the outcome' });
+    // A date is tested as its season; when the season is a column already, testing both counts one test twice.
+    else if (!options.factors && column(t, name).kind === 'date' && present.has(seasonName(name))) skipped.push({ factor: name, reason: `tested as ${seasonName(name)}` });
+    else if (!options.factors && ID_NAME.test(name)) skipped.push({ factor: name, reason: 'looks like an identifier; list it in factors to test it anyway' });
+    else return true;
+    return false;
+  });
+  const tautologies: TautologyFinding[] = options.keepTautologies
+    ? []
+    : findTautologies(
+        outcome.values ? { kind: 'numeric', name: options.outcome, values: outcome.values } : { kind: 'grouped', name: options.outcome, groups: outcome.groups as CategoryColumn },
+        candidates.map((name) => column(t, name)),
+      ).map((x) => ({ ...x, sentence: `${x.factor} is not a driver of ${options.outcome}: ${x.reason}.` }));
+  const tautological = new Set(tautologies.map((x) => x.factor));
 
   // 2. One test per factor.
-  for (const name of factorNames) {
-    if (name === options.outcome) {
-      skipped.push({ factor: name, reason: 'is the outcome' });
-      continue;
-    }
-    if (!options.factors && ID_NAME.test(name)) {
-      skipped.push({ factor: name, reason: 'looks like an identifier; list it in factors to test it anyway' });
-      continue;
-    }
+  for (const name of candidates) {
+    if (tautological.has(name)) continue;
     const f = asFactor(column(t, name));
     if (f.kind === 'category') {
       const present = new Set(f.codes.filter((c) => c >= 0)).size;
@@ -345,5 +372,5 @@ export function driversScan(t: Table, options: DriversOptions): DriversResult {
     return { factors: x.factors, anova: x.anova, pValue: x.pValue, pAdjusted, significant, cells: x.cells, sentence };
   });
   const findings = [...drivers.map((d) => d.sentence), ...interactions.map((x) => x.sentence)];
-  return { outcome: options.outcome, outcomeKind: outcome.kind, positive, alpha, correction, family, drivers, interactions, skipped, findings };
+  return { outcome: options.outcome, outcomeKind: outcome.kind, positive, alpha, correction, family, drivers, interactions, skipped, tautologies, findings };
 }

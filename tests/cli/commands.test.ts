@@ -82,14 +82,14 @@ describe('analyze adds CLV, segments and drivers', () => {
 
 describe('segment, model, rules, score, test, synth', () => {
   it('the seed pitfall: predicting k-means clusters from their own features raises the leakage warning', async () => {
-    const r = await cli('model', join(DATA, 'ecommerce-customer-behavior.csv'), '--target', 'cluster', '-q');
+    const r = await cli('model', join(DATA, 'ecommerce-customer-behavior.csv'), '--target', 'cluster', '--keep-target-inputs', '-q');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^WARNING: Leakage/m);
   });
 
   it('model --report writes a self-contained HTML report with the leakage warning first', async () => {
     const report = join(dir, 'model.html');
-    const r = await cli('model', join(DATA, 'ecommerce-customer-behavior.csv'), '--target', 'cluster', '--report', report, '-q');
+    const r = await cli('model', join(DATA, 'ecommerce-customer-behavior.csv'), '--target', 'cluster', '--keep-target-inputs', '--report', report, '-q');
     expect(r.code).toBe(0);
     const html = readFileSync(report, 'utf8');
     expect(html).toContain('class="callout warning"');
@@ -116,7 +116,7 @@ describe('segment, model, rules, score, test, synth', () => {
     expect(text.stdout).toMatch(/^IF .* THEN Satisfied/m);
     expect(text.stdout).toMatch(/OTHERWISE/);
     const sql = await cli('rules', ...args, '--format', 'sql');
-    expect(sql.stdout).toMatch(/^CASE\n\s+WHEN .* THEN 'Satisfied'/);
+    expect(sql.stdout).toMatch(/^(-- .*\n)*CASE\n\s+WHEN .* THEN 'Satisfied'/);
     const json = JSON.parse((await cli('rules', ...args, '--format', 'json')).stdout);
     expect(json.format).toBe('clientele-rules');
   });

@@ -23,11 +23,14 @@ describe('leakage guard: the seed pitfall', () => {
   });
 
   it('a median split of Total_Spend with Total_Spend among the inputs is flagged, by provenance and by the one-feature check', () => {
-    const result = trainModel(customers, { target: medianSplitTarget(customers, 'Total_Spend'), model: 'logistic', folds: 0 });
+    const result = trainModel(customers, { target: medianSplitTarget(customers, 'Total_Spend'), model: 'logistic', folds: 0, keepTargetInputs: true });
     const kinds = result.leakage.map((w) => `${w.kind}:${w.columns.join(',')}`);
     expect(kinds).toContain('derived-target:Total_Spend');
-    // Excluding the source column removes the provenance warning.
-    const honest = trainModel(customers, { target: medianSplitTarget(customers, 'Total_Spend'), model: 'logistic', folds: 0, design: { exclude: ['Total_Spend'] } });
+    expect(result.leftOut).toEqual([]);
+    // By default the source column is left out (and listed), so there is nothing to warn about by provenance.
+    const honest = trainModel(customers, { target: medianSplitTarget(customers, 'Total_Spend'), model: 'logistic', folds: 0 });
+    expect(honest.leftOut.map((x) => x.column)).toEqual(['Total_Spend']);
+    expect(honest.features).not.toContain('Total_Spend');
     expect(honest.leakage.filter((w) => w.kind === 'derived-target')).toHaveLength(0);
   });
 

@@ -90,8 +90,11 @@ describe('decision tree → business rules on the raw columns', () => {
     expect(ruleSetToText(set)).toMatch(/^IF .+ THEN Gold {2}\(\d+ customers?, [\d.]+%; precision [\d.]+%\)/);
   });
 
-  it('readableThreshold picks the shortest decimal near the midpoint inside the gap', () => {
-    expect(readableThreshold(812.4999999999999, 800, 825)).toBe(812.5);
+  it('readableThreshold rounds the midpoint to the fewest decimals that still separate the neighbouring values', () => {
+    expect(readableThreshold(812.4999999999999, 800, 825)).toBe(812);
+    expect(readableThreshold(646.5899999999999, 646.58, 646.6)).toBe(646.59);
+    expect(readableThreshold(3610.5, 3610, 3611)).toBe(3610.5);
+    expect(readableThreshold(646.595, 646.5899999999999, 646.6)).toBe(646.59);
     expect(readableThreshold(0.30000000000000004, 0.2, 0.4)).toBe(0.3);
     expect(readableThreshold(5.5, 5, 6)).toBe(5.5);
   });
@@ -102,5 +105,23 @@ describe('decision tree → business rules on the raw columns', () => {
     const sql = ruleSetToSql(treeToRuleSet(tree, { transform: d.transform, classes: ["Gold's", 'it"s'] }));
     expect(sql).toMatch(/'Gold''s'|'it"s'/);
     expect(sql).toMatch(/"[A-Za-z_]+"/);
+  });
+});
+
+describe('labels and thresholds agree', () => {
+  it('a median split is cut at the data precision, and a tree split on that column states the same number', async () => {
+    const { numberColumn, table } = await import('../../src/data/table.js');
+    const { medianSplitTarget } = await import('../../src/predict/targets.js');
+    const { trainModel } = await import('../../src/predict/train.js');
+    // Sums of money carry binary noise: 646.5899999999999 is "646.59".
+    const money = Array.from({ length: 40 }, (_, i) => (i < 20 ? 300 + i * 17.3 : 646.6 + (i - 20) * 11.1));
+    money[19] = 646.58 + 0.0099999999999;
+    const t = table([numberColumn('monetary', money), numberColumn('visits', money.map((_, i) => (i * 7) % 5))]);
+    const target = medianSplitTarget(t, 'monetary');
+    expect(target.classes).toEqual(['monetary ≤ 646.59', 'monetary > 646.59']);
+    const r = trainModel(t, { target, model: 'tree', folds: 0, testSize: 0.1, keepTargetInputs: true });
+    expect(r.rules?.text).toMatch(/^IF monetary > 646\.59 THEN monetary > 646\.59 /m);
+    expect(r.rules?.sql).toMatch(/COALESCE\("monetary", [\d.]+\) > 646\.59 THEN 'monetary > 646\.59'/);
+    expect(r.rules?.sql).not.toMatch(/\d\.\d{7,}/);
   });
 });

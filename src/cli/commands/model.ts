@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import type { TrainResult } from '../../predict/train.js';
+import type { Table } from '../../data/table.js';
 import type { ModelName } from '../../predict/registry.js';
 import { basename } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { VERSION } from '../../pipeline/artifacts.js';
 import { fmtNum } from '../../report/format.js';
-import { parseNumber, parseSeed } from '../options.js';
+import { parseList, parseNumber, parseSeed } from '../options.js';
 import type { CliIO } from '../io.js';
 import { dataCommand, toJsonText, withAnalysis, type LoadFlags } from './load-flags.js';
 
@@ -25,6 +26,8 @@ interface ModelFlags extends LoadFlags {
   minLeaf?: string;
   saveModel?: string;
   report?: string;
+  exclude?: string;
+  keepTargetInputs?: boolean;
 }
 
 function addModelOptions(cmd: Command): Command {
@@ -35,6 +38,8 @@ function addModelOptions(cmd: Command): Command {
     .option('--test-size <share>', 'held-out share', '0.25')
     .option('--folds <k>', 'cross-validation folds (0 to skip)', '5')
     .option('--seed <n>', 'random seed', '42')
+    .option('--exclude <list>', 'comma-separated columns never to use as model inputs')
+    .option('--keep-target-inputs', 'let a derived target (high-value, cluster) use the columns it is computed from; the leakage guard then warns')
     .option('--max-depth <d>', 'tree depth')
     .option('--min-leaf <n>', 'minimum customers per tree leaf')
     .option('--save-model <file>', 'save the fitted model as versioned JSON for `clientele score`')
@@ -42,18 +47,26 @@ function addModelOptions(cmd: Command): Command {
 }
 
 /** Train and validate a model on the customer table: shared by `model` and `rules`. */
-export async function train(file: string, flags: ModelFlags, io: CliIO, model: ModelName | 'auto'): Promise<TrainResult> {
+export async function train(file: string, flags: ModelFlags, io: CliIO, model: ModelName | 'auto', compare?: ModelName[]): Promise<TrainResult> {
   return withAnalysis(file, flags, io, async (a) => {
     const { customerFeatureTable } = await import('../../pipeline/stages.js');
     const { trainModel } = await import('../../predict/train.js');
+    const { assertColumns } = await import('../../data/table.js');
     const { resolveTarget } = await import('./targets.js');
-    const t = await customerFeatureTable(a);
+    const sources = new Map<string, string[]>();
+    const base = await customerFeatureTable(a);
+    const t = await customerFeatureTable(a, { behaviour: true, sources });
+    const exclude = expandExclude(parseList(flags.exclude, '--exclude') ?? [], t, sources);
+    assertColumns(t, exclude, '--exclude');
     const seed = parseSeed(flags.seed);
-    const target = resolveTarget(a, t, flags.target, { cluster: flags.cluster, seed });
+    const target = await resolveTarget(a, { base, features: t, sources }, flags.target, { cluster: flags.cluster, seed });
     const result = trainModel(t, {
       target,
       positive: flags.positive,
       model,
+      compare,
+      keepTargetInputs: flags.keepTargetInputs,
+      design: { exclude },
       testSize: parseNumber(flags.testSize, '--test-size', 0.05, 0.9),
       folds: parseNumber(flags.folds, '--folds', 0, 20),
       seed,
@@ -66,7 +79,9 @@ export async function train(file: string, flags: ModelFlags, io: CliIO, model: M
     if (flags.report) {
       const { renderReport } = await import('../../report/render.js');
       const { predictionSection } = await import('../../report/sections/prediction.js');
-      const section = predictionSection(result);
+      const prediction = predictionSection(result);
+      const leftOut = guardLines({ ...result, leakage: [] });
+      const section = { ...prediction, blocks: [...leftOut.map((text) => ({ kind: 'callout' as const, level: 'info' as const, text })), ...prediction.blocks] };
       writeFileAtomic(
         flags.report,
         renderReport({
@@ -83,6 +98,27 @@ export async function train(file: string, flags: ModelFlags, io: CliIO, model: M
   });
 }
 
+/**
+ * `--exclude` names model inputs; a raw column of an order log ("Rating") stands for every feature computed
+ * from it ("Rating mean"). Anything else is left for assertColumns to refuse by name.
+ */
+function expandExclude(names: string[], t: Table, sources: ReadonlyMap<string, readonly string[]>): string[] {
+  return names.flatMap((n) => {
+    if (t.columns.some((c) => c.name === n)) return [n];
+    const derived = t.columns.filter((c) => sources.get(c.name)?.includes(n)).map((c) => c.name);
+    return derived.length ? derived : [n];
+  });
+}
+
+/** Leakage warnings, then the columns a derived target's definition kept out of the inputs. */
+function guardLines(r: TrainResult): string[] {
+  const lines = r.leakage.map((w) => `WARNING: ${w.message}`);
+  if (r.leftOut.length) {
+    lines.push(`Left out of the inputs, as ${r.target.name} is defined by them (--keep-target-inputs to use them): ${r.leftOut.map((x) => x.column).join(', ')}`);
+  }
+  return lines;
+}
+
 export function registerModel(program: Command, io: CliIO): void {
   addModelOptions(dataCommand(program, 'model', 'Train and validate a classifier or regressor on the customer table, with a leakage guard'))
     .option('--model <m>', `${MODEL_NAMES.join(', ')} or auto (best by cross-validation)`, 'auto')
@@ -95,13 +131,14 @@ Examples:
       if (flags.model !== 'auto' && !(MODEL_NAMES as readonly string[]).includes(flags.model)) {
         throw new InputError('bad-option', `--model '${flags.model}' is not one of ${MODEL_NAMES.join(', ')}, auto`);
       }
-      const r = await train(file, flags, io, flags.model as ModelName | 'auto');
+      // The task's linear model (logistic or linear regression) and a readable tree, next to whatever was chosen.
+      const compare: ModelName[] = ['logistic', 'linear', 'tree'];
+      const r = await train(file, flags, io, flags.model as ModelName | 'auto', compare);
       if (flags.json) {
         io.stdout(toJsonText({ ...r, saved: undefined }));
         return;
       }
-      const lines: string[] = [];
-      for (const w of r.leakage) lines.push(`WARNING: ${w.message}`);
+      const lines: string[] = guardLines(r);
       lines.push(`Target: ${r.target.description} (${r.task}); model: ${r.model}; ${r.rows.train} training and ${r.rows.test} test customers`);
       lines.push(
         `Test: ${Object.entries(r.metrics)
@@ -111,6 +148,12 @@ Examples:
       );
       if (r.cv) lines.push(`${r.cv.folds}-fold CV ${r.cv.metric}: ${fmtNum(r.cv.mean, 3)} ± ${fmtNum(r.cv.std, 3)}; training ${fmtNum(r.trainScore, 3)}`);
       lines.push(`Most important: ${r.importance.slice(0, 5).map((i) => `${i.feature} (${fmtNum(i.importance, 3)})`).join(', ')}`);
+      for (const c of r.comparison ?? []) {
+        if (c.model === r.model) continue;
+        const m = c.metrics as unknown as Record<string, number>;
+        const headline = r.task === 'classification' ? `accuracy ${fmtNum(m.accuracy, 3)}, rocAuc ${fmtNum(m.rocAuc, 3)}` : `r2 ${fmtNum(m.r2, 3)}`;
+        lines.push(`Also ${c.model}: held-out ${headline}; most important: ${c.top.join(', ')}`);
+      }
       if (r.rules) lines.push('', r.rules.text);
       if (flags.saveModel) lines.push(`Saved model to ${flags.saveModel}`);
       if (flags.report) lines.push(`Wrote ${flags.report}`);
@@ -129,10 +172,9 @@ Examples:
       if (!['text', 'sql', 'json'].includes(flags.format)) throw new InputError('bad-option', `--format '${flags.format}' is not text, sql or json`);
       const r = await train(file, { ...flags, maxDepth: flags.maxDepth ?? '3' }, io, 'tree');
       if (!r.rules) throw new InputError('no-rules', `Rules need a classification target; ${r.target.name} is numeric`, 'Use --target high-value or a categorical column');
-      const warn = r.leakage.map((w) => `WARNING: ${w.message}`).join('\n');
-      if (warn) io.stderr(warn + '\n');
-      if (flags.format === 'json') io.stdout(toJsonText(r.rules.json));
-      else if (flags.format === 'sql') io.stdout(r.rules.sql + '\n');
-      else io.stdout(r.rules.text + '\n');
+      // The guard travels with the rules in every format, so a leaky rule set cannot be copied without its warning.
+      if (flags.format === 'json') io.stdout(toJsonText({ ...r.rules.json, leakage: r.leakage, leftOut: r.leftOut }));
+      else if (flags.format === 'sql') io.stdout([...guardLines(r).map((l) => `-- ${l}`), r.rules.sql].join('\n') + '\n');
+      else io.stdout([...guardLines(r), r.rules.text].join('\n') + '\n');
     });
 }

@@ -132,7 +132,9 @@ Examples:
         const { customerFeatureTable } = await import('../../pipeline/stages.js');
         const { scoreSegments } = await import('../../cluster/index.js');
         const { scoreModel } = await import('../../predict/train.js');
-        const t = await customerFeatureTable(a);
+        // A prediction model may use an order log's behavioural features; a segmentation never does.
+        const predictor = saved?.format === 'clientele-predictor' ? (saved as SavedPredictor) : null;
+        const t = await customerFeatureTable(a, { behaviour: Boolean(predictor), expected: predictor?.design?.steps?.map((s) => s.column) });
         const ids = a.customers.columns[a.customers.names.indexOf('customer_id')];
         let names: string[];
         let cols: ArrayLike<string | number | null>[];
