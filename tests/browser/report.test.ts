@@ -95,7 +95,7 @@ describe('reports in a real browser', () => {
     expect(down).toEqual([...up].sort((x, y) => y - x));
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#rfm figure.table-block button.csv').first().click()]);
     const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
-    expect(csv[0]).toMatch(/^Segment,Customers,/);
+    expect(csv[0]).toMatch(/^segment,customers,share of customers/);
     expect(csv).toHaveLength(up.length + 1);
     expect(errors).toEqual([]);
     await page.close();
@@ -144,8 +144,15 @@ describe('reports in a real browser', () => {
     }
     const file = join(dir, 'evil.csv');
     writeFileSync(file, [header, ...rows].join('\n') + '\n');
+    // Segment names come from a user's segment map: the same three strings name the segments.
+    const map = join(dir, 'evil-map.json');
+    writeFileSync(map, JSON.stringify({ segments: [
+      { name: evil[0], r: [1, 2], f: [1, 5], action: evil[1] },
+      { name: evil[1], r: [3, 4], f: [1, 5], action: evil[2] },
+      { name: evil[2], r: [5, 5], f: [1, 5], action: evil[0] },
+    ] }));
     const out = join(dir, 'evil');
-    const run = await cli('analyze', file, '--out', out, '-q', '--names', evil.join(','));
+    const run = await cli('analyze', file, '--out', out, '-q', '--segment-map', map, '--no-clv');
     expect(run.code, run.stderr).toBe(0);
     const { page, errors } = await open(join(out, 'report.html'));
     await page.mouse.move(200, 200);
