@@ -1,16 +1,24 @@
 /** Report section for customer lifetime value: model fit diagnostics, who is alive, and where value sits. */
 import { CLV_MODEL_NAMES, type ClvModelKind, type ClvResult } from '../../clv/run.js';
 import { barChart, histogram, lineChart } from '../charts/specs.js';
-import { fmtInt, fmtMoney, fmtNum, fmtPct } from '../format.js';
+import { fmtInt, fmtMoney as money, fmtNum, fmtPct } from '../format.js';
 import type { Block, Cell, ReportSection, TableBlock } from '../section.js';
 
 export interface ClvSectionOptions {
   /** Segment label (e.g. RFM segment) of a customer, by the customer's index in the transaction log. */
   segmentOf?: (customer: number) => string;
+  currency?: string | null;
+  /** Identified customers of the core analysis, and how many more the models see (only free purchases). */
+  population?: { identified: number; freeOnly: number };
 }
 
 export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): ReportSection {
   const { summary, horizon } = result;
+  const fmtMoney = (n: number) => money(n, opts.currency);
+  // The models count purchase days, free ones included, so they can see a few more customers than RFM: say so.
+  const who = opts.population && opts.population.freeOnly > 0 && summary.n === opts.population.identified + opts.population.freeOnly
+    ? `${fmtInt(summary.n)} customers (the ${fmtInt(opts.population.identified)} identified customers plus ${fmtInt(opts.population.freeOnly)} whose every purchase was free)`
+    : `${fmtInt(summary.n)} customers`;
   const best = result.best;
   const findings: string[] = [];
   const blocks: Block[] = [];
@@ -32,10 +40,10 @@ export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): Rep
   if (hasClv) {
     const top = topShare(pred.clv, 0.1);
     findings.push(
-      `Over the next ${horizon.months} months the ${fmtInt(summary.n)} customers are expected to make ${fmtInt(purchases)} purchases worth ${fmtMoney(clvTotal)} in discounted ${valueWord}; the top 10% of customers account for ${fmtPct(top)} of it.`,
+      `Over the next ${horizon.months} months the ${who} are expected to make ${fmtInt(purchases)} purchases worth ${fmtMoney(clvTotal)} in discounted ${valueWord}; the top 10% of customers account for ${fmtPct(top)} of it.`,
     );
   } else {
-    findings.push(`Over the next ${horizon.months} months the ${fmtInt(summary.n)} customers are expected to make ${fmtInt(purchases)} purchases. ${result.clvWithheld}.`);
+    findings.push(`Over the next ${horizon.months} months the ${who} are expected to make ${fmtInt(purchases)} purchases. ${result.clvWithheld}.`);
   }
   const aliveKind = result.pAlive.model;
   const alivePred = aliveKind ? result.predictions[aliveKind] : undefined;
