@@ -37,7 +37,7 @@ function logRatio(r: number, alpha: number, s: number, beta: number, x: number, 
   const d = out.d;
   if (alpha >= beta) {
     const z = (alpha - beta) / (alpha + y);
-    out.value = logHyp2f1Unit(r + x, c, z, withGrad ? hypGrad : undefined, (beta + y) / (alpha + y));
+    out.value = logHyp2f1Unit(r + x, c, z, withGrad ? hypGrad : undefined, (beta + y) / (alpha + y), s + 1);
     if (!withGrad) return;
     const gb = hypGrad[0];
     const gc = hypGrad[1];
@@ -52,7 +52,7 @@ function logRatio(r: number, alpha: number, s: number, beta: number, x: number, 
     // 1 - z = (α+y)/(β+y) formed directly: as β → ∞ it is tiny and 1 - z would keep only its
     // first few digits.
     const w = (alpha + y) / (beta + y);
-    out.value = Math.log(w) + logHyp2f1Unit(s + 1, c, z, withGrad ? hypGrad : undefined, w);
+    out.value = Math.log(w) + logHyp2f1Unit(s + 1, c, z, withGrad ? hypGrad : undefined, w, r + x);
     if (!withGrad) return;
     const gb = hypGrad[0];
     const gc = hypGrad[1];

@@ -25,18 +25,18 @@ interface Case {
 const cases = (ref as { cases: Case[] }).cases;
 /**
  * Relative accuracy. The beta-geometric forms agree to ~1e-14 and their expectations to ~1e-12,
- * Pareto/NBD to ~1e-9. Two measured exceptions, both in the Poisson limit (r = 1e5, α = 1e6) with
- * real dropout: the beta-geometric expectation goes through 2F1(1e5, b; c; z), whose
- * Euler-transformed series alternates (~3e-7), and Pareto/NBD's 2F1(1, r+x; r+s+x+1; z) has
- * 1 - z ≈ 1e-5 with an integer s, where the positive series is too long and A&S 15.3.6 has to be
- * interpolated across its poles (~8e-7).
+ * Pareto/NBD to ~1e-9 (~2e-13 measured, Poisson limit included: its 2F1(1, r+x; r+s+x+1; z) with
+ * 1 - z ≈ 1e-5 is an integral of positive terms, no longer A&S 15.3.6 interpolated across its
+ * poles, ~9e-7 before). One measured exception, in the Poisson limit (r = 1e5, α = 1e6) with real
+ * dropout: the beta-geometric expectation goes through 2F1(1e5, b; c; z), whose Euler-transformed
+ * series alternates (~3e-7).
  */
 const tolerance = (c: Case) => {
   const poisson = c.case === 'Poisson limit';
   return {
-    logLik: c.model === 'pnbd' ? (poisson ? 1e-6 : 1e-8) : 1e-12,
-    pAlive: c.model === 'pnbd' ? (poisson ? 1e-5 : 1e-7) : 1e-12,
-    expected: poisson ? (c.model === 'pnbd' ? 1e-5 : 1e-6) : 1e-11,
+    logLik: c.model === 'pnbd' ? 1e-9 : 1e-12,
+    pAlive: c.model === 'pnbd' ? 1e-9 : 1e-12,
+    expected: poisson && c.model !== 'pnbd' ? 1e-6 : c.model === 'pnbd' ? 1e-9 : 1e-11,
   };
 };
 const conv = { converged: true, iterations: 0, gradientNorm: 0, message: '', restarts: 0 };

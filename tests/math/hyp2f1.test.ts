@@ -60,3 +60,26 @@ describe('logHyp2f1Unit (2F1(1, b; c; z) with gradient)', () => {
     }
   });
 });
+
+describe('logHyp2f1Unit where A&S 15.3.6 cancels and the series needs millions of terms', () => {
+  // (b, c - b, 1 - z, ln 2F1(1, b; c; z), [d/db, d/dc, d/dz]) from mpmath at 50 digits:
+  //   mp.log(mp.hyp2f1(1, b, b + e, 1 - w)) and mp.diff of it, with w given exactly.
+  // (c - 1)(1 - z) > 1 and 1 - z <= 4e-3: the Pareto/NBD Poisson limit with dropout. The last row
+  // has b = 1e15 + 3, where c - b must be passed in: (b + 12.6) - b keeps one digit.
+  const cases: [number, number, number, number, number[]][] = [
+    [12900.0, 13.7, 0.0018, 5.867011680999107, [0.026835727127785217, -0.026807988846054023, 356.20026214998194]],
+    [100003.0, 2.0, 1e-5, 10.605753177457668, [0.3410955042556478, -0.3410902783522773, 47738.1372562273]],
+    [5000.0, 500.0, 0.004, 2.360343572685053, [0.0019187757791229844, -0.0017446453331372036, 9.650924968276575]],
+    [250000.0, 20.1, 2e-5, 9.238305707931687, [0.04076619285342923, -0.04076304281347946, 10620.671595373547]],
+    [1000000000000003.0, 12.6, 2.2e-13, 29.089687199538286, [0.004282858146882102, -0.004282858146882048, 4301205489828.884]],
+  ];
+  it('matches mpmath to 1e-13 in value and 1e-10 in gradient', () => {
+    for (const [b, e, w, value, g] of cases) {
+      const grad = new Float64Array(3);
+      const v = logHyp2f1Unit(b, b + e, 1 - w, grad, w, e);
+      expect(Math.abs(v - value)).toBeLessThan(1e-13 * Math.abs(value));
+      expect(logHyp2f1Unit(b, b + e, 1 - w, undefined, w, e)).toBe(v);
+      for (let i = 0; i < 3; i++) expect(Math.abs(grad[i] - g[i])).toBeLessThan(1e-10 * Math.abs(g[i]));
+    }
+  });
+});
