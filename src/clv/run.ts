@@ -343,6 +343,13 @@ function fitSpend(summary: ClvSummary, penalizer: number | undefined, warnings: 
   }
   try {
     const gg: GammaGammaModel = new GammaGamma({ penalizer }).fit({ x: xSpend, monetary: summary.monetary });
+    // q <= 1 is a spend distribution with no finite mean: every expected spend and CLV would be infinite.
+    if (!(gg.params.q > 1)) {
+      warnings.push(
+        `Spend was not modelled, so CLV is unavailable: the Gamma-Gamma fit has q = ${gg.params.q.toPrecision(3)} (at most 1), a spend distribution with no finite mean, as when a few very large orders dominate`,
+      );
+      return { spend: null, expectedSpend: new Float64Array(summary.n).fill(NaN) };
+    }
     if (!gg.independence.plausible) {
       warnings.push(
         `Spend and frequency are correlated (r = ${gg.independence.correlation.toFixed(2)}), so the Gamma-Gamma independence assumption is doubtful`,

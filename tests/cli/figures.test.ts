@@ -174,6 +174,13 @@ describe('the analysis audits itself', () => {
     }
   });
 
+  it('a spend fit with no finite mean withholds CLV instead of promising infinite value (the check that caught it)', async () => {
+    const r = await analyzeJson(join(SHAPES, 'status-cancellations.csv'), '--no-segments', '--no-drivers');
+    expect(r.summary.clv.spend).toBeNull();
+    expect(r.summary.clv.warnings.join(' ')).toMatch(/Gamma-Gamma fit has q = .* no finite mean/);
+    expect(r.summary.checks.filter((c: { ok: boolean }) => !c.ok)).toEqual([]);
+  });
+
   it('the report has a Data checks panel', async () => {
     const r = await analyzeJson(join(SHAPES, 'status-cancellations.csv'), '--no-clv', '--no-segments', '--no-drivers');
     expect(r.html).toContain('id="checks"');
