@@ -144,9 +144,12 @@ describe('clvSection', () => {
     expect(section.findings[0]).toMatch(/^Over the next 12 months the 2,357 customers are expected to make [\d,]+ purchases worth/);
     const charts = section.blocks.filter((b) => b.kind === 'chart');
     expect(charts.map((c) => c.title)).toEqual([
+      'Customers by number of repeat purchases in calibration, actual vs expected',
       'Mean holdout purchases by calibration-period repeat purchases',
       'Cumulative repeat transactions by week, actual vs expected',
       'Repeat transactions per week, actual vs expected',
+      'Expected purchases in the next 12 months by frequency and recency (Pareto/NBD)',
+      'Probability a customer is still active by frequency and recency (Pareto/NBD)',
       'Probability each customer is still active (Pareto/NBD)',
       'Share of 12-month CLV by customer decile',
       'Mean predicted CLV by segment',

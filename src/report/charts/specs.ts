@@ -95,6 +95,31 @@ export function lineChart(values: Row[], x: string, y: string, opts: { xTitle?: 
   };
 }
 
+/**
+ * Bars side by side within each x category, one per series (e.g. actual vs each model's expectation), told apart
+ * by colour with a legend; categories and bars keep the order of the data, and colours follow the series names
+ * sorted as in lineChart, so a series has the same colour in both.
+ */
+export function groupedBarChart(values: Row[], x: string, y: string, series: string, opts: { xTitle?: string; yTitle?: string; format?: string; seriesTitle?: string } = {}): Record<string, unknown> {
+  const order = [...new Set(values.map((v) => String(v[series])))];
+  return {
+    data: { values },
+    height: 240,
+    mark: { type: 'bar', tooltip: true },
+    encoding: {
+      x: { field: x, type: 'ordinal', title: opts.xTitle ?? humanLabel(x), sort: null, axis: { labelAngle: 0 } },
+      xOffset: { field: series, type: 'nominal', sort: order },
+      y: { field: y, type: 'quantitative', title: opts.yTitle ?? humanLabel(y), axis: { format: opts.format ?? THOUSANDS } },
+      color: { field: series, type: 'nominal', title: opts.seriesTitle ?? humanLabel(series), legend: { orient: 'top', direction: 'horizontal' } },
+      tooltip: [
+        { field: x, type: 'ordinal', title: opts.xTitle ?? humanLabel(x) },
+        { field: series, type: 'nominal', title: opts.seriesTitle ?? humanLabel(series) },
+        { field: y, type: 'quantitative', title: opts.yTitle ?? humanLabel(y), format: ',.0f' },
+      ],
+    },
+  };
+}
+
 export function stackedBar(values: Row[], x: string, y: string, color: string, opts: { xTitle?: string; yTitle?: string } = {}): Record<string, unknown> {
   return {
     data: { values },

@@ -1,6 +1,10 @@
 /** Report section for customer lifetime value: model fit diagnostics, who is alive, and where value sits. */
+import { BgNbdModel } from '../../clv/bgnbd.js';
+import { MbgNbdModel } from '../../clv/mbgnbd.js';
+import { ParetoNbdModel } from '../../clv/pnbd.js';
+import type { PurchaseModel } from '../../clv/predict.js';
 import { CLV_MODEL_NAMES, type ClvModelKind, type ClvResult } from '../../clv/run.js';
-import { barChart, histogram, lineChart } from '../charts/specs.js';
+import { barChart, groupedBarChart, heatmap, histogram, lineChart } from '../charts/specs.js';
 import { fmtInt, fmtMoney as money, fmtNum, fmtPct } from '../format.js';
 import type { Block, Cell, ReportSection, TableBlock } from '../section.js';
 
@@ -68,6 +72,18 @@ export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): Rep
     );
   }
   for (const w of result.warnings) blocks.push({ kind: 'callout', level: 'warning', text: w });
+  // Actual vs expected customers by repeat purchases in calibration (lifetimes' plot_period_transactions).
+  const models = healthyModels(result);
+  const counts = repeatCountTable(result, models);
+  if (counts) {
+    blocks.push({
+      kind: 'chart',
+      title: 'Customers by number of repeat purchases in calibration, actual vs expected',
+      spec: groupedBarChart(counts.values, 'repeats', 'customers', 'series', { xTitle: 'repeat purchases in the calibration period', yTitle: 'customers', seriesTitle: 'actual or expected by' }),
+      caption: `For each model, the expected number of customers with that many repeat purchases is Σ P(X(T) = x) over customers, each with their own time T since the first purchase; the last group gathers ${counts.last} or more. In a good fit each model's bars match the actual (first) bar in every group, at 0 and 1 above all, where most customers are.`,
+    });
+  }
+
   // Calibration vs holdout.
   const ch = result.calibrationHoldout;
   if (ch) {
@@ -101,25 +117,51 @@ export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): Rep
       incremental.push({ period: k + 1, series: name, repeats: tr.expected[kind][k] });
     }
   });
-  const calibrationRule = (spec: Record<string, unknown>) => {
-    const { data, height, ...line } = spec;
-    return {
-      data,
-      height,
-      layer: [line, { mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { x: { datum: tr.calibrationPeriod + 1 } } }],
-    };
-  };
+  // The dashed rule marks the calibration end only when there is a holdout after it.
+  const split = summary.holdoutX !== undefined;
+  const rule = split ? { rule: { value: tr.calibrationPeriod + 1, label: 'calibration end' } } : {};
+  const splitNote = split
+    ? ` The dotted line marks the end of the calibration period (${periodName} ${tr.calibrationPeriod + 1}): the models were fitted on the purchases to its left and forecast those to its right.`
+    : ' All periods are in the calibration period the models were fitted on.';
   blocks.push({
     kind: 'chart',
     title: `Cumulative repeat transactions by ${periodName}, actual vs expected`,
-    spec: calibrationRule(lineChart(cumulative, 'period', 'repeats', { xTitle: periodName, yTitle: 'cumulative repeat transactions', color: 'series', point: false })),
-    caption: 'The dashed line marks the end of the calibration period; to its right the models forecast.',
+    spec: lineChart(cumulative, 'period', 'repeats', { xTitle: `${periodName}s since the first purchase in the data`, yTitle: 'cumulative repeat transactions', color: 'series', point: false, ...rule }),
+    caption: `Repeat transactions (purchase days after each customer's first) summed over all customers, against what each model expects from the customers' first-purchase dates alone.${splitNote}`,
   });
   blocks.push({
     kind: 'chart',
     title: `Repeat transactions per ${periodName}, actual vs expected`,
-    spec: calibrationRule(lineChart(incremental, 'period', 'repeats', { xTitle: periodName, yTitle: 'repeat transactions', color: 'series', point: false })),
+    spec: lineChart(incremental, 'period', 'repeats', { xTitle: `${periodName}s since the first purchase in the data`, yTitle: `repeat transactions per ${periodName}`, color: 'series', point: false, ...rule }),
+    caption: `The same counts ${periodName} by ${periodName}; a model that tracks well follows the actual line's level and trend, not its week-to-week noise.${splitNote}`,
   });
+
+  // Frequency × recency grids (lifetimes' plot_frequency_recency_matrix and plot_probability_alive_matrix).
+  const grid = frequencyRecencyGrid(result);
+  const bestModel = models.find((m) => m.kind === best);
+  if (grid && bestModel) {
+    const next = gridValues(grid, (x, tx, T) => bestModel.expectedPurchases(horizon.units, x, tx, T));
+    blocks.push({
+      kind: 'chart',
+      title: `Expected purchases in the next ${horizon.months} months by frequency and recency (${bestName})`,
+      spec: heatmap(next, 'recency', 'frequency', 'value', { ...grid.axes, colorTitle: 'expected purchases', format: ',.2~f', scheme: 'blues' }),
+      caption: grid.caption + ` Darker cells expect more purchases; for a given frequency, customers who bought recently (right) are worth more than those who went quiet.`,
+      wide: true,
+    });
+  }
+  const aliveModel = aliveKind ? models.find((m) => m.kind === aliveKind) : undefined;
+  if (grid && aliveKind && aliveModel) {
+    const alive = gridValues(grid, (x, tx, T) => aliveModel.pAlive(x, tx, T));
+    blocks.push({
+      kind: 'chart',
+      title: `Probability a customer is still active by frequency and recency (${CLV_MODEL_NAMES[aliveKind]})`,
+      spec: heatmap(alive, 'recency', 'frequency', 'value', { ...grid.axes, colorTitle: 'P(alive)', format: '.0%', scheme: 'greens' }),
+      caption: grid.caption + ' Darker cells are more likely still active; frequent buyers who have not bought for a while (left of the upper rows) are the likeliest to have dropped out.',
+      wide: true,
+    });
+  } else if (grid) {
+    blocks.push({ kind: 'text', text: `No P(alive) by frequency and recency: ${result.pAlive.note ?? 'P(alive) is withheld'}` });
+  }
 
   // P(alive) distribution, only from a model that found dropout.
   if (aliveKind && alivePred) {
@@ -270,4 +312,123 @@ function decileShares(values: Float64Array): number[] {
   const total = sum(sorted);
   const n = sorted.length;
   return Array.from({ length: 10 }, (_, d) => sum(sorted.subarray(Math.floor((d * n) / 10), Math.floor(((d + 1) * n) / 10))) / total);
+}
+
+/** The healthy fitted models (those with predictions), rebuilt from their saved JSON; a model that cannot be read is left out. */
+function healthyModels(result: ClvResult): PurchaseModel[] {
+  const out: PurchaseModel[] = [];
+  for (const fm of result.models) {
+    if (!result.predictions[fm.kind]) continue;
+    try {
+      out.push(fm.kind === 'bgnbd' ? BgNbdModel.fromJSON(fm.model) : fm.kind === 'mbgnbd' ? MbgNbdModel.fromJSON(fm.model) : ParetoNbdModel.fromJSON(fm.model));
+    } catch {
+      // An unreadable saved model only costs its diagnostic charts.
+    }
+  }
+  return out;
+}
+
+/** Highest repeat-purchase count shown separately; the last bin is "this many or more". */
+const REPEAT_BINS = 6;
+
+export interface RepeatCountTable {
+  /** One row per series and repeat count: { repeats: '0'..'6+', series, customers }. */
+  values: { repeats: string; series: string; customers: number }[];
+  last: number;
+}
+
+/**
+ * Actual customers by calibration repeat purchases 0..6+ and each model's expectation,
+ * Σ_i P(X(T_i) = x), evaluated once per distinct T.
+ */
+export function repeatCountTable(result: ClvResult, models: readonly PurchaseModel[] = healthyModels(result)): RepeatCountTable | null {
+  const { summary } = result;
+  if (summary.n === 0) return null;
+  const label = (k: number) => (k === REPEAT_BINS ? `${k}+` : String(k));
+  const actual = new Float64Array(REPEAT_BINS + 1);
+  for (const x of summary.x) actual[Math.min(REPEAT_BINS, Math.round(x))]++;
+  const values: RepeatCountTable['values'] = [];
+  for (let k = 0; k <= REPEAT_BINS; k++) values.push({ repeats: label(k), series: 'actual', customers: actual[k] });
+  const byT = new Map<number, number>();
+  for (const T of summary.T) byT.set(T, (byT.get(T) ?? 0) + 1);
+  for (const m of models) {
+    const expected = new Float64Array(REPEAT_BINS + 1);
+    for (const [T, count] of byT) {
+      let below = 0;
+      for (let k = 0; k < REPEAT_BINS; k++) {
+        const p = m.probabilityOfPurchases(k, T);
+        expected[k] += count * p;
+        below += p;
+      }
+      expected[REPEAT_BINS] += count * Math.max(0, 1 - below);
+    }
+    if (!expected.every(Number.isFinite)) continue;
+    const series = CLV_MODEL_NAMES[m.kind as ClvModelKind] ?? m.kind;
+    for (let k = 0; k <= REPEAT_BINS; k++) values.push({ repeats: label(k), series, customers: expected[k] });
+  }
+  return { values, last: REPEAT_BINS };
+}
+
+/** At most this many frequency rows and recency columns in the frequency × recency grids. */
+const MAX_FREQUENCY_ROWS = 30;
+const RECENCY_BINS = 20;
+
+export interface FrequencyRecencyGrid {
+  /** Representative frequency of each row and its label ("12" or "30–34"). */
+  frequency: { x: number; label: string }[];
+  /** Recency (t_x) at the middle of each column, and its label. */
+  recency: { tx: number; label: string }[];
+  /** The customer age T every cell is evaluated at (the median T). */
+  T: number;
+  axes: { xTitle: string; yTitle: string; ySort: string[]; xSort: string[] };
+  caption: string;
+}
+
+/** Frequency 0..max (binned above 30 rows) × recency 0..T in 20 bins, at the median customer age T. */
+export function frequencyRecencyGrid(result: ClvResult): FrequencyRecencyGrid | null {
+  const { summary } = result;
+  if (summary.n === 0) return null;
+  const Ts = Float64Array.from(summary.T).sort();
+  const T = Ts[Math.floor((Ts.length - 1) / 2)];
+  if (!(T > 0)) return null;
+  let maxX = 0;
+  for (const x of summary.x) maxX = Math.max(maxX, x);
+  const width = Math.ceil((maxX + 1) / MAX_FREQUENCY_ROWS);
+  const frequency: FrequencyRecencyGrid['frequency'] = [];
+  for (let lo = 0; lo <= maxX; lo += width) {
+    const hi = Math.min(maxX, lo + width - 1);
+    frequency.push({ x: Math.round((lo + hi) / 2), label: lo === hi ? String(lo) : `${lo}–${hi}` });
+  }
+  const unit = result.timeUnit === 'weeks' ? 'weeks' : 'days';
+  const step = T / RECENCY_BINS;
+  const digits = step >= 10 ? 0 : 1;
+  const recency = Array.from({ length: RECENCY_BINS }, (_, k) => ({ tx: (k + 0.5) * step, label: ((k + 0.5) * step).toFixed(digits) }));
+  return {
+    frequency,
+    recency,
+    T,
+    axes: {
+      xTitle: `recency: time of the last purchase after the first (${unit}, bin middle)`,
+      yTitle: width > 1 ? 'repeat purchases (frequency, binned)' : 'repeat purchases (frequency)',
+      ySort: frequency.map((f) => f.label).reverse(),
+      xSort: recency.map((r) => r.label),
+    },
+    caption:
+      `Each cell is a customer first seen ${T.toFixed(1)} ${unit} before the calibration end (the median customer) with that many repeat purchases, the last on the column's recency; ` +
+      `customers with no repeat purchase have recency 0 and fill only the first column${width > 1 ? `, and each frequency bin is evaluated at its middle` : ''}.`,
+  };
+}
+
+/** Model values on the grid: one row per (frequency, recency) cell, x = 0 only at recency 0. */
+export function gridValues(grid: FrequencyRecencyGrid, f: (x: Float64Array, tx: Float64Array, T: Float64Array) => Float64Array): { frequency: string; recency: string; value: number }[] {
+  const cells: { frequency: string; recency: string; x: number; tx: number }[] = [];
+  for (const fr of grid.frequency) {
+    for (const [k, rc] of grid.recency.entries()) {
+      if (fr.x === 0 && k > 0) continue;
+      cells.push({ frequency: fr.label, recency: rc.label, x: fr.x, tx: fr.x === 0 ? 0 : rc.tx });
+    }
+  }
+  const v = f(Float64Array.from(cells, (c) => c.x), Float64Array.from(cells, (c) => c.tx), new Float64Array(cells.length).fill(grid.T));
+  // Four significant digits are more than a colour can show, and keep the report small.
+  return cells.map((c, i) => ({ frequency: c.frequency, recency: c.recency, value: Number(v[i].toPrecision(4)) })).filter((c) => Number.isFinite(c.value));
 }
