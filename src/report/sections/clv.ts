@@ -202,7 +202,7 @@ export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): Rep
       blocks.push({
         kind: 'chart',
         title: 'Mean predicted CLV by segment',
-        spec: barChart(segs.map(([segment, s]) => ({ segment, clv: s.clv / s.n })), 'segment', 'clv', { xTitle: 'segment', yTitle: 'mean CLV' }),
+        spec: barChart(segs.map(([segment, s]) => ({ segment, clv: s.clv / s.n })), 'segment', 'clv', { xTitle: 'segment', yTitle: `mean CLV${opts.currency ? ` (${opts.currency})` : ''}` }),
       });
       const withAlive = alivePred !== undefined;
       blocks.push({
