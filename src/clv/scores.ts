@@ -1,0 +1,165 @@
+/**
+ * Per-customer scores from a fitted buy-till-you-die model: the chance of no purchase in a window,
+ * churn-risk bands, the median time to the next purchase and P(alive) at a future date.
+ *
+ * Every score conditions on "alive at T" through the model's own P(alive), then uses the posterior
+ * of the latent rates given alive at T: purchase rate λ ~ Gamma(r + x, α + T) in all three models;
+ * for Pareto/NBD also dropout rate μ ~ Gamma(s, β + T) (independent of λ given alive), for
+ * BG/NBD p ~ Beta(a, b + x) and for MBG/NBD p ~ Beta(a, b + x + 1) (one more survived dropout
+ * chance, at the first purchase). T, t and the results are in the model's time unit.
+ */
+import { logHyp2f1 } from '../math/hyp2f1.js';
+import type { BetaGeometricParams } from './bgnbd.js';
+import type { ParetoNbdParams } from './pnbd.js';
+
+export type ScoreModel =
+  | { kind: 'bgnbd' | 'mbgnbd'; params: BetaGeometricParams }
+  | { kind: 'pnbd'; params: ParetoNbdParams };
+
+/**
+ * Churn-risk cut-offs on P(no purchase in the window): low below 0.5 (a purchase is more likely
+ * than not), high from 0.8 (at most a 1-in-5 chance of buying), medium between.
+ */
+export const CHURN_RISK_CUTOFFS = { medium: 0.5, high: 0.8 } as const;
+export type ChurnRisk = 'low' | 'medium' | 'high';
+
+export function churnRisk(pNoPurchase: number): ChurnRisk | null {
+  if (!Number.isFinite(pNoPurchase)) return null;
+  return pNoPurchase >= CHURN_RISK_CUTOFFS.high ? 'high' : pNoPurchase >= CHURN_RISK_CUTOFFS.medium ? 'medium' : 'low';
+}
+
+/**
+ * P(a customer alive at T with x repeat purchases buys at least once in (T, T + t]).
+ * BG-type models drop out only right after a purchase, so an alive customer's first purchase in
+ * the window is never pre-empted: 1 - E[e^{-λt}]. Under Pareto/NBD the customer may die first:
+ * E[∫_0^t λ e^{-λu} e^{-μu} du], which with y = ((α+T)/(α+T+u))^(r+x) becomes ∫_q^1 E[e^{-μ u(y)}] dy.
+ */
+export function pBuyIfAlive(model: ScoreModel, t: number, x: number, T: number): number {
+  if (!(t > 0)) return 0;
+  const { r, alpha } = model.params;
+  const ra = r + x;
+  const al = alpha + T;
+  if (model.kind !== 'pnbd') return -Math.expm1(-ra * Math.log1p(t / al));
+  return pnbdBuyIntegral(model.params, ra, al, T, Math.exp(-ra * Math.log1p(t / al)));
+}
+
+/** P(ever buys again | alive at T): 1 for BG-type models, E[λ/(λ+μ)] for Pareto/NBD. */
+export function pEverBuyIfAlive(model: ScoreModel, x: number, T: number): number {
+  if (model.kind !== 'pnbd') return 1;
+  return pnbdBuyIntegral(model.params, model.params.r + x, model.params.alpha + T, T, 0);
+}
+
+function pnbdBuyIntegral(p: ParetoNbdParams, ra: number, al: number, T: number, q: number): number {
+  const be = p.beta + T;
+  const s = p.s;
+  // E[e^{-μu}] at the u where the purchase-survival curve equals y; 0 at y = 0 (u = ∞).
+  const g = (y: number) => {
+    if (y <= 0) return 0;
+    const u = al * Math.expm1(-Math.log(y) / ra);
+    return Number.isFinite(u) ? Math.exp(-s * Math.log1p(u / be)) : 0;
+  };
+  return adaptiveSimpson(g, q, 1, 1e-10);
+}
+
+/** P(X(T, T + t) = 0 | history) = 1 - P(alive) + P(alive) · P(no purchase in t | alive), per customer. */
+export function probabilityNoPurchase(model: ScoreModel, t: number, pAlive: ArrayLike<number>, x: ArrayLike<number>, T: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = 1 - pAlive[i] * pBuyIfAlive(model, t, x[i], T[i]);
+  return out;
+}
+
+export interface NextPurchase {
+  /** Median time from T to the next purchase; NaN where `reason` says why there is none. */
+  median: Float64Array;
+  reason: (string | null)[];
+}
+
+/**
+ * The median of the time to the next purchase: the t with P(no purchase in t) = 0.5. It does not
+ * exist when the customer buys again with probability <= 0.5 (the median is "never"), and is not
+ * reported beyond `cap` time units, where the model is extrapolating far past the data.
+ */
+export function nextPurchaseMedian(model: ScoreModel, pAlive: ArrayLike<number>, x: ArrayLike<number>, T: ArrayLike<number>, cap: number): NextPurchase {
+  const n = x.length;
+  const median = new Float64Array(n).fill(NaN);
+  const reason: (string | null)[] = new Array(n).fill(null);
+  for (let i = 0; i < n; i++) {
+    const pa = pAlive[i];
+    const ever = pa * pEverBuyIfAlive(model, x[i], T[i]);
+    if (!(ever > 0.5)) {
+      reason[i] = `unlikely to buy again: P(buys again) = ${ever.toFixed(3)} <= 0.5`;
+      continue;
+    }
+    // Target P(buy in t | alive) = 0.5 / P(alive).
+    const target = 0.5 / pa;
+    let t: number;
+    if (model.kind !== 'pnbd') {
+      // Closed form of 1 - ((α+T)/(α+T+t))^(r+x) = target.
+      const al = model.params.alpha + T[i];
+      t = al * Math.expm1(-Math.log1p(-target) / (model.params.r + x[i]));
+    } else {
+      if (pBuyIfAlive(model, cap, x[i], T[i]) < target) {
+        t = Infinity;
+      } else {
+        let lo = 0;
+        let hi = cap;
+        for (let k = 0; k < 60 && hi - lo > 1e-9 * cap; k++) {
+          const mid = (lo + hi) / 2;
+          if (pBuyIfAlive(model, mid, x[i], T[i]) < target) lo = mid;
+          else hi = mid;
+        }
+        t = (lo + hi) / 2;
+      }
+    }
+    if (t > cap) reason[i] = `median time to next purchase is beyond ${cap.toFixed(0)} time units`;
+    else median[i] = t;
+  }
+  return { median, reason };
+}
+
+/**
+ * P(alive at T + t | history), with nothing observed after T. Pareto/NBD: exponential lifetime,
+ * survival E[e^{-μt}] = ((β+T)/(β+T+t))^s. BG-type models: a customer alive at T stays alive to
+ * T + t unless they drop out right after one of the purchases in between, so survival is
+ * E[(1-p)^N] with N ~ Poisson(λt), i.e. E[e^{-λpt}] = ((α+T)/(α+T+t))^(r+x) · 2F1(b', r+x; a+b'; t/(α+T+t)).
+ */
+export function pAliveAt(model: ScoreModel, t: number, pAlive: ArrayLike<number>, x: ArrayLike<number>, T: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    let logSurv: number;
+    if (model.kind === 'pnbd') {
+      logSurv = -model.params.s * Math.log1p(t / (model.params.beta + T[i]));
+    } else {
+      const { r, alpha, a, b } = model.params;
+      const ra = r + x[i];
+      const al = alpha + T[i];
+      const bb = b + x[i] + (model.kind === 'mbgnbd' ? 1 : 0);
+      logSurv = t > 0 ? -ra * Math.log1p(t / al) + logHyp2f1(bb, ra, a + bb, t / (al + t)) : 0;
+    }
+    out[i] = pAlive[i] * Math.min(1, Math.exp(logSurv));
+  }
+  return out;
+}
+
+/** Adaptive Simpson; the integrands here are bounded and monotone, so absolute tolerance suffices. */
+function adaptiveSimpson(f: (x: number) => number, a: number, b: number, tol: number): number {
+  const fa = f(a);
+  const fb = f(b);
+  const m = (a + b) / 2;
+  const fm = f(m);
+  const whole = ((b - a) / 6) * (fa + 4 * fm + fb);
+  return simpsonStep(f, a, b, fa, fm, fb, whole, tol, 40);
+}
+
+function simpsonStep(f: (x: number) => number, a: number, b: number, fa: number, fm: number, fb: number, whole: number, tol: number, depth: number): number {
+  const m = (a + b) / 2;
+  const lm = (a + m) / 2;
+  const rm = (m + b) / 2;
+  const flm = f(lm);
+  const frm = f(rm);
+  const left = ((m - a) / 6) * (fa + 4 * flm + fm);
+  const right = ((b - m) / 6) * (fm + 4 * frm + fb);
+  const diff = left + right - whole;
+  if (depth <= 0 || Math.abs(diff) <= 15 * tol) return left + right + diff / 15;
+  return simpsonStep(f, a, m, fa, flm, fm, left, tol / 2, depth - 1) + simpsonStep(f, m, b, fm, frm, fb, right, tol / 2, depth - 1);
+}
