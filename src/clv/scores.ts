@@ -11,6 +11,8 @@
 import { logHyp2f1 } from '../math/hyp2f1.js';
 import type { BetaGeometricParams } from './bgnbd.js';
 import type { ParetoNbdParams } from './pnbd.js';
+import type { ClvModelKind, ClvResult } from './run.js';
+import { DAYS_PER_UNIT, isoDay } from './summary.js';
 
 export type ScoreModel =
   | { kind: 'bgnbd' | 'mbgnbd'; params: BetaGeometricParams }
@@ -79,7 +81,14 @@ export interface NextPurchase {
  * exist when the customer buys again with probability <= 0.5 (the median is "never"), and is not
  * reported beyond `cap` time units, where the model is extrapolating far past the data.
  */
-export function nextPurchaseMedian(model: ScoreModel, pAlive: ArrayLike<number>, x: ArrayLike<number>, T: ArrayLike<number>, cap: number): NextPurchase {
+export function nextPurchaseMedian(
+  model: ScoreModel,
+  pAlive: ArrayLike<number>,
+  x: ArrayLike<number>,
+  T: ArrayLike<number>,
+  cap: number,
+  capText = `${cap} time units`,
+): NextPurchase {
   const n = x.length;
   const median = new Float64Array(n).fill(NaN);
   const reason: (string | null)[] = new Array(n).fill(null);
@@ -111,7 +120,7 @@ export function nextPurchaseMedian(model: ScoreModel, pAlive: ArrayLike<number>,
         t = (lo + hi) / 2;
       }
     }
-    if (t > cap) reason[i] = `median time to next purchase is beyond ${cap.toFixed(0)} time units`;
+    if (t > cap) reason[i] = `median time to next purchase is beyond ${capText}`;
     else median[i] = t;
   }
   return { median, reason };
@@ -162,4 +171,74 @@ function simpsonStep(f: (x: number) => number, a: number, b: number, fa: number,
   const diff = left + right - whole;
   if (depth <= 0 || Math.abs(diff) <= 15 * tol) return left + right + diff / 15;
   return simpsonStep(f, a, m, fa, flm, fm, left, tol / 2, depth - 1) + simpsonStep(f, m, b, fm, frm, fb, right, tol / 2, depth - 1);
+}
+
+export interface CustomerScoreOptions {
+  /** Window of P(no purchase) and of P(alive) later, in days. Default 90. */
+  days?: number;
+  /** Longest reported median time to the next purchase, in days. Default 5 years. */
+  capDays?: number;
+}
+
+export interface CustomerScores {
+  days: number;
+  /** The model the scores come from, or null with `withheld` saying why. */
+  model: ClvModelKind | null;
+  withheld: string | null;
+  /** Rows follow summary.customerIndex; empty when withheld. */
+  pNoPurchase: Float64Array;
+  churnRisk: (ChurnRisk | null)[];
+  /** Calendar day of the median next purchase, YYYY-MM-DD, or null (see nextOrderReason). */
+  nextOrderDate: (string | null)[];
+  nextOrderReason: (string | null)[];
+  /** P(alive) `days` after the calibration end, from the model chosen for P(alive); null when that is withheld. */
+  pAliveLater: Float64Array | null;
+  pAliveLaterWithheld: string | null;
+  cutoffs: typeof CHURN_RISK_CUTOFFS;
+}
+
+/**
+ * The scores of the healthy model chosen for prediction, counted from the calibration end (the
+ * observation end without a holdout), which is where the models' T ends.
+ */
+export function customerScores(result: ClvResult, options: CustomerScoreOptions = {}): CustomerScores {
+  const days = options.days ?? 90;
+  const capDays = options.capDays ?? 5 * 365.25;
+  const unitDays = DAYS_PER_UNIT[result.timeUnit];
+  const empty = (withheld: string): CustomerScores => ({
+    days, model: null, withheld, pNoPurchase: new Float64Array(0), churnRisk: [], nextOrderDate: [], nextOrderReason: [],
+    pAliveLater: null, pAliveLaterWithheld: withheld, cutoffs: CHURN_RISK_CUTOFFS,
+  });
+  const best = result.best;
+  const pred = best ? result.predictions[best] : undefined;
+  if (!best || !pred) return empty(result.fitSkipped ?? `no healthy purchase model: ${result.selection.reason}`);
+  const score = scoreModelOf(result, best);
+  const { x, T, calibrationEnd } = result.summary;
+  const t = days / unitDays;
+  const pNoPurchase = probabilityNoPurchase(score, t, pred.pAlive, x, T);
+  const next = nextPurchaseMedian(score, pred.pAlive, x, T, capDays / unitDays, `${Math.round(capDays)} days`);
+  // A next purchase falls on a day after the calibration end, whose purchases are already counted.
+  const nextOrderDate = Array.from(next.median, (m) => (Number.isFinite(m) ? isoDay(calibrationEnd + Math.max(1, Math.ceil(m * unitDays))) : null));
+  const aliveKind = result.pAlive.model;
+  const alivePred = aliveKind ? result.predictions[aliveKind] : undefined;
+  const pAliveLater = aliveKind && alivePred ? pAliveAt(scoreModelOf(result, aliveKind), t, alivePred.pAlive, x, T) : null;
+  return {
+    days,
+    model: best,
+    withheld: null,
+    pNoPurchase,
+    churnRisk: Array.from(pNoPurchase, churnRisk),
+    nextOrderDate,
+    nextOrderReason: next.reason,
+    pAliveLater,
+    pAliveLaterWithheld: pAliveLater ? null : (result.pAlive.note ?? 'P(alive) is withheld'),
+    cutoffs: CHURN_RISK_CUTOFFS,
+  };
+}
+
+function scoreModelOf(result: ClvResult, kind: ClvModelKind): ScoreModel {
+  const p = result.models.find((m) => m.kind === kind)!.params;
+  return kind === 'pnbd'
+    ? { kind, params: { r: p.r, alpha: p.alpha, s: p.s, beta: p.beta } }
+    : { kind, params: { r: p.r, alpha: p.alpha, a: p.a, b: p.b } };
 }
