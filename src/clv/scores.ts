@@ -9,8 +9,12 @@
  * chance, at the first purchase). T, t and the results are in the model's time unit.
  */
 import { logHyp2f1 } from '../math/hyp2f1.js';
-import type { BetaGeometricParams } from './bgnbd.js';
-import type { ParetoNbdParams } from './pnbd.js';
+import { hessianFromGradient, invertSymmetric } from '../optim/hessian.js';
+import { normalQuantile } from '../stats/distributions.js';
+import { betaGeometricLogLik, BgNbdModel, type BetaGeometricParams } from './bgnbd.js';
+import { collapseRows } from './fit.js';
+import { MbgNbdModel } from './mbgnbd.js';
+import { pnbdConditionalExpected, pnbdLogLik, type ParetoNbdParams } from './pnbd.js';
 import type { ClvModelKind, ClvResult } from './run.js';
 import { DAYS_PER_UNIT, isoDay } from './summary.js';
 
@@ -241,4 +245,91 @@ function scoreModelOf(result: ClvResult, kind: ClvModelKind): ScoreModel {
   return kind === 'pnbd'
     ? { kind, params: { r: p.r, alpha: p.alpha, s: p.s, beta: p.beta } }
     : { kind, params: { r: p.r, alpha: p.alpha, a: p.a, b: p.b } };
+}
+
+/**
+ * Covariance of the log parameters (order r, α, a, b or r, α, s, β) from the Hessian of the
+ * log-likelihood at the fit, as the fit's standard errors are; null when the Hessian is singular.
+ * The L2 penalizer, if any, is left out: the interval describes sampling uncertainty of the MLE.
+ */
+export function logParamCovariance(model: ScoreModel, data: { x: Float64Array; tx: Float64Array; T: Float64Array }): Float64Array | null {
+  const rows = collapseRows([data.x, data.tx, data.T]);
+  const theta = Float64Array.from(paramVector(model), Math.log);
+  const k = theta.length;
+  const p = new Float64Array(k);
+  const gp = new Float64Array(k);
+  const grad = (t: Float64Array, out: Float64Array) => {
+    for (let j = 0; j < k; j++) p[j] = Math.exp(t[j]);
+    gp.fill(0);
+    if (model.kind === 'pnbd') pnbdLogLik(p, rows, gp);
+    else betaGeometricLogLik(model.kind === 'mbgnbd' ? 1 : 0, p, rows, gp);
+    for (let j = 0; j < k; j++) out[j] = -gp[j] * p[j];
+  };
+  return invertSymmetric(hessianFromGradient(grad, theta), k);
+}
+
+function paramVector(model: ScoreModel): number[] {
+  const q = model.params;
+  return 's' in q ? [q.r, q.alpha, q.s, q.beta] : [q.r, q.alpha, q.a, q.b];
+}
+
+function withVector(model: ScoreModel, v: ArrayLike<number>): ScoreModel {
+  return model.kind === 'pnbd'
+    ? { kind: model.kind, params: { r: v[0], alpha: v[1], s: v[2], beta: v[3] } }
+    : { kind: model.kind, params: { r: v[0], alpha: v[1], a: v[2], b: v[3] } };
+}
+
+/** E[X(T, T + t) | x, tx, T] for a score model, through the fitted-model classes' formulas. */
+export function conditionalExpected(model: ScoreModel, t: number, x: number, tx: number, T: number): number {
+  if (model.kind === 'pnbd') return pnbdConditionalExpected(paramVector(model), t, x, tx, T);
+  const m = model.kind === 'mbgnbd' ? new MbgNbdModel(model.params, NaN, model.params, NO_CONVERGENCE, 0) : new BgNbdModel(model.params, NaN, model.params, NO_CONVERGENCE, 0);
+  return m.expectedPurchases(t, Float64Array.of(x), Float64Array.of(tx), Float64Array.of(T))[0];
+}
+
+const NO_CONVERGENCE = { converged: true, iterations: 0, gradientNorm: 0, message: 'scoring only', restarts: 0 };
+
+export interface Interval {
+  low: Float64Array;
+  high: Float64Array;
+}
+
+/**
+ * A 90% (by default) delta-method interval for E[X(T, T + t) | x, tx, T] from the covariance of
+ * the log parameters. It is formed on the log of the expectation, where the sampling distribution
+ * is closer to normal and the bounds stay positive; gradients by central differences.
+ */
+export function expectedPurchasesInterval(
+  model: ScoreModel,
+  cov: Float64Array,
+  t: number,
+  x: ArrayLike<number>,
+  tx: ArrayLike<number>,
+  T: ArrayLike<number>,
+  level = 0.9,
+): Interval {
+  const z = normalQuantile(0.5 + level / 2);
+  const theta = paramVector(model).map(Math.log);
+  const k = theta.length;
+  const n = x.length;
+  const low = new Float64Array(n).fill(NaN);
+  const high = new Float64Array(n).fill(NaN);
+  const h = 1e-4;
+  const shifted = (j: number, d: number) => withVector(model, theta.map((v, i) => Math.exp(i === j ? v + d : v)));
+  const plus = Array.from({ length: k }, (_, j) => shifted(j, h));
+  const minus = Array.from({ length: k }, (_, j) => shifted(j, -h));
+  const g = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    const e = conditionalExpected(model, t, x[i], tx[i], T[i]);
+    if (!(e > 0)) continue;
+    for (let j = 0; j < k; j++) {
+      g[j] = (Math.log(conditionalExpected(plus[j], t, x[i], tx[i], T[i])) - Math.log(conditionalExpected(minus[j], t, x[i], tx[i], T[i]))) / (2 * h);
+    }
+    let v = 0;
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) v += g[a] * cov[a * k + b] * g[b];
+    if (!(v >= 0)) continue;
+    const half = z * Math.sqrt(v);
+    low[i] = e * Math.exp(-half);
+    high[i] = e * Math.exp(half);
+  }
+  return { low, high };
 }
