@@ -198,6 +198,9 @@ export interface CustomerScores {
   /** P(alive) `days` after the calibration end, from the model chosen for P(alive); null when that is withheld. */
   pAliveLater: Float64Array | null;
   pAliveLaterWithheld: string | null;
+  /** 90% delta-method interval of expected purchases over the CLV horizon; null with the reason. */
+  purchasesInterval: Interval | null;
+  purchasesIntervalWithheld: string | null;
   cutoffs: typeof CHURN_RISK_CUTOFFS;
 }
 
@@ -211,13 +214,13 @@ export function customerScores(result: ClvResult, options: CustomerScoreOptions 
   const unitDays = DAYS_PER_UNIT[result.timeUnit];
   const empty = (withheld: string): CustomerScores => ({
     days, model: null, withheld, pNoPurchase: new Float64Array(0), churnRisk: [], nextOrderDate: [], nextOrderReason: [],
-    pAliveLater: null, pAliveLaterWithheld: withheld, cutoffs: CHURN_RISK_CUTOFFS,
+    pAliveLater: null, pAliveLaterWithheld: withheld, purchasesInterval: null, purchasesIntervalWithheld: withheld, cutoffs: CHURN_RISK_CUTOFFS,
   });
   const best = result.best;
   const pred = best ? result.predictions[best] : undefined;
   if (!best || !pred) return empty(result.fitSkipped ?? `no healthy purchase model: ${result.selection.reason}`);
   const score = scoreModelOf(result, best);
-  const { x, T, calibrationEnd } = result.summary;
+  const { x, tx, T, calibrationEnd } = result.summary;
   const t = days / unitDays;
   const pNoPurchase = probabilityNoPurchase(score, t, pred.pAlive, x, T);
   const next = nextPurchaseMedian(score, pred.pAlive, x, T, capDays / unitDays, `${Math.round(capDays)} days`);
@@ -226,9 +229,19 @@ export function customerScores(result: ClvResult, options: CustomerScoreOptions 
   const aliveKind = result.pAlive.model;
   const alivePred = aliveKind ? result.predictions[aliveKind] : undefined;
   const pAliveLater = aliveKind && alivePred ? pAliveAt(scoreModelOf(result, aliveKind), t, alivePred.pAlive, x, T) : null;
+  // A fit at a parameter boundary (no dropout found) has no usable curvature there.
+  const fitted = result.models.find((m) => m.kind === best)!;
+  const cov = fitted.health.boundary ? null : logParamCovariance(score, result.summary);
+  const purchasesInterval = cov ? expectedPurchasesInterval(score, cov, result.horizon.units, x, tx, T) : null;
   return {
     days,
     model: best,
+    purchasesInterval,
+    purchasesIntervalWithheld: purchasesInterval
+      ? null
+      : fitted.health.boundary
+        ? `the ${fitted.name} fit is at a parameter boundary (${fitted.health.boundary.reason}), where the Hessian gives no interval`
+        : 'the Hessian of the log-likelihood is singular at the fit',
     withheld: null,
     pNoPurchase,
     churnRisk: Array.from(pNoPurchase, churnRisk),

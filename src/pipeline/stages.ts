@@ -127,6 +127,7 @@ export function scoresSummaryJson(s: CustomerScores): Record<string, unknown> {
     churnRisk: { on: `P(no purchase in the next ${s.days} days)`, low: `< ${s.cutoffs.medium}`, medium: `${s.cutoffs.medium} to < ${s.cutoffs.high}`, high: `>= ${s.cutoffs.high}`, customers: bands },
     nextOrderDate: { is: 'median of the time to the next purchase', withoutDate: noDate },
     pAliveLater: { withheld: s.pAliveLaterWithheld },
+    expectedPurchasesInterval: { level: 0.9, method: 'delta method on log E[X] from the Hessian of the log-likelihood in the log parameters (parameter uncertainty only)', withheld: s.purchasesIntervalWithheld },
   };
 }
 
@@ -218,6 +219,8 @@ function clvRowColumns(result: ClvResult, scores: CustomerScores): ClvRowColumn[
   return [
     ...(aliveKind && alive ? [{ name: `p_alive_${tagOf(aliveKind)}`, values: col(alive.pAlive) }] : []),
     { name: `expected_purchases_${result.horizon.months}m_${tag}`, values: col(pred.expectedPurchases) },
+    { name: `expected_purchases_${result.horizon.months}m_low90`, values: col(scores.purchasesInterval?.low ?? []) },
+    { name: `expected_purchases_${result.horizon.months}m_high90`, values: col(scores.purchasesInterval?.high ?? []) },
     ...(result.clvWithheld
       ? []
       : [

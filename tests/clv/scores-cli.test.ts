@@ -48,8 +48,12 @@ describe('clv --out', () => {
         expect(row.next_order_note).toMatch(/unlikely to buy again|beyond/);
       }
       expect(Number(row.p_alive_in_90d)).toBeLessThanOrEqual(Number(row.p_alive_paretonbd) + 1e-12);
+      const e = Number(row.expected_purchases_12m_paretonbd);
+      expect(Number(row.expected_purchases_12m_low90)).toBeLessThan(e * (1 + 1e-9));
+      expect(Number(row.expected_purchases_12m_high90)).toBeGreaterThan(e * (1 - 1e-9));
     }
     expect(bands).toEqual(j.scores.churnRisk.customers);
+    expect(j.scores.expectedPurchasesInterval.withheld).toBeNull();
   }, 60_000);
 
   it('analyze adds the score columns to customers.csv and their definitions to summary.json', async () => {
