@@ -346,3 +346,31 @@ export function expectedPurchasesInterval(
   }
   return { low, high };
 }
+
+/**
+ * DERT, discounted expected residual transactions: E[Σ e^{-δ τ_j}] over all purchases after T,
+ * continuous discount rate δ per time unit. Pareto/NBD (Fader, Hardie & Lee 2005): given alive,
+ * E[λ] · E[1/(μ + δ)], with E[1/(μ+δ)] = ∫_0^∞ e^{-δv} ((β+T)/(β+T+v))^s dv. BG-type models:
+ * δ ∫_0^∞ e^{-δt} E[X(T, T+t)] dt, from the model's own conditional expectation. Both integrals
+ * are taken over u = e^{-δ·}, so the range is [0, 1] and the integrands are bounded.
+ */
+export function dert(model: ScoreModel, delta: number, pAlive: ArrayLike<number>, x: ArrayLike<number>, tx: ArrayLike<number>, T: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(x.length).fill(NaN);
+  if (!(delta > 0)) return out;
+  for (let i = 0; i < x.length; i++) {
+    if (model.kind === 'pnbd') {
+      const { r, alpha, s, beta } = model.params;
+      const be = beta + T[i];
+      const inv = adaptiveSimpson((u) => (u <= 0 ? 0 : Math.exp(-s * Math.log1p(-Math.log(u) / (delta * be)))), 0, 1, 1e-10) / delta;
+      out[i] = (pAlive[i] * (r + x[i]) * inv) / (alpha + T[i]);
+    } else {
+      const xi = x[i];
+      const txi = tx[i];
+      const Ti = T[i];
+      // At u = 0 (t = ∞) the expectation is approached at a horizon where e^{-δt} is ~1e-300.
+      const e = (u: number) => conditionalExpected(model, -Math.log(Math.max(u, 1e-300)) / delta, xi, txi, Ti);
+      out[i] = adaptiveSimpson(e, 0, 1, 1e-9);
+    }
+  }
+  return out;
+}

@@ -3,7 +3,7 @@ import { BgNbd, BgNbdModel } from '../../src/clv/bgnbd.js';
 import { simulateSummary } from '../../src/clv/simulate.js';
 import { MbgNbdModel } from '../../src/clv/mbgnbd.js';
 import { ParetoNbd, pnbdPAlive } from '../../src/clv/pnbd.js';
-import { churnRisk, conditionalExpected, expectedPurchasesInterval, logParamCovariance, nextPurchaseMedian, pAliveAt, probabilityNoPurchase, type ScoreModel } from '../../src/clv/scores.js';
+import { churnRisk, conditionalExpected, dert, expectedPurchasesInterval, logParamCovariance, nextPurchaseMedian, pAliveAt, probabilityNoPurchase, type ScoreModel } from '../../src/clv/scores.js';
 import { Random } from '../../src/random.js';
 
 const conv = { converged: true, iterations: 0, gradientNorm: 0, message: '' } as never;
@@ -159,5 +159,26 @@ describe('90% intervals for expected purchases', () => {
       expect(rate).toBeGreaterThanOrEqual(0.85);
       expect(rate).toBeLessThanOrEqual(0.95);
     }, 60_000);
+  }
+});
+
+describe('DERT', () => {
+  for (const kind of ['bgnbd', 'mbgnbd', 'pnbd'] as const) {
+    it(`${kind}: matches the Monte-Carlo mean of the discounted future purchases`, () => {
+      const { score, pAlive } = modelOf(kind);
+      const delta = 0.01;
+      for (const [x, tx, T] of [[0, 0, 30], [2, 15, 30], [5, 28, 30]] as const) {
+        const draws = posteriorDraws(kind, x, tx, T, 100_000, 11 + x);
+        let num = 0;
+        let den = 0;
+        for (const d of draws) {
+          den += d.w;
+          // Given alive: Pareto/NBD λ/(μ+δ); BG-type Σ_k (1-p)^(k-1) (λ/(λ+δ))^k = λ/(λp+δ).
+          if (d.alive) num += d.w * (kind === 'pnbd' ? d.lambda / (d.mu + delta) : d.lambda / (d.lambda * d.p + delta));
+        }
+        const got = dert(score, delta, [pAlive(x, tx, T)], [x], [tx], [T])[0];
+        expect(Math.abs(got / (num / den) - 1)).toBeLessThan(0.02);
+      }
+    });
   }
 });
