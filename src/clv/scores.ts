@@ -14,6 +14,7 @@ import { normalQuantile } from '../stats/distributions.js';
 import { betaGeometricLogLik, BgNbdModel, type BetaGeometricParams } from './bgnbd.js';
 import { collapseRows } from './fit.js';
 import { MbgNbdModel } from './mbgnbd.js';
+import { MONTH_DAYS } from './predict.js';
 import { pnbdConditionalExpected, pnbdLogLik, type ParetoNbdParams } from './pnbd.js';
 import type { ClvModelKind, ClvResult } from './run.js';
 import { DAYS_PER_UNIT, isoDay } from './summary.js';
@@ -201,6 +202,9 @@ export interface CustomerScores {
   /** 90% delta-method interval of expected purchases over the CLV horizon; null with the reason. */
   purchasesInterval: Interval | null;
   purchasesIntervalWithheld: string | null;
+  /** Discounted expected residual transactions at the CLV discount rate; null with the reason. */
+  dert: Float64Array | null;
+  dertWithheld: string | null;
   cutoffs: typeof CHURN_RISK_CUTOFFS;
 }
 
@@ -214,7 +218,7 @@ export function customerScores(result: ClvResult, options: CustomerScoreOptions 
   const unitDays = DAYS_PER_UNIT[result.timeUnit];
   const empty = (withheld: string): CustomerScores => ({
     days, model: null, withheld, pNoPurchase: new Float64Array(0), churnRisk: [], nextOrderDate: [], nextOrderReason: [],
-    pAliveLater: null, pAliveLaterWithheld: withheld, purchasesInterval: null, purchasesIntervalWithheld: withheld, cutoffs: CHURN_RISK_CUTOFFS,
+    pAliveLater: null, pAliveLaterWithheld: withheld, purchasesInterval: null, purchasesIntervalWithheld: withheld, dert: null, dertWithheld: withheld, cutoffs: CHURN_RISK_CUTOFFS,
   });
   const best = result.best;
   const pred = best ? result.predictions[best] : undefined;
@@ -233,9 +237,20 @@ export function customerScores(result: ClvResult, options: CustomerScoreOptions 
   const fitted = result.models.find((m) => m.kind === best)!;
   const cov = fitted.health.boundary ? null : logParamCovariance(score, result.summary);
   const purchasesInterval = cov ? expectedPurchasesInterval(score, cov, result.horizon.units, x, tx, T) : null;
+  // The CLV's monthly discount as a continuous rate per time unit; without discounting the residual sum can be infinite.
+  const delta = (Math.log1p(result.horizon.monthlyDiscountRate) * unitDays) / MONTH_DAYS;
+  // The BG-type DERT integrates the full conditional expectation (a 2F1 per point): seconds per
+  // thousand customers, too slow for every analysis, so only Pareto/NBD's cheap form is scored.
+  const dertValues = delta > 0 && score.kind === 'pnbd' ? dert(score, delta, pred.pAlive, x, tx, T) : null;
   return {
     days,
     model: best,
+    dert: dertValues,
+    dertWithheld: dertValues
+      ? null
+      : score.kind !== 'pnbd'
+        ? `DERT is scored only from Pareto/NBD; the model used is ${result.models.find((m) => m.kind === best)!.name}`
+        : 'no discounting (discount rate 0): the residual expected transactions may be unbounded',
     purchasesInterval,
     purchasesIntervalWithheld: purchasesInterval
       ? null

@@ -127,6 +127,7 @@ export function scoresSummaryJson(s: CustomerScores): Record<string, unknown> {
     churnRisk: { on: `P(no purchase in the next ${s.days} days)`, low: `< ${s.cutoffs.medium}`, medium: `${s.cutoffs.medium} to < ${s.cutoffs.high}`, high: `>= ${s.cutoffs.high}`, customers: bands },
     nextOrderDate: { is: 'median of the time to the next purchase', withoutDate: noDate },
     pAliveLater: { withheld: s.pAliveLaterWithheld },
+    dert: { is: 'discounted expected residual transactions after the calibration end, continuous discounting at the CLV monthly rate', withheld: s.dertWithheld },
     expectedPurchasesInterval: { level: 0.9, method: 'delta method on log E[X] from the Hessian of the log-likelihood in the log parameters (parameter uncertainty only)', withheld: s.purchasesIntervalWithheld },
   };
 }
@@ -208,6 +209,7 @@ function clvRowColumns(result: ClvResult, scores: CustomerScores): ClvRowColumn[
     { name: 'next_order_date', values: col(scores.nextOrderDate) },
     { name: 'next_order_note', values: col(scores.nextOrderReason) },
     { name: `p_alive_in_${d}d`, values: col(scores.pAliveLater ?? []) },
+    { name: 'dert', values: col(scores.dert ?? []) },
   ];
   const best = result.best;
   const pred = best && result.predictions[best];
