@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { BgNbd, BgNbdModel } from '../../src/clv/bgnbd.js';
-import { simulateSummary } from '../../src/clv/simulate.js';
+import { simulateLog, simulateSummary } from '../../src/clv/simulate.js';
+import { runClv } from '../../src/clv/run.js';
 import { MbgNbdModel } from '../../src/clv/mbgnbd.js';
 import { ParetoNbd, pnbdPAlive } from '../../src/clv/pnbd.js';
-import { churnRisk, conditionalExpected, dert, expectedPurchasesInterval, logParamCovariance, nextPurchaseMedian, pAliveAt, probabilityNoPurchase, type ScoreModel } from '../../src/clv/scores.js';
+import { churnRisk, conditionalExpected, customerScores, dert, expectedPurchasesInterval, logParamCovariance, nextPurchaseMedian, pAliveAt, probabilityNoPurchase, type ScoreModel } from '../../src/clv/scores.js';
 import { Random } from '../../src/random.js';
 
 const conv = { converged: true, iterations: 0, gradientNorm: 0, message: '' } as never;
@@ -181,4 +182,31 @@ describe('DERT', () => {
       }
     });
   }
+});
+
+describe('customerScores', () => {
+  it('withholds every score with the reason when no model is fitted', () => {
+    const log = simulateLog({ model: 'bgnbd', params: BG }, { customers: 20, T: 40, unitDays: 7, calibrationEnd: 10_000, seed: 3 });
+    const result = runClv(log, { timeUnit: 'weeks', observationEnd: 10_000 });
+    const s = customerScores(result);
+    expect(s.model).toBeNull();
+    expect(s.withheld).toBe(result.fitSkipped);
+    expect(s.pNoPurchase.length).toBe(0);
+    expect(s.purchasesIntervalWithheld).toBe(s.withheld);
+    expect(s.dertWithheld).toBe(s.withheld);
+  });
+
+  it('scores a healthy fit from its calibration end, consistently with the fitted expectation', () => {
+    const log = simulateLog({ model: 'pnbd', params: PN }, { customers: 600, T: 60, unitDays: 7, calibrationEnd: 10_000, seed: 4 });
+    const result = runClv(log, { timeUnit: 'weeks', observationEnd: 10_000, models: ['pnbd'] });
+    expect(result.best).toBe('pnbd');
+    const s = customerScores(result);
+    const pred = result.predictions.pnbd!;
+    for (let i = 0; i < result.summary.n; i++) {
+      expect(s.purchasesInterval!.low[i]).toBeLessThanOrEqual(pred.expectedPurchases[i] * (1 + 1e-9));
+      expect(s.purchasesInterval!.high[i]).toBeGreaterThanOrEqual(pred.expectedPurchases[i] * (1 - 1e-9));
+      expect(s.pNoPurchase[i]).toBeGreaterThanOrEqual(1 - pred.pAlive[i] - 1e-12);
+      if (s.nextOrderDate[i]) expect(s.nextOrderDate[i]! > '1997-05-19').toBe(true);
+    }
+  });
 });
