@@ -235,7 +235,9 @@ export function customerScores(result: ClvResult, options: CustomerScoreOptions 
   const pAliveLater = aliveKind && alivePred ? pAliveAt(scoreModelOf(result, aliveKind), t, alivePred.pAlive, x, T) : null;
   // A fit at a parameter boundary (no dropout found) has no usable curvature there.
   const fitted = result.models.find((m) => m.kind === best)!;
-  const cov = fitted.health.boundary ? null : logParamCovariance(score, result.summary);
+  // Missing standard errors mean the fit's own Hessian was unusable; the interval would be too.
+  const seMissing = Object.values(fitted.standardErrors).some((v) => !Number.isFinite(v));
+  const cov = fitted.health.boundary || seMissing ? null : logParamCovariance(score, result.summary);
   const purchasesInterval = cov ? expectedPurchasesInterval(score, cov, result.horizon.units, x, tx, T) : null;
   // The CLV's monthly discount as a continuous rate per time unit; without discounting the residual sum can be infinite.
   const delta = (Math.log1p(result.horizon.monthlyDiscountRate) * unitDays) / MONTH_DAYS;
@@ -256,7 +258,7 @@ export function customerScores(result: ClvResult, options: CustomerScoreOptions 
       ? null
       : fitted.health.boundary
         ? `the ${fitted.name} fit is at a parameter boundary (${fitted.health.boundary.reason}), where the Hessian gives no interval`
-        : 'the Hessian of the log-likelihood is singular at the fit',
+        : `the Hessian of the ${fitted.name} log-likelihood is singular at the fit`,
     withheld: null,
     pNoPurchase,
     churnRisk: Array.from(pNoPurchase, churnRisk),
