@@ -22,3 +22,9 @@ export { ParetoNbd, ParetoNbdModel } from './pnbd.js';
 export type { ParetoNbdOptions, ParetoNbdParams } from './pnbd.js';
 export { ParetoNbdCovariates, BgNbdCovariates, CovariatesModel } from './covariates.js';
 export type { CovariateEffects, CovariateRepeatData, CovariatesOptions } from './covariates.js';
+// Per-customer scores (issue 12 item 1).
+export {
+  customerScores, churnRisk, conditionalExpected, dert, expectedPurchasesInterval, logParamCovariance, nextPurchaseMedian, pAliveAt,
+  pBuyIfAlive, pEverBuyIfAlive, probabilityNoPurchase, CHURN_RISK_CUTOFFS,
+} from './scores.js';
+export type { ChurnRisk, CustomerScoreOptions, CustomerScores, Interval, NextPurchase, ScoreModel } from './scores.js';

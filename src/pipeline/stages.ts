@@ -5,7 +5,7 @@ import { calendarDate } from '../ingest/dates.js';
 import { cancelMarkersSql, coreFeatureSources, customerBehaviour } from '../features/behaviour.js';
 import { tableFromQuery } from '../data/from-query.js';
 import { findColumn, selectRows, type Table } from '../data/table.js';
-import { runClv, CLV_MODEL_NAMES, type ClvResult, type RunClvOptions, type ClvModelKind } from '../clv/index.js';
+import { runClv, customerScores, CLV_MODEL_NAMES, type ClvResult, type CustomerScores, type RunClvOptions, type ClvModelKind } from '../clv/index.js';
 import { segmentCustomers, type SegmentOptions, type SegmentationResult } from '../cluster/index.js';
 import { driversScan, type DriversOptions, type DriversResult } from '../stats/index.js';
 import { deriveFactors } from '../stats/derive.js';
@@ -82,7 +82,7 @@ export function dayOf(date: string, flag: string): number {
 }
 
 /** CLV needs each customer's purchase dates: only an order log has them. */
-export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Promise<{ result: ClvResult; extension: Extension }> {
+export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Promise<{ result: ClvResult; scores: CustomerScores; rows: { ids: string[]; columns: ClvRowColumn[] }; extension: Extension }> {
   if (a.detection.shape !== 'order-log') {
     throw new InputError('clv-needs-log', 'CLV needs an order log with one row per order or line and its date; this file has one row per customer', 'Run clv on the order export instead');
   }
@@ -91,6 +91,8 @@ export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Prom
   const observationEnd = options.observationEnd ? dayOf(options.observationEnd, '--as-of') : lastDay;
   const calibrationEnd = options.calibrationEnd ? dayOf(options.calibrationEnd, '--calibration-end') : undefined;
   const result = runClv(log, { timeUnit: 'weeks', ...options, observationEnd, calibrationEnd });
+  const scores = customerScores(result);
+  const rows = { ids: Array.from(result.summary.customerIndex, (c) => log.ids[c]), columns: clvRowColumns(result, scores) };
   const segment = a.rfm?.segment;
   const tableIds = a.customers.columns[a.customers.names.indexOf('customer_id')].map(String);
   const rowOf = new Map(tableIds.map((id, i) => [id, i]));
@@ -100,12 +102,34 @@ export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Prom
     WHERE customer_id IS NOT NULL AND NOT non_product AND NOT is_cancel AND bad_price AND customer_id NOT IN (SELECT customer_id FROM customers)`)).columns[0][0]);
   const extension: Extension = {
     sections: [clvSection(result, { ...(segmentOf ? { segmentOf } : {}), currency: a.currency, population: { identified: a.customers.rows, freeOnly } })],
-    customerColumns: clvColumns(result, log.ids, tableIds),
-    summary: { clv: clvSummaryJson(result) },
+    customerColumns: clvColumns(rows.columns, rows.ids, tableIds),
+    summary: { clv: { ...clvSummaryJson(result), scores: scoresSummaryJson(scores) } },
     // With a holdout, the models see only customers acquired by the calibration end, so counts differ by design.
     reconcile: calibrationEnd === undefined ? { clv: { customers: result.summary.n, freeOnly } } : undefined,
   };
-  return { result, extension };
+  return { result, scores, rows, extension };
+}
+
+/** What the per-customer score columns mean and, when blank, why. */
+export function scoresSummaryJson(s: CustomerScores): Record<string, unknown> {
+  const bands = { low: 0, medium: 0, high: 0 };
+  for (const b of s.churnRisk) if (b) bands[b]++;
+  const noDate: Record<string, number> = {};
+  for (const r of s.nextOrderReason) if (r) {
+    const key = r.startsWith('unlikely') ? 'unlikely to buy again (P(buys again) <= 0.5)' : r;
+    noDate[key] = (noDate[key] ?? 0) + 1;
+  }
+  return {
+    model: s.model,
+    withheld: s.withheld,
+    windowDays: s.days,
+    from: 'the calibration end (the observation end when there is no holdout)',
+    churnRisk: { on: `P(no purchase in the next ${s.days} days)`, low: `< ${s.cutoffs.medium}`, medium: `${s.cutoffs.medium} to < ${s.cutoffs.high}`, high: `>= ${s.cutoffs.high}`, customers: bands },
+    nextOrderDate: { is: 'median of the time to the next purchase', withoutDate: noDate },
+    pAliveLater: { withheld: s.pAliveLaterWithheld },
+    dert: { is: 'discounted expected residual transactions after the calibration end, continuous discounting at the CLV monthly rate', withheld: s.dertWithheld },
+    expectedPurchasesInterval: { level: 0.9, method: 'delta method on log E[X] from the Hessian of the log-likelihood in the log parameters (parameter uncertainty only)', withheld: s.purchasesIntervalWithheld },
+  };
 }
 
 /** The fitted models, their health and the comparison, without per-customer arrays (those go to customers.csv). */
@@ -144,22 +168,52 @@ export function clvSummaryJson(r: ClvResult): Record<string, unknown> {
 /**
  * Per-customer CLV columns aligned with the customers table (blank for customers outside the
  * summary). P(alive) comes from the model chosen for it, which need not be the best predictor;
- * withheld predictions get no column rather than a column of meaningless numbers.
+ * withheld predictions get no column rather than a column of meaningless numbers, except the
+ * scores (P(no purchase), churn risk, next order date), which stay as blank columns.
  */
-function clvColumns(result: ClvResult, logIds: string[], tableIds: string[]): Extension['customerColumns'] {
-  const best = result.best;
-  const pred = best && result.predictions[best];
-  if (!best || !pred) return [];
+function clvColumns(columns: ClvRowColumn[], summaryIds: string[], tableIds: string[]): Extension['customerColumns'] {
   const rowOf = new Map(tableIds.map((id, i) => [id, i]));
-  const idx = result.summary.customerIndex;
-  const col = (values: Float64Array) => {
-    const out: (number | null)[] = new Array(tableIds.length).fill(null);
-    for (let i = 0; i < idx.length; i++) {
-      const row = rowOf.get(logIds[idx[i]]);
-      if (row !== undefined) out[row] = Number.isFinite(values[i]) ? values[i] : null;
+  return columns.map(({ name, values }) => {
+    const out: (number | string | null)[] = new Array(tableIds.length).fill(null);
+    for (let i = 0; i < values.length; i++) {
+      const row = rowOf.get(summaryIds[i]);
+      if (row !== undefined) out[row] = values[i];
+    }
+    return { name, values: out };
+  });
+}
+
+export interface ClvRowColumn {
+  name: string;
+  /** One value per CLV summary row; null for blank. */
+  values: (number | string | null)[];
+}
+
+/** The per-customer CLV columns by summary row (the rows `clv --out` writes). */
+function clvRowColumns(result: ClvResult, scores: CustomerScores): ClvRowColumn[] {
+  const n = result.summary.n;
+  const col = (values: ArrayLike<number | string | null>) => {
+    const out: (number | string | null)[] = new Array(n).fill(null);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      out[i] = typeof v === 'number' ? (Number.isFinite(v) ? v : null) : v;
     }
     return out;
   };
+  // Score columns are always there, blank when withheld (the reason is in summary.json), so
+  // downstream targeting sees a stable schema.
+  const d = scores.days;
+  const scoreColumns = [
+    { name: `p_no_purchase_${d}d`, values: col(scores.pNoPurchase) },
+    { name: `churn_risk_${d}d`, values: col(scores.churnRisk) },
+    { name: 'next_order_date', values: col(scores.nextOrderDate) },
+    { name: 'next_order_note', values: col(scores.nextOrderReason) },
+    { name: `p_alive_in_${d}d`, values: col(scores.pAliveLater ?? []) },
+    { name: 'dert', values: col(scores.dert ?? []) },
+  ];
+  const best = result.best;
+  const pred = best && result.predictions[best];
+  if (!best || !pred) return scoreColumns;
   const tagOf = (kind: ClvModelKind) => CLV_MODEL_NAMES[kind].replace(/\W/g, '').toLowerCase();
   const tag = tagOf(best);
   const aliveKind = result.pAlive.model;
@@ -167,12 +221,15 @@ function clvColumns(result: ClvResult, logIds: string[], tableIds: string[]): Ex
   return [
     ...(aliveKind && alive ? [{ name: `p_alive_${tagOf(aliveKind)}`, values: col(alive.pAlive) }] : []),
     { name: `expected_purchases_${result.horizon.months}m_${tag}`, values: col(pred.expectedPurchases) },
+    { name: `expected_purchases_${result.horizon.months}m_low90`, values: col(scores.purchasesInterval?.low ?? []) },
+    { name: `expected_purchases_${result.horizon.months}m_high90`, values: col(scores.purchasesInterval?.high ?? []) },
     ...(result.clvWithheld
       ? []
       : [
           { name: 'expected_spend_per_order', values: col(result.expectedSpend) },
           { name: `clv_${result.horizon.months}m_${tag}`, values: col(pred.clv) },
         ]),
+    ...scoreColumns,
   ];
 }
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import type { ClvModelKind } from '../../clv/index.js';
@@ -14,6 +15,7 @@ interface ClvFlags extends LoadFlags {
   discount: string;
   margin: string;
   penalizer: string;
+  out?: string;
 }
 
 export function registerClv(program: Command, io: CliIO): void {
@@ -25,6 +27,7 @@ export function registerClv(program: Command, io: CliIO): void {
     .option('--discount <rate>', 'monthly discount rate', '0.01')
     .option('--margin <m>', 'profit margin applied to spend (0..1)', '1')
     .option('--penalizer <l2>', 'L2 penalty on the model parameters, as in lifetimes (0 = plain maximum likelihood)', '0')
+    .option('--out <file>', 'write a per-customer CSV: customer_id, P(alive), expected purchases, CLV, P(no purchase in 90 days), churn risk, next order date')
     .addHelpText('after', `
 --as-of is the last observed day (inclusive).
 
@@ -36,9 +39,9 @@ Examples:
       const kinds = ['bgnbd', 'pnbd', 'mbgnbd'];
       if (flags.model !== 'all' && !kinds.includes(flags.model)) throw new InputError('bad-option', `--model '${flags.model}' is not one of bgnbd, pnbd, mbgnbd, all`);
       await withAnalysis(file, flags, io, async (a) => {
-        const { clvStage, clvSummaryJson } = await import('../../pipeline/stages.js');
+        const { clvStage, clvSummaryJson, scoresSummaryJson } = await import('../../pipeline/stages.js');
         const { CLV_MODEL_NAMES } = await import('../../clv/index.js');
-        const { result } = await clvStage(a, {
+        const { result, scores, rows } = await clvStage(a, {
           timeUnit: flags.timeUnit as 'days' | 'weeks',
           observationEnd: a.asOf ?? undefined,
           calibrationEnd: flags.calibrationEnd,
@@ -48,8 +51,14 @@ Examples:
           margin: parseNumber(flags.margin, '--margin', 0, 1),
           penalizer: parseNumber(flags.penalizer, '--penalizer', 0, 1e6),
         });
+        if (flags.out) {
+          const { toCsv } = await import('../../io/csv.js');
+          const { writeFileAtomic } = await import('../../io/atomic.js');
+          // The columns analyze adds to customers.csv, for every modelled customer (also those whose purchases were all free).
+          writeFileAtomic(resolve(flags.out), toCsv(['customer_id', ...rows.columns.map((c) => c.name)], [rows.ids, ...rows.columns.map((c) => c.values)]));
+        }
         if (flags.json) {
-          io.stdout(toJsonText(clvSummaryJson(result)));
+          io.stdout(toJsonText({ ...clvSummaryJson(result), scores: scoresSummaryJson(scores) }));
           return;
         }
         const chosen = result.best ? `model used: ${CLV_MODEL_NAMES[result.best]} (${result.selection.reason})` : `no model used: ${result.selection.reason}`;
@@ -66,6 +75,7 @@ Examples:
           if (result.pAlive.note) lines.push(`P(alive): ${result.pAlive.note}`);
           for (const w of result.warnings) lines.push(`Warning: ${w}`);
         }
+        if (flags.out) lines.push(`Per-customer scores written to ${flags.out}${scores.withheld ? ` (blank: ${scores.withheld})` : ''}`);
         io.stdout(lines.join('\n') + '\n');
       });
     });

@@ -1,0 +1,393 @@
+/**
+ * Per-customer scores from a fitted buy-till-you-die model: the chance of no purchase in a window,
+ * churn-risk bands, the median time to the next purchase and P(alive) at a future date.
+ *
+ * Every score conditions on "alive at T" through the model's own P(alive), then uses the posterior
+ * of the latent rates given alive at T: purchase rate λ ~ Gamma(r + x, α + T) in all three models;
+ * for Pareto/NBD also dropout rate μ ~ Gamma(s, β + T) (independent of λ given alive), for
+ * BG/NBD p ~ Beta(a, b + x) and for MBG/NBD p ~ Beta(a, b + x + 1) (one more survived dropout
+ * chance, at the first purchase). T, t and the results are in the model's time unit.
+ */
+import { logHyp2f1 } from '../math/hyp2f1.js';
+import { hessianFromGradient, invertSymmetric } from '../optim/hessian.js';
+import { normalQuantile } from '../stats/distributions.js';
+import { betaGeometricLogLik, BgNbdModel, type BetaGeometricParams } from './bgnbd.js';
+import { collapseRows } from './fit.js';
+import { MbgNbdModel } from './mbgnbd.js';
+import { MONTH_DAYS } from './predict.js';
+import { pnbdConditionalExpected, pnbdLogLik, type ParetoNbdParams } from './pnbd.js';
+import type { ClvModelKind, ClvResult } from './run.js';
+import { DAYS_PER_UNIT, isoDay } from './summary.js';
+
+export type ScoreModel =
+  | { kind: 'bgnbd' | 'mbgnbd'; params: BetaGeometricParams }
+  | { kind: 'pnbd'; params: ParetoNbdParams };
+
+/**
+ * Churn-risk cut-offs on P(no purchase in the window): low below 0.5 (a purchase is more likely
+ * than not), high from 0.8 (at most a 1-in-5 chance of buying), medium between.
+ */
+export const CHURN_RISK_CUTOFFS = { medium: 0.5, high: 0.8 } as const;
+export type ChurnRisk = 'low' | 'medium' | 'high';
+
+export function churnRisk(pNoPurchase: number): ChurnRisk | null {
+  if (!Number.isFinite(pNoPurchase)) return null;
+  return pNoPurchase >= CHURN_RISK_CUTOFFS.high ? 'high' : pNoPurchase >= CHURN_RISK_CUTOFFS.medium ? 'medium' : 'low';
+}
+
+/**
+ * P(a customer alive at T with x repeat purchases buys at least once in (T, T + t]).
+ * BG-type models drop out only right after a purchase, so an alive customer's first purchase in
+ * the window is never pre-empted: 1 - E[e^{-λt}]. Under Pareto/NBD the customer may die first:
+ * E[∫_0^t λ e^{-λu} e^{-μu} du], which with y = ((α+T)/(α+T+u))^(r+x) becomes ∫_q^1 E[e^{-μ u(y)}] dy.
+ */
+export function pBuyIfAlive(model: ScoreModel, t: number, x: number, T: number): number {
+  if (!(t > 0)) return 0;
+  const { r, alpha } = model.params;
+  const ra = r + x;
+  const al = alpha + T;
+  if (model.kind !== 'pnbd') return -Math.expm1(-ra * Math.log1p(t / al));
+  return pnbdBuyIntegral(model.params, ra, al, T, Math.exp(-ra * Math.log1p(t / al)));
+}
+
+/** P(ever buys again | alive at T): 1 for BG-type models, E[λ/(λ+μ)] for Pareto/NBD. */
+export function pEverBuyIfAlive(model: ScoreModel, x: number, T: number): number {
+  if (model.kind !== 'pnbd') return 1;
+  return pnbdBuyIntegral(model.params, model.params.r + x, model.params.alpha + T, T, 0);
+}
+
+function pnbdBuyIntegral(p: ParetoNbdParams, ra: number, al: number, T: number, q: number): number {
+  const be = p.beta + T;
+  const s = p.s;
+  // E[e^{-μu}] at the u where the purchase-survival curve equals y; 0 at y = 0 (u = ∞).
+  const g = (y: number) => {
+    if (y <= 0) return 0;
+    const u = al * Math.expm1(-Math.log(y) / ra);
+    return Number.isFinite(u) ? Math.exp(-s * Math.log1p(u / be)) : 0;
+  };
+  return adaptiveSimpson(g, q, 1, 1e-10);
+}
+
+/** P(X(T, T + t) = 0 | history) = 1 - P(alive) + P(alive) · P(no purchase in t | alive), per customer. */
+export function probabilityNoPurchase(model: ScoreModel, t: number, pAlive: ArrayLike<number>, x: ArrayLike<number>, T: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = 1 - pAlive[i] * pBuyIfAlive(model, t, x[i], T[i]);
+  return out;
+}
+
+export interface NextPurchase {
+  /** Median time from T to the next purchase; NaN where `reason` says why there is none. */
+  median: Float64Array;
+  reason: (string | null)[];
+}
+
+/**
+ * The median of the time to the next purchase: the t with P(no purchase in t) = 0.5. It does not
+ * exist when the customer buys again with probability <= 0.5 (the median is "never"), and is not
+ * reported beyond `cap` time units, where the model is extrapolating far past the data.
+ */
+export function nextPurchaseMedian(
+  model: ScoreModel,
+  pAlive: ArrayLike<number>,
+  x: ArrayLike<number>,
+  T: ArrayLike<number>,
+  cap: number,
+  capText = `${cap} time units`,
+): NextPurchase {
+  const n = x.length;
+  const median = new Float64Array(n).fill(NaN);
+  const reason: (string | null)[] = new Array(n).fill(null);
+  for (let i = 0; i < n; i++) {
+    const pa = pAlive[i];
+    const ever = pa * pEverBuyIfAlive(model, x[i], T[i]);
+    if (!(ever > 0.5)) {
+      reason[i] = `unlikely to buy again: P(buys again) = ${ever.toFixed(3)} <= 0.5`;
+      continue;
+    }
+    // Target P(buy in t | alive) = 0.5 / P(alive).
+    const target = 0.5 / pa;
+    let t: number;
+    if (model.kind !== 'pnbd') {
+      // Closed form of 1 - ((α+T)/(α+T+t))^(r+x) = target.
+      const al = model.params.alpha + T[i];
+      t = al * Math.expm1(-Math.log1p(-target) / (model.params.r + x[i]));
+    } else {
+      if (pBuyIfAlive(model, cap, x[i], T[i]) < target) {
+        t = Infinity;
+      } else {
+        let lo = 0;
+        let hi = cap;
+        for (let k = 0; k < 60 && hi - lo > 1e-9 * cap; k++) {
+          const mid = (lo + hi) / 2;
+          if (pBuyIfAlive(model, mid, x[i], T[i]) < target) lo = mid;
+          else hi = mid;
+        }
+        t = (lo + hi) / 2;
+      }
+    }
+    if (t > cap) reason[i] = `median time to next purchase is beyond ${capText}`;
+    else median[i] = t;
+  }
+  return { median, reason };
+}
+
+/**
+ * P(alive at T + t | history), with nothing observed after T. Pareto/NBD: exponential lifetime,
+ * survival E[e^{-μt}] = ((β+T)/(β+T+t))^s. BG-type models: a customer alive at T stays alive to
+ * T + t unless they drop out right after one of the purchases in between, so survival is
+ * E[(1-p)^N] with N ~ Poisson(λt), i.e. E[e^{-λpt}] = ((α+T)/(α+T+t))^(r+x) · 2F1(b', r+x; a+b'; t/(α+T+t)).
+ */
+export function pAliveAt(model: ScoreModel, t: number, pAlive: ArrayLike<number>, x: ArrayLike<number>, T: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    let logSurv: number;
+    if (model.kind === 'pnbd') {
+      logSurv = -model.params.s * Math.log1p(t / (model.params.beta + T[i]));
+    } else {
+      const { r, alpha, a, b } = model.params;
+      const ra = r + x[i];
+      const al = alpha + T[i];
+      const bb = b + x[i] + (model.kind === 'mbgnbd' ? 1 : 0);
+      logSurv = t > 0 ? -ra * Math.log1p(t / al) + logHyp2f1(bb, ra, a + bb, t / (al + t)) : 0;
+    }
+    out[i] = pAlive[i] * Math.min(1, Math.exp(logSurv));
+  }
+  return out;
+}
+
+/** Adaptive Simpson; the integrands here are bounded and monotone, so absolute tolerance suffices. */
+function adaptiveSimpson(f: (x: number) => number, a: number, b: number, tol: number): number {
+  const fa = f(a);
+  const fb = f(b);
+  const m = (a + b) / 2;
+  const fm = f(m);
+  const whole = ((b - a) / 6) * (fa + 4 * fm + fb);
+  return simpsonStep(f, a, b, fa, fm, fb, whole, tol, 40);
+}
+
+function simpsonStep(f: (x: number) => number, a: number, b: number, fa: number, fm: number, fb: number, whole: number, tol: number, depth: number): number {
+  const m = (a + b) / 2;
+  const lm = (a + m) / 2;
+  const rm = (m + b) / 2;
+  const flm = f(lm);
+  const frm = f(rm);
+  const left = ((m - a) / 6) * (fa + 4 * flm + fm);
+  const right = ((b - m) / 6) * (fm + 4 * frm + fb);
+  const diff = left + right - whole;
+  if (depth <= 0 || Math.abs(diff) <= 15 * tol) return left + right + diff / 15;
+  return simpsonStep(f, a, m, fa, flm, fm, left, tol / 2, depth - 1) + simpsonStep(f, m, b, fm, frm, fb, right, tol / 2, depth - 1);
+}
+
+export interface CustomerScoreOptions {
+  /** Window of P(no purchase) and of P(alive) later, in days. Default 90. */
+  days?: number;
+  /** Longest reported median time to the next purchase, in days. Default 5 years. */
+  capDays?: number;
+}
+
+export interface CustomerScores {
+  days: number;
+  /** The model the scores come from, or null with `withheld` saying why. */
+  model: ClvModelKind | null;
+  withheld: string | null;
+  /** Rows follow summary.customerIndex; empty when withheld. */
+  pNoPurchase: Float64Array;
+  churnRisk: (ChurnRisk | null)[];
+  /** Calendar day of the median next purchase, YYYY-MM-DD, or null (see nextOrderReason). */
+  nextOrderDate: (string | null)[];
+  nextOrderReason: (string | null)[];
+  /** P(alive) `days` after the calibration end, from the model chosen for P(alive); null when that is withheld. */
+  pAliveLater: Float64Array | null;
+  pAliveLaterWithheld: string | null;
+  /** 90% delta-method interval of expected purchases over the CLV horizon; null with the reason. */
+  purchasesInterval: Interval | null;
+  purchasesIntervalWithheld: string | null;
+  /** Discounted expected residual transactions at the CLV discount rate; null with the reason. */
+  dert: Float64Array | null;
+  dertWithheld: string | null;
+  cutoffs: typeof CHURN_RISK_CUTOFFS;
+}
+
+/**
+ * The scores of the healthy model chosen for prediction, counted from the calibration end (the
+ * observation end without a holdout), which is where the models' T ends.
+ */
+export function customerScores(result: ClvResult, options: CustomerScoreOptions = {}): CustomerScores {
+  const days = options.days ?? 90;
+  const capDays = options.capDays ?? 5 * 365.25;
+  const unitDays = DAYS_PER_UNIT[result.timeUnit];
+  const empty = (withheld: string): CustomerScores => ({
+    days, model: null, withheld, pNoPurchase: new Float64Array(0), churnRisk: [], nextOrderDate: [], nextOrderReason: [],
+    pAliveLater: null, pAliveLaterWithheld: withheld, purchasesInterval: null, purchasesIntervalWithheld: withheld, dert: null, dertWithheld: withheld, cutoffs: CHURN_RISK_CUTOFFS,
+  });
+  const best = result.best;
+  const pred = best ? result.predictions[best] : undefined;
+  if (!best || !pred) return empty(result.fitSkipped ?? `no healthy purchase model: ${result.selection.reason}`);
+  const score = scoreModelOf(result, best);
+  const { x, tx, T, calibrationEnd } = result.summary;
+  const t = days / unitDays;
+  const pNoPurchase = probabilityNoPurchase(score, t, pred.pAlive, x, T);
+  const next = nextPurchaseMedian(score, pred.pAlive, x, T, capDays / unitDays, `${Math.round(capDays)} days`);
+  // A next purchase falls on a day after the calibration end, whose purchases are already counted.
+  const nextOrderDate = Array.from(next.median, (m) => (Number.isFinite(m) ? isoDay(calibrationEnd + Math.max(1, Math.ceil(m * unitDays))) : null));
+  const aliveKind = result.pAlive.model;
+  const alivePred = aliveKind ? result.predictions[aliveKind] : undefined;
+  const pAliveLater = aliveKind && alivePred ? pAliveAt(scoreModelOf(result, aliveKind), t, alivePred.pAlive, x, T) : null;
+  // A fit at a parameter boundary (no dropout found) has no usable curvature there.
+  const fitted = result.models.find((m) => m.kind === best)!;
+  // Missing standard errors mean the fit's own Hessian was unusable; the interval would be too.
+  const seMissing = Object.values(fitted.standardErrors).some((v) => !Number.isFinite(v));
+  const cov = fitted.health.boundary || seMissing ? null : logParamCovariance(score, result.summary);
+  const purchasesInterval = cov ? expectedPurchasesInterval(score, cov, result.horizon.units, x, tx, T) : null;
+  // The CLV's monthly discount as a continuous rate per time unit; without discounting the residual sum can be infinite.
+  const delta = (Math.log1p(result.horizon.monthlyDiscountRate) * unitDays) / MONTH_DAYS;
+  // The BG-type DERT integrates the full conditional expectation (a 2F1 per point): seconds per
+  // thousand customers, too slow for every analysis, so only Pareto/NBD's cheap form is scored.
+  const dertValues = delta > 0 && score.kind === 'pnbd' ? dert(score, delta, pred.pAlive, x, tx, T) : null;
+  return {
+    days,
+    model: best,
+    dert: dertValues,
+    dertWithheld: dertValues
+      ? null
+      : score.kind !== 'pnbd'
+        ? `DERT is scored only from Pareto/NBD; the model used is ${result.models.find((m) => m.kind === best)!.name}`
+        : 'no discounting (discount rate 0): the residual expected transactions may be unbounded',
+    purchasesInterval,
+    purchasesIntervalWithheld: purchasesInterval
+      ? null
+      : fitted.health.boundary
+        ? `the ${fitted.name} fit is at a parameter boundary (${fitted.health.boundary.reason}), where the Hessian gives no interval`
+        : `the Hessian of the ${fitted.name} log-likelihood is singular at the fit`,
+    withheld: null,
+    pNoPurchase,
+    churnRisk: Array.from(pNoPurchase, churnRisk),
+    nextOrderDate,
+    nextOrderReason: next.reason,
+    pAliveLater,
+    pAliveLaterWithheld: pAliveLater ? null : (result.pAlive.note ?? 'P(alive) is withheld'),
+    cutoffs: CHURN_RISK_CUTOFFS,
+  };
+}
+
+function scoreModelOf(result: ClvResult, kind: ClvModelKind): ScoreModel {
+  const p = result.models.find((m) => m.kind === kind)!.params;
+  return kind === 'pnbd'
+    ? { kind, params: { r: p.r, alpha: p.alpha, s: p.s, beta: p.beta } }
+    : { kind, params: { r: p.r, alpha: p.alpha, a: p.a, b: p.b } };
+}
+
+/**
+ * Covariance of the log parameters (order r, α, a, b or r, α, s, β) from the Hessian of the
+ * log-likelihood at the fit, as the fit's standard errors are; null when the Hessian is singular.
+ * The L2 penalizer, if any, is left out: the interval describes sampling uncertainty of the MLE.
+ */
+export function logParamCovariance(model: ScoreModel, data: { x: Float64Array; tx: Float64Array; T: Float64Array }): Float64Array | null {
+  const rows = collapseRows([data.x, data.tx, data.T]);
+  const theta = Float64Array.from(paramVector(model), Math.log);
+  const k = theta.length;
+  const p = new Float64Array(k);
+  const gp = new Float64Array(k);
+  const grad = (t: Float64Array, out: Float64Array) => {
+    for (let j = 0; j < k; j++) p[j] = Math.exp(t[j]);
+    gp.fill(0);
+    if (model.kind === 'pnbd') pnbdLogLik(p, rows, gp);
+    else betaGeometricLogLik(model.kind === 'mbgnbd' ? 1 : 0, p, rows, gp);
+    for (let j = 0; j < k; j++) out[j] = -gp[j] * p[j];
+  };
+  return invertSymmetric(hessianFromGradient(grad, theta), k);
+}
+
+function paramVector(model: ScoreModel): number[] {
+  const q = model.params;
+  return 's' in q ? [q.r, q.alpha, q.s, q.beta] : [q.r, q.alpha, q.a, q.b];
+}
+
+function withVector(model: ScoreModel, v: ArrayLike<number>): ScoreModel {
+  return model.kind === 'pnbd'
+    ? { kind: model.kind, params: { r: v[0], alpha: v[1], s: v[2], beta: v[3] } }
+    : { kind: model.kind, params: { r: v[0], alpha: v[1], a: v[2], b: v[3] } };
+}
+
+/** E[X(T, T + t) | x, tx, T] for a score model, through the fitted-model classes' formulas. */
+export function conditionalExpected(model: ScoreModel, t: number, x: number, tx: number, T: number): number {
+  if (model.kind === 'pnbd') return pnbdConditionalExpected(paramVector(model), t, x, tx, T);
+  const m = model.kind === 'mbgnbd' ? new MbgNbdModel(model.params, NaN, model.params, NO_CONVERGENCE, 0) : new BgNbdModel(model.params, NaN, model.params, NO_CONVERGENCE, 0);
+  return m.expectedPurchases(t, Float64Array.of(x), Float64Array.of(tx), Float64Array.of(T))[0];
+}
+
+const NO_CONVERGENCE = { converged: true, iterations: 0, gradientNorm: 0, message: 'scoring only', restarts: 0 };
+
+export interface Interval {
+  low: Float64Array;
+  high: Float64Array;
+}
+
+/**
+ * A 90% (by default) delta-method interval for E[X(T, T + t) | x, tx, T] from the covariance of
+ * the log parameters. It is formed on the log of the expectation, where the sampling distribution
+ * is closer to normal and the bounds stay positive; gradients by central differences.
+ */
+export function expectedPurchasesInterval(
+  model: ScoreModel,
+  cov: Float64Array,
+  t: number,
+  x: ArrayLike<number>,
+  tx: ArrayLike<number>,
+  T: ArrayLike<number>,
+  level = 0.9,
+): Interval {
+  const z = normalQuantile(0.5 + level / 2);
+  const theta = paramVector(model).map(Math.log);
+  const k = theta.length;
+  const n = x.length;
+  const low = new Float64Array(n).fill(NaN);
+  const high = new Float64Array(n).fill(NaN);
+  const h = 1e-4;
+  const shifted = (j: number, d: number) => withVector(model, theta.map((v, i) => Math.exp(i === j ? v + d : v)));
+  const plus = Array.from({ length: k }, (_, j) => shifted(j, h));
+  const minus = Array.from({ length: k }, (_, j) => shifted(j, -h));
+  const g = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    const e = conditionalExpected(model, t, x[i], tx[i], T[i]);
+    if (!(e > 0)) continue;
+    for (let j = 0; j < k; j++) {
+      g[j] = (Math.log(conditionalExpected(plus[j], t, x[i], tx[i], T[i])) - Math.log(conditionalExpected(minus[j], t, x[i], tx[i], T[i]))) / (2 * h);
+    }
+    let v = 0;
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) v += g[a] * cov[a * k + b] * g[b];
+    if (!(v >= 0)) continue;
+    const half = z * Math.sqrt(v);
+    low[i] = e * Math.exp(-half);
+    high[i] = e * Math.exp(half);
+  }
+  return { low, high };
+}
+
+/**
+ * DERT, discounted expected residual transactions: E[Σ e^{-δ τ_j}] over all purchases after T,
+ * continuous discount rate δ per time unit. Pareto/NBD (Fader, Hardie & Lee 2005): given alive,
+ * E[λ] · E[1/(μ + δ)], with E[1/(μ+δ)] = ∫_0^∞ e^{-δv} ((β+T)/(β+T+v))^s dv. BG-type models:
+ * δ ∫_0^∞ e^{-δt} E[X(T, T+t)] dt, from the model's own conditional expectation. Both integrals
+ * are taken over u = e^{-δ·}, so the range is [0, 1] and the integrands are bounded.
+ */
+export function dert(model: ScoreModel, delta: number, pAlive: ArrayLike<number>, x: ArrayLike<number>, tx: ArrayLike<number>, T: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(x.length).fill(NaN);
+  if (!(delta > 0)) return out;
+  for (let i = 0; i < x.length; i++) {
+    if (model.kind === 'pnbd') {
+      const { r, alpha, s, beta } = model.params;
+      const be = beta + T[i];
+      const inv = adaptiveSimpson((u) => (u <= 0 ? 0 : Math.exp(-s * Math.log1p(-Math.log(u) / (delta * be)))), 0, 1, 1e-10) / delta;
+      out[i] = (pAlive[i] * (r + x[i]) * inv) / (alpha + T[i]);
+    } else {
+      const xi = x[i];
+      const txi = tx[i];
+      const Ti = T[i];
+      // At u = 0 (t = ∞) the expectation is approached at a horizon where e^{-δt} is ~1e-300.
+      const e = (u: number) => conditionalExpected(model, -Math.log(Math.max(u, 1e-300)) / delta, xi, txi, Ti);
+      out[i] = adaptiveSimpson(e, 0, 1, 1e-9);
+    }
+  }
+  return out;
+}
