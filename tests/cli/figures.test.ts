@@ -181,6 +181,14 @@ describe('the analysis audits itself', () => {
     expect(r.summary.checks.filter((c: { ok: boolean }) => !c.ok)).toEqual([]);
   });
 
+  it('the CLV section sizes the churn-risk bands, and they add up to the modelled customers', async () => {
+    const r = await analyzeJson(join(DATA, 'cdnow-sample.txt.gz'), '--columns', 'customer,_,date,quantity,amount', '--no-segments', '--no-drivers');
+    const bands = r.summary.clv.scores.churnRisk.customers as Record<string, number>;
+    expect(bands.low + bands.medium + bands.high).toBe(r.summary.clv.customers);
+    expect(r.html).toContain('Churn risk over the next 90 days');
+    expect(r.html).toContain(`${bands.high.toLocaleString('en-US')} customers (`);
+  });
+
   it('the report has a Data checks panel', async () => {
     const r = await analyzeJson(join(SHAPES, 'status-cancellations.csv'), '--no-clv', '--no-segments', '--no-drivers');
     expect(r.html).toContain('id="checks"');

@@ -7,6 +7,7 @@ import { CLV_MODEL_NAMES, type ClvModelKind, type ClvResult } from '../../clv/ru
 import { barChart, groupedBarChart, heatmap, histogram, lineChart } from '../charts/specs.js';
 import { fmtInt, fmtMoney as money, fmtNum, fmtPct } from '../format.js';
 import type { Block, Cell, ReportSection, TableBlock } from '../section.js';
+import type { CustomerScores } from '../../clv/scores.js';
 
 export interface ClvSectionOptions {
   /** Segment label (e.g. RFM segment) of a customer, by the customer's index in the transaction log. */
@@ -14,6 +15,8 @@ export interface ClvSectionOptions {
   currency?: string | null;
   /** Identified customers of the core analysis, and how many more the models see (only free purchases). */
   population?: { identified: number; freeOnly: number };
+  /** Per-customer scores of the model used, for the churn-risk summary. */
+  scores?: CustomerScores;
 }
 
 export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): ReportSection {
@@ -218,7 +221,27 @@ export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): Rep
 
   // Fit health, parameters and comparison.
   blocks.push(healthTable(result), parameterTable(result), comparisonTable(result));
+  if (opts.scores) churnRisk(opts.scores, findings, blocks);
   return { id: 'clv', title: 'Customer lifetime value', findings, blocks };
+}
+
+/** How many customers fall in each churn-risk band, with the cut-offs, so the weekly targeting list is sized. */
+function churnRisk(s: CustomerScores, findings: string[], blocks: Block[]): void {
+  const n = s.churnRisk.length;
+  if (n === 0) return;
+  const bands = ['low', 'medium', 'high'] as const;
+  const count = (b: string) => s.churnRisk.filter((x) => x === b).length;
+  const { medium, high } = s.cutoffs;
+  const rule = { low: `below ${fmtPct(medium)}`, medium: `${fmtPct(medium)} to ${fmtPct(high)}`, high: `${fmtPct(high)} or more` };
+  findings.push(`${fmtInt(count('high'))} customers (${fmtPct(count('high') / n)}) are at high churn risk: a chance of ${fmtPct(high)} or more of buying nothing in the next ${s.days} days (churn_risk_${s.days}d in customers.csv).`);
+  blocks.push({
+    kind: 'table',
+    title: `Churn risk over the next ${s.days} days`,
+    columns: ['band', `P(no purchase in ${s.days} days)`, 'customers', 'share'],
+    rows: bands.map((b) => [b, rule[b], count(b), count(b) / n]),
+    formats: [undefined, undefined, 'int', 'pct'],
+    caption: 'From the model used for predictions; the expected date of each customer\'s next order is next_order_date in customers.csv.',
+  });
 }
 
 /** One row per fitted model: the checks that decide whether it may feed predictions. */
