@@ -20,7 +20,7 @@ export async function fileCurrency(engine: Engine, load: LoadedTable, roles: Rol
     return normaliseCurrency(c);
   }
   const money = MONEY_ROLES.map((r) => roles[r]).filter((c): c is string => Boolean(c));
-  const tokens = load.numberFormats.filter((f) => money.includes(f.column) && f.currency).map((f) => f.currency as string);
+  const tokens = load.numberFormats.filter((f) => f.status === 'numeric' && money.includes(f.column) && f.currency).map((f) => f.currency as string);
   if (roles.currency) {
     const r = await engine.query(`SELECT DISTINCT trim(CAST(${ident(roles.currency)} AS VARCHAR)) FROM ${load.table} WHERE ${ident(roles.currency)} IS NOT NULL LIMIT 10`);
     tokens.push(...r.columns[0].map(String).filter((v) => v !== ''));

@@ -9,8 +9,11 @@ export type DecimalMark = '.' | ',';
 
 export interface ColumnNumberFormat {
   readonly column: string;
-  /** `numeric`: converted; `ambiguous`: only values such as 1,050 (no decimal mark settles); `mixed`: both marks. */
-  readonly status: 'numeric' | 'ambiguous' | 'mixed';
+  /**
+   * `numeric`: converted; `ambiguous`: only values such as 1,050 (no decimal mark settles); `mixed`: both marks;
+   * `mixed-currency`: values in more than one currency (`currency` lists them).
+   */
+  readonly status: 'numeric' | 'ambiguous' | 'mixed' | 'mixed-currency';
   readonly decimal: DecimalMark | null;
   readonly thousands: string | null;
   /** Normalised currency (ISO code where the symbol names one), if the values carry one. */
@@ -194,6 +197,7 @@ export function decideFormats(evidence: Evidence[], userDecimal?: DecimalMark): 
     const fits = (m: DecimalMark) => (m === '.' ? e.validDot : e.validComma) === e.nonBlank;
     if (status !== 'mixed' && (decimal ? !fits(decimal) : !fits('.') && !fits(','))) continue;
     const currency = settleCurrency(e.currencies);
+    if (currency === 'conflict' && status === 'numeric') status = 'mixed-currency';
     // The mark that is not the decimal one, wherever it appears, groups thousands.
     const thousands = e.spaces ? 'space' : decimal === ',' && e.hasDot ? '.' : decimal === '.' && e.hasComma ? ',' : null;
     out.push({
@@ -201,7 +205,7 @@ export function decideFormats(evidence: Evidence[], userDecimal?: DecimalMark): 
       status,
       decimal,
       thousands,
-      currency: currency === 'conflict' ? `mixed (${e.currencies.join(', ')})` : currency,
+      currency: currency === 'conflict' ? e.currencies.join(', ') : currency,
       percent: e.percent,
       parentheses: e.parentheses,
       settledBy,
@@ -223,10 +227,6 @@ export function parseNumberSql(column: string, f: ColumnNumberFormat): string {
   return `(TRY_CAST(${core} AS DOUBLE) * CASE WHEN ${negative} THEN -1 ELSE 1 END${scale})`;
 }
 
-export interface NumberFormatOptions {
-  decimal?: string;
-}
-
 export function parseDecimalFlag(value: string | undefined): DecimalMark | undefined {
   if (value === undefined) return undefined;
   if (value === '.' || value === ',') return value;
@@ -243,7 +243,7 @@ export async function convertNumberColumns(engine: Engine, table: string, userDe
   const describe = await engine.query(`DESCRIBE ${table}`);
   const texts = describe.columns[0].filter((_, i) => describe.columns[1][i] === 'VARCHAR').map(String);
   const formats = decideFormats(await gatherEvidence(engine, table, texts), userDecimal);
-  const convert = formats.filter((f) => f.status === 'numeric' && !f.currency?.startsWith('mixed'));
+  const convert = formats.filter((f) => f.status === 'numeric');
   if (convert.length > 0) {
     // One rewrite of the table for all columns, not an ALTER (a full copy) per column.
     const names = describe.columns[0].map(String);
@@ -258,6 +258,7 @@ export async function convertNumberColumns(engine: Engine, table: string, userDe
 export function describeFormat(f: ColumnNumberFormat): string {
   if (f.status === 'ambiguous') return `${f.column}: decimal mark not settled (values such as '${f.example}')`;
   if (f.status === 'mixed') return `${f.column}: mixes decimal commas and points`;
+  if (f.status === 'mixed-currency') return `${f.column}: amounts in several currencies (${f.currency})`;
   const parts = [f.decimal && f.settledBy !== 'no decimals' ? `decimal '${f.decimal}'${f.settledBy === 'values' ? '' : ` (${f.settledBy})`}` : 'whole numbers'];
   if (f.thousands) parts.push(`thousands '${f.thousands === 'space' ? ' ' : f.thousands}'`);
   if (f.currency) parts.push(`currency ${f.currency}`);

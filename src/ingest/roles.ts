@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import { ident, type Engine } from '../engine/engine.js';
 import { COPIES, type SchemaColumn } from './load.js';
-import { describeFormat, type ColumnNumberFormat } from './numbers.js';
+import type { ColumnNumberFormat } from './numbers.js';
 import { looksLikeDate } from './dates.js';
 
 /** What a column means to the analysis. Order-log roles first, then customer-table roles. */
@@ -91,8 +91,8 @@ async function assertNumericText(engine: Engine, table: string, column: string, 
   if (f?.status === 'mixed') {
     throw new InputError('mixed-decimal', `Column ${column} (${role}) mixes decimal commas and decimal points`, 'Export it in one format, or pass --decimal , or --decimal .');
   }
-  if (f?.currency?.startsWith('mixed')) {
-    throw new InputError('mixed-currency', `Column ${column} (${role}) holds amounts in several currencies: ${describeFormat(f)}`, 'clientele does not convert currencies: filter the export to one currency');
+  if (f?.status === 'mixed-currency') {
+    throw new InputError('mixed-currency', `Column ${column} (${role}) holds amounts in several currencies (${f.currency})`, 'clientele does not convert currencies: filter the export to one currency');
   }
   const expr = numericSql(column, 'VARCHAR');
   const r = await engine.query(

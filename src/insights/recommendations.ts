@@ -2,6 +2,7 @@ import type { Analysis } from '../pipeline/analyze.js';
 import type { Extension } from '../pipeline/artifacts.js';
 import { DEFAULT_SEGMENT_MAP, type SegmentMap } from '../features/rfm-map.js';
 import { fmtInt, fmtMoney, fmtPct } from '../report/format.js';
+import { median } from '../stats/sample.js';
 
 /**
  * Recommendations from the numbers: one action per segment, the customers it reaches, the query that selects
@@ -35,6 +36,16 @@ export function segmentQuery(map: SegmentMap, name: string): string {
   return `SELECT customer_id FROM customers WHERE ${where}`;
 }
 
+function customerColumn(a: Analysis, name: string) {
+  const j = a.customers.names.indexOf(name);
+  return j < 0 ? null : a.customers.columns[j];
+}
+
+function finiteMedian(values: number[]): number {
+  const v = values.filter(Number.isFinite);
+  return v.length ? median(v) : NaN;
+}
+
 function push(groups: Map<string, number[]>, key: string, row: number): void {
   const rows = groups.get(key);
   if (rows) rows.push(row);
@@ -63,8 +74,7 @@ export function recommendations(a: Analysis, extensions: Extension[] = [], map: 
     }
     return any ? s : null;
   };
-  const hasAmounts = a.cleaning?.hasAmounts !== false && a.customers.names.includes('monetary');
-  const monetary = hasAmounts ? a.customers.columns[a.customers.names.indexOf('monetary')] : null;
+  const monetary = a.cleaning?.hasAmounts !== false ? customerColumn(a, 'monetary') : null;
   const total = monetary ? monetary.reduce((s: number, v) => s + (typeof v === 'number' && v > 0 ? v : 0), 0) : 0;
   const share = (rows: number[]) => (monetary && total > 0 ? rows.reduce((s, i) => s + Math.max(0, Number(monetary[i]) || 0), 0) / total : null);
   const actionOf = new Map(map.segments.map((s) => [s.name, s.action]));
@@ -80,13 +90,17 @@ export function recommendations(a: Analysis, extensions: Extension[] = [], map: 
   }
   const kSeg = column(extensions, (n) => n === 'segment');
   if (kSeg) {
+    const recency = customerColumn(a, 'recency_days');
+    const frequency = customerColumn(a, 'frequency');
+    // Each segment's centre is judged against the medians of all customers, computed once.
+    const overall = recency && frequency ? { recency: finiteMedian(recency.map(Number)), frequency: finiteMedian(frequency.map(Number)) } : null;
     const bySegment = new Map<string, number[]>();
     for (let i = 0; i < kSeg.values.length; i++) {
       const s = kSeg.values[i];
       if (s !== null) push(bySegment, String(s), i);
     }
     for (const [segment, rows] of bySegment) {
-      groups.push({ source: 'k-means', segment, rows, action: kMeansAction(a, rows), query: `SELECT customer_id FROM customers WHERE segment = ${quote(segment)}` });
+      groups.push({ source: 'k-means', segment, rows, action: kMeansAction(a, rows, overall), query: `SELECT customer_id FROM customers WHERE segment = ${quote(segment)}` });
     }
   }
 
@@ -117,19 +131,11 @@ export function recommendations(a: Analysis, extensions: Extension[] = [], map: 
 }
 
 /** An action for a k-means segment from where its centre sits: recency and frequency against the whole. */
-function kMeansAction(a: Analysis, rows: number[]): string {
-  const col = (name: string) => (a.customers.names.includes(name) ? a.customers.columns[a.customers.names.indexOf(name)] : null);
-  const median = (values: number[]) => {
-    const v = values.filter(Number.isFinite).sort((x, y) => x - y);
-    return v.length ? v[Math.floor(v.length / 2)] : NaN;
-  };
-  const recency = col('recency_days');
-  const frequency = col('frequency');
-  if (!recency || !frequency) return 'Compare its profile with the others and test one tailored offer against a holdout group.';
-  const all = (c: typeof recency) => median(c.map(Number));
-  const seg = (c: typeof recency) => median(rows.map((i) => Number(c[i])));
-  const recent = seg(recency) <= all(recency);
-  const frequent = seg(frequency) > all(frequency);
+function kMeansAction(a: Analysis, rows: number[], overall: { recency: number; frequency: number } | null): string {
+  if (!overall) return 'Compare its profile with the others and test one tailored offer against a holdout group.';
+  const seg = (name: string) => finiteMedian(rows.map((i) => Number(customerColumn(a, name)?.[i])));
+  const recent = seg('recency_days') <= overall.recency;
+  const frequent = seg('frequency') > overall.frequency;
   if (recent && frequent) return 'Keep them close: loyalty perks and early access rather than discounts.';
   if (!recent && frequent) return 'Win them back now: a personal message and the strongest offer, before they lapse for good.';
   if (recent && !frequent) return 'Build the habit: a time-limited second-order offer within 30 days.';

@@ -70,16 +70,17 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
     const currency = await fileCurrency(engine, load, detection.roles, options.currency);
     const facts = await rawFacts(engine, load.table, detection.roles);
     const skipped: Analysis['skipped'] = [];
+    const segmentMap = options.segmentMap ?? DEFAULT_SEGMENT_MAP;
 
     if (detection.shape === 'customer-table') {
       await assertAttributes(engine, load, detection.roles.customer as string);
       stage('profiling customers');
       const ct = await customerTable(engine, load.table, load.schema, detection.roles);
-      const rfmResult = ct.rfmAvailable ? await rfm(engine, 'customers', options.segmentMap ?? DEFAULT_SEGMENT_MAP) : undefined;
+      const rfmResult = ct.rfmAvailable ? await rfm(engine, 'customers', segmentMap) : undefined;
       const customers = await engine.query('SELECT * FROM customers');
       const hasSpend = ct.rfmAvailable || customers.names.includes('monetary');
       const conc = hasSpend ? gatedConcentration(customers, skipped) : undefined;
-      return { file: path, load, detection, asOf: null, currency, customers, rfm: rfmResult, customerTable: ct, concentration: conc, facts, skipped, segmentMap: options.segmentMap ?? DEFAULT_SEGMENT_MAP, engine };
+      return { file: path, load, detection, asOf: null, currency, customers, rfm: rfmResult, customerTable: ct, concentration: conc, facts, skipped, segmentMap, engine };
     }
 
     const asOf = options.asOf === undefined ? undefined : calendarDate(options.asOf, '--as-of');
@@ -94,7 +95,7 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
     // last observed day is 1 day old.
     const customers = await customerFeatures(engine, `(DATE ${literal(lastDay)} + INTERVAL 1 DAY)`, cleaning.hasAmounts);
     stage('RFM segments');
-    const rfmResult = await rfm(engine, 'customers', options.segmentMap ?? DEFAULT_SEGMENT_MAP);
+    const rfmResult = await rfm(engine, 'customers', segmentMap);
     if (customers.rows < SMALL) skipped.push({ analysis: 'RFM quintiles', reason: `only ${customers.rows} customers: scores are shown, but quintiles of so few customers are unstable` });
     stage('cohorts');
     const cohortResult = await cohorts(engine);
@@ -102,7 +103,7 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
     const revenue = cleaning.hasAmounts ? await revenuePatterns(engine) : undefined;
     if (!cleaning.hasAmounts) skipped.push({ analysis: 'Revenue and spend', reason: 'the log has no amount or unit price column' });
     const conc = cleaning.hasAmounts ? gatedConcentration(customers, skipped) : undefined;
-    return { file: path, load, detection, asOf: lastDay, currency, cleaning, customers, rfm: rfmResult, cohorts: cohortResult, revenue, concentration: conc, populations: pops, facts, skipped, segmentMap: options.segmentMap ?? DEFAULT_SEGMENT_MAP, engine };
+    return { file: path, load, detection, asOf: lastDay, currency, cleaning, customers, rfm: rfmResult, cohorts: cohortResult, revenue, concentration: conc, populations: pops, facts, skipped, segmentMap, engine };
   } catch (err) {
     await engine.close();
     throw err;

@@ -62,11 +62,10 @@ export function summaryJson(a: Analysis, extensions: Extension[] = []): Record<s
       byMonth: a.revenue.byMonth,
     },
     cleaning: a.cleaning && { rowsRead: a.cleaning.rowsRead, rowsAfterCleaning: a.cleaning.rowsAfterCleaning, analyticLines: a.cleaning.analyticLines, hasAmounts: a.cleaning.hasAmounts },
-    skipped: a.skipped,
     warnings: a.load.warnings,
   };
   for (const e of extensions) Object.assign(summary, e.summary ?? {});
-  summary.skipped = skippedAnalyses(a, extensions);
+  summary.skipped = [...a.skipped, ...laterSkipped(extensions)];
   return summary;
 }
 
@@ -86,17 +85,16 @@ export function customersCsv(a: Analysis, extensions: Extension[] = []): string 
   return toCsv(names, cols);
 }
 
-/** What the data could not support, from the core analysis and from each later stage, with the reason. */
-function skippedAnalyses(a: Analysis, extensions: Extension[]): { analysis: string; reason: string }[] {
-  const later = extensions.flatMap((e) => Object.entries((e.summary?.skipped ?? {}) as Record<string, string>).map(([analysis, reason]) => ({ analysis, reason })));
-  return [...a.skipped, ...later];
+/** What the later stages could not run on these data, with the reason (the core analysis keeps its own list). */
+function laterSkipped(extensions: Extension[]): { analysis: string; reason: string }[] {
+  return extensions.flatMap((e) => Object.entries((e.summary?.skipped ?? {}) as Record<string, string>).map(([analysis, reason]) => ({ analysis, reason })));
 }
 
 /** The executive summary: the core analysis's sentences, then the headline finding of each later stage. */
 function headline(a: Analysis, extensions: Extension[]) {
   const exec = executiveSummary(a);
   const more = extensions.flatMap((e) => (e.sections ?? []).map((s) => s.findings[0]).filter((f): f is string => Boolean(f)));
-  const later = skippedAnalyses({ ...a, skipped: [] }, extensions).map((s) => `${s.analysis} skipped: ${s.reason}.`);
+  const later = laterSkipped(extensions).map((s) => `${s.analysis} skipped: ${s.reason}.`);
   return { keyNumbers: exec.keyNumbers, sentences: [...exec.sentences, ...more, ...later] };
 }
 

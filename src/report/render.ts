@@ -153,7 +153,7 @@ const BOOT = `
   });
 
   function cellValue(td) { return td.hasAttribute('data-v') ? Number(td.getAttribute('data-v')) : td.textContent; }
-  function paginate(table, pages) {
+  function paginate(table) {
     var size = Number(table.getAttribute('data-page'));
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     var pager = table.parentNode.parentNode.querySelector('.pager');
