@@ -89,6 +89,8 @@ interface Evidence {
   percent: boolean;
   parentheses: boolean;
   spaces: boolean;
+  /** The grouping is an apostrophe (1'234.50), not a space. */
+  apostrophes: boolean;
   hasDot: boolean;
   hasComma: boolean;
   /** Every value is a plain decimal (what a cast reads as it is). */
@@ -132,6 +134,7 @@ async function columnEvidence(engine: Engine, table: string, column: string): Pr
       coalesce(bool_or(${ok} AND v LIKE '%\\%%' ESCAPE '\\'), false) AS pct,
       coalesce(bool_or(${ok} AND v LIKE '(%)'), false) AS par,
       coalesce(bool_or(${ok} AND regexp_matches(num, ${literal(SPACE)})), false) AS sp,
+      coalesce(bool_or(${ok} AND contains(num, '''')), false) AS ap,
       coalesce(bool_or(${ok} AND contains(core, '.')), false) AS hd,
       coalesce(bool_or(${ok} AND contains(core, ',')), false) AS hc,
       coalesce(bool_and(regexp_full_match(v, '[-+]?[0-9]*\\.?[0-9]+')), false) AS pl,
@@ -153,6 +156,7 @@ async function columnEvidence(engine: Engine, table: string, column: string): Pr
     percent: get('pct') === true,
     parentheses: get('par') === true,
     spaces: get('sp') === true,
+    apostrophes: get('ap') === true,
     hasDot: get('hd') === true,
     hasComma: get('hc') === true,
     plain: get('pl') === true,
@@ -199,7 +203,7 @@ export function decideFormats(evidence: Evidence[], userDecimal?: DecimalMark): 
     const currency = settleCurrency(e.currencies);
     if (currency === 'conflict' && status === 'numeric') status = 'mixed-currency';
     // The mark that is not the decimal one, wherever it appears, groups thousands.
-    const thousands = e.spaces ? 'space' : decimal === ',' && e.hasDot ? '.' : decimal === '.' && e.hasComma ? ',' : null;
+    const thousands = e.apostrophes ? "'" : e.spaces ? 'space' : decimal === ',' && e.hasDot ? '.' : decimal === '.' && e.hasComma ? ',' : null;
     out.push({
       column: e.column,
       status,
@@ -260,7 +264,7 @@ export function describeFormat(f: ColumnNumberFormat): string {
   if (f.status === 'mixed') return `${f.column}: mixes decimal commas and points`;
   if (f.status === 'mixed-currency') return `${f.column}: amounts in several currencies (${f.currency})`;
   const parts = [f.decimal && f.settledBy !== 'no decimals' ? `decimal '${f.decimal}'${f.settledBy === 'values' ? '' : ` (${f.settledBy})`}` : 'whole numbers'];
-  if (f.thousands) parts.push(`thousands '${f.thousands === 'space' ? ' ' : f.thousands}'`);
+  if (f.thousands) parts.push(`thousands ${f.thousands === 'space' ? 'space' : f.thousands === "'" ? 'apostrophe' : `'${f.thousands}'`}`);
   if (f.currency) parts.push(`currency ${f.currency}`);
   if (f.percent) parts.push('percent');
   if (f.parentheses) parts.push('negatives in parentheses');

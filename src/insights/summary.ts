@@ -60,7 +60,12 @@ export function executiveSummary(a: Analysis): ExecutiveSummary {
   if (a.cohorts) {
     const m1 = a.cohorts.averageCurve.find((p) => p.month === 1);
     if (m1) {
-      sentences.push(`Only ${fmtPct(m1.retention)} of new customers buy again the next month: the second order is the biggest lever.`);
+      // The "biggest lever" reading holds only when most new customers do not come back.
+      sentences.push(
+        m1.retention < 0.5
+          ? `Only ${fmtPct(m1.retention)} of new customers buy again the next month: the second order is the biggest lever.`
+          : `${fmtPct(m1.retention)} of new customers buy again the next month.`,
+      );
       keyNumbers.push({ label: 'month-1 retention', value: fmtPct(m1.retention) });
     }
   }

@@ -35,6 +35,15 @@ describe('numbers as exported', () => {
     expect(eur.stdout).toMatch(/Currency: EUR/);
   });
 
+  it("Swiss amounts (CHF 1'249.00) read with apostrophe thousands and their currency", async () => {
+    const path = file('swiss.csv', "Nr;Kunde;Datum;Betrag\n1;A;04.01.2021;CHF 1'249.00\n2;B;05.01.2021;CHF 89.50\n3;A;13.01.2021;CHF 2'498.00\n");
+    const p = await cli('profile', path, '--map', 'customer=Kunde', '--map', 'order=Nr', '--map', 'timestamp=Datum', '--map', 'amount=Betrag');
+    expect(p.stdout).toMatch(/Numbers: Betrag: decimal '\.', thousands apostrophe, currency CHF/);
+    expect(p.stdout).toMatch(/Currency: CHF/);
+    const r = await analyzeJson(path, '--map', 'customer=Kunde', '--map', 'order=Nr', '--map', 'timestamp=Datum', '--map', 'amount=Betrag', '--no-clv', '--no-segments');
+    expect(r.summary.populations.identified.revenue).toBeCloseTo(1249 + 89.5 + 2498, 9);
+  });
+
   it('values that cannot settle the decimal mark are read as the user says', async () => {
     const path = file('amb.csv', 'order,customer,date,amount\n1,A,2024-01-05,"1,050"\n2,B,2024-01-06,"2,100"\n3,A,2024-02-01,"3,125"\n');
     const comma = await analyzeJson(path, '--decimal', ',', '--no-clv', '--no-segments');
