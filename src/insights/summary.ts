@@ -47,13 +47,13 @@ export function executiveSummary(a: Analysis): ExecutiveSummary {
     const share = (x: number) => (withAmounts ? ` bringing ${fmtPct(x)} of revenue` : '');
     const champions = segs.find((s) => s.segment === 'Champions');
     if (champions && champions.customers > 0) {
-      sentences.push(`Champions are ${fmtInt(champions.customers)} customers (${fmtPct(champions.customerShare)})${share(champions.revenueShare)}: keep them close.`);
+      sentences.push(`Champions are ${customersWord(champions.customers)} (${fmtPct(champions.customerShare)})${share(champions.revenueShare)}: keep them close.`);
     }
     const risk = segs.filter((s) => s.segment === 'At Risk' || s.segment === "Can't Lose Them");
     const riskN = risk.reduce((s, x) => s + x.customers, 0);
     if (riskN > 0) {
       const riskShare = withAmounts ? `; ${fmtPct(risk.reduce((s, x) => s + x.revenueShare, 0))} of revenue` : '';
-      sentences.push(`${fmtInt(riskN)} once-valuable customers are slipping away (At Risk, Can't Lose Them${riskShare}): target them with win-back offers this week.`);
+      sentences.push(`${riskN === 1 ? '1 once-valuable customer is' : `${fmtInt(riskN)} once-valuable customers are`} slipping away (At Risk, Can't Lose Them${riskShare}): target them with win-back offers this week.`);
       keyNumbers.push({ label: 'customers slipping away', value: fmtInt(riskN) });
     }
   }
@@ -69,9 +69,14 @@ export function executiveSummary(a: Analysis): ExecutiveSummary {
       keyNumbers.push({ label: 'month-1 retention', value: fmtPct(m1.retention) });
     }
   }
+  for (const c of a.cautions) sentences.push(`Caution: ${c}.`);
   for (const s of a.skipped) sentences.push(`${s.analysis} skipped: ${s.reason}.`);
   if (a.customerTable) {
     sentences.push(`This is a customer table (one row per customer): cohort, timing and lifetime-value analyses need an order log.`);
   }
   return { keyNumbers, sentences };
+}
+
+function customersWord(n: number): string {
+  return n === 1 ? '1 customer' : `${fmtInt(n)} customers`;
 }

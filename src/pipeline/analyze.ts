@@ -42,6 +42,8 @@ export interface Analysis {
   readonly segmentMap: SegmentMap;
   /** Analyses left out because the data cannot support them, with the reason. */
   readonly skipped: { analysis: string; reason: string }[];
+  /** Analyses that ran but on too little data to lean on, each one sentence. */
+  readonly cautions: string[];
   readonly cleaning?: CleaningLog;
   /** The per-customer feature table, one row per customer (both shapes). */
   readonly customers: QueryResult;
@@ -70,6 +72,7 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
     const currency = await fileCurrency(engine, load, detection.roles, options.currency);
     const facts = await rawFacts(engine, load.table, detection.roles);
     const skipped: Analysis['skipped'] = [];
+    const cautions: string[] = [];
     const segmentMap = options.segmentMap ?? DEFAULT_SEGMENT_MAP;
 
     if (detection.shape === 'customer-table') {
@@ -80,7 +83,7 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
       const customers = await engine.query('SELECT * FROM customers');
       const hasSpend = ct.rfmAvailable || customers.names.includes('monetary');
       const conc = hasSpend ? gatedConcentration(customers, skipped) : undefined;
-      return { file: path, load, detection, asOf: null, currency, customers, rfm: rfmResult, customerTable: ct, concentration: conc, facts, skipped, segmentMap, engine };
+      return { file: path, load, detection, asOf: null, currency, customers, rfm: rfmResult, customerTable: ct, concentration: conc, facts, skipped, cautions, segmentMap, engine };
     }
 
     const asOf = options.asOf === undefined ? undefined : calendarDate(options.asOf, '--as-of');
@@ -96,14 +99,14 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
     const customers = await customerFeatures(engine, `(DATE ${literal(lastDay)} + INTERVAL 1 DAY)`, cleaning.hasAmounts);
     stage('RFM segments');
     const rfmResult = await rfm(engine, 'customers', segmentMap);
-    if (customers.rows < SMALL) skipped.push({ analysis: 'RFM quintiles', reason: `only ${customers.rows} customers: scores are shown, but quintiles of so few customers are unstable` });
+    if (customers.rows < SMALL) cautions.push(`RFM scores rest on only ${customers.rows} customers: quintiles of so few are unstable, so read the segments as a rough sort`);
     stage('cohorts');
     const cohortResult = await cohorts(engine);
     const pops = await populations(engine, cleaning.hasAmounts);
     const revenue = cleaning.hasAmounts ? await revenuePatterns(engine) : undefined;
     if (!cleaning.hasAmounts) skipped.push({ analysis: 'Revenue and spend', reason: 'the log has no amount or unit price column' });
     const conc = cleaning.hasAmounts ? gatedConcentration(customers, skipped) : undefined;
-    return { file: path, load, detection, asOf: lastDay, currency, cleaning, customers, rfm: rfmResult, cohorts: cohortResult, revenue, concentration: conc, populations: pops, facts, skipped, segmentMap, engine };
+    return { file: path, load, detection, asOf: lastDay, currency, cleaning, customers, rfm: rfmResult, cohorts: cohortResult, revenue, concentration: conc, populations: pops, facts, skipped, cautions, segmentMap, engine };
   } catch (err) {
     await engine.close();
     throw err;

@@ -62,6 +62,7 @@ export function summaryJson(a: Analysis, extensions: Extension[] = []): Record<s
       byMonth: a.revenue.byMonth,
     },
     cleaning: a.cleaning && { rowsRead: a.cleaning.rowsRead, rowsAfterCleaning: a.cleaning.rowsAfterCleaning, analyticLines: a.cleaning.analyticLines, hasAmounts: a.cleaning.hasAmounts },
+    cautions: a.cautions,
     warnings: a.load.warnings,
   };
   for (const e of extensions) Object.assign(summary, e.summary ?? {});

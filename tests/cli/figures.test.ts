@@ -162,6 +162,10 @@ describe('too little data', () => {
     expect(r.summary.concentration).toBeUndefined();
     const skipped = r.summary.skipped.map((s: { analysis: string }) => s.analysis);
     expect(skipped).toEqual(expect.arrayContaining(['Revenue concentration', 'Segments']));
+    // RFM still runs: it is cautioned, not listed as skipped.
+    expect(skipped).not.toContain('RFM quintiles');
+    expect(r.summary.cautions).toEqual([expect.stringMatching(/RFM scores rest on only 3 customers/)]);
+    expect(r.summary.findings.join(' ')).toMatch(/Caution: RFM scores rest on only 3 customers/);
     expect(r.summary.findings.join(' ')).not.toMatch(/top 1%/);
     expect(r.summary.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
   });
