@@ -67,7 +67,7 @@ export interface OrdersOptions {
 }
 
 /** Defaults: a UK online retailer over two years; a customer buys about every 16 weeks, about 3 orders each. */
-export const ORDERS_DEFAULTS = {
+export const ORDERS_DEFAULTS: Readonly<Required<Omit<OrdersOptions, 'customers'>>> = {
   seed: 42,
   start: '2023-01-01',
   end: '2024-12-31',
@@ -98,20 +98,21 @@ export const ORDERS_DEFAULTS = {
   weekdayFactors: [1.05, 1.15, 1.12, 1.25, 0.95, 0.4, 0.8],
   hourWeights: [0, 0, 0, 0, 0, 0, 0.2, 1.2, 3.5, 6, 9, 10, 11, 10.5, 9, 8, 6, 4, 2.4, 1.6, 1, 0.5, 0.2, 0],
   growth: 1.6,
-} as const satisfies Required<Omit<OrdersOptions, 'customers'>>;
+};
 
-/** Delay of a cancellation after its order: at least one day, so a purchase day's spend is the order's value. */
-const CANCEL_MEAN_EXTRA_DAYS = 6;
-/** Per cancelled order, each line is cancelled with this probability (at least one line is). */
-const CANCEL_LINE_SHARE = 0.5;
-/** A cancelled line returns its whole quantity with this probability, otherwise part of it. */
-const CANCEL_WHOLE_LINE = 0.7;
-/** Dispersion of lines per order: 1 + negative binomial with this shape. */
+const CANCEL = {
+  /** Days after its order beyond the first: at least one day, so a purchase day's spend is the order's value. */
+  meanExtraDays: 6,
+  /** Each line of a cancelled order is cancelled with this probability (at least one line is). */
+  lineShare: 0.5,
+  /** A cancelled line returns its whole quantity with this probability, otherwise part of it. */
+  wholeLine: 0.7,
+};
+/** Lines per order are 1 + negative binomial with this shape, at most MAX_LINES. */
 const LINES_SHAPE = 1.5;
 const MAX_LINES = 80;
 /** The first CustomerID and InvoiceNo. */
-const FIRST_CUSTOMER_ID = 10001;
-const FIRST_INVOICE = 500001;
+const FIRST = { customer: 10001, invoice: 500001 };
 const MINUTES_PER_DAY = 1440;
 /** Event keys pack minute × 2^30 + event index into a double; both stay exact below 2^53. */
 const EVENT_BITS = 2 ** 30;
@@ -471,7 +472,7 @@ export function planOrders(options: OrdersOptions): OrdersPlan {
   const minutes = orderMinute.data;
   for (let o = 0; o < orderCount; o++) {
     if (rng.uniform() >= s.cancelShare) continue;
-    const day = Math.floor(minutes[o] / MINUTES_PER_DAY) + 1 + Math.floor(rng.exponential(1 / CANCEL_MEAN_EXTRA_DAYS));
+    const day = Math.floor(minutes[o] / MINUTES_PER_DAY) + 1 + Math.floor(rng.exponential(1 / CANCEL.meanExtraDays));
     const m = day * MINUTES_PER_DAY + minuteOfDay(rng);
     if (day >= days) continue;
     cancelOrder.push(o);
@@ -623,7 +624,7 @@ export function* orderLineChunks(plan: OrdersPlan, chunkLines = 65_536): Generat
   const chunk = newChunk(capacity);
   const basket: Basket = { product: new Int32Array(MAX_LINES), quantity: new Int32Array(MAX_LINES), weight: new Float64Array(MAX_LINES), length: 0, country: 0 };
   const stats: OrderLineStats = { lines: 0, saleLines: 0, cancelLines: 0, guestLines: 0 };
-  let invoice = FIRST_INVOICE;
+  let invoice = FIRST.invoice;
   const events = plan.sequence.length;
   for (let e = 0; e < events; e++) {
     const ev = plan.sequence[e];
@@ -646,10 +647,10 @@ export function* orderLineChunks(plan: OrdersPlan, chunkLines = 65_536): Generat
       const first = rng.int(basket.length);
       let j = at;
       for (let i = 0; i < basket.length; i++) {
-        if (i !== first && rng.uniform() >= CANCEL_LINE_SHARE) continue;
+        if (i !== first && rng.uniform() >= CANCEL.lineShare) continue;
         const qty = basket.quantity[i];
         chunk.product[j] = basket.product[i];
-        chunk.quantity[j] = -(qty === 1 || rng.uniform() < CANCEL_WHOLE_LINE ? qty : 1 + rng.int(qty - 1));
+        chunk.quantity[j] = -(qty === 1 || rng.uniform() < CANCEL.wholeLine ? qty : 1 + rng.int(qty - 1));
         j++;
       }
       chunk.length = j;
@@ -786,7 +787,7 @@ export function orderLinesCsv(pieces: CsvPieces, chunk: OrderLineChunk): Uint8Ar
     pos = copy(out, pos, clockBytes, clock, clock + 8);
     pos = copy(out, pos, priceBytes, priceAt[p], priceAt[p + 1]);
     const c = chunk.customer[i];
-    if (c >= 0) pos = writeInt(out, pos, FIRST_CUSTOMER_ID + c);
+    if (c >= 0) pos = writeInt(out, pos, FIRST.customer + c);
     const k = chunk.country[i];
     pos = copy(out, pos, countryBytes, countryAt[k], countryAt[k + 1]);
   }
@@ -795,7 +796,7 @@ export function orderLinesCsv(pieces: CsvPieces, chunk: OrderLineChunk): Uint8Ar
 
 /** The CustomerID written for customer index i. */
 export function customerId(i: number): number {
-  return FIRST_CUSTOMER_ID + i;
+  return FIRST.customer + i;
 }
 
 /** Customers in the pilot that sizes `--lines` requests. */
