@@ -228,12 +228,14 @@ describe('synth orders through the CLI, read back by clientele', () => {
     };
   }, 60_000);
 
-  it('writes the same bytes for the same seed, .csv and .csv.gz alike, and no temp files', async () => {
+  it('writes the same bytes for the same seed in every format, and no temp files', async () => {
     expect(readFileSync(join(dir, 'truth-csv.json'), 'utf8')).toBe(readFileSync(join(dir, 'truth-parquet.json'), 'utf8'));
     const csv = readFileSync(join(dir, 'orders.csv'));
     expect(gunzipSync(readFileSync(join(dir, 'orders.csv.gz'))).equals(csv)).toBe(true);
     expect((await cli('synth', 'orders', '--customers', String(N), '--seed', '7', '--out', join(dir, 'again.csv.gz'), '-q')).code).toBe(0);
     expect(readFileSync(join(dir, 'again.csv.gz')).equals(readFileSync(join(dir, 'orders.csv.gz')))).toBe(true);
+    expect((await cli('synth', 'orders', '--customers', String(N), '--seed', '7', '--out', join(dir, 'again.parquet'), '-q')).code).toBe(0);
+    expect(readFileSync(join(dir, 'again.parquet')).equals(readFileSync(join(dir, 'orders.parquet')))).toBe(true);
     expect((await cli('synth', 'orders', '--customers', String(N), '--seed', '8', '--out', join(dir, 'other.csv'), '-q')).code).toBe(0);
     expect(readFileSync(join(dir, 'other.csv')).equals(csv)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
