@@ -794,11 +794,6 @@ export function orderLinesCsv(pieces: CsvPieces, chunk: OrderLineChunk): Uint8Ar
   return out.subarray(0, pos);
 }
 
-/** The CustomerID written for customer index i. */
-export function customerId(i: number): number {
-  return FIRST.customer + i;
-}
-
 /** Customers in the pilot that sizes `--lines` requests. */
 const PILOT_CUSTOMERS = 20_000;
 
