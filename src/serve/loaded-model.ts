@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ValidateFunction } from 'ajv';
 import { ClienteleError, InputError, ModelError } from '../errors.js';
-import { isScorer, loadModel } from '../models/registry.js';
+import { loadScorer } from '../models/registry.js';
 import type { Scorer } from '../scoring/contract.js';
 import { batchSchema, customerRecordSchema, scoreBodySchema, type JsonSchema } from './schemas.js';
 import { openApiDocument } from './openapi.js';
@@ -11,13 +11,8 @@ import { createAjv } from './validation.js';
 /** Turns a parsed model file into a scorer, or throws a ModelError saying why it cannot. */
 export type ScorerLoader = (json: unknown) => Scorer;
 
-export const registryLoader: ScorerLoader = (json) => {
-  const m = loadModel(json);
-  if (!isScorer(m)) {
-    throw new ModelError('model-kind', `A saved ${m.kind} model does not score customers`, 'Serve the model.json that analyze writes');
-  }
-  return m;
-};
+/** The model registry: every saved kind that scores customers. */
+export const registryLoader: ScorerLoader = loadScorer;
 
 /** Which model answered, so a caller can tell the answers of a reloaded model apart. */
 export interface ModelRef {

@@ -7,10 +7,12 @@ import type { FeatureSpec, ScorerInputs } from '../scoring/contract.js';
  */
 export type JsonSchema = Record<string, unknown>;
 
-/** A calendar day, or an ISO timestamp (its day is what counts). */
-export const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?$';
+/** A calendar day, or a timestamp read as wall-clock time, as the order log stores it (no UTC offsets). */
+export const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?Z?)?$';
+export const DAY_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 
 const dateSchema = (description: string): JsonSchema => ({ type: 'string', pattern: DATE_PATTERN, description });
+const daySchema = (description: string): JsonSchema => ({ type: 'string', pattern: DAY_PATTERN, description });
 
 /** Bounds that keep one request's cost proportional to its size, whatever the body limit. */
 const MAX_ID_LENGTH = 256;
@@ -48,6 +50,9 @@ export function customerRecordSchema(inputs: ScorerInputs): JsonSchema {
         date: dateSchema("'YYYY-MM-DD' or an ISO timestamp"),
         amount: { type: 'number', description: 'Net value of the purchase; omit for a log of dates only' },
         order_id: { type: 'string', maxLength: MAX_ID_LENGTH, description: 'Order id, so several orders on one day count for RFM frequency' },
+        items: { type: 'number', description: 'Units bought (the items feature)' },
+        products: { type: 'array', items: { type: 'string', maxLength: MAX_ID_LENGTH }, description: 'Product codes bought (the distinct_products feature)' },
+        country: { type: 'string', maxLength: MAX_TEXT_LENGTH, description: 'Ship-to country (the main_country feature)' },
       },
     },
   };
@@ -75,7 +80,7 @@ export function batchSchema(record: JsonSchema, maxBatch: number): JsonSchema {
     required: ['customers'],
     additionalProperties: false,
     properties: {
-      as_of: dateSchema('Last observed day; defaults to today (UTC)'),
+      as_of: daySchema('Last observed day (YYYY-MM-DD); defaults to today (UTC)'),
       customers: { type: 'array', minItems: 1, maxItems: maxBatch, items: record },
     },
   };
@@ -89,7 +94,7 @@ export function scoreBodySchema(record: JsonSchema, batch: JsonSchema): JsonSche
 export const scoreQuerySchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { as_of: dateSchema('Last observed day for a single customer; defaults to today (UTC)') },
+  properties: { as_of: daySchema('Last observed day (YYYY-MM-DD) for a single customer; defaults to today (UTC)') },
 };
 
 const scoreRow: JsonSchema = {

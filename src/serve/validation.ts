@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import { DAY_PATTERN } from './schemas.js';
 
 /**
  * One ajv configuration for every schema of the service. JSON bodies are taken as sent: no type coercion,
@@ -19,16 +20,18 @@ export function createAjv(): Ajv {
   });
 }
 
-/** A JSON pointer into the request as the field path a caller writes: `customers[3].features.frequency`. */
+/**
+ * A JSON pointer into the request as the field path a caller writes: `customers[3].features.frequency` in a
+ * batch, `body.features.frequency` for a single customer (as the scoring code names fields too).
+ */
 export function fieldPath(root: string, pointer: string): string {
-  if (pointer === '') return root;
-  let out = root === 'body' ? '' : root;
+  let out = root;
   for (const raw of pointer.split('/').slice(1)) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     if (/^\d+$/.test(key)) out += `[${key}]`;
     else out += out === '' ? key : `.${key}`;
   }
-  return out === '' ? root : out;
+  return out === '' ? 'body' : out;
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -50,9 +53,12 @@ function typeWords(t: unknown): string {
  * ajv's first error as one sentence naming the field and saying what it must be. The `if` error of the
  * single-or-batch switch only says a branch failed; the branch's own error is the informative one.
  */
-export function describeErrors(errors: readonly ErrorObject[] | null | undefined, root: string): string {
+export function describeErrors(errors: readonly ErrorObject[] | null | undefined, dataVar: string): string {
+  let root = dataVar;
   const e = (errors ?? []).find((x) => x.keyword !== 'if');
   if (!e) return `${root} is not valid`;
+  // A batch's fields are named from its top (customers[3]...), as the scoring code names them.
+  if (root === 'body' && e.schemaPath.startsWith('#/then/')) root = '';
   const at = fieldPath(root, e.instancePath);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
@@ -64,7 +70,7 @@ export function describeErrors(errors: readonly ErrorObject[] | null | undefined
       if (typeof e.data === 'number' && !Number.isFinite(e.data)) return `${at} must be a finite number (it overflows a double)`;
       return `${at} must be ${typeWords(p.type)}`;
     case 'pattern':
-      return `${at} must be a date 'YYYY-MM-DD' or an ISO timestamp`;
+      return e.schema === DAY_PATTERN ? `${at} must be a date YYYY-MM-DD` : `${at} must be a date YYYY-MM-DD or a timestamp YYYY-MM-DDTHH:MM:SS`;
     case 'maxItems':
       return `${at} has more than ${String(p.limit)} items; send at most ${String(p.limit)} per request`;
     case 'minItems':
