@@ -93,17 +93,19 @@ export async function serve(flags: ServeFlags, io: CliIO, hooks: ServeHooks = {}
   const signals = hooks.signals ?? process;
   await new Promise<void>((resolve, reject) => {
     const onHangUp = () => void service.reload('SIGHUP');
-    const onStop = (signal: string) => {
+    const stopOn = (signal: 'SIGTERM' | 'SIGINT') => () => {
       // A second signal during shutdown takes the default action, so an operator can still force an exit.
       signals.off('SIGHUP', onHangUp);
-      signals.off('SIGTERM', onStop);
-      signals.off('SIGINT', onStop);
+      signals.off('SIGTERM', onTerm);
+      signals.off('SIGINT', onInt);
       service.app.log.info({ signal }, 'shutting down: finishing requests in flight');
       service.app.close().then(() => resolve(), reject);
     };
+    const onTerm = stopOn('SIGTERM');
+    const onInt = stopOn('SIGINT');
     signals.on('SIGHUP', onHangUp);
-    signals.on('SIGTERM', onStop);
-    signals.on('SIGINT', onStop);
+    signals.on('SIGTERM', onTerm);
+    signals.on('SIGINT', onInt);
   });
 }
 
