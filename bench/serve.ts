@@ -18,8 +18,8 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { analyze } from '../src/pipeline/analyze.js';
 import { customerInput } from '../src/pipeline/customer-input.js';
-import { cellValue } from '../src/data/table.js';
 import type { CustomerInput, CustomerRecord } from '../src/scoring/contract.js';
+import { inputToRecords } from '../src/scoring/input-records.js';
 import { recordsToInput } from '../src/scoring/records.js';
 import { scoreInput, scoreRows } from '../src/scoring/score.js';
 import { buildLoadedModel, registryLoader } from '../src/serve/loaded-model.js';
@@ -41,7 +41,6 @@ const RATE = Number(args.rate);
 const BATCH = Number(args.batch);
 const CONNECTIONS = Number(args.connections);
 const TARGET_P99_MS = 10;
-const DAY_MS = 86_400_000;
 
 // The model, and the customers it was trained on as the records a client posts (features and purchase days).
 let modelPath = args.model;
@@ -55,28 +54,12 @@ console.log(`load average before: ${loadavg().map((x) => x.toFixed(1)).join(' ')
 const a = await analyze(args.file, {});
 let records: CustomerRecord[];
 try {
-  records = asRecords(await customerInput(a, model.scorer.inputs));
+  records = inputToRecords(await customerInput(a, model.scorer.inputs));
 } finally {
   await a.engine.close();
 }
 const asOf = a.asOf as string;
 console.log(`model ${model.ref.kind} (${model.scorer.inputs.features.length} features, purchases ${model.scorer.inputs.purchases}) from ${args.file}; ${records.length} customers, as of ${asOf}`);
-
-function asRecords(input: CustomerInput): CustomerRecord[] {
-  const purchases: NonNullable<CustomerRecord['purchases']>[] = input.ids.map(() => []);
-  if (input.log) {
-    for (let k = 0; k < input.log.customer.length; k++) {
-      const p: { date: string; amount?: number } = { date: new Date(input.log.days[k] * DAY_MS).toISOString().slice(0, 10) };
-      if (input.log.amount) p.amount = input.log.amount[k];
-      purchases[input.log.customer[k]].push(p);
-    }
-  }
-  return input.ids.map((id, i) => {
-    const features: Record<string, string | number | null> = {};
-    for (const c of input.features.columns) features[c.name] = cellValue(c, i) as string | number | null;
-    return { customer_id: id, features, ...(purchases[i].length ? { purchases: purchases[i] } : {}) };
-  });
-}
 
 // The server under test, in its own process as in production, so the load generator has the other core. Its log
 // goes to a file: a pipe read by this (busy) process would fill and block the server's synchronous writes.

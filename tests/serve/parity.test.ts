@@ -4,35 +4,13 @@ import { join } from 'node:path';
 import { analyze } from '../../src/pipeline/analyze.js';
 import { customerInput } from '../../src/pipeline/customer-input.js';
 import { loadScorer } from '../../src/models/registry.js';
-import { cellValue } from '../../src/data/table.js';
-import type { CustomerInput, CustomerRecord } from '../../src/scoring/contract.js';
+import type { CustomerRecord } from '../../src/scoring/contract.js';
+import { inputToRecords } from '../../src/scoring/input-records.js';
 import { buildServer, type ScoringService } from '../../src/serve/server.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { post } from './helpers.js';
 
 const FILE = new URL('../fixtures/shapes/multi-year.csv.gz', import.meta.url).pathname;
-const DAY_MS = 86_400_000;
-
-/** The customers `score` reads from the file, as the records a client would post: features and purchase days. */
-function asRecords(input: CustomerInput): CustomerRecord[] {
-  const purchases: NonNullable<CustomerRecord['purchases']>[] = input.ids.map(() => []);
-  if (input.log) {
-    for (let k = 0; k < input.log.customer.length; k++) {
-      const p: { date: string; amount?: number } = { date: new Date(input.log.days[k] * DAY_MS).toISOString().slice(0, 10) };
-      if (input.log.amount) p.amount = input.log.amount[k];
-      purchases[input.log.customer[k]].push(p);
-    }
-  }
-  return input.ids.map((id, i) => {
-    const features: Record<string, string | number | null> = {};
-    for (const c of input.features.columns) {
-      const v = cellValue(c, i);
-      features[c.name] = c.kind === 'date' && typeof v === 'number' ? new Date(v).toISOString() : v;
-    }
-    return { customer_id: id, features, ...(purchases[i].length ? { purchases: purchases[i] } : {}) };
-  });
-}
-
 describe('the service scores as `clientele score` does', () => {
   let service: ScoringService;
   let url: string;
@@ -51,7 +29,7 @@ describe('the service scores as `clientele score` does', () => {
     const scorer = loadScorer(JSON.parse(readFileSync(modelPath, 'utf8')));
     const a = await analyze(FILE, {});
     try {
-      records = asRecords(await customerInput(a, scorer.inputs));
+      records = inputToRecords(await customerInput(a, scorer.inputs));
       asOf = a.asOf as string;
     } finally {
       await a.engine.close();
