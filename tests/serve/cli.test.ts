@@ -104,8 +104,10 @@ describe('clientele serve, in process', () => {
 
     // A batch whose body is still on its way when SIGTERM arrives is answered in full.
     const customers = Array.from({ length: 5000 }, (_, i) => ({ ...customer, customer_id: `c${i}` }));
-    const inFlight = post(url, '/v1/score?as_of=2024-05-02', { customers });
-    await new Promise((r) => setTimeout(r, 5));
+    const inFlight = post(url, '/v1/score?as_of=2024-05-02', { customers }, {}, new Agent({ keepAlive: false }));
+    // SIGTERM once the server has begun the request (it logs it before reading the body).
+    const begun = Date.now() + 10_000;
+    while (!out.includes('"url":"/v1/score?as_of=2024-05-02"') && Date.now() < begun) await new Promise((r) => setImmediate(r));
     signals.emit('SIGTERM');
     const r = await inFlight;
     expect(r.status).toBe(200);
