@@ -102,8 +102,11 @@ export function send(
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const u = new URL(path, url);
+    // A body is JSON unless the caller says otherwise; an empty value sends no such header at all.
+    const all: Record<string, string> = body === undefined ? { ...headers } : { 'content-type': 'application/json', ...headers };
+    for (const k of Object.keys(all)) if (all[k] === '') delete all[k];
     const req = httpRequest(
-      { hostname: u.hostname, port: u.port, path: u.pathname + u.search, method, agent, headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers } },
+      { hostname: u.hostname, port: u.port, path: u.pathname + u.search, method, agent, headers: all },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

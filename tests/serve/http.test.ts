@@ -143,7 +143,7 @@ describe('scoring service over HTTP', () => {
       expect(r.status, `${method} ${path}`).toBe(404);
       expect(r.json.error.code).toBe('not-found');
     }
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) {
+    for (const type of ['', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) {
       const r = await send(s.url, 'POST', '/v1/score', JSON.stringify(good), { 'content-type': type });
       expect(r.status, type).toBe(415);
       expect(r.json.error).toEqual({ code: 'unsupported-media-type', message: 'Content-Type must be application/json' });
