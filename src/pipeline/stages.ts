@@ -62,7 +62,7 @@ export async function customerFeatureTable(a: Analysis, options: FeatureTableOpt
 export async function transactionLog(engine: Engine): Promise<{ customer: Int32Array; days: Float64Array; amount: Float64Array; customers: number; ids: string[] }> {
   const q = await engine.query(`
     WITH d AS (
-      SELECT customer_id, CAST(ts AS DATE) AS day, CASE WHEN count(amount) > 0 THEN greatest(sum(amount), 0) END AS amount, bool_or(NOT is_cancel) AS purchase
+      SELECT customer_id, CAST(ts AS DATE) AS day, CASE WHEN count(amount) > 0 THEN greatest(sum(amount::DECIMAL(38, 8)), 0)::DOUBLE END AS amount, bool_or(NOT is_cancel) AS purchase
       FROM lines WHERE customer_id IS NOT NULL AND NOT non_product AND NOT status_cancel GROUP BY ALL)
     SELECT (dense_rank() OVER (ORDER BY customer_id) - 1)::DOUBLE AS code, customer_id, (epoch(CAST(day AS TIMESTAMP)) / 86400)::DOUBLE AS days, amount
     FROM d WHERE purchase ORDER BY code, days`);
@@ -242,10 +242,15 @@ export async function segmentStage(a: Analysis, options: SegmentOptions = {}): P
   const sub = result.recluster;
   const segmentation = SegmentationModel.fromJSON(result.model);
   const rules = segmentRules(t, segmentation.saved.design, Int32Array.from(result.labels), names, 42);
+  // The saved design and centres must place every customer where the fit did (docs: model.json).
+  const again = segmentation.assign(t);
+  let mismatched = 0;
+  for (let i = 0; i < t.rows; i++) if (again.segment[i] !== result.labels[i] || (sub && again.subsegment[i] !== sub.labels[i])) mismatched++;
   return {
     result,
     extension: {
       models: { segmentation, rules: rules.model },
+      reconcile: { placements: [{ part: 'k-means segments', customers: t.rows, mismatched }] },
       sections: [segmentsSection(result)],
       customerColumns: [
         { name: 'segment', values: result.labels.map((l) => names[l] ?? String(l)) },

@@ -31,22 +31,11 @@ export function recordsToInput(records: readonly CustomerRecord[], inputs: Score
   return { ids, features: { rows: n, columns }, log, observationEnd: end };
 }
 
-/** The order-log features a purchase history defines, as features/customers.ts computes them from lines. */
-export interface DerivedFeatures {
-  recency_days: number;
-  frequency: number;
-  monetary: number;
-  gross_sales: number;
-  returns_value: number;
-  avg_order_value: number;
-  tenure_days: number;
-  mean_days_between_orders: number;
-  return_rate: number;
-  weekend_share: number;
-  items: number;
-  distinct_products: number;
-  main_country: string | null;
-}
+/**
+ * The order-log features a purchase history defines, as features/customers.ts computes them from lines;
+ * null where the log's value is missing too (no gap with one order), absent where the history cannot tell.
+ */
+export type DerivedFeatures = Record<string, number | string | null>;
 
 /** Purchases with a negative amount are returns: netted into monetary, never orders. */
 export function deriveFeatures(purchases: readonly PurchaseRecord[], end: number, where: string): DerivedFeatures {
@@ -96,7 +85,7 @@ export function deriveFeatures(purchases: readonly PurchaseRecord[], end: number
   if (frequency === 0) throw bad(`${where} has no purchase (only returns, or none)`);
   // Day counts run to the day after the last observed day, as analyze's recency does.
   const dayAfter = end + 1;
-  return {
+  const out: DerivedFeatures = {
     recency_days: dayAfter - Math.floor(last / DAY_MS),
     frequency,
     monetary: gross + returns,
@@ -104,14 +93,15 @@ export function deriveFeatures(purchases: readonly PurchaseRecord[], end: number
     returns_value: -returns,
     avg_order_value: gross / frequency,
     tenure_days: dayAfter - Math.floor(first / DAY_MS),
-    mean_days_between_orders: frequency > 1 ? (last - first) / DAY_MS / (frequency - 1) : NaN,
-    return_rate: -returns / gross,
+    mean_days_between_orders: frequency > 1 ? (last - first) / DAY_MS / (frequency - 1) : null,
+    return_rate: gross > 0 ? -returns / gross : null,
     weekend_share: weekendOrders.size / frequency,
-    items: itemsKnown ? items : NaN,
-    distinct_products: productsKnown ? products.size : NaN,
-    // The log's main country is the most frequent over lines, which orders alone cannot tell unless they agree.
-    main_country: countries.size === 1 ? [...countries][0] : null,
   };
+  if (itemsKnown) out.items = items;
+  if (productsKnown) out.distinct_products = products.size;
+  // The log's main country is the most frequent over lines, which orders alone cannot tell unless they agree.
+  if (countries.size === 1) out.main_country = [...countries][0];
+  return out;
 }
 
 function featureColumn(f: FeatureSpec, records: readonly CustomerRecord[], derived: readonly (DerivedFeatures | null)[], path: (i: number) => string): Column {
@@ -121,10 +111,7 @@ function featureColumn(f: FeatureSpec, records: readonly CustomerRecord[], deriv
     if (given !== undefined && (given === null || typeof given !== 'object')) throw bad(`${path(i)}.features must be an object`);
     if (given && Object.hasOwn(given, f.name)) return given[f.name];
     const d = derived[i];
-    if (d && Object.hasOwn(d, f.name)) {
-      const v = d[f.name as keyof DerivedFeatures];
-      if (v !== null && !(typeof v === 'number' && Number.isNaN(v) && f.name !== 'mean_days_between_orders' && f.name !== 'return_rate')) return v;
-    }
+    if (d && Object.hasOwn(d, f.name)) return d[f.name];
     throw bad(`${path(i)}.features.${f.name} is required (${f.type}${f.unit ? `, ${f.unit}` : ''})`);
   };
   if (f.type === 'category') {
