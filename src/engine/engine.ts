@@ -1,6 +1,8 @@
+import type { Dialect } from '../sql/dialect.js';
+
 /**
- * The one interface every SQL engine implements (embedded DuckDB today; PostgreSQL and ClickHouse next),
- * so aggregations are written once in `src/sql/` and pushed down to whichever engine holds the data.
+ * The one interface every SQL engine implements (embedded DuckDB, PostgreSQL, ClickHouse), so aggregations are
+ * written once in `src/sql/` and pushed down to whichever engine holds the data.
  */
 export type ColumnValues = (string | number | boolean | null)[];
 
@@ -13,6 +15,8 @@ export interface QueryResult {
 
 export interface Engine {
   readonly dialect: 'duckdb' | 'postgres' | 'clickhouse';
+  /** How this engine spells what differs between engines (quoting, casts, dates, aggregates). */
+  readonly sql: Dialect;
   /** Run statements that return nothing of interest. */
   exec(sql: string): Promise<void>;
   /** Run one query and return its result column-wise. */
@@ -20,12 +24,12 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-/** Quote an identifier for SQL (works in DuckDB and PostgreSQL; ClickHouse accepts double quotes too). */
+/** Quote an identifier for DuckDB and PostgreSQL (`engine.sql.ident` quotes for any engine). */
 export function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Quote a string literal. */
+/** Quote a string literal for DuckDB and PostgreSQL (`engine.sql.literal` for any engine). */
 export function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
