@@ -184,7 +184,7 @@ describe('public API', () => {
       "reportSections",
       "revenuePatterns",
       "rfm",
-      "rfmScoresSql",
+      "rfmScores",
       "rocCurve",
       "ruleSetToJSON",
       "ruleSetToSql",

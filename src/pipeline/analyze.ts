@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { DuckDbEngine } from '../engine/duckdb.js';
-import { ident, literal, type Engine, type QueryResult } from '../engine/engine.js';
+import { ident, rowObjects, type Engine, type QueryResult } from '../engine/engine.js';
+import type { LineSet } from '../sql/lines.js';
 import { InputError } from '../errors.js';
 import { loadFile, type LoadOptions, type LoadedTable } from '../ingest/load.js';
 import { detectRoles, nothingToAnalyse, type RoleDetection, type RoleMap } from '../ingest/roles.js';
@@ -53,8 +54,10 @@ export interface Analysis {
   readonly concentration?: Concentration;
   readonly customerTable?: CustomerTableResult;
   readonly facts: { invoices?: number; rawCustomers: number };
-  /** The engine still holds `lines` and `customers` for later stages (CLV, segmentation); close it when done. */
+  /** The engine still holds the raw rows and the lines for later stages (CLV, segmentation); close it when done. */
   readonly engine: Engine;
+  /** The cleaned lines (order logs), wherever the engine keeps them. */
+  readonly lines?: LineSet;
 }
 
 /**
@@ -79,8 +82,8 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
       await assertAttributes(engine, load, detection.roles.customer as string);
       stage('profiling customers');
       const ct = await customerTable(engine, load.table, load.schema, detection.roles);
-      const rfmResult = ct.rfmAvailable ? await rfm(engine, 'customers', segmentMap) : undefined;
       const customers = await engine.query('SELECT * FROM customers');
+      const rfmResult = ct.rfmAvailable ? rfm(customers, segmentMap) : undefined;
       const hasSpend = ct.rfmAvailable || customers.names.includes('monetary');
       const conc = hasSpend ? gatedConcentration(customers, skipped) : undefined;
       return { file: path, load, detection, asOf: null, currency, customers, rfm: rfmResult, customerTable: ct, concentration: conc, facts, skipped, cautions, segmentMap, engine };
@@ -88,29 +91,48 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
 
     const asOf = options.asOf === undefined ? undefined : calendarDate(options.asOf, '--as-of');
     stage('cleaning');
-    const cleaning = await buildLines(engine, load, load.schema, detection.roles, { ...options, asOf });
+    const { lines, ...cleaning } = await buildLines(engine, load, load.schema, detection.roles, { ...options, asOf });
     if (cleaning.analyticLines === 0) {
       throw new InputError('no-customer-lines', `No line of ${basename(path)} has both a customer id and a valid sale`, 'Check the --map customer= column');
     }
-    const lastDay = asOf ?? String((await engine.query(`SELECT strftime(max(ts), '%Y-%m-%d') FROM lines`)).columns[0][0]);
-    stage('customer features');
-    // Recency counts to the day after the window (the usual max(date) + 1 day snapshot), so a purchase on the
-    // last observed day is 1 day old.
-    const customers = await customerFeatures(engine, `(DATE ${literal(lastDay)} + INTERVAL 1 DAY)`, cleaning.hasAmounts);
-    stage('RFM segments');
-    const rfmResult = await rfm(engine, 'customers', segmentMap);
-    if (customers.rows < SMALL) cautions.push(`RFM scores rest on only ${customers.rows} customers: quintiles of so few are unstable, so read the segments as a rough sort`);
-    stage('cohorts');
-    const cohortResult = await cohorts(engine);
+    const core = await analyzeLines(lines, cleaning, { asOf, segmentMap, stage });
     const pops = await populations(engine, cleaning.hasAmounts);
     const revenue = cleaning.hasAmounts ? await revenuePatterns(engine) : undefined;
     if (!cleaning.hasAmounts) skipped.push({ analysis: 'Revenue and spend', reason: 'the log has no amount or unit price column' });
-    const conc = cleaning.hasAmounts ? gatedConcentration(customers, skipped) : undefined;
-    return { file: path, load, detection, asOf: lastDay, currency, cleaning, customers, rfm: rfmResult, cohorts: cohortResult, revenue, concentration: conc, populations: pops, facts, skipped, cautions, segmentMap, engine };
+    const conc = cleaning.hasAmounts ? gatedConcentration(core.customers, skipped) : undefined;
+    return { file: path, load, detection, currency, cleaning, ...core, cautions: [...cautions, ...core.cautions], revenue, concentration: conc, populations: pops, facts, skipped, segmentMap, engine, lines };
   } catch (err) {
     await engine.close();
     throw err;
   }
+}
+
+/**
+ * Steps 4–6 on cleaned lines held by any engine: per-customer features (one SQL definition, run in the engine),
+ * RFM scored here, the cohort matrix aggregated in the engine.
+ */
+export async function analyzeLines(
+  lines: LineSet,
+  cleaning: CleaningLog,
+  options: { asOf?: string; segmentMap: SegmentMap; stage: (s: string) => void },
+): Promise<{ asOf: string; customers: QueryResult; rfm: RfmResult; cohorts: CohortResult; cautions: string[] }> {
+  const d = lines.d;
+  const lastDay = options.asOf ?? String(rowObjects(await lines.aggregate({ aggs: [{ as: 'last', kind: 'max', of: d.formatDay('ts') }] }))[0].last);
+  options.stage('customer features');
+  // Recency counts to the day after the window (the usual max(date) + 1 day snapshot), so a purchase on the
+  // last observed day is 1 day old.
+  const customers = await customerFeatures(lines, d.date(nextDay(lastDay)), cleaning.hasAmounts);
+  options.stage('RFM segments');
+  const rfmResult = rfm(customers, options.segmentMap);
+  const cautions: string[] = [];
+  if (customers.rows < SMALL) cautions.push(`RFM scores rest on only ${customers.rows} customers: quintiles of so few are unstable, so read the segments as a rough sort`);
+  options.stage('cohorts');
+  const cohortResult = await cohorts(lines);
+  return { asOf: lastDay, customers, rfm: rfmResult, cohorts: cohortResult, cautions };
+}
+
+function nextDay(ymd: string): string {
+  return new Date(Date.parse(`${ymd}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 async function rawFacts(engine: Engine, table: string, roles: RoleMap): Promise<Analysis['facts']> {

@@ -26,9 +26,13 @@ export interface Dialect {
   toDate(x: string): string;
   trim(x: string): string;
   nullIf(x: string, y: string): string;
+  /** Text concatenation that is NULL when any part is. */
+  concat(parts: string[]): string;
   /** True where `x` matches the RE2/POSIX-compatible `pattern` (anchored patterns only); NULL for NULL. */
   regex(x: string, pattern: string, ignoreCase?: boolean): string;
   ln(x: string): string;
+  /** A double rounded to `digits` decimals. */
+  round(x: string, digits: number): string;
   greatest(a: string, b: string): string;
   /** Conditional aggregates: `where` of null is no filter. */
   count(where?: string): string;
@@ -92,8 +96,10 @@ export const duckdb: Dialect = {
   toDate: (x) => `CAST(${x} AS DATE)`,
   trim: (x) => `trim(${x})`,
   nullIf: (x, y) => `NULLIF(${x}, ${y})`,
+  concat: (parts) => `(${parts.join(' || ')})`,
   regex: (x, p, i) => `regexp_matches(${x}, ${standardLiteral(p)}${i ? ", 'i'" : ''})`,
   ln: (x) => `ln(${x})`,
+  round: (x, n) => `round(${x}, ${Math.trunc(n)})`,
   greatest: (a, b) => `greatest(${a}, ${b})`,
   count: (w) => filtered('count(*)', w),
   sum: (x, w) => filtered(`sum(${x})`, w),
@@ -127,6 +133,8 @@ export const postgres: Dialect = {
   toBigintText: (x) => `CAST(CAST(${x} AS bigint) AS text)`,
   toTimestamp: (x) => `CAST(${x} AS timestamp)`,
   toDate: (x) => `CAST(${x} AS date)`,
+  // PostgreSQL rounds only numerics to a number of digits.
+  round: (x, n) => `CAST(round(CAST(${x} AS numeric), ${Math.trunc(n)}) AS double precision)`,
   // POSIX regexes: the patterns clientele uses (anchors, classes, \s, alternation) mean the same in RE2.
   regex: (x, p, i) => `(${x} ${i ? '~*' : '~'} ${standardLiteral(p)})`,
   boolOr: (x) => `bool_or(${x})`,
@@ -167,13 +175,16 @@ export const clickhouse: Dialect = {
   // 18.16 has no trim(); this is its definition.
   trim: (x) => `replaceRegexpAll(${x}, '^\\\\s+|\\\\s+$', '')`,
   nullIf: (x, y) => `nullIf(${x}, ${y})`,
+  concat: (parts) => `concat(${parts.join(', ')})`,
   regex: (x, p, i) => `match(${x}, ${chLiteral((i ? '(?i)' : '') + p)})`,
   ln: (x) => `log(${x})`,
+  round: (x, n) => `round(${x}, ${Math.trunc(n)})`,
   greatest: (a, b) => `greatest(${a}, ${b})`,
   count: (w) => (w ? `countIf(${w})` : 'count()'),
-  sum: (x, w) => chIf('sum', x, w),
-  min: (x, w) => chIf('min', x, w),
-  max: (x, w) => chIf('max', x, w),
+  // Over a Nullable argument an empty group gives NULL, as in SQL, instead of the type's default (0, '', 1970).
+  sum: (x, w) => chIf('sum', `toNullable(${x})`, w),
+  min: (x, w) => chIf('min', `toNullable(${x})`, w),
+  max: (x, w) => chIf('max', `toNullable(${x})`, w),
   countDistinct: (x, w) => chIf('uniqExact', x, w),
   boolOr: (x) => `max(${x})`,
   // quantileExact picks an element rather than interpolating: clientele computes these from a value histogram.

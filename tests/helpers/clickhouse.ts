@@ -17,7 +17,7 @@ export interface ChShard {
   readonly tcpPort: number;
   readonly url: string;
   /** Run one statement over HTTP and return the text answer (throws on a server error). */
-  sql(query: string, body?: string | Buffer, settings?: Record<string, string | number>): Promise<string>;
+  sql(query: string, body?: string, settings?: Record<string, string | number>): Promise<string>;
 }
 
 export interface ChCluster {

@@ -1,0 +1,189 @@
+import type { Dialect } from './dialect.js';
+import { LINE_COLUMNS, type Aggregation, type LineSet } from './lines.js';
+import type { QueryResult } from '../engine/engine.js';
+
+/**
+ * The one definition of every aggregation clientele pushes to an engine: the typed and flagged order line
+ * (cleaning), the per-customer feature row (with the RFM inputs), the cohort matrix and the per-customer purchase
+ * days CLV fits on. Each is written against a Dialect and a LineSet, so the embedded DuckDB run, PostgreSQL and
+ * ClickHouse (one server or a sharded cluster) execute the same SQL, only spelled differently. Only portable
+ * constructs are used: nested subqueries instead of CTEs (ClickHouse 18.16 has none), joins instead of window
+ * functions, and no `GROUP BY ALL` or `* REPLACE`.
+ */
+
+/** A cleaned line counts towards customer analytics. */
+export const ANALYTIC_LINE = 'customer_id IS NOT NULL AND NOT bad_price AND NOT non_product';
+
+/** A status that means the line earned nothing: cancelled, returned, refunded or voided (case-insensitive). */
+export const CANCEL_STATUS = '^\\s*(cancel|return|refund|void)';
+/** An invoice number that marks a cancellation or return ('C536379'). */
+export const RETURN_INVOICE = '^[Cc][0-9]';
+
+/**
+ * A description that is wholly a fee word (docs/cleaning.md §5), never a substring: "Manual" is a fee line,
+ * "Manual Binding Machine" a product.
+ */
+const FEE = '(postage|carriage|shipping|delivery|freight|handling|manual|discounts?|fees?|service charges?|bank charges?|commission|adjustments?|samples?|tip|surcharge)';
+export const FEE_DESCRIPTION = `^\\s*${FEE}(\\s+(charges?|fees?|costs?))?(\\s*(&|and|\\+|/)\\s*${FEE}(\\s+(charges?|fees?|costs?))?)*\\s*$`;
+
+/** SQL expressions over the raw columns, one per canonical line field (null where the log has no such column). */
+export interface LineFields {
+  readonly customer: string;
+  readonly order: string | null;
+  readonly ts: string;
+  readonly tsRaw: string;
+  readonly quantity: string | null;
+  readonly price: string | null;
+  readonly amount: string | null;
+  readonly product: string | null;
+  readonly description: string | null;
+  readonly category: string | null;
+  readonly country: string | null;
+  readonly status: string | null;
+}
+
+export interface LineRules {
+  /** Product codes mostly carry digits, so a code without any (POST, M) is a fee line. */
+  readonly offPattern: boolean;
+  readonly keepNonProduct: boolean;
+}
+
+/**
+ * The typed, flagged line, as a SELECT over `source` (distinct raw rows, or every copy when duplicates are kept).
+ * Cancellations: a cancelled/returned status, a 'C' invoice, or a negative quantity. Every rule only flags.
+ */
+export function lineDefinition(d: Dialect, source: string, f: LineFields, rules: LineRules): string {
+  const hasAmounts = Boolean(f.amount || f.price);
+  const quantity = f.quantity ?? '1.0';
+  const amount = f.amount ?? (f.price ? `(${quantity}) * (${f.price})` : d.nullDouble());
+  const unitPrice = f.price ?? (hasAmounts ? `(${amount}) / ${d.nullIf(quantity, '0')}` : d.nullDouble());
+  const order = f.order ?? d.concat([f.customer, "'|'", d.toText(f.ts)]);
+  const flag = (sql: string) => `coalesce(${sql}, ${d.false})`;
+  const typed = `SELECT
+      ${f.customer} AS customer_id,
+      ${order} AS order_id,
+      ${f.ts} AS ts,
+      ${f.tsRaw} AS ts_raw,
+      ${quantity} AS quantity,
+      ${unitPrice} AS unit_price,
+      ${amount} AS amount,
+      ${f.product ?? d.nullText()} AS product,
+      ${f.description ?? d.nullText()} AS description,
+      ${f.category ?? d.nullText()} AS category,
+      ${f.country ?? d.nullText()} AS country,
+      ${f.status ?? d.nullText()} AS status
+    FROM ${source}`;
+  const nonProduct = [
+    rules.offPattern ? flag(`NOT ${d.regex('product', '[0-9]')}`) : null,
+    f.description ? flag(d.regex('description', FEE_DESCRIPTION, true)) : null,
+  ].filter(Boolean).join(' OR ') || d.false;
+  const flagged = `SELECT *,
+      ${f.status ? flag(d.regex('status', CANCEL_STATUS, true)) : d.false} AS status_cancel,
+      (${f.order ? flag(d.regex('order_id', RETURN_INVOICE)) : d.false} OR ${flag('quantity < 0')}) AS return_line,
+      ${rules.keepNonProduct ? d.false : `(${nonProduct})`} AS non_product
+    FROM ${d.sub(typed, 'typed')}`;
+  const cols = LINE_COLUMNS.slice(0, 15).map((c) => d.ident(c)).join(', ');
+  return `SELECT ${cols},
+      (status_cancel OR return_line) AS is_cancel,
+      ${hasAmounts ? `(NOT (status_cancel OR return_line) AND coalesce(unit_price <= 0 OR amount <= 0, ${d.true}))` : d.false} AS bad_price,
+      ${d.false} AS outlier
+    FROM ${d.sub(flagged, 'flagged')}`;
+}
+
+/** Decimals per-customer money sums are rounded to. */
+export const MONEY_DIGITS = 6;
+
+/** The per-customer feature columns, in order. */
+export const CUSTOMER_FEATURES = [
+  'customer_id', 'first_purchase', 'last_purchase', 'recency_days', 'frequency', 'monetary', 'gross_sales', 'returns_value',
+  'avg_order_value', 'items', 'distinct_products', 'tenure_days', 'mean_days_between_orders', 'return_rate', 'weekend_share', 'main_country',
+] as const;
+
+/**
+ * The per-customer feature row. `asOf` is a DATE expression; recency and tenure are whole days to it. The main
+ * country is the one with most sale lines, ties going to the first name in byte order, so every engine agrees.
+ */
+export function customerFeaturesSql(d: Dialect, lines: string, asOf: string): string {
+  const sale = 'NOT is_cancel';
+  // Sums of the same lines added in another order differ in the last bits; rounded to a millionth, every engine
+  // gives the same double, so RFM ties (a fully returned order nets to exactly 0) rank alike everywhere.
+  const money = (sum: string) => d.round(`coalesce(${sum}, 0)`, MONEY_DIGITS);
+  const agg = `SELECT customer_id,
+        ${d.min('ts', sale)} AS first_ts,
+        ${d.max('ts', sale)} AS last_ts,
+        ${d.toDouble(d.countDistinct('order_id', sale))} AS frequency,
+        ${money(d.sum('amount', sale))} AS gross_sales,
+        ${money(d.sum('amount', 'return_line'))} AS returns_sum,
+        ${money(d.sum('amount', 'status_cancel'))} AS cancelled_value,
+        coalesce(${d.sum('quantity', sale)}, 0) AS items,
+        ${d.toDouble(d.countDistinct('product', sale))} AS distinct_products,
+        ${d.toDouble(d.countDistinct('order_id', `${sale} AND ${d.isWeekend('ts')}`))} AS weekend_orders
+      FROM ${lines} WHERE ${ANALYTIC_LINE} GROUP BY customer_id`;
+  const byCountry = `SELECT customer_id, ${d.bytewise('country')} AS country_name, ${d.toDouble(d.count())} AS country_lines
+      FROM ${lines} WHERE ${ANALYTIC_LINE} AND ${sale} AND country IS NOT NULL GROUP BY customer_id, ${d.bytewise('country')}`;
+  const most = `SELECT customer_id, max(country_lines) AS country_lines FROM ${d.sub(byCountry, 'bc')} GROUP BY customer_id`;
+  const main = `SELECT customer_id, min(country_name) AS main_country
+      FROM ${d.innerJoin(d.sub(byCountry, 'bc2'), d.sub(most, 'most'), ['customer_id', 'country_lines'])} GROUP BY customer_id`;
+  const joined = `SELECT * FROM ${d.leftJoinOne(d.sub(agg, 'agg'), d.sub(main, 'main'), ['customer_id'])}`;
+  return `SELECT customer_id,
+      ${d.formatSecond('first_ts')} AS first_purchase,
+      ${d.formatSecond('last_ts')} AS last_purchase,
+      ${d.toDouble(d.daysBetween(d.toDate('last_ts'), asOf))} AS recency_days,
+      frequency,
+      gross_sales + returns_sum AS monetary,
+      gross_sales,
+      -returns_sum AS returns_value,
+      gross_sales / frequency AS avg_order_value,
+      ${d.toDouble('items')} AS items,
+      distinct_products,
+      ${d.toDouble(d.daysBetween(d.toDate('first_ts'), asOf))} AS tenure_days,
+      CASE WHEN frequency > 1 THEN ${d.toDouble(`${d.epochSeconds('last_ts')} - ${d.epochSeconds('first_ts')}`)} / 86400.0 / (frequency - 1) END AS mean_days_between_orders,
+      (cancelled_value - returns_sum) / (gross_sales + cancelled_value) AS return_rate,
+      weekend_orders / frequency AS weekend_share,
+      main_country
+    FROM ${d.sub(joined, 'joined')}
+    WHERE frequency > 0 AND first_ts IS NOT NULL`;
+}
+
+/** The feature rows, ordered by customer id byte-wise (the order every per-customer column follows). */
+export function customerFeatures(lines: LineSet, asOf: string): Promise<QueryResult> {
+  return lines.rows((l) => customerFeaturesSql(lines.d, l, asOf), [...CUSTOMER_FEATURES], `ORDER BY ${lines.d.bytewise(lines.d.ident('customer_id'))}`);
+}
+
+/**
+ * Customers per acquisition month and months since, with their revenue. Additive over customers, so on a sharded
+ * table each shard's matrix is summed.
+ */
+export function cohortAggregation(d: Dialect): Aggregation {
+  const from = (lines: string) => {
+    const sales = `SELECT customer_id, ts, amount FROM ${lines} WHERE ${ANALYTIC_LINE} AND NOT is_cancel`;
+    const firsts = `SELECT customer_id, ${d.monthStart('min(ts)')} AS cohort_month FROM ${d.sub(sales, 's1')} GROUP BY customer_id`;
+    const activity = `SELECT customer_id, ${d.monthStart('ts')} AS activity_month, sum(amount) AS month_revenue FROM ${d.sub(sales, 's2')} GROUP BY customer_id, ${d.monthStart('ts')}`;
+    return d.sub(`SELECT * FROM ${d.innerJoin(d.sub(activity, 'activity'), d.sub(firsts, 'firsts'), ['customer_id'])}`, 'cm');
+  };
+  return {
+    from,
+    keys: [
+      { as: 'cohort', expr: d.formatMonth('cohort_month') },
+      { as: 'k', expr: d.toDouble(d.monthsBetween('cohort_month', 'activity_month')) },
+    ],
+    aggs: [
+      { as: 'customers', kind: 'count' },
+      { as: 'revenue', kind: 'sum', of: 'month_revenue' },
+    ],
+    orderBy: `${d.ident('cohort')}, ${d.ident('k')}`,
+  };
+}
+
+/**
+ * Per-customer purchase days: a day with a sale line, priced or free (CDNOW has $0 purchases); its spend is the
+ * day's sales net of that day's returns, never below zero. Ordered by customer id byte-wise, then day.
+ */
+export function transactionLogSql(d: Dialect, lines: string): string {
+  const day = d.toDate('ts');
+  return `SELECT customer_id, ${d.toDouble(d.epochDay('day'))} AS days, amount FROM ${d.sub(
+    `SELECT customer_id, ${day} AS day, CASE WHEN count(amount) > 0 THEN ${d.greatest('sum(amount)', '0')} END AS amount, ${d.boolOr('NOT is_cancel')} AS purchase
+      FROM ${lines} WHERE customer_id IS NOT NULL AND NOT non_product AND NOT status_cancel GROUP BY customer_id, ${day}`,
+    'days',
+  )} WHERE purchase`;
+}
