@@ -191,32 +191,33 @@ export async function cleanLines(input: CleaningInput, roles: RoleMap, options: 
   const fc = firstRow(
     await lines.aggregate({
       aggs: [
-        { as: 'no_customer', kind: 'count', where: 'customer_id IS NULL' },
-        { as: 'returns', kind: 'count', where: 'return_line' },
-        { as: 'status_cancel', kind: 'count', where: 'status_cancel' },
-        { as: 'bad_price', kind: 'count', where: 'bad_price' },
-        { as: 'non_product', kind: 'count', where: 'non_product' },
-        { as: 'analytic', kind: 'count', where: ANALYTIC_LINE },
-        { as: 'total', kind: 'count' },
+        { as: 'n_no_customer', kind: 'count', where: 'customer_id IS NULL' },
+        { as: 'n_returns', kind: 'count', where: 'return_line' },
+        { as: 'n_status_cancel', kind: 'count', where: 'status_cancel' },
+        { as: 'n_bad_price', kind: 'count', where: 'bad_price' },
+        { as: 'n_non_product', kind: 'count', where: 'non_product' },
+        { as: 'n_analytic', kind: 'count', where: ANALYTIC_LINE },
+        { as: 'n_total', kind: 'count' },
       ],
     }),
   );
+  // Output names never repeat a column name: ClickHouse resolves an alias before a column of the same name.
   const f = (name: string) => Number(fc[name] ?? 0);
   steps.push({
     step: 'missing customer id',
-    rows: f('no_customer'),
+    rows: f('n_no_customer'),
     action: 'excluded from customer analytics',
     why: 'lines without a customer id still count in revenue totals and by country, but cannot be attributed to a customer',
   });
   steps.push({
     step: 'cancellations and returns',
-    rows: f('returns') + f('status_cancel'),
+    rows: f('n_returns') + f('n_status_cancel'),
     action: 'netted',
-    why: `${f('returns').toLocaleString('en-US')} return lines ('C' invoices or negative quantities) are netted against their customer's revenue; ${f('status_cancel').toLocaleString('en-US')} lines with a cancelled status earn no revenue; both count in the customer's return rate`,
+    why: `${f('n_returns').toLocaleString('en-US')} return lines ('C' invoices or negative quantities) are netted against their customer's revenue; ${f('n_status_cancel').toLocaleString('en-US')} lines with a cancelled status earn no revenue; both count in the customer's return rate`,
   });
   steps.push({
     step: 'zero or negative price',
-    rows: f('bad_price'),
+    rows: f('n_bad_price'),
     action: 'excluded from customer analytics',
     why: 'sale lines with a unit price or amount of zero or less (free samples, write-offs, bad-debt adjustments)',
   });
@@ -224,20 +225,20 @@ export async function cleanLines(input: CleaningInput, roles: RoleMap, options: 
     where: 'non_product',
     keys: [
       { as: 'code', expr: "coalesce(product, '')" },
-      { as: 'description', expr: "coalesce(description, '')" },
+      { as: 'item_description', expr: "coalesce(description, '')" },
     ],
     aggs: [
       { as: 'lines', kind: 'count' },
       { as: 'revenue', kind: 'sum', of: 'amount' },
     ],
-    orderBy: `${d.ident('lines')} DESC, ${d.bytewise(d.ident('code'))}, ${d.bytewise(d.ident('description'))}`,
+    orderBy: `${d.ident('lines')} DESC, ${d.bytewise(d.ident('code'))}, ${d.bytewise(d.ident('item_description'))}`,
     limit: 25,
   });
   const revenueCol = np.names.indexOf('revenue');
   const rules = [offPattern ? 'product codes with no digit among codes that mostly have digits' : null, roles.description ? 'descriptions that are wholly a fee word (postage, shipping, manual, discount...)' : null].filter(Boolean).join('; ');
   steps.push({
     step: 'non-product lines',
-    rows: f('non_product'),
+    rows: f('n_non_product'),
     action: options.keepNonProduct ? 'flagged' : 'excluded from customer analytics',
     why: options.keepNonProduct
       ? 'fee-like lines kept as revenue because of --keep-non-product'
@@ -247,7 +248,7 @@ export async function cleanLines(input: CleaningInput, roles: RoleMap, options: 
 
   const rule = options.outlierRule ?? 'mad';
   if (rule !== 'none') steps.push(await flagOutliers(lines, rule));
-  return { rowsRead, rowsAfterCleaning: f('total'), analyticLines: f('analytic'), dateFormat: input.dateFormat, hasAmounts, steps, lines };
+  return { rowsRead, rowsAfterCleaning: f('n_total'), analyticLines: f('n_analytic'), dateFormat: input.dateFormat, hasAmounts, steps, lines };
 }
 
 /** Whether product codes mostly carry digits, so a code without any (POST, M, BANK CHARGES) breaks the pattern. */

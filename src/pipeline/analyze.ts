@@ -135,9 +135,10 @@ function nextDay(ymd: string): string {
   return new Date(Date.parse(`${ymd}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
-async function rawFacts(engine: Engine, table: string, roles: RoleMap): Promise<Analysis['facts']> {
-  const parts = [`count(DISTINCT ${ident(roles.customer as string)})::DOUBLE AS c`];
-  if (roles.order) parts.push(`count(DISTINCT ${ident(roles.order)})::DOUBLE AS o`);
+export async function rawFacts(engine: Engine, table: string, roles: RoleMap): Promise<Analysis['facts']> {
+  const q = engine.sql;
+  const parts = [`${q.toDouble(q.countDistinct(q.ident(roles.customer as string)))} AS c`];
+  if (roles.order) parts.push(`${q.toDouble(q.countDistinct(q.ident(roles.order)))} AS o`);
   const r = await engine.query(`SELECT ${parts.join(', ')} FROM ${table}`);
   return { rawCustomers: Number(r.columns[0][0]), invoices: roles.order ? Number(r.columns[1][0]) : undefined };
 }
@@ -164,7 +165,7 @@ async function assertAttributes(engine: Engine, load: LoadedTable, customer: str
 /** Below this many customers, shares such as "the top 1%" and k-means segments mean nothing (docs/cleaning.md §9). */
 export const SMALL = 50;
 
-function gatedConcentration(customers: QueryResult, skipped: Analysis['skipped']): Concentration | undefined {
+export function gatedConcentration(customers: QueryResult, skipped: Analysis['skipped']): Concentration | undefined {
   if (customers.rows < SMALL) {
     skipped.push({ analysis: 'Revenue concentration', reason: `only ${customers.rows} customers (at least ${SMALL} needed for shares such as the top 10%)` });
     return undefined;

@@ -93,7 +93,10 @@ export function lineDefinition(d: Dialect, source: string, f: LineFields, rules:
 /** Decimals per-customer money sums are rounded to. */
 export const MONEY_DIGITS = 6;
 
-/** The per-customer feature columns, in order. */
+/**
+ * The per-customer feature columns, in order. Inside the queries, output names never repeat the name of a column
+ * they read: ClickHouse resolves an alias before a column, so `toFloat64(items) AS items` would refer to itself.
+ */
 export const CUSTOMER_FEATURES = [
   'customer_id', 'first_purchase', 'last_purchase', 'recency_days', 'frequency', 'monetary', 'gross_sales', 'returns_value',
   'avg_order_value', 'items', 'distinct_products', 'tenure_days', 'mean_days_between_orders', 'return_rate', 'weekend_share', 'main_country',
@@ -115,7 +118,7 @@ export function customerFeaturesSql(d: Dialect, lines: string, asOf: string): st
         ${money(d.sum('amount', sale))} AS gross_sales,
         ${money(d.sum('amount', 'return_line'))} AS returns_sum,
         ${money(d.sum('amount', 'status_cancel'))} AS cancelled_value,
-        coalesce(${d.sum('quantity', sale)}, 0) AS items,
+        coalesce(${d.sum('quantity', sale)}, 0) AS items_sum,
         ${d.toDouble(d.countDistinct('product', sale))} AS distinct_products,
         ${d.toDouble(d.countDistinct('order_id', `${sale} AND ${d.isWeekend('ts')}`))} AS weekend_orders
       FROM ${lines} WHERE ${ANALYTIC_LINE} GROUP BY customer_id`;
@@ -134,7 +137,7 @@ export function customerFeaturesSql(d: Dialect, lines: string, asOf: string): st
       gross_sales,
       -returns_sum AS returns_value,
       gross_sales / frequency AS avg_order_value,
-      ${d.toDouble('items')} AS items,
+      ${d.toDouble('items_sum')} AS items,
       distinct_products,
       ${d.toDouble(d.daysBetween(d.toDate('first_ts'), asOf))} AS tenure_days,
       CASE WHEN frequency > 1 THEN ${d.toDouble(`${d.epochSeconds('last_ts')} - ${d.epochSeconds('first_ts')}`)} / 86400.0 / (frequency - 1) END AS mean_days_between_orders,
@@ -181,8 +184,8 @@ export function cohortAggregation(d: Dialect): Aggregation {
  */
 export function transactionLogSql(d: Dialect, lines: string): string {
   const day = d.toDate('ts');
-  return `SELECT customer_id, ${d.toDouble(d.epochDay('day'))} AS days, amount FROM ${d.sub(
-    `SELECT customer_id, ${day} AS day, CASE WHEN count(amount) > 0 THEN ${d.greatest('sum(amount)', '0')} END AS amount, ${d.boolOr('NOT is_cancel')} AS purchase
+  return `SELECT customer_id, ${d.toDouble(d.epochDay('day'))} AS days, day_amount AS amount FROM ${d.sub(
+    `SELECT customer_id, ${day} AS day, CASE WHEN count(amount) > 0 THEN ${d.greatest('sum(amount)', '0')} END AS day_amount, ${d.boolOr('NOT is_cancel')} AS purchase
       FROM ${lines} WHERE customer_id IS NOT NULL AND NOT non_product AND NOT status_cancel GROUP BY customer_id, ${day}`,
     'days',
   )} WHERE purchase`;

@@ -86,8 +86,10 @@ export function renderAggregation(d: Dialect, a: Aggregation, from: string, mode
   const keys = a.keys ?? [];
   const select = [...keys.map((k) => `${k.expr} AS ${d.ident(k.as)}`), ...a.aggs.map((g) => `${renderAgg(d, g, mode)} AS ${d.ident(g.as)}`)];
   const group = keys.length ? ` GROUP BY ${keys.map((k) => k.expr).join(', ')}` : '';
-  const tail = mode === 'final' ? `${a.orderBy ? ` ORDER BY ${a.orderBy}` : ''}${a.limit !== undefined ? ` LIMIT ${a.limit}` : ''}` : '';
-  return `SELECT ${select.join(', ')} FROM ${from}${a.where ? ` WHERE ${a.where}` : ''}${group}${tail}`;
+  const sql = `SELECT ${select.join(', ')} FROM ${from}${a.where ? ` WHERE ${a.where}` : ''}${group}`;
+  if (mode === 'partial' || (a.orderBy === undefined && a.limit === undefined)) return sql;
+  // PostgreSQL orders by output names only when they stand alone; over a derived table any expression works.
+  return `SELECT * FROM ${d.sub(sql, 'agg')}${a.orderBy ? ` ORDER BY ${a.orderBy}` : ''}${a.limit !== undefined ? ` LIMIT ${a.limit}` : ''}`;
 }
 
 /** DuckDB and PostgreSQL: the lines are a table in the engine. */
@@ -179,7 +181,7 @@ export class ShardedLines extends InlineLines {
     const keys = (a.keys ?? []).map((k) => k.as);
     const merge = a.aggs.map((g) => {
       const c = d.ident(g.as);
-      const m = g.kind === 'distinct' ? `toFloat64(uniqExactMerge(${c}))` : g.kind === 'min' ? `min(${c})` : g.kind === 'max' ? `max(${c})` : `sum(${c})`;
+      const m = g.kind === 'distinct' ? `toFloat64(${g.where ? 'uniqExactIfMerge' : 'uniqExactMerge'}(${c}))` : g.kind === 'min' ? `min(${c})` : g.kind === 'max' ? `max(${c})` : `sum(${c})`;
       return `${m} AS ${c}`;
     });
     const group = keys.length ? ` GROUP BY ${keys.map((k) => d.ident(k)).join(', ')}` : '';
