@@ -9,6 +9,8 @@ import { tableFromQuery } from '../data/from-query.js';
 import { findColumn, selectRows, type Table } from '../data/table.js';
 import { runClv, customerScores, CLV_MODEL_NAMES, type ClvResult, type CustomerScores, type RunClvOptions, type ClvModelKind } from '../clv/index.js';
 import { segmentCustomers, type SegmentOptions, type SegmentationResult } from '../cluster/index.js';
+import { SegmentationModel } from '../cluster/segmentation-model.js';
+import { segmentRules, SEGMENT_RULE_DEPTH } from '../cluster/segment-rules.js';
 import { driversScan, type DriversOptions, type DriversResult } from '../stats/index.js';
 import { deriveFactors } from '../stats/derive.js';
 import { findTautologies } from '../stats/tautology.js';
@@ -258,15 +260,18 @@ export async function segmentStage(a: Analysis, options: SegmentOptions = {}): P
   const result = segmentCustomers(t, { seed: 42, ...options });
   const names = result.profiles.map((p) => p.name);
   const sub = result.recluster;
+  const segmentation = SegmentationModel.fromJSON(result.model);
+  const rules = segmentRules(t, segmentation.saved.design, Int32Array.from(result.labels), names, 42);
   return {
     result,
     extension: {
+      models: { segmentation, rules: rules.model },
       sections: [segmentsSection(result)],
       customerColumns: [
         { name: 'segment', values: result.labels.map((l) => names[l] ?? String(l)) },
         ...(sub ? [{ name: 'subsegment', values: sub.labels.map((l) => (l < 0 ? null : (sub.profiles[l]?.name ?? String(l)))) }] : []),
       ],
-      summary: { segments: { k: result.k, reason: result.reason, silhouette: result.silhouette, profiles: result.profiles, separation: result.separation, excluded: result.excluded, warnings: result.warnings } },
+      summary: { segments: { k: result.k, reason: result.reason, silhouette: result.silhouette, profiles: result.profiles, separation: result.separation, excluded: result.excluded, warnings: result.warnings, rules: { text: rules.text, agreement: rules.agreement, depth: SEGMENT_RULE_DEPTH } } },
     },
   };
 }

@@ -18,6 +18,12 @@ export interface PurchaseRecord {
   amount?: number;
   /** Order id, so several orders on one day count as several orders for RFM frequency. */
   order_id?: string;
+  /** Units bought (the `items` feature). */
+  items?: number;
+  /** Product codes bought (the `distinct_products` feature). */
+  products?: string[];
+  /** Ship-to country (the `main_country` feature: the most frequent). */
+  country?: string;
 }
 
 /** One customer as `score` and the service receive them: aggregates, a history, or both. */
