@@ -40,7 +40,8 @@ export class DuckDbEngine implements Engine {
     if (TRACE) trace(t0, sql);
     const names = reader.columnNames();
     const raw = reader.getColumnsJS() as unknown[][];
-    const columns: ColumnValues[] = raw.map((col) => col.map(toPlain));
+    // An empty result has no column arrays at all; every engine returns one (empty) array per column.
+    const columns: ColumnValues[] = names.map((_, j) => (raw[j] ?? []).map(toPlain));
     return { names, columns, rows: reader.currentRowCount };
   }
 

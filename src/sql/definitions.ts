@@ -180,12 +180,14 @@ export function cohortAggregation(d: Dialect): Aggregation {
 
 /**
  * Per-customer purchase days: a day with a sale line, priced or free (CDNOW has $0 purchases); its spend is the
- * day's sales net of that day's returns, never below zero. Ordered by customer id byte-wise, then day.
+ * day's sales net of that day's returns, never below zero, rounded like the other money sums (the spend model's
+ * likelihood is flat along a ridge, so last-bit differences between engines would move its fit). Ordered by customer
+ * id byte-wise, then day.
  */
 export function transactionLogSql(d: Dialect, lines: string): string {
   const day = d.toDate('ts');
   return `SELECT customer_id, ${d.toDouble(d.epochDay('day'))} AS days, day_amount AS amount FROM ${d.sub(
-    `SELECT customer_id, ${day} AS day, CASE WHEN count(amount) > 0 THEN ${d.greatest('sum(amount)', '0')} END AS day_amount, ${d.boolOr('NOT is_cancel')} AS purchase
+    `SELECT customer_id, ${day} AS day, CASE WHEN count(amount) > 0 THEN ${d.round(d.greatest('sum(amount)', '0'), MONEY_DIGITS)} END AS day_amount, ${d.boolOr('NOT is_cancel')} AS purchase
       FROM ${lines} WHERE customer_id IS NOT NULL AND NOT non_product AND NOT status_cancel GROUP BY customer_id, ${day}`,
     'days',
   )} WHERE purchase`;

@@ -4,6 +4,7 @@ import { analyzeTable } from '../../src/pipeline/warehouse.js';
 import { connectEngine } from '../../src/engine/connect.js';
 import { numbers, strings } from '../../src/engine/engine.js';
 import { ShardedLines } from '../../src/sql/lines.js';
+import { clvStage, transactionLog } from '../../src/pipeline/stages.js';
 import { postgresAvailable, startPostgres, type PgServer } from '../helpers/postgres.js';
 import { clickhouseAvailable, startClickHouse, type ChCluster } from '../helpers/clickhouse.js';
 import { loadClickHouse, loadPostgres, ONLINE_RETAIL, tempDir, typedExtract } from '../helpers/warehouse-data.js';
@@ -80,6 +81,26 @@ function expectSameRfmAndCohorts(got: Analysis, want: Analysis): void {
   expect(got.cleaning!.steps.map((s) => [s.step, s.rows])).toEqual(want.cleaning!.steps.map((s) => [s.step, s.rows]));
 }
 
+/** CLV's input: the same purchase days per customer, spend to the cent. */
+async function expectSameTransactions(got: Analysis, want: Analysis): Promise<void> {
+  const [g, w] = await Promise.all([transactionLog(got.lines!), transactionLog(want.lines!)]);
+  expect(g.ids).toEqual(w.ids);
+  expect(Array.from(g.customer)).toEqual(Array.from(w.customer));
+  expect(Array.from(g.days)).toEqual(Array.from(w.days));
+  let worst = 0;
+  for (let i = 0; i < w.amount.length; i++) worst = Math.max(worst, Number.isNaN(w.amount[i]) && Number.isNaN(g.amount[i]) ? 0 : Math.abs(g.amount[i] - w.amount[i]));
+  expect(worst).toBeLessThan(0.005);
+}
+
+/** CLV runs in clientele on the per-customer purchase days: the same fits and per-customer CLV. */
+async function expectSameClv(got: Analysis, want: Analysis): Promise<void> {
+  const [g, w] = await Promise.all([clvStage(got, { observationEnd: got.asOf! }), clvStage(want, { observationEnd: want.asOf! })]);
+  expect(g.result.models.map((m) => m.params)).toEqual(w.result.models.map((m) => m.params));
+  expect(g.result.spend?.params).toEqual(w.result.spend?.params);
+  expect(g.rows.ids).toEqual(w.rows.ids);
+  expect(g.rows.columns).toEqual(w.rows.columns);
+}
+
 describe.runIf(pgOk.ok)('PostgreSQL engine on Online Retail', () => {
   let a: Analysis;
   beforeAll(async () => {
@@ -89,6 +110,8 @@ describe.runIf(pgOk.ok)('PostgreSQL engine on Online Retail', () => {
 
   it('gives the embedded run’s customer table, money to the cent', () => expectSameCustomers(a, embedded));
   it('gives the same RFM scores and segments, cohort matrix and cleaning counts', () => expectSameRfmAndCohorts(a, embedded));
+  it('gives the same transaction log for CLV', () => expectSameTransactions(a, embedded));
+  it('gives the same CLV fits and per-customer scores', () => expectSameClv(a, embedded));
 });
 
 describe.runIf(chOk.ok)('two-shard ClickHouse engine on Online Retail', () => {
@@ -105,4 +128,6 @@ describe.runIf(chOk.ok)('two-shard ClickHouse engine on Online Retail', () => {
   });
   it('gives the embedded run’s customer table, money to the cent', () => expectSameCustomers(a, embedded));
   it('gives the same RFM scores and segments, cohort matrix and cleaning counts', () => expectSameRfmAndCohorts(a, embedded));
+  it('gives the same transaction log for CLV', () => expectSameTransactions(a, embedded));
+  it('gives the same CLV fits and per-customer scores', () => expectSameClv(a, embedded));
 });
