@@ -52,7 +52,8 @@ export class ClickHouseEngine implements Engine {
     }
   }
 
-  async query(sql: string): Promise<QueryResult> {
+  async query(sql: string, params?: (string | number)[]): Promise<QueryResult> {
+    if (params?.length) throw new Error('ClickHouse 18.16 has no bound parameters: quote values with sql.literal');
     const t0 = TRACE ? performance.now() : 0;
     try {
       const rs = await this.client.query({ query: sql, format: 'JSONCompact' });

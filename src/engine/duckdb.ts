@@ -34,9 +34,9 @@ export class DuckDbEngine implements Engine {
     if (TRACE) trace(t0, sql);
   }
 
-  async query(sql: string): Promise<QueryResult> {
+  async query(sql: string, params?: (string | number)[]): Promise<QueryResult> {
     const t0 = TRACE ? performance.now() : 0;
-    const reader = await this.conn.runAndReadAll(sql);
+    const reader = await this.conn.runAndReadAll(sql, params);
     if (TRACE) trace(t0, sql);
     const names = reader.columnNames();
     const raw = reader.getColumnsJS() as unknown[][];

@@ -19,8 +19,11 @@ export interface Engine {
   readonly sql: Dialect;
   /** Run statements that return nothing of interest. */
   exec(sql: string): Promise<void>;
-  /** Run one query and return its result column-wise. */
-  query(sql: string): Promise<QueryResult>;
+  /**
+   * Run one query and return its result column-wise. `params` bind `$1`, `$2`… where the engine has bound
+   * parameters (DuckDB, PostgreSQL); ClickHouse 18.16 has none, so its callers quote values with `sql.literal`.
+   */
+  query(sql: string, params?: (string | number)[]): Promise<QueryResult>;
   close(): Promise<void>;
 }
 

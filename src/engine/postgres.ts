@@ -42,18 +42,18 @@ export class PostgresEngine implements Engine {
     await this.run(sql);
   }
 
-  async query(sql: string): Promise<QueryResult> {
-    const r = await this.run(sql);
+  async query(sql: string, params?: (string | number)[]): Promise<QueryResult> {
+    const r = await this.run(sql, params);
     const names = r.fields.map((f) => f.name);
     const rows = r.rows as unknown[][];
     const columns: ColumnValues[] = names.map((_, j) => rows.map((row) => plain(row[j])));
     return { names, columns, rows: rows.length };
   }
 
-  private async run(sql: string): Promise<pg.QueryArrayResult> {
+  private async run(sql: string, values?: (string | number)[]): Promise<pg.QueryArrayResult> {
     const t0 = TRACE ? performance.now() : 0;
     try {
-      return await this.client.query({ text: sql, rowMode: 'array' });
+      return await this.client.query({ text: sql, values, rowMode: 'array' });
     } finally {
       if (TRACE) trace(t0, sql, 'postgres');
     }

@@ -143,8 +143,12 @@ export async function resolveTable(engine: Engine, name: string): Promise<Resolv
 
 async function postgresTable(engine: Engine, schema: string | null, table: string): Promise<ResolvedTable | null> {
   const d = engine.sql;
-  const where = schema === null ? 'table_schema = current_schema()' : `table_schema = ${d.literal(schema)}`;
-  const r = await engine.query(`SELECT table_schema, column_name, data_type FROM information_schema.columns WHERE ${where} AND table_name = ${d.literal(table)} ORDER BY ordinal_position`);
+  // The names come from the command line: bound as parameters, never spliced into the statement.
+  const r = await engine.query(
+    `SELECT table_schema, column_name, data_type FROM information_schema.columns
+      WHERE table_schema = coalesce($1, current_schema()) AND table_name = $2 ORDER BY ordinal_position`,
+    [schema as string, table],
+  );
   if (r.rows === 0) return null;
   const s = String(r.columns[0][0]);
   return { relation: `${d.ident(s)}.${d.ident(table)}`, schema: r.columns[1].map((n, i) => ({ name: String(n), type: canonicalType(String(r.columns[2][i])) })) };
