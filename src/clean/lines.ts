@@ -229,7 +229,7 @@ export async function cleanLines(input: CleaningInput, roles: RoleMap, options: 
     ],
     aggs: [
       { as: 'lines', kind: 'count' },
-      { as: 'revenue', kind: 'sum', of: 'amount' },
+      { as: 'revenue', kind: 'money', of: 'amount' },
     ],
     orderBy: `${d.ident('lines')} DESC, ${d.bytewise(d.ident('code'))}, ${d.bytewise(d.ident('item_description'))}`,
     limit: 25,

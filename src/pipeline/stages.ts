@@ -262,10 +262,15 @@ export async function segmentStage(a: Analysis, options: SegmentOptions = {}): P
   const sub = result.recluster;
   const segmentation = SegmentationModel.fromJSON(result.model);
   const rules = segmentRules(t, segmentation.saved.design, Int32Array.from(result.labels), names, 42);
+  // The saved design and centres must place every customer where the fit did (docs: model.json).
+  const again = segmentation.assign(t);
+  let mismatched = 0;
+  for (let i = 0; i < t.rows; i++) if (again.segment[i] !== result.labels[i] || (sub && again.subsegment[i] !== sub.labels[i])) mismatched++;
   return {
     result,
     extension: {
       models: { segmentation, rules: rules.model },
+      reconcile: { placements: [{ part: 'k-means segments', customers: t.rows, mismatched }] },
       sections: [segmentsSection(result)],
       customerColumns: [
         { name: 'segment', values: result.labels.map((l) => names[l] ?? String(l)) },

@@ -108,16 +108,16 @@ export const CUSTOMER_FEATURES = [
  */
 export function customerFeaturesSql(d: Dialect, lines: string, asOf: string): string {
   const sale = 'NOT is_cancel';
-  // Sums of the same lines added in another order differ in the last bits; rounded to a millionth, every engine
-  // gives the same double, so RFM ties (a fully returned order nets to exactly 0) rank alike everywhere.
+  // Money is summed exactly (decimals), then rounded to a millionth, so every engine and every run gives the same
+  // double: a last-digit difference would move a customer across an RFM quintile cut.
   const money = (sum: string) => d.round(`coalesce(${sum}, 0)`, MONEY_DIGITS);
   const agg = `SELECT customer_id,
         ${d.min('ts', sale)} AS first_ts,
         ${d.max('ts', sale)} AS last_ts,
         ${d.toDouble(d.countDistinct('order_id', sale))} AS frequency,
-        ${money(d.sum('amount', sale))} AS gross_sales,
-        ${money(d.sum('amount', 'return_line'))} AS returns_sum,
-        ${money(d.sum('amount', 'status_cancel'))} AS cancelled_value,
+        ${money(d.sumMoney('amount', sale))} AS gross_sales,
+        ${money(d.sumMoney('amount', 'return_line'))} AS returns_sum,
+        ${money(d.sumMoney('amount', 'status_cancel'))} AS cancelled_value,
         coalesce(${d.sum('quantity', sale)}, 0) AS items_sum,
         ${d.toDouble(d.countDistinct('product', sale))} AS distinct_products,
         ${d.toDouble(d.countDistinct('order_id', `${sale} AND ${d.isWeekend('ts')}`))} AS weekend_orders
@@ -161,7 +161,7 @@ export function cohortAggregation(d: Dialect): Aggregation {
   const from = (lines: string) => {
     const sales = `SELECT customer_id, ts, amount FROM ${lines} WHERE ${ANALYTIC_LINE} AND NOT is_cancel`;
     const firsts = `SELECT customer_id, ${d.monthStart('min(ts)')} AS cohort_month FROM ${d.sub(sales, 's1')} GROUP BY customer_id`;
-    const activity = `SELECT customer_id, ${d.monthStart('ts')} AS activity_month, sum(amount) AS month_revenue FROM ${d.sub(sales, 's2')} GROUP BY customer_id, ${d.monthStart('ts')}`;
+    const activity = `SELECT customer_id, ${d.monthStart('ts')} AS activity_month, ${d.sumMoney('amount')} AS month_revenue FROM ${d.sub(sales, 's2')} GROUP BY customer_id, ${d.monthStart('ts')}`;
     return d.sub(`SELECT * FROM ${d.innerJoin(d.sub(activity, 'activity'), d.sub(firsts, 'firsts'), ['customer_id'])}`, 'cm');
   };
   return {
@@ -172,7 +172,7 @@ export function cohortAggregation(d: Dialect): Aggregation {
     ],
     aggs: [
       { as: 'customers', kind: 'count' },
-      { as: 'revenue', kind: 'sum', of: 'month_revenue' },
+      { as: 'revenue', kind: 'money', of: 'month_revenue' },
     ],
     orderBy: `${d.ident('cohort')}, ${d.ident('k')}`,
   };
@@ -187,7 +187,7 @@ export function cohortAggregation(d: Dialect): Aggregation {
 export function transactionLogSql(d: Dialect, lines: string): string {
   const day = d.toDate('ts');
   return `SELECT customer_id, ${d.toDouble(d.epochDay('day'))} AS days, day_amount AS amount FROM ${d.sub(
-    `SELECT customer_id, ${day} AS day, CASE WHEN count(amount) > 0 THEN ${d.round(d.greatest('sum(amount)', '0'), MONEY_DIGITS)} END AS day_amount, ${d.boolOr('NOT is_cancel')} AS purchase
+    `SELECT customer_id, ${day} AS day, CASE WHEN count(amount) > 0 THEN ${d.round(d.greatest(d.sumMoney('amount'), '0'), MONEY_DIGITS)} END AS day_amount, ${d.boolOr('NOT is_cancel')} AS purchase
       FROM ${lines} WHERE customer_id IS NOT NULL AND NOT non_product AND NOT status_cancel GROUP BY customer_id, ${day}`,
     'days',
   )} WHERE purchase`;

@@ -40,6 +40,11 @@ export interface Dialect {
   min(x: string, where?: string): string;
   max(x: string, where?: string): string;
   countDistinct(x: string, where?: string): string;
+  /**
+   * A money sum as a DOUBLE, added up exactly (as decimals with 8 places): a sum of doubles depends on the order
+   * the rows arrive in, which differs between runs of a parallel engine and between engines.
+   */
+  sumMoney(x: string, where?: string): string;
   boolOr(x: string): string;
   /** Interpolated quantile (DuckDB's quantile_cont), or null where the engine has none and clientele computes it. */
   quantileCont(x: string, p: number): string | null;
@@ -106,6 +111,7 @@ export const duckdb: Dialect = {
   min: (x, w) => filtered(`min(${x})`, w),
   max: (x, w) => filtered(`max(${x})`, w),
   countDistinct: (x, w) => filtered(`count(DISTINCT ${x})`, w),
+  sumMoney: (x, w) => `CAST(${filtered(`sum(CAST(${x} AS DECIMAL(38, 8)))`, w)} AS DOUBLE)`,
   boolOr: (x) => `bool_or(${x})`,
   quantileCont: (x, p) => `quantile_cont(${x}, ${finite(p)})`,
   monthStart: (ts) => `date_trunc('month', ${ts})`,
@@ -137,6 +143,7 @@ export const postgres: Dialect = {
   round: (x, n) => `CAST(round(CAST(${x} AS numeric), ${Math.trunc(n)}) AS double precision)`,
   // POSIX regexes: the patterns clientele uses (anchors, classes, \s, alternation) mean the same in RE2.
   regex: (x, p, i) => `(${x} ${i ? '~*' : '~'} ${standardLiteral(p)})`,
+  sumMoney: (x, w) => `CAST(${filtered(`sum(CAST(${x} AS numeric(38, 8)))`, w)} AS double precision)`,
   boolOr: (x) => `bool_or(${x})`,
   quantileCont: (x, p) => `percentile_cont(${finite(p)}) WITHIN GROUP (ORDER BY ${x})`,
   daysBetween: (a, b) => `(${b} - ${a})`,
@@ -186,6 +193,9 @@ export const clickhouse: Dialect = {
   min: (x, w) => chIf('min', `toNullable(${x})`, w),
   max: (x, w) => chIf('max', `toNullable(${x})`, w),
   countDistinct: (x, w) => chIf('uniqExact', x, w),
+  // 18.16's toDecimal128(x, 8) truncates x * 1e8 (2.675 becomes 2.67499999); rounded hundred-millionths as whole
+  // decimals add up exactly, as DuckDB's rounding cast does.
+  sumMoney: (x, w) => `(toFloat64(${chIf('sum', `toDecimal128(round(toNullable(${x}) * 100000000), 0)`, w)}) / 100000000)`,
   boolOr: (x) => `max(${x})`,
   // quantileExact picks an element rather than interpolating: clientele computes these from a value histogram.
   quantileCont: () => null,

@@ -15,7 +15,8 @@ export const LINE_COLUMNS = [
   'status_cancel', 'return_line', 'non_product', 'is_cancel', 'bad_price', 'outlier',
 ] as const;
 
-export type Kind = 'count' | 'sum' | 'min' | 'max' | 'distinct';
+/** `money` is a sum added up exactly (Dialect.sumMoney), so its double does not depend on row order. */
+export type Kind = 'count' | 'sum' | 'money' | 'min' | 'max' | 'distinct';
 
 /** One aggregate of a grouped query: `count` counts rows where `where` holds; the others aggregate `of`. */
 export interface Agg {
@@ -76,6 +77,7 @@ export function renderAgg(d: Dialect, g: Agg, mode: 'final' | 'partial'): string
   if (g.kind === 'count') return d.toDouble(d.count(g.where));
   const x = g.of as string;
   if (g.kind === 'sum') return d.sum(x, g.where);
+  if (g.kind === 'money') return d.sumMoney(x, g.where);
   if (g.kind === 'min') return d.min(x, g.where);
   if (g.kind === 'max') return d.max(x, g.where);
   if (mode === 'partial') return g.where ? `uniqExactIfState(${x}, ${g.where})` : `uniqExactState(${x})`;
@@ -181,7 +183,12 @@ export class ShardedLines extends InlineLines {
     const keys = (a.keys ?? []).map((k) => k.as);
     const merge = a.aggs.map((g) => {
       const c = d.ident(g.as);
-      const m = g.kind === 'distinct' ? `toFloat64(${g.where ? 'uniqExactIfMerge' : 'uniqExactMerge'}(${c}))` : g.kind === 'min' ? `min(${c})` : g.kind === 'max' ? `max(${c})` : `sum(${c})`;
+      const m =
+        g.kind === 'distinct' ? `toFloat64(${g.where ? 'uniqExactIfMerge' : 'uniqExactMerge'}(${c}))`
+        : g.kind === 'min' ? `min(${c})`
+        : g.kind === 'max' ? `max(${c})`
+        : g.kind === 'money' ? d.sumMoney(c)
+        : `sum(${c})`;
       return `${m} AS ${c}`;
     });
     const group = keys.length ? ` GROUP BY ${keys.map((k) => d.ident(k)).join(', ')}` : '';

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, DATA, tempDir } from '../helpers/cli.js';
-import { parseCsv } from '../helpers/csv.js';
+import { readCsvColumns } from '../../src/pipeline/checks.js';
 import { analyze, type Analysis } from '../../src/pipeline/analyze.js';
 import { customerInput } from '../../src/pipeline/customer-input.js';
 import { recordsToInput } from '../../src/scoring/records.js';
@@ -20,6 +20,7 @@ const RETAIL = join(DATA, 'online-retail.csv.gz');
 let out: string;
 let csv: Record<string, string[]>;
 let scored: Record<string, string[]>;
+const parseCsv = (text: string) => Object.fromEntries(readCsvColumns(text));
 let model: unknown;
 
 beforeAll(async () => {
