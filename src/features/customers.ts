@@ -1,6 +1,6 @@
 import type { QueryResult } from '../engine/engine.js';
 import { customerFeatures as featureRows, CUSTOMER_FEATURES, customerFeaturesSql } from '../sql/definitions.js';
-import type { LineSet } from '../sql/lines.js';
+import { MaterialisedLines, type LineSet } from '../sql/lines.js';
 
 /**
  * The per-customer feature table built from cleaned order lines: one SQL aggregation (src/sql/definitions.ts),
@@ -15,6 +15,7 @@ const MONEY_FEATURES = ['monetary', 'gross_sales', 'returns_value', 'avg_order_v
 export async function customerFeatures(lines: LineSet, asOf: string, hasAmounts = true): Promise<QueryResult> {
   const q = await featureRows(lines, asOf);
   if (hasAmounts) return q;
+  if (lines instanceof MaterialisedLines) await lines.engine.exec(`UPDATE customers SET ${MONEY_FEATURES.map((c) => `${lines.d.ident(c)} = NULL`).join(', ')}`);
   const columns = q.columns.map((c, j) => (MONEY_FEATURES.includes(q.names[j]) ? c.map(() => null) : c));
   return { names: q.names, columns, rows: q.rows };
 }

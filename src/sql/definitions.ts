@@ -150,7 +150,7 @@ export function customerFeaturesSql(d: Dialect, lines: string, asOf: string): st
 
 /** The feature rows, ordered by customer id byte-wise (the order every per-customer column follows). */
 export function customerFeatures(lines: LineSet, asOf: string): Promise<QueryResult> {
-  return lines.rows((l) => customerFeaturesSql(lines.d, l, asOf), [...CUSTOMER_FEATURES], `ORDER BY ${lines.d.bytewise(lines.d.ident('customer_id'))}`);
+  return lines.keep('customers', (l) => customerFeaturesSql(lines.d, l, asOf), [...CUSTOMER_FEATURES], `ORDER BY ${lines.d.bytewise(lines.d.ident('customer_id'))}`);
 }
 
 /**

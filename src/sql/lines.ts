@@ -66,6 +66,14 @@ export abstract class LineSet {
     return this.engine.query(renderAggregation(this.d, a, this.fromOf(a), 'final'));
   }
 
+  /**
+   * Per-customer rows as `rows` gives them; an engine that holds tables also keeps them as table `name`, for SQL
+   * that later stages or a user run against it (customers.csv's selection queries read `customers`).
+   */
+  keep(name: string, build: (lines: string) => string, columns: string[], tail = ''): Promise<QueryResult> {
+    return this.rows(build, columns, tail);
+  }
+
   protected fromOf(a: Aggregation): string {
     // An aggregation with its own `from` may read the raw rows before the lines exist.
     if (a.from) return a.from(this.defined() ? this.relation() : '');
@@ -121,6 +129,18 @@ export class MaterialisedLines extends LineSet {
 
   async remove(predicate: string): Promise<void> {
     await this.engine.exec(`DELETE FROM lines WHERE ${predicate}`);
+  }
+
+  override async keep(name: string, build: (lines: string) => string, columns: string[], tail = ''): Promise<QueryResult> {
+    const t = this.d.ident(name);
+    const list = columns.map((c) => this.d.ident(c)).join(', ');
+    if (this.d.name === 'postgres') {
+      await this.engine.exec(`DROP TABLE IF EXISTS pg_temp.${t}`);
+      await this.engine.exec(`CREATE TEMP TABLE ${t} AS SELECT ${list} FROM ${this.d.sub(build('lines'), 'q')} ${tail}`);
+    } else {
+      await this.engine.exec(`CREATE OR REPLACE TABLE ${t} AS SELECT ${list} FROM ${this.d.sub(build('lines'), 'q')} ${tail}`);
+    }
+    return this.engine.query(`SELECT ${list} FROM ${t} ${tail}`);
   }
 
   async flag(column: string, predicate: string): Promise<void> {
