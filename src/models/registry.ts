@@ -15,6 +15,7 @@ import { PredictorModel } from '../predict/predictor-model.js';
 import { FittedDecisionTree } from '../predict/tree.js';
 import { RuleSetModel } from '../rules/rules-model.js';
 import { ScoringBundle } from '../scoring/bundle.js';
+import { ClvScorer } from '../scoring/clv-scorer.js';
 import type { Scorer } from '../scoring/contract.js';
 import { checkModelJSON, type FittedModel } from './estimator.js';
 
@@ -36,6 +37,7 @@ const LOADERS: Record<string, (json: unknown) => FittedModel> = {
   predictor: (j) => PredictorModel.fromJSON(j),
   rules: (j) => RuleSetModel.fromJSON(j),
   rfm: (j) => RfmModel.fromJSON(j),
+  clv: (j) => ClvScorer.fromJSON(j),
   bundle: (j) => ScoringBundle.fromJSON(j),
 };
 

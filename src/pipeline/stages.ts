@@ -7,7 +7,9 @@ import { calendarDate } from '../ingest/dates.js';
 import { cancelMarkersSql, coreFeatureSources, customerBehaviour } from '../features/behaviour.js';
 import { tableFromQuery } from '../data/from-query.js';
 import { findColumn, selectRows, type Table } from '../data/table.js';
-import { runClv, customerScores, CLV_MODEL_NAMES, type ClvResult, type CustomerScores, type RunClvOptions, type ClvModelKind } from '../clv/index.js';
+import { runClv, customerScores, type ClvResult, type CustomerScores, type RunClvOptions } from '../clv/index.js';
+import { clvRowColumns, type ClvRowColumn } from '../clv/columns.js';
+import { ClvScorer } from '../scoring/clv-scorer.js';
 import { segmentCustomers, type SegmentOptions, type SegmentationResult } from '../cluster/index.js';
 import { SegmentationModel } from '../cluster/segmentation-model.js';
 import { segmentRules, SEGMENT_RULE_DEPTH } from '../cluster/segment-rules.js';
@@ -123,6 +125,7 @@ export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Prom
   const segmentOf = segment ? (c: number) => segment[rowOf.get(log.ids[c]) ?? -1] ?? 'Only free purchases' : undefined;
   const freeOnly = await freeOnlyCustomers(lines);
   const extension: Extension = {
+    models: { clv: ClvScorer.fromResult(result) },
     sections: [clvSection(result, { ...(segmentOf ? { segmentOf } : {}), currency: a.currency, population: { identified: a.customers.rows, freeOnly }, scores })],
     customerColumns: clvColumns(rows.columns, rows.ids, tableIds),
     summary: { clv: { ...clvSummaryJson(result), scores: scoresSummaryJson(scores) } },
@@ -205,55 +208,6 @@ function clvColumns(columns: ClvRowColumn[], summaryIds: string[], tableIds: str
   });
 }
 
-export interface ClvRowColumn {
-  name: string;
-  /** One value per CLV summary row; null for blank. */
-  values: (number | string | null)[];
-}
-
-/** The per-customer CLV columns by summary row (the rows `clv --out` writes). */
-function clvRowColumns(result: ClvResult, scores: CustomerScores): ClvRowColumn[] {
-  const n = result.summary.n;
-  const col = (values: ArrayLike<number | string | null>) => {
-    const out: (number | string | null)[] = new Array(n).fill(null);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      out[i] = typeof v === 'number' ? (Number.isFinite(v) ? v : null) : v;
-    }
-    return out;
-  };
-  // Score columns are always there, blank when withheld (the reason is in summary.json), so
-  // downstream targeting sees a stable schema.
-  const d = scores.days;
-  const scoreColumns = [
-    { name: `p_no_purchase_${d}d`, values: col(scores.pNoPurchase) },
-    { name: `churn_risk_${d}d`, values: col(scores.churnRisk) },
-    { name: 'next_order_date', values: col(scores.nextOrderDate) },
-    { name: 'next_order_note', values: col(scores.nextOrderReason) },
-    { name: `p_alive_in_${d}d`, values: col(scores.pAliveLater ?? []) },
-    { name: 'dert', values: col(scores.dert ?? []) },
-  ];
-  const best = result.best;
-  const pred = best && result.predictions[best];
-  if (!best || !pred) return scoreColumns;
-  const tagOf = (kind: ClvModelKind) => CLV_MODEL_NAMES[kind].replace(/\W/g, '').toLowerCase();
-  const tag = tagOf(best);
-  const aliveKind = result.pAlive.model;
-  const alive = aliveKind && result.predictions[aliveKind];
-  return [
-    ...(aliveKind && alive ? [{ name: `p_alive_${tagOf(aliveKind)}`, values: col(alive.pAlive) }] : []),
-    { name: `expected_purchases_${result.horizon.months}m_${tag}`, values: col(pred.expectedPurchases) },
-    { name: `expected_purchases_${result.horizon.months}m_low90`, values: col(scores.purchasesInterval?.low ?? []) },
-    { name: `expected_purchases_${result.horizon.months}m_high90`, values: col(scores.purchasesInterval?.high ?? []) },
-    ...(result.clvWithheld
-      ? []
-      : [
-          { name: 'expected_spend_per_order', values: col(result.expectedSpend) },
-          { name: `clv_${result.horizon.months}m_${tag}`, values: col(pred.clv) },
-        ]),
-    ...scoreColumns,
-  ];
-}
 
 export async function segmentStage(a: Analysis, options: SegmentOptions = {}): Promise<{ result: SegmentationResult; extension: Extension }> {
   const t = await customerFeatureTable(a);

@@ -217,9 +217,9 @@ describe('rules: the leakage guard and labels that agree with their conditions',
     const text = await cli('rules', SALES, '--target', 'high-value', '--keep-target-inputs', '-q');
     expect(text.stdout).toMatch(/^WARNING: Leakage/);
     const honest = JSON.parse((await cli('rules', SALES, '--target', 'high-value', '--format', 'json', '-q')).stdout);
-    expect(honest.leakage.filter((w: { kind: string }) => w.kind === 'derived-target')).toEqual([]);
-    expect(honest.leftOut.map((x: { column: string }) => x.column)).toContain('monetary');
-    const used = honest.rules.flatMap((r: { conditions: { column: string }[] }) => r.conditions.map((c) => c.column));
+    expect(honest.diagnostics.leakage.filter((w: { kind: string }) => w.kind === 'derived-target')).toEqual([]);
+    expect(honest.diagnostics.leftOut.map((x: { column: string }) => x.column)).toContain('monetary');
+    const used = honest.params.leaves.flatMap((r: { conditions: { column: string }[] }) => r.conditions.map((c) => c.column));
     for (const c of SPEND_DERIVED) expect(used).not.toContain(c);
   });
 });

@@ -14,6 +14,8 @@ import { makeEstimator, type ModelName } from '../../src/predict/registry.js';
 import { trainModel } from '../../src/predict/train.js';
 import { RuleSetModel } from '../../src/rules/rules-model.js';
 import { ScoringBundle } from '../../src/scoring/bundle.js';
+import { ClvScorer } from '../../src/scoring/clv-scorer.js';
+import { runClv, simulateLog } from '../../src/clv/index.js';
 import { syntheticAggregates, syntheticCustomers } from '../../src/synth/index.js';
 import type { Matrix } from '../../src/data/matrix.js';
 import type { CustomerInput, Scorer } from '../../src/scoring/contract.js';
@@ -90,7 +92,16 @@ function predictorCase(name: ModelName, task: 'classification' | 'regression'): 
 
 const segmentation = (seed: number) => SegmentationModel.fromJSON(segmentCustomers(aggregates, { seed, k: 3, recluster: true }).model);
 
+const END = 15_000;
+const clvLog = simulateLog({ model: 'pnbd', params: { r: 0.6, alpha: 8, s: 0.5, beta: 10 } }, { customers: 300, T: 40, seed: 9, spend: { p: 6, q: 4, gamma: 15 }, unitDays: 7, calibrationEnd: END });
+const clvInput: CustomerInput = { ids: Array.from({ length: clvLog.customers }, (_, i) => `c${i}`), features: { rows: clvLog.customers, columns: [] }, log: clvLog, observationEnd: END };
+
 const CASES: Record<string, Case> = {
+  clv: {
+    fit: () => ClvScorer.fromResult(runClv(clvLog, { timeUnit: 'weeks', observationEnd: END, models: ['pnbd', 'bgnbd'] })),
+    predict: (m) => (m as Scorer).score(clvInput),
+    misuse: (m) => (m as Scorer).score({ ...clvInput, log: null }),
+  },
   kmeans: {
     fit: (seed) => new KMeans({ k: 3, seed }).fit(fitDesign(aggregates).matrix),
     predict: (m) => Array.from((m as ReturnType<KMeans['fit']>).predict(fitDesign(aggregates).matrix)),
@@ -163,7 +174,7 @@ const roundTrip = (m: FittedModel): ModelJSON => JSON.parse(JSON.stringify(m.toJ
 
 describe('the model contract, for every saved kind', () => {
   it('covers every kind the registry loads', () => {
-    expect(Object.keys(CASES).sort()).toEqual([...MODEL_KINDS].filter((k) => k !== 'clv').sort());
+    expect(Object.keys(CASES).sort()).toEqual([...MODEL_KINDS].sort());
   });
 
   for (const [kind, c] of Object.entries(CASES)) {
@@ -200,8 +211,8 @@ describe('the model contract, for every saved kind', () => {
       });
       it(isScorer(m) ? 'scores customers, one value per customer in every column' : 'is a building block, not a customer scorer', () => {
         if (!isScorer(m)) return expect(m).not.toHaveProperty('inputs');
-        const t = kind === 'rfm' ? rfmTable : kind === 'predictor' ? customers : aggregates;
-        const s = m.score(asInput(t as Table));
+        const t = kind === 'rfm' ? rfmTable : kind === 'predictor' ? customers : kind === 'clv' ? clvInput.features : aggregates;
+        const s = kind === 'clv' ? m.score(clvInput) : m.score(asInput(t as Table));
         expect(s.names.length).toBe(s.columns.length);
         for (const col of s.columns) expect(col).toHaveLength(t.rows);
         expect(new Set(s.names).size).toBe(s.names.length);

@@ -53,6 +53,41 @@ describe('model.json scores the analysed customers exactly as customers.csv plac
     }
   });
 
+  it('the same CLV columns, value for value: expected purchases and interval, spend, CLV, churn risk, next order, DERT', () => {
+    const clvColumns = Object.keys(scored).filter((k) => /^(p_|expected_|clv_|churn_|next_order|dert)/.test(k));
+    expect(clvColumns).toEqual(expect.arrayContaining(['expected_purchases_12m_bgnbd', 'expected_purchases_12m_low90', 'clv_12m_bgnbd', 'p_no_purchase_90d', 'churn_risk_90d', 'next_order_date']));
+    for (const k of clvColumns) expect(sameColumn(scored[k], csv[k]), k).toBe(0);
+  });
+});
+
+/** Cells that differ, numbers compared to 1e-12 relative (both sides print the same doubles; this guards formatting only). */
+function sameColumn(a: string[], b: string[]): number {
+  expect(a.length).toBe(b.length);
+  let bad = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    const [x, y] = [Number(a[i]), Number(b[i])];
+    if (!(a[i] !== '' && b[i] !== '' && Math.abs(x - y) <= 1e-12 * Math.max(1, Math.abs(x)))) bad++;
+  }
+  return bad;
+}
+
+describe('CDNOW (no order id, Pareto/NBD-type dropout): model.json scores the file as analyze placed it', () => {
+  it('RFM, segments and the CLV columns of every customer', async () => {
+    const o = join(tempDir('clientele-bundle-cd-'), 'out');
+    const file = join(DATA, 'cdnow-sample.txt.gz');
+    const cols = ['--columns', 'customer,_,date,quantity,amount'];
+    expect((await cli('analyze', file, ...cols, '--out', o, '-q')).code).toBe(0);
+    expect((await cli('score', file, ...cols, '--model', join(o, 'model.json'), '-q', '--output', join(o, 'scores.csv'))).code).toBe(0);
+    const want = parseCsv(readFileSync(join(o, 'customers.csv'), 'utf8'));
+    const got = parseCsv(readFileSync(join(o, 'scores.csv'), 'utf8'));
+    expect(got.customer_id).toEqual(want.customer_id);
+    const shared = Object.keys(got).filter((k) => k in want && k !== 'customer_id');
+    expect(shared).toEqual(expect.arrayContaining(['rfm_segment', 'segment', 'p_no_purchase_90d', 'next_order_date', 'p_alive_in_90d']));
+    expect(shared.some((k) => k.startsWith('p_alive_'))).toBe(true);
+    for (const k of shared) expect(sameColumn(got[k], want[k]), k).toBe(0);
+  }, 120_000);
+
   it('every customer matches exactly one rule, and the rules agree with the segments as summary.json says', () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(scored.rule.every((r) => r.startsWith('IF '))).toBe(true);
@@ -105,16 +140,25 @@ describe('a purchase history gives the features analyze computes from the order 
     }
   }, 60_000);
 
-  it('and the bundle scores those records as `score` scores the file', async () => {
+  it('and the bundle scores those records (features and purchase days) as `score` scores the file, CLV included', async () => {
     const scorer = loadScorer(model);
     const fromFile = scorer.score(await customerInput(a, scorer.inputs));
     const input = await customerInput(a, scorer.inputs);
+    const purchases = new Map<number, { date: string; amount: number }[]>();
+    const log = input.log!;
+    for (let k = 0; k < log.customer.length; k++) {
+      const list = purchases.get(log.customer[k]) ?? [];
+      list.push({ date: new Date(log.days[k] * 86_400_000).toISOString().slice(0, 10), amount: log.amount![k] });
+      purchases.set(log.customer[k], list);
+    }
     const records: CustomerRecord[] = input.ids.map((id, i) => ({
       customer_id: id,
       features: Object.fromEntries(input.features.columns.map((c) => [c.name, c.kind === 'category' ? (c.codes[i] < 0 ? null : c.levels[c.codes[i]]) : Number.isNaN(c.values[i]) ? null : c.values[i]])),
+      purchases: purchases.get(i) ?? [],
     }));
     const fromRecords = scorer.score(recordsToInput(records, scorer.inputs, a.asOf!));
     expect(fromRecords.names).toEqual(fromFile.names);
+    expect(fromRecords.names).toContain('clv_12m_bgnbd');
     expect(fromRecords.columns).toEqual(fromFile.columns);
   }, 60_000);
 });
