@@ -4,6 +4,7 @@ import { clickhouse } from '../sql/dialect.js';
 import { TRACE, trace } from './trace.js';
 import { connectError } from './postgres.js';
 import { InputError } from '../errors.js';
+import { cleanMessage } from './messages.js';
 
 /**
  * ClickHouse through the official `@clickhouse/client`, over HTTP. Checked against Debian's 18.16 as well as
@@ -91,9 +92,4 @@ function chConnectError(err: unknown, where: string): Error {
     return new InputError('engine-database', `ClickHouse at ${where}: ${cleanMessage(msg)}`, 'Check the database name at the end of --engine');
   }
   return connectError(err, where, 'ClickHouse');
-}
-
-/** ClickHouse wraps its messages as `Code: N, e.displayText() = DB::Exception: …, e.what() = …`. */
-export function cleanMessage(msg: string): string {
-  return msg.replace(/^Code: \d+, e\.displayText\(\) = /, '').replace(/^DB::Exception: /, '').replace(/,? e\.what\(\) = .*$/, '').replace(/\s*\(version [^)]*\)\s*$/, '').trim();
 }

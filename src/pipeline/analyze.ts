@@ -1,21 +1,19 @@
 import { basename } from 'node:path';
 import { DuckDbEngine } from '../engine/duckdb.js';
-import { ident, rowObjects, type Engine, type QueryResult } from '../engine/engine.js';
+import { ident, type Engine, type QueryResult } from '../engine/engine.js';
 import type { LineSet } from '../sql/lines.js';
 import { InputError } from '../errors.js';
 import { loadFile, type LoadOptions, type LoadedTable } from '../ingest/load.js';
 import { detectRoles, nothingToAnalyse, type RoleDetection, type RoleMap } from '../ingest/roles.js';
-import { buildLines, type CleaningLog, type CleaningOptions } from '../clean/lines.js';
-import { customerFeatures } from '../features/customers.js';
+import type { CleaningLog, CleaningOptions } from '../clean/lines.js';
 import { rfm, type RfmResult } from '../features/rfm.js';
 import { DEFAULT_SEGMENT_MAP, type SegmentMap } from '../features/rfm-map.js';
-import { cohorts, type CohortResult } from '../features/cohorts.js';
-import { concentration, revenuePatterns, type Concentration, type RevenuePatterns } from '../features/revenue.js';
+import type { CohortResult } from '../features/cohorts.js';
+import { concentration, type Concentration, type RevenuePatterns } from '../features/revenue.js';
 import { customerTable, type CustomerTableResult } from '../features/customer-table.js';
 import { numbers } from '../engine/engine.js';
-import { calendarDate } from '../ingest/dates.js';
 import { fileCurrency } from '../ingest/currency.js';
-import { populations, type Populations } from '../features/populations.js';
+import type { Populations } from '../features/populations.js';
 
 export interface AnalyzeOptions extends LoadOptions, CleaningOptions {
   /** Role overrides, e.g. { customer: 'Client Ref' }. */
@@ -27,6 +25,8 @@ export interface AnalyzeOptions extends LoadOptions, CleaningOptions {
   segmentMap?: SegmentMap;
   /** Called as each stage starts, for progress output. */
   onStage?: (stage: string) => void;
+  /** The embedded engine to read the file into (e.g. opened with a memory limit); default a fresh DuckDB. */
+  engine?: Engine;
 }
 
 export interface Analysis {
@@ -66,7 +66,8 @@ export interface Analysis {
  */
 export async function analyze(path: string, options: AnalyzeOptions = {}): Promise<Analysis> {
   const stage = options.onStage ?? (() => {});
-  const engine = await DuckDbEngine.open();
+  const engine = options.engine ?? (await DuckDbEngine.open());
+  if (engine.dialect !== 'duckdb') throw new Error('a file is read by the embedded DuckDB engine; a warehouse table goes through analyzeTable');
   try {
     stage('reading');
     const load = await loadFile(engine, path, options);
@@ -89,50 +90,14 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
       return { file: path, load, detection, asOf: null, currency, customers, rfm: rfmResult, customerTable: ct, concentration: conc, facts, skipped, cautions, segmentMap, engine };
     }
 
-    const asOf = options.asOf === undefined ? undefined : calendarDate(options.asOf, '--as-of');
-    stage('cleaning');
-    const { lines, ...cleaning } = await buildLines(engine, load, load.schema, detection.roles, { ...options, asOf });
-    if (cleaning.analyticLines === 0) {
-      throw new InputError('no-customer-lines', `No line of ${basename(path)} has both a customer id and a valid sale`, 'Check the --map customer= column');
-    }
-    const core = await analyzeLines(lines, cleaning, { asOf, segmentMap, stage });
-    const pops = await populations(engine, cleaning.hasAmounts);
-    const revenue = cleaning.hasAmounts ? await revenuePatterns(engine) : undefined;
-    if (!cleaning.hasAmounts) skipped.push({ analysis: 'Revenue and spend', reason: 'the log has no amount or unit price column' });
-    const conc = cleaning.hasAmounts ? gatedConcentration(core.customers, skipped) : undefined;
-    return { file: path, load, detection, currency, cleaning, ...core, cautions: [...cautions, ...core.cautions], revenue, concentration: conc, populations: pops, facts, skipped, segmentMap, engine, lines };
+    // An order log goes on through the typed stages (src/pipeline/run.ts), as a warehouse table does.
+    const { runStages, CORE_AFTER_ROLES, LOADED } = await import('./run.js');
+    const state = { engine, source: { kind: 'file' as const, path }, options, load, detection, currency, facts, cautions, skipped, extensions: [] };
+    return (await runStages(state, CORE_AFTER_ROLES, LOADED)).analysis;
   } catch (err) {
     await engine.close();
     throw err;
   }
-}
-
-/**
- * Steps 4–6 on cleaned lines held by any engine: per-customer features (one SQL definition, run in the engine),
- * RFM scored here, the cohort matrix aggregated in the engine.
- */
-export async function analyzeLines(
-  lines: LineSet,
-  cleaning: CleaningLog,
-  options: { asOf?: string; segmentMap: SegmentMap; stage: (s: string) => void },
-): Promise<{ asOf: string; customers: QueryResult; rfm: RfmResult; cohorts: CohortResult; cautions: string[] }> {
-  const d = lines.d;
-  const lastDay = options.asOf ?? String(rowObjects(await lines.aggregate({ aggs: [{ as: 'last', kind: 'max', of: d.formatDay('ts') }] }))[0].last);
-  options.stage('customer features');
-  // Recency counts to the day after the window (the usual max(date) + 1 day snapshot), so a purchase on the
-  // last observed day is 1 day old.
-  const customers = await customerFeatures(lines, d.date(nextDay(lastDay)), cleaning.hasAmounts);
-  options.stage('RFM segments');
-  const rfmResult = rfm(customers, options.segmentMap);
-  const cautions: string[] = [];
-  if (customers.rows < SMALL) cautions.push(`RFM scores rest on only ${customers.rows} customers: quintiles of so few are unstable, so read the segments as a rough sort`);
-  options.stage('cohorts');
-  const cohortResult = await cohorts(lines);
-  return { asOf: lastDay, customers, rfm: rfmResult, cohorts: cohortResult, cautions };
-}
-
-function nextDay(ymd: string): string {
-  return new Date(Date.parse(`${ymd}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 export async function rawFacts(engine: Engine, table: string, roles: RoleMap): Promise<Analysis['facts']> {

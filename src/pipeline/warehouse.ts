@@ -1,17 +1,12 @@
 import type { Engine } from '../engine/engine.js';
-import { rowObjects } from '../engine/engine.js';
 import { InputError } from '../errors.js';
-import type { LoadedTable, SchemaColumn } from '../ingest/load.js';
-import { detectRoles, wrongType, type RoleMap } from '../ingest/roles.js';
-import { calendarDate } from '../ingest/dates.js';
-import { fileCurrency } from '../ingest/currency.js';
-import { cleanLines, type CleaningInput } from '../clean/lines.js';
-import { DEFAULT_SEGMENT_MAP } from '../features/rfm-map.js';
+import type { SchemaColumn } from '../ingest/load.js';
+import type { RoleMap } from '../ingest/roles.js';
 import type { Dialect } from '../sql/dialect.js';
 import type { LineFields } from '../sql/definitions.js';
 import { InlineLines, MaterialisedLines, ShardedLines, type LineSet } from '../sql/lines.js';
-import { analyzeLines, gatedConcentration, rawFacts, type Analysis, type AnalyzeOptions } from './analyze.js';
-import { cleanMessage } from '../engine/clickhouse.js';
+import type { Analysis, AnalyzeOptions } from './analyze.js';
+import { cleanMessage } from '../engine/messages.js';
 
 /**
  * The core analysis of an order log that lives in a warehouse table or view: cleaning, per-customer features, RFM
@@ -21,76 +16,13 @@ import { cleanMessage } from '../engine/clickhouse.js';
  * column and the order date a date or timestamp column (cast in a view otherwise).
  */
 export async function analyzeTable(engine: Engine, table: string, options: AnalyzeOptions = {}): Promise<Analysis> {
-  const stage = options.onStage ?? (() => {});
-  const d = engine.sql;
-  stage('reading');
-  const t = await resolveTable(engine, table);
-  stage('detecting columns');
-  const detection = await detectRoles(engine, t.relation, t.schema, options.map);
-  if (detection.shape !== 'order-log') {
-    throw new InputError('warehouse-needs-log', `${table} has one row per customer; on a warehouse engine clientele analyses order logs`, 'Point --table at the order lines, or export the customer table to a file');
-  }
-  const roles = detection.roles;
-  const type = (c: string) => t.schema.find((s) => s.name === c)?.type ?? 'VARCHAR';
-  const tsCol = t.schema.find((s) => s.name === roles.timestamp) as SchemaColumn;
-  if (!/^(DATE|TIMESTAMP)/.test(tsCol.type)) throw wrongType(tsCol, 'timestamp', 'a date or timestamp');
-  const facts = await rawFacts(engine, t.relation, roles);
-  const lines = await placeLines(engine, t, roles.customer as string);
-  const dedupe = !options.keepDuplicates && Boolean(roles.order);
-  const local = lines instanceof ShardedLines ? (t.local as string) : t.relation;
-  const distinct = d.sub(`SELECT DISTINCT * FROM ${local}`, 'raw');
-  const counts = rowObjects(
-    await lines.aggregate({
-      from: () => d.sub(`SELECT ${d.toDouble(d.count())} AS n, ${d.toDouble(`(SELECT count(*) FROM ${distinct})`)} AS distinct_rows FROM ${local}`, 'c'),
-      aggs: [
-        { as: 'rows', kind: 'sum', of: 'n' },
-        { as: 'distinct_rows', kind: 'sum', of: 'distinct_rows' },
-      ],
-    }),
-  )[0];
-  const rows = Number(counts.rows ?? 0);
-  if (rows === 0) throw new InputError('no-rows', `${table} has no rows`, 'Point --table at a table or view with order lines');
-  const load: LoadedTable = {
-    table: t.relation,
-    grouped: t.relation,
-    rows,
-    distinctRows: Number(counts.distinct_rows),
-    schema: t.schema,
-    sniff: { path: table, format: 'table', gzip: false, encoding: 'utf-8', sampleLines: [], bytes: 0 },
-    skippedRows: 0,
-    warnings: [],
-    numberFormats: [],
-  };
-  const currency = await fileCurrency(engine, load, roles, options.currency);
-  const asOf = options.asOf === undefined ? undefined : calendarDate(options.asOf, '--as-of');
-  stage('cleaning');
-  const input: CleaningInput = {
-    lines,
-    source: dedupe ? distinct : local,
-    distinct,
-    fields: tableLineFields(d, roles, type),
-    productColumn: roles.product ? d.ident(roles.product) : null,
-    rowsRead: rows,
-    distinctRows: load.distinctRows,
-    dedupe,
-    dateFormat: tsCol.type.toLowerCase(),
-  };
-  const { lines: cleaned, ...log } = await cleanLines(input, roles, { ...options, asOf });
-  if (log.analyticLines === 0) {
-    throw new InputError('no-customer-lines', `No line of ${table} has both a customer id and a valid sale`, 'Check the --map customer= column');
-  }
-  const cleaning = { ...log, timestampSql: d.toTimestamp(d.ident(tsCol.name)) };
-  const segmentMap = options.segmentMap ?? DEFAULT_SEGMENT_MAP;
-  const core = await analyzeLines(cleaned, cleaning, { asOf, segmentMap, stage });
-  const skipped: Analysis['skipped'] = [
-    { analysis: 'Revenue patterns and populations', reason: `not yet pushed down to ${engine.dialect}; run on an export of the table for them` },
-  ];
-  const conc = cleaning.hasAmounts ? gatedConcentration(core.customers, skipped) : undefined;
-  return { file: table, load, detection, currency, cleaning, ...core, concentration: conc, facts, skipped, segmentMap, engine, lines: cleaned };
+  const { runPipeline } = await import('./run.js');
+  const r = await runPipeline(engine, { kind: 'table', name: table }, { ...options, clv: false, segments: false, drivers: false, checks: false });
+  return r.analysis;
 }
 
 /** Line fields from typed warehouse columns: ids as trimmed text, numbers as doubles, dates as timestamps. */
-function tableLineFields(d: Dialect, roles: RoleMap, type: (c: string) => string): LineFields {
+export function tableLineFields(d: Dialect, roles: RoleMap, type: (c: string) => string): LineFields {
   const col = (role: keyof RoleMap) => (roles[role] ? d.ident(roles[role] as string) : null);
   const num = (role: keyof RoleMap) => (roles[role] ? d.toDouble(col(role) as string) : null);
   const id = (role: keyof RoleMap) => (roles[role] ? d.nullIf(d.trim(d.toText(col(role) as string)), "''") : null);
@@ -114,7 +46,7 @@ function tableLineFields(d: Dialect, roles: RoleMap, type: (c: string) => string
   };
 }
 
-interface ResolvedTable {
+export interface ResolvedTable {
   /** The table as a FROM item, quoted. */
   readonly relation: string;
   readonly schema: SchemaColumn[];
@@ -225,7 +157,7 @@ export function canonicalType(t: string): string {
  * customer's lines then share a shard); any other sharding runs the same SQL over the Distributed table, correct
  * but gathered on the initiator.
  */
-async function placeLines(engine: Engine, t: ResolvedTable, customer: string): Promise<LineSet> {
+export async function placeLines(engine: Engine, t: ResolvedTable, customer: string): Promise<LineSet> {
   const d = engine.sql;
   if (engine.dialect !== 'clickhouse') return new MaterialisedLines(engine, d);
   if (t.local && t.cluster && t.shardingKey && keyUsesOnly(t.shardingKey, customer, t.schema)) {
