@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import { COPIES, type LoadedTable, type SchemaColumn } from '../ingest/load.js';
 import { timestampSql } from '../ingest/dates.js';
 import { customerIdSql, numericSql, type RoleMap } from '../ingest/roles.js';
-import { ANALYTIC_LINE, lineDefinition, type LineFields } from '../sql/definitions.js';
+import { ANALYTIC_LINE, lineDefinition, roleFields, type LineFields } from '../sql/definitions.js';
 import { MaterialisedLines, type LineSet } from '../sql/lines.js';
 
 const firstRow = (q: QueryResult) => rowObjects(q)[0];
@@ -54,13 +54,14 @@ export interface CleaningInput {
   readonly lines: LineSet;
   /** Raw rows as a FROM item: distinct rows when duplicates are dropped, every copy otherwise. */
   readonly source: string;
-  /** Distinct raw rows as a FROM item, for the product-code check. */
-  readonly distinct: string;
+  /** Raw rows as a FROM item, for the product-code check (duplicates do not change the set of codes). */
+  readonly codesFrom: string;
   readonly fields: LineFields;
   /** Raw product column (for the digit-code check), as an expression over `distinct`. */
   readonly productColumn: string | null;
   readonly rowsRead: number;
-  readonly distinctRows: number;
+  /** Distinct rows, or null to count the lines once defined (with `dedupe`, one line per distinct row). */
+  readonly distinctRows: number | null;
   /** Drop exact duplicates (only lines with an order id have an identity to repeat). */
   readonly dedupe: boolean;
   readonly dateFormat: string;
@@ -82,7 +83,7 @@ export async function buildLines(
   const input: CleaningInput = {
     lines: new MaterialisedLines(engine, engine.sql),
     source: dedupe ? raw : `(SELECT * EXCLUDE (${COPIES}) FROM ${load.grouped}, range(${COPIES}))`,
-    distinct: raw,
+    codesFrom: raw,
     fields,
     productColumn: roles.product ? ident(roles.product) : null,
     rowsRead: load.rows,
@@ -90,47 +91,45 @@ export async function buildLines(
     dedupe,
     dateFormat: format.label,
   };
-  const log = await cleanLines(input, roles, options);
+  const { distinctRows: _, ...log } = await cleanLines(input, roles, options);
   return { ...log, timestampSql: tsExpr };
 }
 
 /** The line fields of a file read into DuckDB: text numbers that survived number-format detection are read if plain. */
 function fileLineFields(roles: RoleMap, type: (c: string) => string, tsExpr: string): LineFields {
-  const num = (role: keyof RoleMap) => (roles[role] ? numericSql(roles[role] as string, type(roles[role] as string)) : null);
-  // Ids are trimmed (a stray space must not split a customer); descriptive text is kept as read, which on a
-  // large log saves a string copy per line and column.
-  const id = (role: keyof RoleMap) => (roles[role] ? `NULLIF(trim(CAST(${ident(roles[role] as string)} AS VARCHAR)), '')` : null);
-  const text = (role: keyof RoleMap) => (roles[role] ? `CAST(${ident(roles[role] as string)} AS VARCHAR)` : null);
-  return {
+  return roleFields(roles, {
     customer: customerIdSql(roles.customer as string, type(roles.customer as string)),
-    order: id('order'),
     ts: tsExpr,
     tsRaw: `CAST(${ident(roles.timestamp as string)} AS VARCHAR)`,
-    quantity: num('quantity'),
-    price: num('price'),
-    amount: num('amount'),
-    product: id('product'),
-    description: text('description'),
-    category: text('category'),
-    country: text('country'),
-    status: text('status'),
-  };
+    num: (c) => numericSql(c, type(c)),
+    // Ids are trimmed (a stray space must not split a customer); descriptive text is kept as read, which on a
+    // large log saves a string copy per line and column.
+    id: (c) => `NULLIF(trim(CAST(${ident(c)} AS VARCHAR)), '')`,
+    text: (c) => `CAST(${ident(c)} AS VARCHAR)`,
+  });
 }
 
 /**
  * Clean an order log on any engine: the lines are built from the one definition (src/sql/definitions.ts), every
  * rule flags, and the cleaning log counts what each rule did.
  */
-export async function cleanLines(input: CleaningInput, roles: RoleMap, options: CleaningOptions = {}): Promise<Omit<CleaningLog, 'timestampSql'> & { lines: LineSet }> {
+export async function cleanLines(input: CleaningInput, roles: RoleMap, options: CleaningOptions = {}): Promise<Omit<CleaningLog, 'timestampSql'> & { lines: LineSet; distinctRows: number }> {
   const { lines, fields } = input;
   const d = lines.d;
   const steps: CleaningStep[] = [];
   const rowsRead = input.rowsRead;
   steps.push({ step: 'read', rows: rowsRead, action: 'read', why: 'rows in the input file' });
 
-  // 1. Exact duplicates, counted when the rows were read: only lines that carry an order id have an identity to
-  // repeat. Without one (customer, date, quantity, amount), identical lines are separate purchases.
-  const repeats = rowsRead - input.distinctRows;
+  // Typed canonical columns and flags, from the one definition.
+  const hasAmounts = Boolean(roles.amount || roles.price);
+  const offPattern = input.productColumn ? await digitCodesDominate(lines, input.codesFrom, input.productColumn) : false;
+  await lines.define(lineDefinition(d, input.source, fields, { offPattern, keepNonProduct: Boolean(options.keepNonProduct) }));
+  if (input.distinctRows === null && !input.dedupe) throw new Error('distinct rows must be counted when duplicates are kept');
+  const distinctRows = input.distinctRows ?? Number(firstRow(await lines.aggregate({ aggs: [{ as: 'n', kind: 'count' }] })).n);
+
+  // Exact duplicates: only lines that carry an order id have an identity to repeat. Without one (customer, date,
+  // quantity, amount), identical lines are separate purchases.
+  const repeats = rowsRead - distinctRows;
   if (input.dedupe) {
     steps.push({ step: 'duplicates', rows: repeats, action: 'removed', why: 'exact duplicate rows (every field equal to an earlier row, order id included); keep them with --keep-duplicates' });
   } else {
@@ -143,11 +142,6 @@ export async function cleanLines(input: CleaningInput, roles: RoleMap, options: 
         : `no order id, so ${repeats.toLocaleString('en-US')} identical rows are separate purchases and all are kept`,
     });
   }
-
-  // 2–3. Typed canonical columns and flags, from the one definition.
-  const hasAmounts = Boolean(roles.amount || roles.price);
-  const offPattern = input.productColumn ? await digitCodesDominate(lines, input.distinct, input.productColumn) : false;
-  await lines.define(lineDefinition(d, input.source, fields, { offPattern, keepNonProduct: Boolean(options.keepNonProduct) }));
 
   const missing = firstRow(
     await lines.aggregate({
@@ -248,15 +242,15 @@ export async function cleanLines(input: CleaningInput, roles: RoleMap, options: 
 
   const rule = options.outlierRule ?? 'mad';
   if (rule !== 'none') steps.push(await flagOutliers(lines, rule));
-  return { rowsRead, rowsAfterCleaning: f('n_total'), analyticLines: f('n_analytic'), dateFormat: input.dateFormat, hasAmounts, steps, lines };
+  return { rowsRead, rowsAfterCleaning: f('n_total'), analyticLines: f('n_analytic'), dateFormat: input.dateFormat, hasAmounts, steps, lines, distinctRows };
 }
 
 /** Whether product codes mostly carry digits, so a code without any (POST, M, BANK CHARGES) breaks the pattern. */
-async function digitCodesDominate(lines: LineSet, distinct: string, column: string): Promise<boolean> {
+async function digitCodesDominate(lines: LineSet, rows: string, column: string): Promise<boolean> {
   const d = lines.d;
   const r = firstRow(
     await lines.aggregate({
-      from: () => d.sub(`SELECT ${d.trim(d.toText(column))} AS code FROM ${distinct} WHERE ${column} IS NOT NULL`, 'codes'),
+      from: () => d.sub(`SELECT ${d.trim(d.toText(column))} AS code FROM ${rows} WHERE ${column} IS NOT NULL`, 'codes'),
       aggs: [
         { as: 'digits', kind: 'distinct', of: 'code', where: d.regex('code', '[0-9]') },
         { as: 'n', kind: 'distinct', of: 'code' },

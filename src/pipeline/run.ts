@@ -227,32 +227,31 @@ const CLEAN: Stage = {
       const lines = await placeLines(s.engine, t, roles.customer as string);
       const local = lines instanceof ShardedLines ? (t.local as string) : t.relation;
       const distinct = d.sub(`SELECT DISTINCT * FROM ${local}`, 'raw');
+      const dedupe = !s.options.keepDuplicates && Boolean(roles.order);
+      // Distinct rows are counted from the lines when duplicates are dropped (one line per distinct row), which
+      // spares a pass; the partial counts of a sharded table add up because copies of a row share its shard.
       const counts = rowObjects(
         await lines.aggregate({
-          from: () => d.sub(`SELECT ${d.toDouble(d.count())} AS n, ${d.toDouble(`(SELECT count(*) FROM ${distinct})`)} AS distinct_rows FROM ${local}`, 'c'),
-          aggs: [
-            { as: 'rows', kind: 'sum', of: 'n' },
-            { as: 'distinct_rows', kind: 'sum', of: 'distinct_rows' },
-          ],
+          from: () => d.sub(`SELECT ${d.toDouble(d.count())} AS n${dedupe ? '' : `, ${d.toDouble(`(SELECT count(*) FROM ${distinct})`)} AS distinct_rows`} FROM ${local}`, 'c'),
+          aggs: [{ as: 'rows', kind: 'sum', of: 'n' }, ...(dedupe ? [] : [{ as: 'distinct_rows', kind: 'sum' as const, of: 'distinct_rows' }])],
         }),
       )[0];
       const rows = Number(counts.rows ?? 0);
       if (rows === 0) throw new InputError('no-rows', `${t.relation} has no rows`, 'Point --table at a table or view with order lines');
-      s.load = { ...(s.load as LoadedTable), rows, distinctRows: Number(counts.distinct_rows) };
+      s.load = { ...(s.load as LoadedTable), rows, distinctRows: dedupe ? NaN : Number(counts.distinct_rows) };
       s.currency = await fileCurrency(s.engine, s.load, roles, s.options.currency);
       progress(s, 'cleaning');
-      const dedupe = !s.options.keepDuplicates && Boolean(roles.order);
       const type = (c: string) => t.schema.find((x) => x.name === c)?.type ?? 'VARCHAR';
       const tsCol = roles.timestamp as string;
-      const { lines: cleaned, ...log } = await cleanLines(
+      const { lines: cleaned, distinctRows, ...log } = await cleanLines(
         {
           lines,
           source: dedupe ? distinct : local,
-          distinct,
+          codesFrom: local,
           fields: tableLineFields(d, roles, type),
           productColumn: roles.product ? d.ident(roles.product) : null,
           rowsRead: rows,
-          distinctRows: s.load.distinctRows,
+          distinctRows: dedupe ? null : s.load.distinctRows,
           dedupe,
           dateFormat: type(tsCol).toLowerCase(),
         },
@@ -260,6 +259,7 @@ const CLEAN: Stage = {
         { ...s.options, asOf },
       );
       s.lines = cleaned;
+      s.load = { ...s.load, distinctRows };
       s.cleaning = { ...log, timestampSql: d.toTimestamp(d.ident(tsCol)) };
     }
     if ((s.cleaning as CleaningLog).analyticLines === 0) {
@@ -337,42 +337,32 @@ const COHORTS: Stage = {
   },
 };
 
-const laterOptions = (s: PipelineState): FullOptions => ({ clv: s.options.clv, segments: s.options.segments, drivers: s.options.drivers, onStage: s.options.onStage });
+type Later = 'clvExtension' | 'segmentsExtension' | 'driversExtension';
 
-const CLV: Stage = {
-  name: 'clv',
-  needs: [need('analysis', ['*']), need('lines', ['customer_id', 'ts', 'amount', 'is_cancel', 'status_cancel', 'non_product', 'bad_price']), need('customers', ['customer_id']), need('rfm', ['segment'])],
-  produces: [need('transactions', ['customer_id', 'days', 'amount']), need('clv', ['*'])],
-  async run(s) {
-    const { clvExtension } = await import('./full.js');
-    const a = s.analysis as Analysis;
-    const clv = s.options.clv === undefined ? { observationEnd: a.asOf ?? undefined } : s.options.clv;
-    const e = await clvExtension(a, { ...laterOptions(s), clv });
-    if (e) s.extensions.push(e);
-  },
-};
+/** A later stage: one of full.ts's extensions on the assembled analysis (loaded only when the plan has it). */
+function later(name: StageName, needs: Relation[], produces: Relation[], extension: Later): Stage {
+  return {
+    name,
+    needs: [need('analysis', ['*']), ...needs],
+    produces,
+    async run(s) {
+      const full = await import('./full.js');
+      const a = s.analysis as Analysis;
+      const clv = s.options.clv === undefined ? { observationEnd: a.asOf ?? undefined } : s.options.clv;
+      const e = await full[extension](a, { clv, segments: s.options.segments, drivers: s.options.drivers, onStage: s.options.onStage });
+      if (e) s.extensions.push(e);
+    },
+  };
+}
 
-const SEGMENTS: Stage = {
-  name: 'segments',
-  needs: [need('analysis', ['*']), need('customers', CUSTOMER_FEATURES)],
-  produces: [need('segments', ['customer_id', 'segment'])],
-  async run(s) {
-    const { segmentsExtension } = await import('./full.js');
-    const e = await segmentsExtension(s.analysis as Analysis, laterOptions(s));
-    if (e) s.extensions.push(e);
-  },
-};
-
-const DRIVERS: Stage = {
-  name: 'drivers',
-  needs: [need('analysis', ['*']), need('raw', ['*']), need('lines', ['amount', 'status_cancel', 'return_line'])],
-  produces: [need('drivers', ['*'])],
-  async run(s) {
-    const { driversExtension } = await import('./full.js');
-    const e = await driversExtension(s.analysis as Analysis, laterOptions(s));
-    if (e) s.extensions.push(e);
-  },
-};
+const CLV = later(
+  'clv',
+  [need('lines', ['customer_id', 'ts', 'amount', 'is_cancel', 'status_cancel', 'non_product', 'bad_price']), need('customers', ['customer_id']), need('rfm', ['segment'])],
+  [need('transactions', ['customer_id', 'days', 'amount']), need('clv', ['*'])],
+  'clvExtension',
+);
+const SEGMENTS = later('segments', [need('customers', CUSTOMER_FEATURES)], [need('segments', ['customer_id', 'segment'])], 'segmentsExtension');
+const DRIVERS = later('drivers', [need('raw', ['*']), need('lines', ['amount', 'status_cancel', 'return_line'])], [need('drivers', ['*'])], 'driversExtension');
 
 const CHECKS: Stage = {
   name: 'checks',

@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import type { SchemaColumn } from '../ingest/load.js';
 import type { RoleMap } from '../ingest/roles.js';
 import type { Dialect } from '../sql/dialect.js';
-import type { LineFields } from '../sql/definitions.js';
+import { roleFields, type LineFields } from '../sql/definitions.js';
 import { InlineLines, MaterialisedLines, ShardedLines, type LineSet } from '../sql/lines.js';
 import type { Analysis, AnalyzeOptions } from './analyze.js';
 import { cleanMessage } from '../engine/messages.js';
@@ -23,27 +23,18 @@ export async function analyzeTable(engine: Engine, table: string, options: Analy
 
 /** Line fields from typed warehouse columns: ids as trimmed text, numbers as doubles, dates as timestamps. */
 export function tableLineFields(d: Dialect, roles: RoleMap, type: (c: string) => string): LineFields {
-  const col = (role: keyof RoleMap) => (roles[role] ? d.ident(roles[role] as string) : null);
-  const num = (role: keyof RoleMap) => (roles[role] ? d.toDouble(col(role) as string) : null);
-  const id = (role: keyof RoleMap) => (roles[role] ? d.nullIf(d.trim(d.toText(col(role) as string)), "''") : null);
-  const text = (role: keyof RoleMap) => (roles[role] ? d.toText(col(role) as string) : null);
-  const c = col('customer') as string;
-  const numericId = /^(BIGINT|DOUBLE)$/.test(type(roles.customer as string));
-  return {
+  const id = (c: string) => d.nullIf(d.trim(d.toText(d.ident(c))), "''");
+  const c = d.ident(roles.customer as string);
+  const ts = d.ident(roles.timestamp as string);
+  return roleFields(roles, {
     // Spreadsheet-style float ids ("17850.0") are the id "17850", as in a file.
-    customer: numericId ? `CASE WHEN ${c} = floor(${c}) THEN ${d.toBigintText(c)} ELSE ${d.toText(c)} END` : (id('customer') as string),
-    order: id('order'),
-    ts: d.toTimestamp(col('timestamp') as string),
-    tsRaw: d.toText(col('timestamp') as string),
-    quantity: num('quantity'),
-    price: num('price'),
-    amount: num('amount'),
-    product: id('product'),
-    description: text('description'),
-    category: text('category'),
-    country: text('country'),
-    status: text('status'),
-  };
+    customer: /^(BIGINT|DOUBLE)$/.test(type(roles.customer as string)) ? `CASE WHEN ${c} = floor(${c}) THEN ${d.toBigintText(c)} ELSE ${d.toText(c)} END` : id(roles.customer as string),
+    ts: d.toTimestamp(ts),
+    tsRaw: d.toText(ts),
+    num: (x) => d.toDouble(d.ident(x)),
+    id,
+    text: (x) => d.toText(d.ident(x)),
+  });
 }
 
 export interface ResolvedTable {

@@ -1,6 +1,7 @@
 import type { Dialect } from './dialect.js';
 import { LINE_COLUMNS, type Aggregation, type LineSet } from './lines.js';
 import type { QueryResult } from '../engine/engine.js';
+import type { RoleMap } from '../ingest/roles.js';
 
 /**
  * The one definition of every aggregation clientele pushes to an engine: the typed and flagged order line
@@ -40,6 +41,35 @@ export interface LineFields {
   readonly category: string | null;
   readonly country: string | null;
   readonly status: string | null;
+}
+
+/** How a source spells each kind of raw column as SQL: the customer id and timestamps, numbers, ids, free text. */
+export interface FieldSpelling {
+  readonly customer: string;
+  readonly ts: string;
+  readonly tsRaw: string;
+  num(column: string): string;
+  id(column: string): string;
+  text(column: string): string;
+}
+
+/** The line fields of a log whose roles are `roles`, each spelled as the source needs. */
+export function roleFields(roles: RoleMap, x: FieldSpelling): LineFields {
+  const by = (role: keyof RoleMap, f: (c: string) => string) => (roles[role] ? f(roles[role] as string) : null);
+  return {
+    customer: x.customer,
+    order: by('order', x.id),
+    ts: x.ts,
+    tsRaw: x.tsRaw,
+    quantity: by('quantity', x.num),
+    price: by('price', x.num),
+    amount: by('amount', x.num),
+    product: by('product', x.id),
+    description: by('description', x.text),
+    category: by('category', x.text),
+    country: by('country', x.text),
+    status: by('status', x.text),
+  };
 }
 
 export interface LineRules {

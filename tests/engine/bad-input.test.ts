@@ -111,22 +111,19 @@ describe('bad --engine input', () => {
     oneLine(await analyzeTable('mysql://u:p@127.0.0.1:3306/shop', 'orders'), /names no engine clientele speaks \(mysql\)/);
     oneLine(await cli('analyze', '--engine', 'postgres://u:p@127.0.0.1:1/x'), /--engine needs --table/);
   });
-  it.runIf(pgOk.ok)('PostgreSQL: wrong password, missing table, a date column of text', async () => {
-    const bad = pg!.url.replace(pg!.password, 'not-the-password');
-    const r = await analyzeTable(bad, 'orders');
-    oneLine(r, /PostgreSQL at 127\.0\.0\.1:\d+ refused the login .*Check the user name and password/);
-    expect(r.stderr).not.toContain('not-the-password');
-    oneLine(await analyzeTable(pg!.url, 'no_such_table'), /Table no_such_table does not exist\. Check --table; tables here include /);
-    oneLine(await analyzeTable(pg!.url, 'text_dates'), /Column InvoiceDate \(timestamp\) is varchar in the table, not a date or timestamp\. Cast it in a view/);
-  });
-  it.runIf(chOk.ok)('ClickHouse: wrong password, missing table, a quantity column of text', async () => {
-    const bad = ch!.url.replace(ch!.password, 'not-the-password');
-    const r = await analyzeTable(bad, 'orders');
-    oneLine(r, /ClickHouse at 127\.0\.0\.1:\d+ refused the login .*Check the user name and password/);
-    expect(r.stderr).not.toContain('not-the-password');
-    oneLine(await analyzeTable(ch!.url, 'no_such_table'), /Table no_such_table does not exist\. Check --table; tables here include /);
-    oneLine(await analyzeTable(ch!.url, 'string_qty'), /Column Quantity \(quantity\) is varchar in the table, not a number\. Cast it in a view/);
-  });
+  const servers = [
+    { name: 'PostgreSQL', ok: pgOk.ok, url: () => pg!.url, password: () => pg!.password, table: 'text_dates', wrong: /Column InvoiceDate \(timestamp\) is varchar in the table, not a date or timestamp\. Cast it in a view/ },
+    { name: 'ClickHouse', ok: chOk.ok, url: () => ch!.url, password: () => ch!.password, table: 'string_qty', wrong: /Column Quantity \(quantity\) is varchar in the table, not a number\. Cast it in a view/ },
+  ];
+  for (const s of servers) {
+    it.runIf(s.ok)(`${s.name}: wrong password, missing table, a column of the wrong type`, async () => {
+      const r = await analyzeTable(s.url().replace(s.password(), 'not-the-password'), 'orders');
+      oneLine(r, new RegExp(`${s.name} at 127\\.0\\.0\\.1:\\d+ refused the login .*Check the user name and password`));
+      expect(r.stderr).not.toContain('not-the-password');
+      oneLine(await analyzeTable(s.url(), 'no_such_table'), /Table no_such_table does not exist\. Check --table; tables here include /);
+      oneLine(await analyzeTable(s.url(), s.table), s.wrong);
+    });
+  }
 });
 
 describe('hostile table and column names', () => {
