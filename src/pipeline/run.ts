@@ -305,13 +305,9 @@ const COHORTS: Stage = {
     const lines = s.lines as LineSet;
     const cleaning = s.cleaning as CleaningLog;
     s.cohorts = await cohorts(lines);
-    if (s.engine.dialect === 'duckdb') {
-      s.populations = await populations(s.engine, cleaning.hasAmounts);
-      s.revenue = cleaning.hasAmounts ? await revenuePatterns(s.engine) : undefined;
-      if (!cleaning.hasAmounts) s.skipped.push({ analysis: 'Revenue and spend', reason: 'the log has no amount or unit price column' });
-    } else {
-      s.skipped.push({ analysis: 'Revenue patterns and populations', reason: `not yet pushed down to ${s.engine.dialect}; run on an export of the table for them` });
-    }
+    s.populations = await populations(lines, cleaning.hasAmounts);
+    s.revenue = cleaning.hasAmounts ? await revenuePatterns(lines) : undefined;
+    if (!cleaning.hasAmounts) s.skipped.push({ analysis: 'Revenue and spend', reason: 'the log has no amount or unit price column' });
     const customers = s.customers as QueryResult;
     const concentration = cleaning.hasAmounts ? gatedConcentration(customers, s.skipped) : undefined;
     s.analysis = {

@@ -1,5 +1,5 @@
 import type { Dialect } from './dialect.js';
-import { LINE_COLUMNS, type Aggregation, type LineSet } from './lines.js';
+import { LINE_COLUMNS, type Agg, type Aggregation, type LineSet } from './lines.js';
 import type { QueryResult } from '../engine/engine.js';
 import type { RoleMap } from '../ingest/roles.js';
 
@@ -205,6 +205,85 @@ export function cohortAggregation(d: Dialect): Aggregation {
       { as: 'revenue', kind: 'money', of: 'month_revenue' },
     ],
     orderBy: `${d.ident('cohort')}, ${d.ident('k')}`,
+  };
+}
+
+/**
+ * The two populations every figure belongs to (docs/cleaning.md §6): all revenue-earning lines, and identified
+ * customers (those with a sale line). Additive per customer, so a sharded table's partials merge exactly.
+ */
+export function populationsAggregation(d: Dialect): Aggregation {
+  const earning = 'NOT bad_price AND NOT non_product AND NOT status_cancel';
+  // A join, not `customer_id IN (subquery)`: PostgreSQL re-runs an IN subquery per row once its ids outgrow work_mem.
+  const buyers = (lines: string) => `SELECT customer_id, max(1) AS buyer FROM ${lines} WHERE ${ANALYTIC_LINE} AND NOT is_cancel GROUP BY customer_id`;
+  return {
+    from: (lines) =>
+      d.sub(`SELECT *, (buyer IS NOT NULL) AS identified FROM ${d.sub(`SELECT * FROM ${d.leftJoinOne(d.sub(`SELECT * FROM ${lines}`, 'all_lines'), d.sub(buyers(lines), 'buyers'), ['customer_id'])}`, 'joined')}`, 'l'),
+    aggs: [
+      { as: 'all_lines', kind: 'count', where: earning },
+      { as: 'all_orders', kind: 'distinct', of: 'order_id', where: 'NOT bad_price AND NOT non_product AND NOT is_cancel' },
+      { as: 'all_revenue', kind: 'money', of: 'amount', where: earning },
+      { as: 'customers', kind: 'distinct', of: 'customer_id', where: `${ANALYTIC_LINE} AND NOT is_cancel` },
+      { as: 'id_lines', kind: 'count', where: `${ANALYTIC_LINE} AND identified` },
+      { as: 'id_orders', kind: 'distinct', of: 'order_id', where: `${ANALYTIC_LINE} AND NOT is_cancel` },
+      { as: 'id_revenue', kind: 'money', of: 'amount', where: `${ANALYTIC_LINE} AND NOT status_cancel AND identified` },
+      { as: 'anon_lines', kind: 'count', where: `customer_id IS NULL AND ${earning}` },
+      { as: 'anon_revenue', kind: 'money', of: 'amount', where: `customer_id IS NULL AND ${earning}` },
+      { as: 'orphan_lines', kind: 'count', where: `${ANALYTIC_LINE} AND return_line AND NOT identified` },
+      { as: 'orphan_revenue', kind: 'money', of: 'amount', where: `${ANALYTIC_LINE} AND return_line AND NOT identified` },
+    ],
+  };
+}
+
+/**
+ * Revenue patterns: totals, by country, by weekday × hour (over every revenue-earning line, with or without a
+ * customer) and by month with new vs returning customers (identified lines). Four aggregations rather than grouping
+ * sets, which ClickHouse 18.16 lacks; each is additive or a distinct count, so shards merge exactly.
+ */
+export function revenueAggregations(d: Dialect): { totals: Aggregation; byCountry: Aggregation; byWeekdayHour: Aggregation; byMonth: Aggregation } {
+  const earning = 'NOT bad_price AND NOT non_product AND NOT status_cancel';
+  const orders: Agg = { as: 'orders', kind: 'distinct', of: 'order_id', where: 'NOT is_cancel' };
+  const month = (lines: string) => {
+    const firsts = `SELECT customer_id, ${d.monthStart('min(ts)')} AS first_month FROM ${lines} WHERE ${ANALYTIC_LINE} AND NOT is_cancel GROUP BY customer_id`;
+    const m = `SELECT customer_id, ${d.monthStart('ts')} AS month_start, ${d.sumMoney('amount')} AS month_revenue FROM ${lines} WHERE ${ANALYTIC_LINE} GROUP BY customer_id, ${d.monthStart('ts')}`;
+    return d.sub(`SELECT * FROM ${d.innerJoin(d.sub(m, 'm'), d.sub(firsts, 'firsts'), ['customer_id'])}`, 'mf');
+  };
+  return {
+    totals: {
+      where: earning,
+      aggs: [
+        { as: 'revenue', kind: 'money', of: 'amount' },
+        { as: 'attributed', kind: 'money', of: 'amount', where: 'customer_id IS NOT NULL' },
+        orders,
+        { as: 'first', kind: 'min', of: d.formatDay('ts') },
+        { as: 'last', kind: 'max', of: d.formatDay('ts') },
+      ],
+    },
+    byCountry: {
+      where: earning,
+      keys: [{ as: 'country_name', expr: "coalesce(country, '(unknown)')" }],
+      aggs: [{ as: 'revenue', kind: 'money', of: 'amount' }, { as: 'customers', kind: 'distinct', of: 'customer_id' }, orders],
+    },
+    byWeekdayHour: {
+      where: earning,
+      keys: [
+        { as: 'weekday', expr: d.isoWeekday('ts') },
+        { as: 'hour', expr: d.hourOfDay('ts') },
+      ],
+      aggs: [orders, { as: 'sales', kind: 'money', of: 'amount', where: 'NOT is_cancel' }],
+    },
+    byMonth: {
+      from: month,
+      keys: [{ as: 'month', expr: d.formatMonth('month_start') }],
+      aggs: [
+        { as: 'revenue', kind: 'money', of: 'month_revenue' },
+        { as: 'newCustomers', kind: 'count', where: 'month_start = first_month' },
+        { as: 'returningCustomers', kind: 'count', where: 'month_start > first_month' },
+        { as: 'newRevenue', kind: 'money', of: 'month_revenue', where: 'month_start = first_month' },
+        { as: 'returningRevenue', kind: 'money', of: 'month_revenue', where: 'month_start > first_month' },
+      ],
+      orderBy: d.ident('month'),
+    },
   };
 }
 

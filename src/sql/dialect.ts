@@ -59,6 +59,9 @@ export interface Dialect {
   formatSecond(ts: string): string;
   formatMonth(ts: string): string;
   isWeekend(ts: string): string;
+  /** ISO weekday (Monday 1 … Sunday 7) and hour of day, as doubles. */
+  isoWeekday(ts: string): string;
+  hourOfDay(ts: string): string;
   /** A text expression ordered (and compared by min/max) byte-wise, as DuckDB and ClickHouse do. */
   bytewise(x: string): string;
   /** Join of two subqueries on equal keys, keeping every match / every left row with at most one match. */
@@ -123,6 +126,8 @@ export const duckdb: Dialect = {
   formatSecond: (ts) => `strftime(${ts}, '%Y-%m-%d %H:%M:%S')`,
   formatMonth: (ts) => `strftime(${ts}, '%Y-%m')`,
   isWeekend: (ts) => `dayofweek(${ts}) IN (0, 6)`,
+  isoWeekday: (ts) => `CAST(isodow(${ts}) AS DOUBLE)`,
+  hourOfDay: (ts) => `CAST(hour(${ts}) AS DOUBLE)`,
   bytewise: (x) => x,
   innerJoin: (l, r, k) => `${l} JOIN ${r} ${using(k, doubleQuoted)}`,
   leftJoinOne: (l, r, k) => `${l} LEFT JOIN ${r} ${using(k, doubleQuoted)}`,
@@ -155,6 +160,8 @@ export const postgres: Dialect = {
   formatSecond: (ts) => `to_char(${ts}, 'YYYY-MM-DD HH24:MI:SS')`,
   formatMonth: (ts) => `to_char(${ts}, 'YYYY-MM')`,
   isWeekend: (ts) => `extract(dow FROM ${ts}) IN (0, 6)`,
+  isoWeekday: (ts) => `CAST(extract(isodow FROM ${ts}) AS double precision)`,
+  hourOfDay: (ts) => `CAST(extract(hour FROM ${ts}) AS double precision)`,
   // The database's locale collation would order '10' and '9' or 'a' and 'B' differently from the other engines.
   bytewise: (x) => `(${x} COLLATE "C")`,
 };
@@ -208,6 +215,8 @@ export const clickhouse: Dialect = {
   formatSecond: (ts) => `formatDateTime(${ts}, '%Y-%m-%d %H:%M:%S')`,
   formatMonth: (ts) => `formatDateTime(${ts}, '%Y-%m')`,
   isWeekend: (ts) => `toDayOfWeek(${ts}) IN (6, 7)`,
+  isoWeekday: (ts) => `toFloat64(toDayOfWeek(${ts}))`,
+  hourOfDay: (ts) => `toFloat64(toHour(${ts}))`,
   bytewise: (x) => x,
   // 18.16 needs the strictness spelled out; join_use_nulls (set by the engine) makes a missed match NULL.
   innerJoin: (l, r, k) => `${l} ALL INNER JOIN ${r} ${using(k, backticked)}`,

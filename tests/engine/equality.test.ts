@@ -81,6 +81,20 @@ function expectSameRfmAndCohorts(got: Analysis, want: Analysis): void {
   expect(got.cleaning!.steps.map((s) => [s.step, s.rows])).toEqual(want.cleaning!.steps.map((s) => [s.step, s.rows]));
 }
 
+/** Same shape and values; numbers (counts and money alike) within half a cent. */
+function expectClose(got: unknown, want: unknown, path = ''): void {
+  if (typeof want === 'number') {
+    expect(typeof got, path).toBe('number');
+    expect(Math.abs((got as number) - want), path).toBeLessThan(0.005);
+  } else if (Array.isArray(want)) {
+    expect((got as unknown[]).length, path).toBe(want.length);
+    want.forEach((w, i) => expectClose((got as unknown[])[i], w, `${path}[${i}]`));
+  } else if (want && typeof want === 'object') {
+    expect(Object.keys(got as object).sort(), path).toEqual(Object.keys(want).sort());
+    for (const [k, w] of Object.entries(want)) expectClose((got as Record<string, unknown>)[k], w, `${path}.${k}`);
+  } else expect(got, path).toEqual(want);
+}
+
 /** CLV's input: the same purchase days per customer, spend to the cent. */
 async function expectSameTransactions(got: Analysis, want: Analysis): Promise<void> {
   const [g, w] = await Promise.all([transactionLog(got.lines!), transactionLog(want.lines!)]);
@@ -123,6 +137,10 @@ for (const server of servers) {
     }
     it('gives the embedded run’s customer table, money to the cent', () => expectSameCustomers(a, embedded));
     it('gives the same RFM scores and segments, cohort matrix and cleaning counts', () => expectSameRfmAndCohorts(a, embedded));
+    it('gives the same populations and revenue patterns (by country, weekday × hour, month)', () => {
+      expectClose(a.populations, embedded.populations, 'populations');
+      expectClose(a.revenue, embedded.revenue, 'revenue');
+    });
     it('gives the same transaction log for CLV', () => expectSameTransactions(a, embedded));
     it('gives the same CLV fits and per-customer scores', () => expectSameClv(a, embedded));
   });
