@@ -54,9 +54,11 @@ const cols = Object.values(COL);
 beforeAll(async () => {
   [closedPort] = await freePorts(1);
   const data = rows();
-  [pg, ch] = await Promise.all([
-    pgOk.ok
-      ? startPostgres(pgOk.bin).then(async (s) => {
+  // Servers are kept as soon as they run, so a failing setup still stops them in afterAll.
+  [pg, ch] = await Promise.all([pgOk.ok ? startPostgres(pgOk.bin) : undefined, chOk.ok ? startClickHouse(chOk.bin) : undefined]);
+  await Promise.all([
+    pg
+      ? (async (s: PgServer) => {
           const c = await s.admin();
           await c.query('CREATE TABLE sentinel (x integer)');
           await c.query('INSERT INTO sentinel VALUES (1)');
@@ -64,11 +66,10 @@ beforeAll(async () => {
           await c.query(`INSERT INTO ${pgIdent(HOSTILE_TABLE)} VALUES ${data.map((r) => `(${pgLit(r.invoice)}, ${pgLit(r.code)}, ${r.qty}, ${pgLit(r.date)}, ${r.price}, ${r.customer}, ${pgLit(r.country)})`).join(', ')}`);
           await c.query(`CREATE VIEW text_dates AS SELECT ${pgIdent(COL.invoice)} AS "InvoiceNo", ${pgIdent(COL.customer)} AS "CustomerID", CAST(${pgIdent(COL.date)} AS text) AS "InvoiceDate", ${pgIdent(COL.qty)} AS "Quantity", ${pgIdent(COL.price)} AS "UnitPrice" FROM ${pgIdent(HOSTILE_TABLE)}`);
           await c.end();
-          return s;
-        })
+        })(pg)
       : undefined,
-    chOk.ok
-      ? startClickHouse(chOk.bin).then(async (s) => {
+    ch
+      ? (async (s: ChCluster) => {
           const local = `${HOSTILE_TABLE}_local`;
           const def = `(${chIdent(COL.invoice)} Nullable(String), ${chIdent(COL.code)} Nullable(String), ${chIdent(COL.qty)} Nullable(Int64), ${chIdent(COL.date)} Nullable(DateTime), ${chIdent(COL.price)} Nullable(Float64), ${chIdent(COL.customer)} Nullable(Float64), ${chIdent(COL.country)} Nullable(String))`;
           for (const shard of s.shards) {
@@ -79,8 +80,7 @@ beforeAll(async () => {
           }
           await s.shards[0].sql(`INSERT INTO shop.${chIdent(HOSTILE_TABLE)} VALUES ${data.map((r) => `(${chLit(r.invoice)}, ${chLit(r.code)}, ${r.qty}, ${chLit(r.date)}, ${r.price}, ${r.customer}, ${chLit(r.country)})`).join(', ')}`, undefined, { insert_distributed_sync: 1 });
           await s.shards[0].sql('CREATE TABLE shop.string_qty (InvoiceNo String, CustomerID Float64, InvoiceDate DateTime, Quantity String, UnitPrice Float64) ENGINE = MergeTree ORDER BY tuple()');
-          return s;
-        })
+        })(ch)
       : undefined,
   ]);
   const csv = [cols.map((c) => `"${c.replace(/"/g, '""')}"`).join(','), ...data.map((r) => [r.invoice, r.code, r.qty, r.date, r.price, r.customer, r.country].join(','))].join('\n');

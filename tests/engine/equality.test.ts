@@ -26,14 +26,9 @@ const tmp = tempDir('clientele-extract-');
 
 beforeAll(async () => {
   const extract = await typedExtract(tmp.dir);
-  const [a, p, c] = await Promise.all([
-    analyze(ONLINE_RETAIL),
-    pgOk.ok ? startPostgres(pgOk.bin).then(async (s) => (await loadPostgres(s, extract.csv), s)) : undefined,
-    chOk.ok ? startClickHouse(chOk.bin).then(async (s) => (await loadClickHouse(s, extract.json), s)) : undefined,
-  ]);
-  embedded = a;
-  pg = p;
-  ch = c;
+  // Servers are kept as soon as they run, so a failing load still stops them in afterAll.
+  [pg, ch] = await Promise.all([pgOk.ok ? startPostgres(pgOk.bin) : undefined, chOk.ok ? startClickHouse(chOk.bin) : undefined]);
+  [embedded] = await Promise.all([analyze(ONLINE_RETAIL), pg && loadPostgres(pg, extract.csv), ch && loadClickHouse(ch, extract.json)]);
 }, 300_000);
 
 afterAll(async () => {

@@ -60,8 +60,19 @@ export async function waitFor(what: string, ready: () => Promise<boolean>, child
   throw new Error(`${what} did not start within ${timeoutMs / 1000} s: ${log().slice(-2000)}`);
 }
 
-export function startProcess(cmd: string, args: string[], options: { uid?: number; gid?: number; cwd?: string } = {}): ChildProcess {
-  return spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+/**
+ * Start a server under a watchdog shell: it ends the server when the test process goes (even killed outright, when
+ * no afterAll runs), and ends itself when the server does. Stopping the returned child (SIGTERM) stops the server.
+ */
+export function startProcess(cmd: string, args: string[], options: { uid?: number; gid?: number; cwd?: string; stopSignal?: 'TERM' | 'INT' } = {}): ChildProcess {
+  const { stopSignal = 'TERM', ...spawnOptions } = options;
+  const quoted = [cmd, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  // /proc is checked rather than `kill -0`: a watchdog running as nobody may not signal a root parent.
+  const script = `${quoted} & server=$!
+trap 'kill -${stopSignal} $server 2>/dev/null; wait $server; exit 0' TERM INT
+while [ -d /proc/${process.pid} ] && kill -0 $server 2>/dev/null; do sleep 1; done
+kill -${stopSignal} $server 2>/dev/null; wait $server`;
+  return spawn('sh', ['-c', script], { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
 }
 
 /** Stop a child by its pid: SIGTERM, then SIGKILL after `graceMs`. */
