@@ -25,7 +25,7 @@ export interface AnalyzeOptions extends LoadOptions, CleaningOptions {
   segmentMap?: SegmentMap;
   /** Called as each stage starts, for progress output. */
   onStage?: (stage: string) => void;
-  /** The embedded engine to read the file into (e.g. opened with a memory limit); default a fresh DuckDB. */
+  /** The embedded engine to read the file into (e.g. opened with a memory limit); default a fresh DuckDB. It is closed if the analysis fails, else with the analysis. */
   engine?: Engine;
 }
 
