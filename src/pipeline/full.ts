@@ -24,28 +24,39 @@ export interface FullOptions {
  * data problem without losing the rest of the report: CLV (order logs), segmentation, drivers.
  */
 export async function extendAnalysis(a: Analysis, options: FullOptions = {}): Promise<Extension[]> {
-  const stage = options.onStage ?? (() => {});
   const out: Extension[] = [];
-  if (options.clv !== false && a.detection.shape === 'order-log') {
-    stage('lifetime value');
-    const clvOptions = options.clv || {};
-    out.push(await optionalStage('Customer lifetime value', async () => (await clvStage(a, clvOptions)).extension));
-  }
-  if (options.segments !== false && a.customers.rows < SMALL) {
-    out.push(skippedStage('Segments', `only ${a.customers.rows} customers; k-means segments need at least ${SMALL}`));
-  } else if (options.segments !== false) {
-    stage('segmentation');
-    const segOptions = options.segments || {};
-    out.push(await optionalStage('Segments', async () => (await segmentStage(a, { recluster: true, ...segOptions })).extension));
-  }
-  if (options.drivers !== false) {
-    const outcome = driversOutcome(a);
-    if (outcome) {
-      stage('drivers');
-      out.push(await optionalStage('Drivers', async () => (await driversStage(a, { outcome })).extension));
-    }
+  for (const run of [clvExtension, segmentsExtension, driversExtension]) {
+    const e = await run(a, options);
+    if (e) out.push(e);
   }
   return out;
+}
+
+/** CLV on the purchase days of an order log (the days come from the engine; the models fit here). */
+export async function clvExtension(a: Analysis, options: FullOptions = {}): Promise<Extension | undefined> {
+  if (options.clv === false || a.detection.shape !== 'order-log') return undefined;
+  options.onStage?.('lifetime value');
+  const clvOptions = options.clv || {};
+  return optionalStage('Customer lifetime value', async () => (await clvStage(a, clvOptions)).extension);
+}
+
+/** k-means on the per-customer rows (from any engine). */
+export async function segmentsExtension(a: Analysis, options: FullOptions = {}): Promise<Extension | undefined> {
+  if (options.segments === false) return undefined;
+  if (a.customers.rows < SMALL) return skippedStage('Segments', `only ${a.customers.rows} customers; k-means segments need at least ${SMALL}`);
+  options.onStage?.('segmentation');
+  const segOptions = options.segments || {};
+  return optionalStage('Segments', async () => (await segmentStage(a, { recluster: true, ...segOptions })).extension);
+}
+
+/** The drivers scan reads line rows, which stay in a warehouse: it runs on files only. */
+export async function driversExtension(a: Analysis, options: FullOptions = {}): Promise<Extension | undefined> {
+  if (options.drivers === false) return undefined;
+  const outcome = driversOutcome(a);
+  if (!outcome) return undefined;
+  if (a.engine.dialect !== 'duckdb') return skippedStage('Drivers', `the drivers scan tests line rows, which are not pulled out of ${a.engine.dialect}; run it on an export`);
+  options.onStage?.('drivers');
+  return optionalStage('Drivers', async () => (await driversStage(a, { outcome })).extension);
 }
 
 /** What the drivers scan explains by default: a customer table's spend, or an order log's line amount when lines carry categories. */
