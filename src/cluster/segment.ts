@@ -1,5 +1,5 @@
 import { InputError, ModelError } from '../errors.js';
-import { takeRows } from '../data/matrix.js';
+import { takeRows, type Matrix } from '../data/matrix.js';
 import type { Table } from '../data/table.js';
 import { applyDesign, fitDesign, type Design, type DesignOptions, type DesignTransform, type Exclusion } from '../features/design.js';
 import { checkModelJSON, modelJSON, type ModelJSON } from '../models/estimator.js';
@@ -28,11 +28,18 @@ export interface SegmentOptions {
   recluster?: boolean | string;
   nInit?: number;
   algorithm?: 'lloyd' | 'elkan';
-  /** Rows above which automatic k is searched on a seeded sample of this many rows (default K_SEARCH_ROWS). */
+  /**
+   * Rows above which k is searched and the centres fitted on a seeded sample of this many rows, every
+   * row then assigned to its nearest centre (default K_SEARCH_ROWS); the second stage likewise.
+   */
   kSearchRows?: number;
 }
 
-/** Above this many rows, automatic k is searched on a seeded sample of this size; the final model uses every row. */
+/**
+ * Above this many rows, k is searched and the centres fitted on a seeded sample of this size, and every
+ * row is assigned to its nearest centre: with a million customers, refitting on every row costs
+ * minutes (ten restarts of Lloyd's passes over all rows) and moves the centres by sampling noise only.
+ */
 export const K_SEARCH_ROWS = 50_000;
 
 /** At most this many rows are drawn (seeded) into the PCA scatter, to keep reports small. */
@@ -48,6 +55,8 @@ export interface SegmentationResult {
   inertia: number;
   silhouette: number | null;
   silhouetteSampled: boolean;
+  /** Rows the centres were fitted on: all rows, or the seeded sample (every row is still assigned). */
+  fitRows: number;
   features: string[];
   designNotes: string[];
   /** Columns left out of the clustering, each with its reason. */
@@ -72,6 +81,8 @@ export interface SegmentationResult {
     loyal: number;
     /** Columns left out inside the parent because they separate nothing there. */
     dropped: string[];
+    /** Parent rows the second stage was fitted on (all, or a seeded sample; every parent row is assigned). */
+    fitRows: number;
   } | null;
   warnings: string[];
   /** Saved model: design transform and centres; `scoreSegments(model, table)` applies it to new customers. */
@@ -86,7 +97,7 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
   const design = segmentationDesign(t, options.design ?? {}, scaling);
   const fit = fitSegments(design, k, options, kmeansOptions);
   const x = design.matrix;
-  const { model, choice, reason, silhouette, silhouetteSampled } = fit;
+  const { model, choice, reason, silhouette, silhouetteSampled, fitRows } = fit;
   const profiles = profileSegments(t, design.transform, model.labels, model.k, options.names);
   const separation = separationShares(x, model.labels, model.k, featureBlocks(design.transform));
   // Such a column agreed with another, but not along these segments. It stays: a second stage may
@@ -97,7 +108,7 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
   let recluster: Recluster | null = null;
   if (options.recluster) {
     try {
-      recluster = reclusterSegment(t, x, design.transform, model.labels, profiles, options.recluster, { ...kmeansOptions, seed: seed + 1 });
+      recluster = reclusterSegment(t, x, design.transform, model.labels, profiles, options.recluster, { ...kmeansOptions, seed: seed + 1 }, options.kSearchRows ?? K_SEARCH_ROWS);
     } catch (err) {
       // A top segment too small to split is a finding about the data, not a reason to lose the segmentation.
       if (!(err instanceof InputError && err.code === 'recluster-too-small')) throw err;
@@ -136,6 +147,7 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
     inertia: model.inertia,
     silhouette,
     silhouetteSampled,
+    fitRows,
     features: design.featureNames,
     designNotes: [...design.notes, ...idle],
     excluded: design.excluded,
@@ -155,6 +167,7 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
       profiles: recluster.profiles,
       loyal: recluster.loyal,
       dropped: recluster.dropped,
+      fitRows: recluster.fitRows,
     },
     warnings,
     model: saved,
@@ -183,35 +196,54 @@ interface SegmentFit {
   reason: string;
   silhouette: number | null;
   silhouetteSampled: boolean;
+  fitRows: number;
 }
 
 /** The first stage: k-means at the user's k, or at the k chooseK picks. */
 function fitSegments(design: Design, k: number | 'auto', options: SegmentOptions, kmeansOptions: { seed: number; nInit: number; algorithm: 'lloyd' | 'elkan' }): SegmentFit {
   const x = design.matrix;
   const { seed } = kmeansOptions;
+  // Searching nine values of k, or refitting, on every row of a large table costs minutes and changes little.
+  const searchRows = options.kSearchRows ?? K_SEARCH_ROWS;
+  const sampled = x.rows > searchRows;
+  const sample = sampled ? takeRows(x, sampleRows(x.rows, searchRows, seed)) : x;
+  const fitRows = sample.rows;
+  const onSample = `fitted on a random sample of ${searchRows.toLocaleString('en-US')} customers, every customer assigned to the nearest centre`;
   if (k === 'auto') {
-    // Searching nine values of k on every row of a large table costs minutes and changes little.
-    const searchRows = options.kSearchRows ?? K_SEARCH_ROWS;
-    const sampled = x.rows > searchRows;
-    const search = sampled ? takeRows(x, sampleRows(x.rows, searchRows, seed)) : x;
-    const auto = chooseK(search, { ...kmeansOptions, kMax: options.kMax, dequantise: numericColumns(featureBlocks(design.transform)) });
+    const auto = chooseK(sample, { ...kmeansOptions, kMax: options.kMax, dequantise: numericColumns(featureBlocks(design.transform)) });
     const choice = auto.choice;
+    const fitted = auto.models.get(choice.k)!;
     return {
-      model: sampled ? new KMeans({ ...kmeansOptions, k: choice.k }).fit(x) : auto.models.get(choice.k)!,
+      model: sampled ? assignAll(x, fitted) : fitted,
       choice,
-      reason: sampled ? `${choice.reason.replace(/\.$/, '')} (k searched on a random sample of ${searchRows.toLocaleString('en-US')} customers).` : choice.reason,
+      reason: sampled ? `${choice.reason.replace(/\.$/, '')} (k searched and the centres ${onSample}).` : choice.reason,
       silhouette: choice.candidates.find((c) => c.k === choice.k)!.silhouette,
       silhouetteSampled: choice.silhouetteSampled || sampled,
+      fitRows,
     };
   }
-  const model = new KMeans({ ...kmeansOptions, k }).fit(x);
-  const fit: SegmentFit = { model, choice: null, reason: `k = ${k} was set by the user.`, silhouette: null, silhouetteSampled: false };
+  const fitted = new KMeans({ ...kmeansOptions, k }).fit(sample);
+  const model = sampled ? assignAll(x, fitted) : fitted;
+  const fit: SegmentFit = { model, choice: null, reason: sampled ? `k = ${k} was set by the user (centres ${onSample}).` : `k = ${k} was set by the user.`, silhouette: null, silhouetteSampled: false, fitRows };
   if (new Set(model.labels).size >= 2 && x.rows > 2) {
     const s = silhouetteScore(x, model.labels, { seed });
     fit.silhouette = s.score;
     fit.silhouetteSampled = s.sampled;
   }
   return fit;
+}
+
+/** Every row of `x` assigned to the nearest of `fitted`'s centres, with the inertia over all rows. */
+export function assignAll(x: Matrix, fitted: FittedKMeans): FittedKMeans {
+  const labels = fitted.predict(x);
+  const { cols: d, data: c } = fitted.centers;
+  let inertia = 0;
+  for (let i = 0; i < x.rows; i++) {
+    const ci = labels[i] * d;
+    const ri = i * d;
+    for (let j = 0; j < d; j++) inertia += (x.data[ri + j] - c[ci + j]) ** 2;
+  }
+  return new FittedKMeans(fitted.centers, labels, inertia, fitted.iterations, fitted.warnings);
 }
 
 /** The design without some columns, each noted with its reason. */

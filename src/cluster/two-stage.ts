@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { Random } from '../random.js';
 import { takeRows, type Matrix } from '../data/matrix.js';
 import type { Table } from '../data/table.js';
 import { quantileSorted, type DesignTransform } from '../features/design.js';
@@ -35,6 +36,8 @@ export interface Recluster {
   dropped: string[];
   /** Stage-two centres in the re-standardised space of `columns`, k x columns. */
   centers: Matrix;
+  /** Parent rows stage two was fitted on: all, or a seeded sample of `sampleSize` (every parent row is assigned). */
+  fitRows: number;
 }
 
 export const MIN_RECLUSTER_ROWS = 20;
@@ -51,6 +54,7 @@ export function reclusterSegment(
   profiles: readonly SegmentProfile[],
   target: true | string,
   options: ChooseKOptions = {},
+  sampleSize = Infinity,
 ): Recluster {
   const numeric = transform.steps.filter((s) => s.kind === 'number').map((s) => s.column);
   const byPattern = (...patterns: RegExp[]): string | undefined => {
@@ -89,13 +93,18 @@ export function reclusterSegment(
   const { center, scale } = standardiseInPlace(sub, blocks);
   // Inside one segment most columns hold no further structure, and after re-standardising each
   // weighs as much as the one that splits the segment; only columns the others agree on stay.
-  const screen = screenColumns(sub, blocks);
+  // A large parent is screened and clustered on a seeded sample, as the first stage is; the
+  // standardisation above used every parent row, and every parent row is assigned below.
+  const sampled = sub.rows > sampleSize;
+  const fitOn = sampled ? takeRows(sub, sampleRows(sub.rows, sampleSize, options.seed ?? 42)) : sub;
+  const screen = screenColumns(fitOn, blocks);
   const columns = screen.kept.flatMap((b) => Array.from({ length: b.width }, (_, j) => b.start + j));
   const numbers = numericColumns(screen.kept);
-  const { choice, models } = chooseK(selectBlocks(sub, screen.kept), { ...options, kMax: Math.min(options.kMax ?? 6, sub.rows - 1), dequantise: numbers });
+  const { choice, models } = chooseK(selectBlocks(fitOn, screen.kept), { ...options, kMax: Math.min(options.kMax ?? 6, fitOn.rows - 1), dequantise: numbers });
   const model = models.get(choice.k)!;
+  const assigned = sampled ? model.predict(selectBlocks(sub, screen.kept)) : model.labels;
   const subLabels = new Int32Array(labels.length).fill(-1);
-  index.forEach((row, r) => (subLabels[row] = model.labels[r]));
+  index.forEach((row, r) => (subLabels[row] = assigned[r]));
   const subProfiles = profileSegments(t, transform, subLabels, choice.k);
   return {
     parent,
@@ -112,7 +121,13 @@ export function reclusterSegment(
     columns,
     dropped: screen.dropped.map((d) => d.column),
     centers: model.centers,
+    fitRows: fitOn.rows,
   };
+}
+
+/** `size` distinct row indices, seeded, in increasing order (the first stage's sampler). */
+function sampleRows(rows: number, size: number, seed: number): number[] {
+  return new Random(seed).shuffle(Array.from({ length: rows }, (_, i) => i)).slice(0, size).sort((a, b) => a - b);
 }
 
 /**

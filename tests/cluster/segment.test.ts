@@ -69,7 +69,34 @@ describe('segmentCustomers on synthetic 60-day aggregates', () => {
   it('searches k on a sample of a large table, then fits every row', () => {
     const r = segmentCustomers(t, { seed: 4, nInit: 3, kSearchRows: 700 });
     expect(r.k).toBe(4);
-    expect(r.reason).toMatch(/ \(k searched on a random sample of 700 customers\)\.$/);
+    expect(r.reason).toMatch(/ \(k searched and the centres fitted on a random sample of 700 customers, every customer assigned to the nearest centre\)\.$/);
+    expect(r.labels).toHaveLength(t.rows);
+    expect(r.fitRows).toBe(700);
+    expect(purity(r.labels, truth.group, all).purity).toBeGreaterThan(0.95);
+  });
+
+  it('a sampled fit still assigns every customer, each to its nearest centre, and the saved model agrees', () => {
+    const r = segmentCustomers(t, { seed: 4, nInit: 3, kSearchRows: 600, recluster: true });
+    expect(result.fitRows).toBe(t.rows);
+    expect(r.fitRows).toBe(600);
+    expect(r.labels.every((l) => Number.isInteger(l) && l >= 0 && l < r.k)).toBe(true);
+    // Nearest centre by brute force in the design space the model applies.
+    const scored = scoreSegments(JSON.parse(JSON.stringify(r.model)), t);
+    expect(Array.from(scored.segment)).toEqual(r.labels);
+    const parent = r.recluster!;
+    const inParent = all.filter((i) => r.labels[i] === parent.parent);
+    expect(parent.fitRows).toBe(Math.min(600, inParent.length));
+    expect(inParent.every((i) => parent.labels[i] >= 0 && parent.labels[i] < parent.k)).toBe(true);
+    expect(all.filter((i) => r.labels[i] !== parent.parent).every((i) => parent.labels[i] === -1)).toBe(true);
+    expect(Array.from(scored.subsegment)).toEqual(parent.labels);
+    // The planted groups are still found when the centres come from 600 of 1,500 rows.
+    expect(purity(r.labels, truth.group, all).purity).toBeGreaterThan(0.95);
+  });
+
+  it('a fixed k on a large table is fitted on the sample and every row assigned', () => {
+    const r = segmentCustomers(t, { k: 4, seed: 4, nInit: 3, kSearchRows: 500 });
+    expect(r.fitRows).toBe(500);
+    expect(r.reason).toBe('k = 4 was set by the user (centres fitted on a random sample of 500 customers, every customer assigned to the nearest centre).');
     expect(r.labels).toHaveLength(t.rows);
     expect(purity(r.labels, truth.group, all).purity).toBeGreaterThan(0.95);
   });
