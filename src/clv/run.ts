@@ -14,6 +14,7 @@ import { customerLifetimeValue, monthsToUnits, perDistinctHistory, type ClvOptio
 import { clvSummary, DAYS_PER_UNIT, type ClvSummary, type SummaryOptions, type TransactionLog } from './summary.js';
 import { fitHealth, type FitHealth } from './health.js';
 import { fitNbd } from './nbd.js';
+import { Random } from '../random.js';
 
 export type ClvModelKind = 'bgnbd' | 'pnbd' | 'mbgnbd';
 
@@ -29,7 +30,19 @@ export interface RunClvOptions extends SummaryOptions, ClvOptions {
   minCustomers?: number;
   /** Below this many repeat buyers spend is not modelled. Default 20. */
   minRepeatBuyers?: number;
+  /** Above this many customers the models are fitted and checked on a seeded sample of this many (default CLV_FIT_ROWS); every customer is still predicted. */
+  fitRows?: number;
+  /** Seed of that sample. Default 1. */
+  seed?: number;
 }
+
+/**
+ * Above this many customers the purchase and spend models, their health checks, the comparison, the
+ * holdout tables and the tracking chart use a seeded random sample of this many customers; every
+ * customer is still predicted and scored. Four parameters are pinned far more tightly by 50,000
+ * customers than they vary between samples, while every fit pass over a million histories costs seconds.
+ */
+export const CLV_FIT_ROWS = 50_000;
 
 export interface FittedClvModel {
   kind: ClvModelKind;
@@ -96,6 +109,8 @@ export interface ClvResult {
   tracking: TrackingTable;
   /** Sentences for anything skipped or doubtful (a model that failed, excluded customers...). */
   warnings: string[];
+  /** Customers the models were fitted and checked on: all of them, or the seeded sample above CLV_FIT_ROWS. */
+  fitRows: number;
 }
 
 const ESTIMATORS: Record<ClvModelKind, (penalizer: number) => { fit(s: ClvSummary): PurchaseModel }> = {
@@ -129,6 +144,15 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
     if (summary.x[i] > 0) repeatBuyers++;
     actualRepeats += summary.x[i];
   }
+  const fitLimit = options.fitRows ?? CLV_FIT_ROWS;
+  const fitOn = summary.n > fitLimit ? subsetSummary(summary, sampleIndex(summary.n, fitLimit, options.seed ?? 1)) : summary;
+  if (fitOn !== summary) {
+    warnings.push(
+      `The models were fitted and checked on a random sample of ${fitOn.n.toLocaleString('en-US')} of the ${summary.n.toLocaleString('en-US')} customers (the comparison, holdout and tracking tables too); every customer is predicted and scored`,
+    );
+  }
+  let fitRepeats = 0;
+  for (let i = 0; i < fitOn.n; i++) fitRepeats += fitOn.x[i];
   const units = monthsToUnits(months, summary.timeUnit);
   const horizon = { months, units, monthlyDiscountRate, margin };
   const skipped = (reason: string): ClvResult => ({
@@ -146,8 +170,9 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
     predictions: {},
     comparison: [],
     calibrationHoldout: null,
-    tracking: trackRepeatTransactions([], summary, log, options.trackingPeriodDays ?? 7),
+    tracking: trackRepeatTransactions([], fitOn, log, options.trackingPeriodDays ?? 7),
     warnings: [...warnings, reason],
+    fitRows: fitOn.n,
   });
   if (summary.n < minCustomers) {
     return skipped(`Only ${summary.n} customer${summary.n === 1 ? '' : 's'} in the calibration period: purchase models need at least ${minCustomers} to say anything about a population, so none was fitted`);
@@ -155,22 +180,22 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
   if (repeatBuyers === 0) return skipped('Every customer made one purchase: there is no repeat behaviour to fit, so no purchase model was fitted');
 
   // 2. Purchase models, each judged against the nested no-dropout model.
-  const nbd = fitNbd(summary);
-  const window = forecastWindow(summary, log);
+  const nbd = fitNbd(fitOn);
+  const window = forecastWindow(fitOn, log);
   const fitted: PurchaseModel[] = [];
   const models: FittedClvModel[] = [];
   for (const kind of kinds) {
     let m: PurchaseModel;
     try {
-      m = ESTIMATORS[kind](options.penalizer ?? 0).fit(summary);
+      m = ESTIMATORS[kind](options.penalizer ?? 0).fit(fitOn);
     } catch (err) {
       if (!(err instanceof ClienteleError)) throw err;
       warnings.push(`${CLV_MODEL_NAMES[kind]} was not fitted: ${err.message}`);
       continue;
     }
     const name = CLV_MODEL_NAMES[kind];
-    const expectedRepeats = sumPerDistinct(summary.T, (T) => m.expectedPurchasesUnconditional(T));
-    const next = perDistinctHistory(summary, (x, tx, T) => m.expectedPurchases(window.units, x, tx, T));
+    const expectedRepeats = sumPerDistinct(fitOn.T, (T) => m.expectedPurchasesUnconditional(T));
+    const next = perDistinctHistory(fitOn, (x, tx, T) => m.expectedPurchases(window.units, x, tx, T));
     let forecast = 0;
     for (const v of next) forecast += v;
     const health = fitHealth({
@@ -178,7 +203,7 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
       name,
       model: m,
       nbd,
-      actualRepeats,
+      actualRepeats: fitRepeats,
       expectedRepeats,
       forecast: { windowDays: window.days, forecast, actual: window.actual, ratio: forecast / window.actual },
       penalizer: options.penalizer,
@@ -203,7 +228,7 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
   }
 
   // 3. Which healthy model predicts, and which one P(alive) can be read from.
-  const comparison = compareModels(models.map((fm) => modelOf(fm, fitted) ?? placeholder(fm)), summary);
+  const comparison = compareModels(models.map((fm) => modelOf(fm, fitted) ?? placeholder(fm)), fitOn);
   const byKind = new Map(models.map((fm) => [fm.kind, fm]));
   const healthyKinds = fitted.map((m) => m.kind as ClvModelKind);
   const selection = chooseBest(healthyKinds, comparison, summary.holdoutX !== undefined);
@@ -227,15 +252,19 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
     clvWithheld ??= spendSkip;
     warnings.push(spendSkip);
   } else {
-    const s = fitSpend(summary, options.penalizer, warnings);
+    const s = fitSpend(summary, fitOn, options.penalizer, warnings);
     spend = s.spend;
     expectedSpend = s.expectedSpend;
     if (!spend) clvWithheld ??= 'Spend could not be modelled, so CLV is withheld';
   }
 
-  // 5. Per-customer predictions from healthy models only.
+  // 5. Per-customer predictions from healthy models; on a sampled run only from the ones read (the one
+  // chosen and the one P(alive) comes from), as each costs seconds over a million histories.
   const predictions: ClvResult['predictions'] = {};
-  for (const m of fitted) predictions[m.kind as ClvModelKind] = customerPredictions(m, summary, spend ? expectedSpend : null, horizon);
+  for (const m of fitted) {
+    if (fitOn !== summary && m.kind !== best && m.kind !== pAlive.model) continue;
+    predictions[m.kind as ClvModelKind] = customerPredictions(m, summary, spend ? expectedSpend : null, horizon);
+  }
   return {
     timeUnit: summary.timeUnit,
     horizon,
@@ -250,9 +279,10 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
     expectedSpend,
     predictions,
     comparison,
-    calibrationHoldout: summary.holdoutX && fitted.length > 0 ? calibrationHoldout(fitted, summary) : null,
-    tracking: trackRepeatTransactions(fitted, summary, log, options.trackingPeriodDays ?? 7),
+    calibrationHoldout: fitOn.holdoutX && fitted.length > 0 ? calibrationHoldout(fitted, fitOn) : null,
+    tracking: trackRepeatTransactions(fitted, fitOn, log, options.trackingPeriodDays ?? 7),
     warnings,
+    fitRows: fitOn.n,
   };
 }
 
@@ -351,15 +381,16 @@ export function choosePAlive(best: ClvModelKind | null, byKind: Map<ClvModelKind
 }
 
 /** Gamma-Gamma on the repeat buyers with positive spend. */
-function fitSpend(summary: ClvSummary, penalizer: number | undefined, warnings: string[]): { spend: ClvResult['spend']; expectedSpend: Float64Array } {
+function fitSpend(summary: ClvSummary, fitOn: ClvSummary, penalizer: number | undefined, warnings: string[]): { spend: ClvResult['spend']; expectedSpend: Float64Array } {
   const { x: xSpend, excluded } = spendInputs(summary);
+  const fitInputs = fitOn === summary ? xSpend : spendInputs(fitOn).x;
   if (excluded > 0) {
     warnings.push(
       `${excluded} repeat buyer${excluded === 1 ? '' : 's'} with zero or negative mean spend left out of the spend model; net returns into orders to keep them`,
     );
   }
   try {
-    const gg: GammaGammaModel = new GammaGamma({ penalizer }).fit({ x: xSpend, monetary: summary.monetary });
+    const gg: GammaGammaModel = new GammaGamma({ penalizer }).fit({ x: fitInputs, monetary: fitOn.monetary });
     // q <= 1 is a spend distribution with no finite mean: every expected spend and CLV would be infinite.
     if (!(gg.params.q > 1)) {
       warnings.push(
@@ -390,6 +421,36 @@ function fitSpend(summary: ClvSummary, penalizer: number | undefined, warnings: 
     warnings.push(`Spend was not modelled, so CLV is unavailable: ${err.message}`);
     return { spend: null, expectedSpend: new Float64Array(summary.n).fill(NaN) };
   }
+}
+
+/** The summary's rows `rows` (in that order), as a summary of those customers. */
+export function subsetSummary(summary: ClvSummary, rows: Int32Array): ClvSummary {
+  const take = (c: Float64Array) => Float64Array.from(rows, (i) => c[i]);
+  return {
+    ...summary,
+    n: rows.length,
+    x: take(summary.x),
+    tx: take(summary.tx),
+    T: take(summary.T),
+    monetary: take(summary.monetary),
+    holdoutX: summary.holdoutX && take(summary.holdoutX),
+    holdoutT: summary.holdoutT && take(summary.holdoutT),
+    customerIndex: Int32Array.from(rows, (i) => summary.customerIndex[i]),
+    firstDay: take(summary.firstDay),
+  };
+}
+
+/** `size` distinct indices of 0..n-1, seeded, in increasing order (a partial Fisher-Yates shuffle). */
+function sampleIndex(n: number, size: number, seed: number): Int32Array {
+  const index = Int32Array.from({ length: n }, (_, i) => i);
+  const rng = new Random(seed);
+  for (let i = 0; i < size; i++) {
+    const j = i + rng.int(n - i);
+    const t = index[i];
+    index[i] = index[j];
+    index[j] = t;
+  }
+  return index.slice(0, size).sort();
 }
 
 /** Σ_i f(v_i), evaluating f once per distinct value. */

@@ -230,9 +230,14 @@ export async function segmentStage(a: Analysis, options: SegmentOptions = {}): P
         { name: 'segment', values: result.labels.map((l) => names[l] ?? String(l)) },
         ...(sub ? [{ name: 'subsegment', values: sub.labels.map((l) => (l < 0 ? null : (sub.profiles[l]?.name ?? String(l)))) }] : []),
       ],
-      summary: { segments: { k: result.k, reason: result.reason, silhouette: result.silhouette, profiles: result.profiles, separation: result.separation, excluded: result.excluded, warnings: result.warnings, rules: { text: rules.text, agreement: rules.agreement, depth: SEGMENT_RULE_DEPTH } } },
+      summary: { segments: { k: result.k, reason: result.reason, silhouette: result.silhouette, sample: segmentSample(result), profiles: result.profiles, separation: result.separation, excluded: result.excluded, warnings: result.warnings, rules: { text: rules.text, agreement: rules.agreement, depth: SEGMENT_RULE_DEPTH } } },
     },
   };
+}
+
+/** How many customers each part of the segmentation saw: above K_SEARCH_ROWS the fits use a seeded sample, yet every customer is assigned. */
+function segmentSample(r: SegmentationResult) {
+  return { customers: r.rows, assigned: r.labels.length, fittedOn: r.fitRows, silhouetteOn: r.choice?.silhouetteRows ?? null, secondStageFittedOn: r.recluster?.fitRows ?? null };
 }
 
 /** The rows a drivers scan reads, and which of them are cancelled or returned lines. */

@@ -337,11 +337,11 @@ function decileShares(values: Float64Array): number[] {
   return Array.from({ length: 10 }, (_, d) => sum(sorted.subarray(Math.floor((d * n) / 10), Math.floor(((d + 1) * n) / 10))) / total);
 }
 
-/** The healthy fitted models (those with predictions), rebuilt from their saved JSON; a model that cannot be read is left out. */
+/** The healthy fitted models, rebuilt from their saved JSON; a model that cannot be read is left out. */
 function healthyModels(result: ClvResult): PurchaseModel[] {
   const out: PurchaseModel[] = [];
   for (const fm of result.models) {
-    if (!result.predictions[fm.kind]) continue;
+    if (!fm.health.healthy) continue;
     try {
       out.push(fm.kind === 'bgnbd' ? BgNbdModel.fromJSON(fm.model) : fm.kind === 'mbgnbd' ? MbgNbdModel.fromJSON(fm.model) : ParetoNbdModel.fromJSON(fm.model));
     } catch {
