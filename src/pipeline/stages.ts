@@ -162,6 +162,7 @@ export function clvSummaryJson(r: ClvResult): Record<string, unknown> {
   return {
     timeUnit: r.timeUnit,
     customers: r.summary.n,
+    fittedOn: r.fitRows,
     horizon: r.horizon,
     best: r.best,
     selection: r.selection,
