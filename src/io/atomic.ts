@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync, accessSync, constants, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync, accessSync, constants, statSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { InputError } from '../errors.js';
 
@@ -6,15 +6,16 @@ import { InputError } from '../errors.js';
  * Write a set of files all-or-nothing: each goes to a temp file beside its target first, and only when
  * every one is written are they renamed into place. A failure leaves no partial output behind.
  */
-export function writeOutputs(dir: string, files: Record<string, string>): string[] {
+export function writeOutputs(dir: string, files: Record<string, string | readonly string[]>): string[] {
   ensureWritableDir(dir);
   const temps: [string, string][] = [];
   try {
     for (const [name, content] of Object.entries(files)) {
       const target = join(dir, name);
       const tmp = join(dir, `.${basename(name)}.${process.pid}.tmp`);
-      writeFileSync(tmp, content);
       temps.push([tmp, target]);
+      if (typeof content === 'string') writeFileSync(tmp, content);
+      else writePieces(tmp, content);
     }
   } catch (err) {
     for (const [tmp] of temps) rmSync(tmp, { force: true });
@@ -23,6 +24,16 @@ export function writeOutputs(dir: string, files: Record<string, string>): string
   }
   for (const [tmp, target] of temps) renameSync(tmp, target);
   return temps.map(([, t]) => t);
+}
+
+/** A file too long for one string, written piece by piece. */
+function writePieces(path: string, pieces: readonly string[]): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const p of pieces) writeSync(fd, p);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function ensureWritableDir(dir: string): void {

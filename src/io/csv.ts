@@ -13,12 +13,29 @@ export function csvCell(v: string | number | boolean | null | undefined): string
 
 /** Columns (equal length) to CSV text with a header row. */
 export function toCsv(names: string[], columns: ArrayLike<string | number | boolean | null>[]): string {
+  return csvChunks(names, columns).join('');
+}
+
+/** Rows per piece of csvChunks: a few megabytes of text each. */
+export const CSV_CHUNK_ROWS = 10_000;
+
+/**
+ * The same text as toCsv, as pieces of whole rows (the header starts the first): a million customers'
+ * table is longer than the longest string V8 can hold, so it is kept and written piece by piece.
+ */
+export function csvChunks(names: string[], columns: ArrayLike<string | number | boolean | null>[], rowsPerChunk = CSV_CHUNK_ROWS): string[] {
   const n = columns.length ? columns[0].length : 0;
-  const out: string[] = [names.map(csvCell).join(',')];
+  const chunks: string[] = [];
+  let out: string[] = [names.map(csvCell).join(',')];
+  const row = new Array<string>(columns.length);
   for (let i = 0; i < n; i++) {
-    const row = new Array<string>(columns.length);
     for (let j = 0; j < columns.length; j++) row[j] = csvCell(columns[j][i]);
     out.push(row.join(','));
+    if (out.length >= rowsPerChunk) {
+      chunks.push(out.join('\n') + '\n');
+      out = [];
+    }
   }
-  return out.join('\n') + '\n';
+  if (out.length > 0 || chunks.length === 0) chunks.push(out.join('\n') + '\n');
+  return chunks;
 }

@@ -51,7 +51,8 @@ const fmt = (x: number) => (Number.isInteger(x) ? x.toLocaleString('en-US') : x.
 const COUNTS = ['frequency', 'recency_days', 'tenure_days', 'distinct_products', 'items'];
 
 export interface CheckInputs {
-  readonly customersCsv: string;
+  /** customers.csv as written: one text, or its pieces of whole rows (the header starting the first). */
+  readonly customersCsv: string | readonly string[];
   readonly summary: Record<string, unknown>;
   /** CLV customer count and how many of them have only free sale lines, when CLV ran. */
   readonly clv?: { customers: number; freeOnly: number };
@@ -75,23 +76,21 @@ export function reconcile(a: Analysis, inputs: CheckInputs): Check[] {
       detail: `model.json re-scores the ${fmt(p.customers)} analysed customers: ${p.mismatched === 0 ? 'every one lands where customers.csv has them' : `${fmt(p.mismatched)} land elsewhere than in customers.csv`}`,
     });
   }
-  const csv = readCsvColumns(inputs.customersCsv);
-  const rows = csv.get('customer_id')?.length ?? 0;
+  const csv = tallyCustomersCsv(typeof inputs.customersCsv === 'string' ? [inputs.customersCsv] : inputs.customersCsv, a.asOf);
+  const rows = csv.rows;
   const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
   const pops = a.populations;
 
   if (pops) {
     add('customer count', rows === pops.identified.customers && rows === a.customers.rows,
       `customers.csv has ${fmt(rows)} rows; identified customers ${fmt(pops.identified.customers)}`);
-    const monetary = csv.get('monetary');
-    if (pops.identified.revenue !== null && monetary) {
-      const sum = monetary.reduce((s, v) => s + (v === '' ? 0 : Number(v)), 0);
+    if (pops.identified.revenue !== null && csv.monetary !== null) {
+      const sum = csv.monetary;
       add('customer revenue', close(sum, pops.identified.revenue),
         `sum of customers.csv monetary ${fmt(sum)} vs identified-customer revenue ${fmt(pops.identified.revenue)}`);
     }
-    const freq = csv.get('frequency');
-    if (freq) {
-      const sum = freq.reduce((s, v) => s + Number(v), 0);
+    if (csv.frequency !== null) {
+      const sum = csv.frequency;
       add('order count', sum === pops.identified.orders, `sum of customers.csv frequency ${fmt(sum)} vs identified orders ${fmt(pops.identified.orders)}`);
     }
   }
@@ -114,21 +113,11 @@ export function reconcile(a: Analysis, inputs: CheckInputs): Check[] {
     add('observation window', last <= a.asOf && first <= last, `lines run ${first} to ${last}; last observed day ${a.asOf}`);
   }
   if (a.asOf) {
-    const lastPurchase = csv.get('last_purchase') ?? [];
-    const late = lastPurchase.filter((d) => d !== '' && d.slice(0, 10) > (a.asOf as string)).length;
-    const recency = csv.get('recency_days') ?? [];
-    const negative = recency.filter((v) => Number(v) < 0).length;
+    const { late, negativeRecency: negative } = csv;
     add('dates in window', late === 0 && negative === 0, `${fmt(late)} last purchases after ${a.asOf}; ${fmt(negative)} negative recencies`);
   }
 
-  let bad = 0;
-  let negatives = 0;
-  for (const [name, values] of csv) {
-    for (const v of values) {
-      if (/^(NaN|-?Infinity)$/.test(v)) bad++;
-    }
-    if (COUNTS.includes(name)) negatives += values.filter((v) => v !== '' && Number(v) < 0).length;
-  }
+  const { bad, negatives } = csv;
   add('finite values', bad === 0 && negatives === 0, `${fmt(bad)} NaN/Infinity cells and ${fmt(negatives)} negative counts in customers.csv`);
   // A NaN in a model's optional figure (a holdout metric with no holdout) is written as null, "not computed";
   // in a core figure, or an infinity anywhere, it is a wrong number.
@@ -144,6 +133,43 @@ export function reconcile(a: Analysis, inputs: CheckInputs): Check[] {
     add('concentration', inUnit && top1 <= top10 && top10 <= top20, `Gini ${fmt(gini)}; top 1/10/20% shares ${fmt(top1)}, ${fmt(top10)}, ${fmt(top20)}`);
   }
   return checks;
+}
+
+/** What the checks read of customers.csv, summed piece by piece so the whole table is never parsed at once. */
+interface CsvTally {
+  rows: number;
+  /** Sum of the monetary / frequency columns; null without the column. */
+  monetary: number | null;
+  frequency: number | null;
+  /** Last purchases after asOf, negative recencies, NaN/Infinity cells, negative counts. */
+  late: number;
+  negativeRecency: number;
+  bad: number;
+  negatives: number;
+}
+
+function tallyCustomersCsv(pieces: readonly string[], asOf: string | null): CsvTally {
+  const t: CsvTally = { rows: 0, monetary: null, frequency: null, late: 0, negativeRecency: 0, bad: 0, negatives: 0 };
+  let header = '';
+  pieces.forEach((piece, p) => {
+    // Pieces hold whole rows; each after the first is parsed under the first's header line.
+    if (p === 0) header = piece.slice(0, piece.indexOf('\n') + 1);
+    const csv = readCsvColumns(p === 0 ? piece : header + piece);
+    t.rows += csv.get('customer_id')?.length ?? 0;
+    const monetary = csv.get('monetary');
+    if (monetary) t.monetary = (t.monetary ?? 0) + monetary.reduce((s, v) => s + (v === '' ? 0 : Number(v)), 0);
+    const freq = csv.get('frequency');
+    if (freq) t.frequency = (t.frequency ?? 0) + freq.reduce((s, v) => s + Number(v), 0);
+    if (asOf) {
+      t.late += (csv.get('last_purchase') ?? []).filter((d) => d !== '' && d.slice(0, 10) > asOf).length;
+      t.negativeRecency += (csv.get('recency_days') ?? []).filter((v) => Number(v) < 0).length;
+    }
+    for (const [name, values] of csv) {
+      for (const v of values) if (/^(NaN|-?Infinity)$/.test(v)) t.bad++;
+      if (COUNTS.includes(name)) t.negatives += values.filter((v) => v !== '' && Number(v) < 0).length;
+    }
+  });
+  return t;
 }
 
 /** JSON.stringify writes NaN and Infinity as null, so they are counted on the object itself. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { analyze } from '../../pipeline/analyze.js';
-import { analysisArtifacts, type OutputFormat } from '../../pipeline/artifacts.js';
+import { analysisOutputs, type OutputFormat } from '../../pipeline/artifacts.js';
 import { parseK, parseSeed } from '../options.js';
 import { writeOutputs } from '../../io/atomic.js';
 import { parseSegmentMap } from '../../features/rfm-map.js';
@@ -95,8 +95,8 @@ Examples:
           onStage,
         });
         onStage('writing report');
-        const files = analysisArtifacts(a, extensions);
-        const summaryText = files['summary.json'];
+        const files = analysisOutputs(a, extensions);
+        const summaryText = files['summary.json'] as string;
         const written = writeOutputs(resolve(flags.out), Object.fromEntries(Object.entries(files).filter(([name]) => wantedFile(name, formats))));
         const summary = JSON.parse(summaryText) as { checks: { name: string; ok: boolean; detail: string }[]; skipped: { analysis: string; reason: string }[] };
         for (const c of summary.checks.filter((x) => !x.ok)) io.stderr(`Warning: data check failed: ${c.name} (${c.detail})\n`);
