@@ -248,7 +248,16 @@ export interface DriversRows {
   readonly cancelled: Uint8Array | null;
   /** Cancelled lines by marker: status, invoice, quantity. */
   readonly markers: { readonly status: number; readonly invoice: number; readonly quantity: number };
+  /** Lines in the log when the scan reads a seeded sample of DRIVERS_LINES of them, else null. */
+  readonly sampledFrom: number | null;
 }
+
+/**
+ * Above this many lines the drivers scan tests a seeded random sample of this many: its tests reject
+ * far smaller effects than any worth a sentence with half a million lines, while ten million lines
+ * pulled into memory as rows cost gigabytes.
+ */
+export const DRIVERS_LINES = 500_000;
 
 const CANCEL_FLAGS = ['__cancel_status', '__cancel_invoice', '__cancel_quantity'];
 
@@ -256,20 +265,23 @@ const CANCEL_FLAGS = ['__cancel_status', '__cancel_invoice', '__cancel_quantity'
  * The rows a hypothesis test runs on: for an order log, the (deduplicated) lines with the timestamp
  * parsed and season/month/weekend, add-on and age-band factors derived; for a customer table, its rows.
  */
-export async function driversTable(a: Analysis): Promise<DriversRows> {
+export async function driversTable(a: Analysis, maxLines: number = DRIVERS_LINES): Promise<DriversRows> {
   const d = a.detection;
   const none = { status: 0, invoice: 0, quantity: 0 };
   if (d.shape === 'customer-table' || !a.cleaning) {
     const raw = await a.engine.query(`SELECT * FROM ${a.load.table}`);
     const ages = d.roles.age ? [d.roles.age] : [];
-    return { table: deriveFactors(tableFromQuery(raw, [d.roles.customer as string]), { ages }), cancelled: null, markers: none };
+    return { table: deriveFactors(tableFromQuery(raw, [d.roles.customer as string]), { ages }), cancelled: null, markers: none, sampledFrom: null };
   }
   const ts = d.roles.timestamp as string;
   const type = (c: string) => a.load.schema.find((s) => s.name === c)?.type ?? 'VARCHAR';
   // The same three markers cleaning uses for the lines table, on the raw columns the scan keeps.
   const flags = cancelMarkersSql(d.roles, type).map((sql, i) => `${sql}::INTEGER::DOUBLE AS ${CANCEL_FLAGS[i]}`);
+  if (!(Number.isInteger(maxLines) && maxLines > 0)) throw new InputError('drivers-sample', `The drivers sample must be a whole number of lines, got ${maxLines}`);
+  const sampled = a.load.rows > maxLines;
+  const sample = sampled ? ` USING SAMPLE reservoir(${maxLines} ROWS) REPEATABLE (42)` : '';
   const raw = await a.engine.query(
-    `SELECT * REPLACE (epoch_ms(${a.cleaning.timestampSql})::DOUBLE AS ${ident(ts)}), ${flags.join(', ')} FROM ${a.load.table}`,
+    `SELECT * REPLACE (epoch_ms(${a.cleaning.timestampSql})::DOUBLE AS ${ident(ts)}), ${flags.join(', ')} FROM ${a.load.table}${sample}`,
   );
   const marks = CANCEL_FLAGS.map((f) => numbers(raw, f));
   const cancelled = Uint8Array.from(marks[0], (_, i) => (marks[0][i] || marks[1][i] || marks[2][i] ? 1 : 0));
@@ -280,12 +292,15 @@ export async function driversTable(a: Analysis): Promise<DriversRows> {
     table: deriveFactors(t, { dates: [ts], addOns, ages: d.roles.age ? [d.roles.age] : [] }),
     cancelled,
     markers: { status: count(marks[0]), invoice: count(marks[1]), quantity: count(marks[2]) },
+    sampledFrom: sampled ? a.load.rows : null,
   };
 }
 
 export interface DriversStageOptions extends DriversOptions {
   /** Keep cancelled and returned lines in a spend outcome (default: a cancelled order is no spend). */
   includeCancelled?: boolean;
+  /** Above this many lines a seeded sample of this many is tested (default DRIVERS_LINES). */
+  sampleLines?: number;
 }
 
 /**
@@ -302,10 +317,10 @@ function isSpendOutcome(a: Analysis, t: Table, outcome: string): boolean {
 }
 
 export async function driversStage(a: Analysis, options: DriversStageOptions): Promise<{ result: DriversResult; extension: Extension }> {
-  const rows = await driversTable(a);
+  const rows = await driversTable(a, options.sampleLines);
   let t = rows.table;
   let excluded: DriversResult['excluded'];
-  const { includeCancelled, ...scan } = options;
+  const { includeCancelled, sampleLines = DRIVERS_LINES, ...scan } = options;
   if (rows.cancelled && isSpendOutcome(a, t, options.outcome)) {
     const n = rows.cancelled.reduce((s, v) => s + v, 0);
     const m = rows.markers;
@@ -324,15 +339,17 @@ export async function driversStage(a: Analysis, options: DriversStageOptions): P
     }
   }
   const result: DriversResult = { ...driversScan(t, scan), excluded };
+  const sampleNote = rows.sampledFrom === null ? null : `The drivers were tested on a random sample of ${sampleLines.toLocaleString('en-US')} of the ${rows.sampledFrom.toLocaleString('en-US')} lines`;
   const section = driversSection(result);
   // What was left out, and why, stands above the findings so no reader mistakes a tautology for a finding.
   const notes: Block[] = [
+    ...(sampleNote ? [{ kind: 'callout' as const, level: 'info' as const, text: `${sampleNote}.` }] : []),
     ...(excluded?.rows ? [{ kind: 'callout' as const, level: 'info' as const, text: `${excluded.why}.` }] : []),
     ...(result.tautologies.length
       ? [{ kind: 'callout' as const, level: 'info' as const, text: `Not drivers, tied to ${result.outcome} by construction: ${result.tautologies.map((x) => x.sentence).join(' ')}` }]
       : []),
   ];
-  return { result, extension: { sections: [{ ...section, blocks: [...notes, ...section.blocks] }], summary: { drivers: result } } };
+  return { result, extension: { sections: [{ ...section, blocks: [...notes, ...section.blocks] }], summary: { drivers: { ...result, sample: rows.sampledFrom === null ? null : { lines: sampleLines, of: rows.sampledFrom } } } } };
 }
 
 /** Run an optional stage of `analyze`; a data problem becomes a note in the report instead of failing the run. */
