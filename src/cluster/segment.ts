@@ -183,7 +183,9 @@ export function segmentationDesign(t: Table, options: Omit<DesignOptions, 'scali
   const design = fitDesign(t, { strict: true, categoryWeight: 'column', ...options, scaling });
   const blocks = featureBlocks(design.transform);
   if (options.include !== undefined || blocks.length <= 2) return design;
-  const screen = screenColumns(design.matrix, blocks);
+  // Which columns separate anything is a property of the population: above K_SEARCH_ROWS a seeded sample decides it.
+  const x = design.matrix;
+  const screen = screenColumns(x.rows > K_SEARCH_ROWS ? takeRows(x, sampleRows(x.rows, K_SEARCH_ROWS, 42)) : x, blocks);
   return dropColumns(
     design,
     screen.dropped.map((d) => ({ column: d.column, reason: `separates nothing (no other column's groups hold more than ${(100 * d.eta2).toFixed(1)}% of its variance)` })),
