@@ -85,6 +85,7 @@ Examples:
         onStage,
       };
       const a = source.kind === 'file' ? await analyze(source.file, options) : await analyzeWarehouse(source.engine, source.table, options);
+      let closed = false;
       try {
         // Loaded only when a later stage runs, so a core-only run does not pay for the model code.
         const wanted = flags.clv || flags.segments || flags.drivers;
@@ -94,6 +95,10 @@ Examples:
           drivers: flags.drivers,
           onStage,
         });
+        // Every query has run: the engine's tables and buffers (gigabytes at 10M lines) go before the
+        // outputs are built, so the two peaks do not add up.
+        await a.engine.close();
+        closed = true;
         onStage('writing report');
         const files = analysisOutputs(a, extensions);
         const summaryText = files['summary.json'] as string;
@@ -109,7 +114,7 @@ Examples:
           io.stdout(`${s.findings.map((f) => `• ${f}`).join('\n')}\n\nWrote ${written.join(', ')}\n`);
         }
       } finally {
-        await a.engine.close();
+        if (!closed) await a.engine.close();
       }
     });
 }
