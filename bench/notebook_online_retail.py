@@ -18,26 +18,28 @@ autograd), its summary_data_from_transaction_data (daily periods, weeks) and cus
 """
 from __future__ import annotations
 
-import json
-import os
-import re
-import resource
-import sys
 import time
+
+_t = time.perf_counter()
+
+import json  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-from scipy.optimize import minimize
-from scipy.special import digamma, gammaln, hyp2f1
-from scipy.stats import skew
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
-from sklearn.preprocessing import StandardScaler
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from scipy.optimize import minimize  # noqa: E402
+from scipy.special import digamma, gammaln, hyp2f1  # noqa: E402
+from scipy.stats import skew  # noqa: E402
+from sklearn.cluster import KMeans  # noqa: E402
+from sklearn.metrics import silhouette_score  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 STAGES: dict[str, float] = {}
 DEBUG = bool(os.environ.get('NOTEBOOK_DEBUG'))
-_t = time.perf_counter()
 
 
 def lap(name: str) -> None:
@@ -52,6 +54,7 @@ def lap(name: str) -> None:
 path = sys.argv[1] if len(sys.argv) > 1 else 'data/online-retail.csv.gz'
 out = Path(sys.argv[2] if len(sys.argv) > 2 else 'out-notebook')
 out.mkdir(parents=True, exist_ok=True)
+lap('imports')
 
 # ------------------------------------------------------------------------------------------------ read
 df = pd.read_csv(path, dtype={'InvoiceNo': str, 'StockCode': str, 'Description': str, 'Country': str}, encoding='utf-8')

@@ -102,7 +102,12 @@ function headline(a: Analysis, extensions: Extension[]) {
 /** Which summaries `analyze` writes besides customers.csv and cleaning-log.json. */
 export type OutputFormat = 'html' | 'md' | 'json';
 
-export function analysisArtifacts(a: Analysis, extensions: Extension[] = [], formats: OutputFormat[] = ['html', 'md', 'json']): Record<string, string> {
+export function analysisArtifacts(
+  a: Analysis,
+  extensions: Extension[] = [],
+  formats: OutputFormat[] = ['html', 'md', 'json'],
+  onStage: (stage: string) => void = () => {},
+): Record<string, string> {
   const exec = headline(a, extensions);
   const csv = customersCsv(a, extensions);
   const summary = summaryJson(a, extensions);
@@ -110,7 +115,9 @@ export function analysisArtifacts(a: Analysis, extensions: Extension[] = [], for
   summary.recommendations = recs;
   // The outputs are reconciled as written, before anything is handed to the user.
   const clv = extensions.find((e) => e.reconcile?.clv)?.reconcile?.clv;
+  onStage('checking outputs');
   const checks = reconcile(a, { customersCsv: csv, summary, clv });
+  onStage('rendering report');
   summary.checks = checks;
   const failed = checks.filter((c) => !c.ok);
   const doc = {

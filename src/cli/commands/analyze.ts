@@ -9,6 +9,7 @@ import { parseSegmentMap } from '../../features/rfm-map.js';
 import { InputError } from '../../errors.js';
 import { calendarDate } from '../../ingest/dates.js';
 import { progressReporter, type CliIO } from '../io.js';
+import { stageTimer } from '../stage-timer.js';
 import { commonInputOptions, inputOptions, type InputFlags } from './input-flags.js';
 
 interface AnalyzeFlags extends InputFlags {
@@ -26,6 +27,7 @@ interface AnalyzeFlags extends InputFlags {
   drivers: boolean;
   k: string;
   seed: string;
+  timings?: boolean;
 }
 
 export function registerAnalyze(program: Command, io: CliIO): void {
@@ -49,6 +51,7 @@ export function registerAnalyze(program: Command, io: CliIO): void {
     .option('--format <list>', 'summaries to write: any of html (report.html), md (summary.md), json (summary.json)', 'html,md,json')
     .option('--json', 'print summary.json to stdout instead of a text summary')
     .option('-q, --quiet', 'no progress output')
+    .option('--timings', 'print the wall time of each stage to stderr at the end, as one JSON line')
     .addHelpText(
       'after',
       `
@@ -68,7 +71,12 @@ Examples:
       const segmentMap = flags.segmentMap ? loadSegmentMap(flags.segmentMap) : undefined;
       const k = parseK(flags.k);
       const seed = parseSeed(flags.seed);
-      const onStage = progressReporter(io, Boolean(flags.quiet || flags.json));
+      const progress = progressReporter(io, Boolean(flags.quiet || flags.json));
+      const timer = flags.timings ? stageTimer() : null;
+      const onStage = (stage: string) => {
+        timer?.mark(stage);
+        progress(stage);
+      };
       const a = await analyze(file, {
         ...inputOptions(flags),
         asOf: flags.asOf,
@@ -87,7 +95,8 @@ Examples:
           onStage,
         });
         onStage('writing report');
-        const files = analysisArtifacts(a, extensions);
+        // summary.json is always built: the checks and --json read it, even when it is not written.
+        const files = analysisArtifacts(a, extensions, [...new Set<OutputFormat>([...formats, 'json'])], onStage);
         const summaryText = files['summary.json'];
         const written = writeOutputs(resolve(flags.out), Object.fromEntries(Object.entries(files).filter(([name]) => wantedFile(name, formats))));
         const summary = JSON.parse(summaryText) as { checks: { name: string; ok: boolean; detail: string }[]; skipped: { analysis: string; reason: string }[] };
@@ -101,7 +110,9 @@ Examples:
           io.stdout(`${s.findings.map((f) => `• ${f}`).join('\n')}\n\nWrote ${written.join(', ')}\n`);
         }
       } finally {
+        timer?.mark('closing');
         await a.engine.close();
+        if (timer) io.stderr(`timings: ${JSON.stringify(timer.done())}\n`);
       }
     });
 }

@@ -1,0 +1,96 @@
+/**
+ * Question (issue 13 item 2): is the whole `clientele analyze` at least 3x faster than the Python notebook
+ * doing the same analysis (bench/notebook_online_retail.py), with a peak memory no higher than the notebook's?
+ * Runs both on the same file, alternating, ROUNDS times each, and prints median wall time and peak RSS of
+ * both, the ratio, and each side's per-stage times (clientele's from `analyze --timings`, the notebook's
+ * from its own clock). Needs `npm run build` and Debian's python3-pandas, -scipy and -sklearn.
+ *   npx tsx bench/notebook.ts [file] [--rounds N]
+ * Peak memory is the kernel's maximum resident set of each command (`/usr/bin/time %M`). Both sides are a
+ * single process (clientele's k-means threads and DuckDB's threads live in it), so that is the peak of the
+ * whole process tree.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const roundsAt = args.indexOf('--rounds');
+const ROUNDS = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 5;
+const file = args.find((a, i) => !a.startsWith('--') && (roundsAt < 0 || i !== roundsAt + 1)) ?? 'data/online-retail.csv.gz';
+if (!existsSync('dist/cli/main.js')) throw new Error('Run `npm run build` first: the bench times the built CLI');
+if (!(ROUNDS >= 1)) throw new Error('--rounds needs a whole number of at least 1');
+
+interface Run {
+  wall: number;
+  peakMiB: number;
+  stages: Record<string, number>;
+  /** Seconds the side accounts for by itself (the rest of the wall time is interpreter start and exit). */
+  inside: number;
+  note: string;
+}
+
+function timed(cmd: string, argv: string[]): { wall: number; peakMiB: number; stdout: string; stderr: string } {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'peakKB=%M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed:\n${r.stderr}`);
+  const peak = Number(/peakKB=(\d+)/.exec(r.stderr)?.[1]);
+  return { wall, peakMiB: peak / 1024, stdout: r.stdout, stderr: r.stderr };
+}
+
+const out = mkdtempSync(join(tmpdir(), 'clientele-notebook-bench-'));
+
+function clientele(): Run {
+  const r = timed(process.execPath, ['dist/cli/main.js', 'analyze', file, '--out', join(out, 'clientele'), '-q', '--timings']);
+  const line = r.stderr.split('\n').find((l) => l.startsWith('timings: '));
+  if (!line) throw new Error(`analyze printed no timings:\n${r.stderr}`);
+  const t = JSON.parse(line.slice('timings: '.length)) as { startup: number; stages: Record<string, number>; total: number };
+  return { wall: r.wall, peakMiB: r.peakMiB, stages: { startup: t.startup, ...t.stages }, inside: t.total, note: '' };
+}
+
+function notebook(): Run {
+  const r = timed('/usr/bin/python3', ['bench/notebook_online_retail.py', file, join(out, 'notebook')]);
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  const j = JSON.parse(last) as { stages: Record<string, number>; total: number; customers: number; k: number; k2: number; bgnbd: Record<string, number>; gg: number[] };
+  const note = `customers ${j.customers}, k ${j.k} (second stage ${j.k2}), BG/NBD ${Object.entries(j.bgnbd).map(([k, v]) => `${k} ${v}`).join(' ')}, Gamma-Gamma p q v ${j.gg.join(' ')}`;
+  return { wall: r.wall, peakMiB: r.peakMiB, stages: j.stages, inside: j.total, note };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const c: Run[] = [];
+const p: Run[] = [];
+// Alternate so a burst of load from other work on the machine hits both sides alike.
+for (let i = 0; i < ROUNDS; i++) {
+  c.push(clientele());
+  p.push(notebook());
+}
+rmSync(out, { recursive: true, force: true });
+
+const cw = median(c.map((r) => r.wall));
+const pw = median(p.map((r) => r.wall));
+const cm = Math.max(...c.map((r) => r.peakMiB));
+const pm = Math.max(...p.map((r) => r.peakMiB));
+const runs = (rs: Run[]) => rs.map((r) => r.wall.toFixed(2)).join(' ');
+console.log(`file ${file}; ${ROUNDS} alternating rounds; ${cpus().length} cores; load ${execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).trim()}`);
+console.log(`clientele analyze (all default stages): median ${cw.toFixed(3)} s wall, peak ${cm.toFixed(0)} MiB (median ${median(c.map((r) => r.peakMiB)).toFixed(0)}); runs ${runs(c)}`);
+console.log(`python notebook (same stages):          median ${pw.toFixed(3)} s wall, peak ${pm.toFixed(0)} MiB (median ${median(p.map((r) => r.peakMiB)).toFixed(0)}); runs ${runs(p)}`);
+console.log(`  notebook: ${p[0].note}`);
+console.log(`ratio notebook / clientele: ${(pw / cw).toFixed(2)}x (target >= 3x); clientele peak ${cm <= pm ? '<=' : '>'} notebook peak (${cm.toFixed(0)} vs ${pm.toFixed(0)} MiB)`);
+
+/** Per-stage medians, in the order the run reports them. */
+function table(title: string, rs: Run[]): void {
+  const names = Object.keys(rs[0].stages);
+  console.log(`\n${title} (median of ${rs.length}, seconds)`);
+  for (const n of names) console.log(`  ${n.padEnd(20)} ${median(rs.map((r) => r.stages[n] ?? 0)).toFixed(3).padStart(7)}`);
+  const inside = median(rs.map((r) => r.inside));
+  console.log(`  ${'(accounted)'.padEnd(20)} ${inside.toFixed(3).padStart(7)}`);
+  console.log(`  ${'(start + exit)'.padEnd(20)} ${median(rs.map((r) => r.wall - r.inside)).toFixed(3).padStart(7)}`);
+}
+table('clientele stages', c);
+table('notebook stages', p);
