@@ -287,6 +287,38 @@ export function chunkRunnerSource(d: number, k: number): string {
 })`;
 }
 
+/**
+ * Distances between two blocks of rows for the silhouettes: for each row a in [aStart, aEnd), rowSum[a]
+ * = Σ_b d(a, b) over b in [bStart, bEnd), and colSum[b] += d(a, b); with `same` (one block against
+ * itself) only the pairs b > a, each once. Row a is held in locals, as in the assignment kernels.
+ */
+export function pairSumsSource(d: number): string {
+  const unrolled = d <= MAX_UNROLLED;
+  return `(function pairSums(data, aStart, aEnd, bStart, bEnd, same, rowSum, colSum) {
+  const D = ${d};
+  for (let a = aStart; a < aEnd; a++) {
+    const r = a * D;
+    ${loadRow(d)}
+    let total = 0;
+    for (let b = same ? a + 1 : bStart; b < bEnd; b++) {
+      const o = b * D;
+      ${
+        unrolled
+          ? `let s = 0, e = 0;
+      ${range(d).map((j) => `e = x${j} - data[o + ${j}]; s += e * e;`).join(' ')}`
+          : 'let s = 0; for (let j = 0; j < D; j++) { const e = data[r + j] - data[o + j]; s += e * e; }'
+      }
+      const dist = Math.sqrt(s);
+      total += dist;
+      colSum[b] += dist;
+    }
+    rowSum[a] = total;
+  }
+})`;
+}
+
+export type PairSumsKernel = (data: Float64Array, aStart: number, aEnd: number, bStart: number, bEnd: number, same: boolean, rowSum: Float64Array, colSum: Float64Array) => void;
+
 const cache = new Map<string, unknown>();
 
 function compiled<T>(key: string, source: () => string): T {
@@ -301,6 +333,7 @@ function compiled<T>(key: string, source: () => string): T {
 
 export const predictKernel = (d: number, k: number): BoundedAssignKernel => compiled(`predict:${d}:${k}`, () => boundedAssignSource(d, k, { fresh: true, inertia: false }));
 export const momentsKernel = (d: number): ((data: Float64Array, rows: number, out: Float64Array) => void) => compiled(`moments:${d}`, () => momentsSource(d));
+export const pairSumsKernel = (d: number): PairSumsKernel => compiled(`pairs:${d}`, () => pairSumsSource(d));
 export const chunkRunnerFactory = (d: number, k: number): ChunkRunnerFactory => compiled(`runner:${d}:${k}`, () => chunkRunnerSource(d, k));
 
 export type ChunkRunnerFactory = (rows: number, chunkRows: number, chunks: number) => ChunkRunner;
