@@ -1,6 +1,6 @@
 import type { Analysis } from './analyze.js';
 import type { Extension } from './artifacts.js';
-import { clvStage, driversStage, optionalStage, segmentStage, type ClvStageOptions } from './stages.js';
+import { clvStage, driversStage, optionalStage, startSegmentStage, type ClvStageOptions } from './stages.js';
 import type { SegmentOptions } from '../cluster/index.js';
 import { SMALL } from './analyze.js';
 
@@ -26,17 +26,20 @@ export interface FullOptions {
 export async function extendAnalysis(a: Analysis, options: FullOptions = {}): Promise<Extension[]> {
   const stage = options.onStage ?? (() => {});
   const out: Extension[] = [];
+  const segmentsWanted = options.segments !== false && a.customers.rows >= SMALL;
+  // Segmentation runs on a worker thread while CLV fits on this one; its section still comes after CLV's.
+  const segments = segmentsWanted ? startSegmentStage(a, { recluster: true, ...(options.segments || {}) }) : null;
+  segments?.catch(() => {});
   if (options.clv !== false && a.detection.shape === 'order-log') {
     stage('lifetime value');
     const clvOptions = options.clv || {};
     out.push(await optionalStage('Customer lifetime value', async () => (await clvStage(a, clvOptions)).extension));
   }
-  if (options.segments !== false && a.customers.rows < SMALL) {
+  if (options.segments !== false && !segments) {
     out.push(skippedStage('Segments', `only ${a.customers.rows} customers; k-means segments need at least ${SMALL}`));
-  } else if (options.segments !== false) {
+  } else if (segments) {
     stage('segmentation');
-    const segOptions = options.segments || {};
-    out.push(await optionalStage('Segments', async () => (await segmentStage(a, { recluster: true, ...segOptions })).extension));
+    out.push(await optionalStage('Segments', async () => (await (await segments).finish()).extension));
   }
   if (options.drivers !== false) {
     const outcome = driversOutcome(a);

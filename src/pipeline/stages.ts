@@ -6,7 +6,8 @@ import { cancelMarkersSql, coreFeatureSources, customerBehaviour } from '../feat
 import { tableFromQuery } from '../data/from-query.js';
 import { findColumn, selectRows, type Table } from '../data/table.js';
 import { runClv, customerScores, CLV_MODEL_NAMES, type ClvResult, type CustomerScores, type RunClvOptions, type ClvModelKind } from '../clv/index.js';
-import { segmentCustomers, type SegmentOptions, type SegmentationResult } from '../cluster/index.js';
+import { type SegmentOptions, type SegmentationResult } from '../cluster/index.js';
+import { startSegmentation } from '../cluster/background.js';
 import { driversScan, type DriversOptions, type DriversResult } from '../stats/index.js';
 import { deriveFactors } from '../stats/derive.js';
 import { findTautologies } from '../stats/tautology.js';
@@ -234,8 +235,17 @@ function clvRowColumns(result: ClvResult, scores: CustomerScores): ClvRowColumn[
 }
 
 export async function segmentStage(a: Analysis, options: SegmentOptions = {}): Promise<{ result: SegmentationResult; extension: Extension }> {
+  return (await startSegmentStage(a, options)).finish();
+}
+
+/** The segmentation started on a worker thread (see startSegmentation); `finish` waits for it. */
+export async function startSegmentStage(a: Analysis, options: SegmentOptions = {}): Promise<{ finish(): Promise<{ result: SegmentationResult; extension: Extension }> }> {
   const t = await customerFeatureTable(a);
-  const result = segmentCustomers(t, { seed: 42, ...options });
+  const pending = startSegmentation(t, { seed: 42, ...options });
+  return { finish: async () => segmentExtension(await pending.result()) };
+}
+
+function segmentExtension(result: SegmentationResult): { result: SegmentationResult; extension: Extension } {
   const names = result.profiles.map((p) => p.name);
   const sub = result.recluster;
   return {

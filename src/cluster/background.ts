@@ -1,0 +1,59 @@
+/**
+ * Segmentation on a worker thread, so that an analysis fits its CLV models on the main thread meanwhile:
+ * both are single-threaded JavaScript, and during them the machine's other core would otherwise be idle.
+ * The result is the one segmentCustomers gives on the calling thread (the same code on the same input).
+ * From the TypeScript sources (as under the test runner) there is no compiled worker entry; the
+ * segmentation then runs on the calling thread when its result is asked for.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ClienteleError, InputError, ModelError } from '../errors.js';
+import type { Table } from '../data/table.js';
+import { segmentCustomers, type SegmentOptions, type SegmentationResult } from './segment.js';
+
+export interface PendingSegmentation {
+  result(): Promise<SegmentationResult>;
+}
+
+interface WorkerReply {
+  ok: boolean;
+  result?: SegmentationResult;
+  error?: { kind?: string; code?: string; message: string; hint?: string; stack?: string };
+}
+
+export function startSegmentation(t: Table, options: SegmentOptions = {}): PendingSegmentation {
+  const entry = new URL('./segment-worker.js', import.meta.url);
+  if (!import.meta.url.endsWith('.js') || !existsSync(fileURLToPath(entry))) {
+    return { result: async () => segmentCustomers(t, options) };
+  }
+  const done = new Promise<SegmentationResult>((resolve, reject) => {
+    const worker = new Worker(entry, { workerData: { table: t, options } });
+    let replied = false;
+    worker.once('message', (m: WorkerReply) => {
+      replied = true;
+      if (m.ok && m.result) resolve(m.result);
+      else reject(rebuild(m.error ?? { message: 'segmentation worker sent no result' }));
+    });
+    worker.once('error', (err) => {
+      replied = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!replied) reject(new Error(`segmentation worker exited with code ${code} before answering`));
+    });
+  });
+  // Awaited later (after the work it overlaps); until then a failure must not count as unhandled.
+  done.catch(() => {});
+  return { result: () => done };
+}
+
+function rebuild(e: NonNullable<WorkerReply['error']>): Error {
+  const err =
+    e.kind === 'InputError' ? new InputError(e.code ?? 'segment', e.message, e.hint)
+    : e.kind === 'ModelError' ? new ModelError(e.code ?? 'segment', e.message, e.hint)
+    : e.kind === 'ClienteleError' ? new ClienteleError(e.code ?? 'segment', e.message, e.hint)
+    : new Error(e.message);
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
