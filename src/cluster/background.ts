@@ -1,9 +1,9 @@
 /**
- * Segmentation on a worker thread, so that an analysis fits its CLV models on the main thread meanwhile:
- * both are single-threaded JavaScript, and during them the machine's other core would otherwise be idle.
- * The result is the one segmentCustomers gives on the calling thread (the same code on the same input).
- * From the TypeScript sources (as under the test runner) there is no compiled worker entry; the
- * segmentation then runs on the calling thread when its result is asked for.
+ * Segmentation on a worker thread, so that an analysis computes its cohorts and fits its CLV models on
+ * the main thread meanwhile: both are single-threaded JavaScript, and the machine's other core would
+ * otherwise be idle during them. The result is the one segmentCustomers gives on the calling thread (the
+ * same code on the same input). From the TypeScript sources (as under the test runner) there is no
+ * compiled worker entry; the segmentation then runs on the calling thread when its result is asked for.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,8 @@ import { segmentCustomers, type SegmentOptions, type SegmentationResult } from '
 
 export interface PendingSegmentation {
   result(): Promise<SegmentationResult>;
+  /** Stop the work (when the analysis it belongs to failed); result() then rejects. */
+  cancel(): void;
 }
 
 interface WorkerReply {
@@ -22,13 +24,30 @@ interface WorkerReply {
   error?: { kind?: string; code?: string; message: string; hint?: string; stack?: string };
 }
 
+const ENTRY = new URL('./segment-worker.js', import.meta.url);
+const compiled = import.meta.url.endsWith('.js') && existsSync(fileURLToPath(ENTRY));
+
+/** A worker started before its table exists, loading its modules meanwhile; used by the next startSegmentation. */
+let warm: Worker | null = null;
+
+/**
+ * Start the worker now, so that loading its code overlaps the work before segmentation (reading and
+ * cleaning the file). It does not keep the process alive; without a startSegmentation it is ended at exit.
+ */
+export function prewarmSegmentation(): void {
+  if (!compiled || warm) return;
+  warm = new Worker(ENTRY);
+  warm.unref();
+  // A failure to start shows when the work is sent; until then it must not be an unhandled error.
+  warm.on('error', () => {});
+}
+
 export function startSegmentation(t: Table, options: SegmentOptions = {}): PendingSegmentation {
-  const entry = new URL('./segment-worker.js', import.meta.url);
-  if (!import.meta.url.endsWith('.js') || !existsSync(fileURLToPath(entry))) {
-    return { result: async () => segmentCustomers(t, options) };
-  }
+  if (!compiled) return { result: async () => segmentCustomers(t, options), cancel: () => {} };
+  const worker = warm ?? new Worker(ENTRY);
+  warm = null;
+  worker.ref();
   const done = new Promise<SegmentationResult>((resolve, reject) => {
-    const worker = new Worker(entry, { workerData: { table: t, options } });
     let replied = false;
     worker.once('message', (m: WorkerReply) => {
       replied = true;
@@ -43,9 +62,10 @@ export function startSegmentation(t: Table, options: SegmentOptions = {}): Pendi
       if (!replied) reject(new Error(`segmentation worker exited with code ${code} before answering`));
     });
   });
+  worker.postMessage({ table: t, options });
   // Awaited later (after the work it overlaps); until then a failure must not count as unhandled.
   done.catch(() => {});
-  return { result: () => done };
+  return { result: () => done, cancel: () => void worker.terminate() };
 }
 
 function rebuild(e: NonNullable<WorkerReply['error']>): Error {

@@ -26,6 +26,8 @@ export interface AnalyzeOptions extends LoadOptions, CleaningOptions {
   segmentMap?: SegmentMap;
   /** Called as each stage starts, for progress output. */
   onStage?: (stage: string) => void;
+  /** Called with an order log's customer features as soon as they exist, so later stages can start early. */
+  onCustomers?: (customers: QueryResult) => void;
 }
 
 export interface Analysis {
@@ -97,6 +99,7 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
     // Recency counts to the day after the window (the usual max(date) + 1 day snapshot), so a purchase on the
     // last observed day is 1 day old.
     const customers = await customerFeatures(engine, `(DATE ${literal(lastDay)} + INTERVAL 1 DAY)`, cleaning.hasAmounts);
+    options.onCustomers?.(customers);
     stage('RFM segments');
     const rfmResult = await rfm(engine, 'customers', segmentMap);
     if (customers.rows < SMALL) cautions.push(`RFM scores rest on only ${customers.rows} customers: quintiles of so few are unstable, so read the segments as a rough sort`);

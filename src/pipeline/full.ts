@@ -1,6 +1,8 @@
 import type { Analysis } from './analyze.js';
 import type { Extension } from './artifacts.js';
-import { clvStage, driversStage, optionalStage, startSegmentStage, type ClvStageOptions } from './stages.js';
+import { clvStage, driversStage, optionalStage, orderLogFeatureTable, segmentationOptions, startSegmentStage, type ClvStageOptions } from './stages.js';
+import { startSegmentation, type PendingSegmentation } from '../cluster/background.js';
+import type { QueryResult } from '../engine/engine.js';
 import type { SegmentOptions } from '../cluster/index.js';
 import { SMALL } from './analyze.js';
 
@@ -17,6 +19,22 @@ export interface FullOptions {
   segments?: false | SegmentOptions;
   drivers?: boolean;
   onStage?: (stage: string) => void;
+  /** The segmentation already begun from the customer features (see startSegmentsEarly). */
+  segmentsStarted?: Promise<PendingSegmentation | undefined>;
+}
+
+/** The options the Segments stage runs with. */
+function laterSegmentOptions(segments: SegmentOptions | undefined): SegmentOptions {
+  return { recluster: true, ...(segments || {}) };
+}
+
+/**
+ * Begin an order log's segmentation from its customer features, before the core analysis has finished
+ * (for AnalyzeOptions.onCustomers); pass the result as FullOptions.segmentsStarted.
+ */
+export function startSegmentsEarly(customers: QueryResult, segments: SegmentOptions | undefined): PendingSegmentation | undefined {
+  if (customers.rows < SMALL) return undefined;
+  return startSegmentation(orderLogFeatureTable(customers), segmentationOptions(laterSegmentOptions(segments)));
 }
 
 /**
@@ -28,7 +46,8 @@ export async function extendAnalysis(a: Analysis, options: FullOptions = {}): Pr
   const out: Extension[] = [];
   const segmentsWanted = options.segments !== false && a.customers.rows >= SMALL;
   // Segmentation runs on a worker thread while CLV fits on this one; its section still comes after CLV's.
-  const segments = segmentsWanted ? startSegmentStage(a, { recluster: true, ...(options.segments || {}) }) : null;
+  const started = segmentsWanted ? await options.segmentsStarted : undefined;
+  const segments = segmentsWanted ? startSegmentStage(a, laterSegmentOptions(options.segments || undefined), started) : null;
   segments?.catch(() => {});
   if (options.clv !== false && a.detection.shape === 'order-log') {
     stage('lifetime value');

@@ -1,4 +1,4 @@
-import { ident, numbers, type Engine } from '../engine/engine.js';
+import { ident, numbers, type Engine, type QueryResult } from '../engine/engine.js';
 import { InputError, ClienteleError, formatError } from '../errors.js';
 import { ANALYTIC_LINE } from '../clean/lines.js';
 import { calendarDate } from '../ingest/dates.js';
@@ -7,7 +7,7 @@ import { tableFromQuery } from '../data/from-query.js';
 import { findColumn, selectRows, type Table } from '../data/table.js';
 import { runClv, customerScores, CLV_MODEL_NAMES, type ClvResult, type CustomerScores, type RunClvOptions, type ClvModelKind } from '../clv/index.js';
 import { type SegmentOptions, type SegmentationResult } from '../cluster/index.js';
-import { startSegmentation } from '../cluster/background.js';
+import { startSegmentation, type PendingSegmentation } from '../cluster/background.js';
 import { driversScan, type DriversOptions, type DriversResult } from '../stats/index.js';
 import { deriveFactors } from '../stats/derive.js';
 import { findTautologies } from '../stats/tautology.js';
@@ -42,7 +42,7 @@ export async function customerFeatureTable(a: Analysis, options: FeatureTableOpt
     for (const c of t.columns) options.sources?.set(c.name, [c.name]);
     return t;
   }
-  t = tableFromQuery(a.customers, ['customer_id', 'first_purchase', 'last_purchase', 'main_country']);
+  t = orderLogFeatureTable(a.customers);
   for (const [f, cols] of coreFeatureSources(a.detection.roles)) options.sources?.set(f, cols);
   if (!options.behaviour || !a.cleaning) return t;
   const ids = a.customers.columns[a.customers.names.indexOf('customer_id')].map(String);
@@ -51,6 +51,11 @@ export async function customerFeatureTable(a: Analysis, options: FeatureTableOpt
   });
   for (const [f, cols] of b.sources) options.sources?.set(f, cols);
   return { rows: t.rows, columns: [...t.columns, ...b.columns] };
+}
+
+/** An order log's customer features as a Table: ids, dates and the main country are not features. */
+export function orderLogFeatureTable(customers: QueryResult): Table {
+  return tableFromQuery(customers, ['customer_id', 'first_purchase', 'last_purchase', 'main_country']);
 }
 
 /**
@@ -238,11 +243,22 @@ export async function segmentStage(a: Analysis, options: SegmentOptions = {}): P
   return (await startSegmentStage(a, options)).finish();
 }
 
-/** The segmentation started on a worker thread (see startSegmentation); `finish` waits for it. */
-export async function startSegmentStage(a: Analysis, options: SegmentOptions = {}): Promise<{ finish(): Promise<{ result: SegmentationResult; extension: Extension }> }> {
-  const t = await customerFeatureTable(a);
-  const pending = startSegmentation(t, { seed: 42, ...options });
+/**
+ * The segmentation started on a worker thread (see startSegmentation); `finish` waits for it. `started`
+ * is the same segmentation begun earlier from the same table (see segmentationOptions).
+ */
+export async function startSegmentStage(
+  a: Analysis,
+  options: SegmentOptions = {},
+  started?: PendingSegmentation,
+): Promise<{ finish(): Promise<{ result: SegmentationResult; extension: Extension }> }> {
+  const pending = started ?? startSegmentation(await customerFeatureTable(a), segmentationOptions(options));
   return { finish: async () => segmentExtension(await pending.result()) };
+}
+
+/** The options every segmentation stage runs with (seed 42 unless given). */
+export function segmentationOptions(options: SegmentOptions): SegmentOptions {
+  return { seed: 42, ...options };
 }
 
 function segmentExtension(result: SegmentationResult): { result: SegmentationResult; extension: Extension } {

@@ -10,6 +10,7 @@ import { InputError } from '../../errors.js';
 import { calendarDate } from '../../ingest/dates.js';
 import { progressReporter, type CliIO } from '../io.js';
 import { stageTimer } from '../stage-timer.js';
+import type { PendingSegmentation } from '../../cluster/background.js';
 import { commonInputOptions, inputOptions, type InputFlags } from './input-flags.js';
 
 interface AnalyzeFlags extends InputFlags {
@@ -77,22 +78,40 @@ Examples:
         timer?.mark(stage);
         progress(stage);
       };
-      const a = await analyze(file, {
-        ...inputOptions(flags),
-        asOf: flags.asOf,
-        segmentMap,
-        keepNonProduct: flags.keepNonProduct,
-        outlierRule: flags.outliers,
-        onStage,
-      });
+      const wanted = flags.clv || flags.segments || flags.drivers;
+      // Loaded only when a later stage runs, so a core-only run does not pay for the model code; loading
+      // it, and the segmentation worker's code, overlaps reading the file.
+      const later = wanted ? import('../../pipeline/full.js') : null;
+      const segmentOptions = flags.segments ? { k, seed } : false;
+      if (segmentOptions) void import('../../cluster/background.js').then((m) => m.prewarmSegmentation());
+      // The segmentation starts as soon as the customer features exist, beside the rest of the analysis.
+      let segmentsStarted: Promise<PendingSegmentation | undefined> | undefined;
+      let a: Awaited<ReturnType<typeof analyze>>;
       try {
-        // Loaded only when a later stage runs, so a core-only run does not pay for the model code.
-        const wanted = flags.clv || flags.segments || flags.drivers;
-        const extensions = !wanted ? [] : await (await import('../../pipeline/full.js')).extendAnalysis(a, {
+        a = await analyze(file, {
+          ...inputOptions(flags),
+          asOf: flags.asOf,
+          segmentMap,
+          keepNonProduct: flags.keepNonProduct,
+          outlierRule: flags.outliers,
+          onStage,
+          onCustomers: segmentOptions && later ? (customers) => {
+            segmentsStarted = later.then((m) => m.startSegmentsEarly(customers, segmentOptions));
+            segmentsStarted.catch(() => {});
+          } : undefined,
+        });
+      } catch (err) {
+        // The segmentation begun from the customer features belongs to this failed analysis.
+        (await segmentsStarted?.catch(() => undefined))?.cancel();
+        throw err;
+      }
+      try {
+        const extensions = !later ? [] : await (await later).extendAnalysis(a, {
           clv: flags.clv ? { observationEnd: a.asOf ?? undefined, calibrationEnd: flags.calibrationEnd } : false,
-          segments: flags.segments ? { k, seed } : false,
+          segments: segmentOptions,
           drivers: flags.drivers,
           onStage,
+          segmentsStarted,
         });
         onStage('writing report');
         // summary.json is always built: the checks and --json read it, even when it is not written.
