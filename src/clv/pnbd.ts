@@ -308,11 +308,15 @@ export function pnbdPAlive(params: ArrayLike<number>, x: number, tx: number, T: 
  * (Fader, Hardie & Lee 2005, eq. 22), with the bracket written so s = 1 needs no special case.
  */
 export function pnbdConditionalExpected(params: ArrayLike<number>, t: number, x: number, tx: number, T: number): number {
+  const pAlive = Math.exp(pnbdRow(params[R], params[ALPHA], params[S], params[BETA], x, tx, T).logPAlive);
+  return conditionalFromPAlive(params, pAlive, t, x, T);
+}
+
+function conditionalFromPAlive(params: ArrayLike<number>, pAlive: number, t: number, x: number, T: number): number {
   const r = params[R];
   const alpha = params[ALPHA];
   const s = params[S];
   const beta = params[BETA];
-  const pAlive = Math.exp(pnbdRow(r, alpha, s, beta, x, tx, T).logPAlive);
   return (pAlive * (r + x) * (beta + T) * dropoutHorizon(s, beta + T, t)) / (alpha + T);
 }
 
@@ -444,11 +448,26 @@ export class ParetoNbdModel implements FittedModel {
   /** E[X(T, T + t) | x, tx, T]: expected purchases in the next t periods for each customer. */
   expectedPurchases(t: number | Float64Array, x: Float64Array, tx: Float64Array, T: Float64Array): Float64Array {
     const out = new Float64Array(x.length);
-    for (let i = 0; i < x.length; i++) {
-      out[i] = pnbdConditionalExpected(this.p, typeof t === 'number' ? t : t[i], x[i], tx[i], T[i]);
-    }
+    const alive = this.pAliveOf(x, tx, T);
+    for (let i = 0; i < x.length; i++) out[i] = conditionalFromPAlive(this.p, alive[i], typeof t === 'number' ? t : t[i], x[i], T[i]);
     return out;
   }
+
+  /**
+   * P(alive) per customer, kept for the last histories asked about: CLV asks for twelve horizons of the
+   * same customers, and P(alive) (two 2F1 series per customer) does not depend on the horizon. The
+   * histories are compared by value, so a caller reusing its arrays with new values is never served stale.
+   */
+  private pAliveOf(x: Float64Array, tx: Float64Array, T: Float64Array): Float64Array {
+    const c = this.aliveCache;
+    if (c && sameValues(c.x, x) && sameValues(c.tx, tx) && sameValues(c.T, T)) return c.values;
+    const values = new Float64Array(x.length);
+    for (let i = 0; i < x.length; i++) values[i] = Math.exp(pnbdRow(this.p[R], this.p[ALPHA], this.p[S], this.p[BETA], x[i], tx[i], T[i]).logPAlive);
+    this.aliveCache = { x: Float64Array.from(x), tx: Float64Array.from(tx), T: Float64Array.from(T), values };
+    return values;
+  }
+
+  private aliveCache: { x: Float64Array; tx: Float64Array; T: Float64Array; values: Float64Array } | null = null;
 
   /** E[X(t)] for a customer just acquired. */
   expectedPurchasesUnconditional(t: number): number {
@@ -498,6 +517,12 @@ export class ParetoNbdModel implements FittedModel {
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
 
 /** The convergence report saved in a model's diagnostics; missing fields read as NaN / false. */
 export function readConvergence(value: unknown): Convergence {
