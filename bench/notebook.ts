@@ -6,8 +6,14 @@
  * from its own clock). Needs `npm run build` and Debian's python3-pandas, -scipy and -sklearn.
  *   npx tsx bench/notebook.ts [file] [--rounds N]
  * Peak memory is the kernel's maximum resident set of each command (`/usr/bin/time %M`). Both sides are a
- * single process (clientele's k-means threads and DuckDB's threads live in it), so that is the peak of the
+ * single process (clientele's worker threads and DuckDB's threads live in it), so that is the peak of the
  * whole process tree.
+ *
+ * The notebook fits CLV with `lifetimes` when LIFETIMES_PATH names a directory holding the `lifetimes` and
+ * `autograd` packages (neither is packaged by Debian; with Debian's python3-dill installed, their public
+ * sources run as they are, e.g. `git archive HEAD lifetimes | tar x -C DIR` in a clone of
+ * CamDavidsonPilon/lifetimes and `git archive HEAD autograd | tar x -C DIR` in one of HIPS/autograd).
+ * Without it, the notebook uses its SciPy rewrite of the same fits, which is faster than lifetimes.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -30,9 +36,10 @@ interface Run {
   note: string;
 }
 
-function timed(cmd: string, argv: string[]): { wall: number; peakMiB: number; stdout: string; stderr: string } {
+function timed(cmd: string, argv: string[], pythonPath?: string): { wall: number; peakMiB: number; stdout: string; stderr: string } {
+  const env = pythonPath ? { ...process.env, PYTHONPATH: pythonPath } : process.env;
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'peakKB=%M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync('/usr/bin/time', ['-f', 'peakKB=%M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 64 << 20, env });
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed:\n${r.stderr}`);
   const peak = Number(/peakKB=(\d+)/.exec(r.stderr)?.[1]);
@@ -50,10 +57,10 @@ function clientele(): Run {
 }
 
 function notebook(): Run {
-  const r = timed('/usr/bin/python3', ['bench/notebook_online_retail.py', file, join(out, 'notebook')]);
+  const r = timed('/usr/bin/python3', ['bench/notebook_online_retail.py', file, join(out, 'notebook')], process.env.LIFETIMES_PATH);
   const last = r.stdout.trim().split('\n').pop() ?? '';
-  const j = JSON.parse(last) as { stages: Record<string, number>; total: number; customers: number; k: number; k2: number; bgnbd: Record<string, number>; gg: number[] };
-  const note = `customers ${j.customers}, k ${j.k} (second stage ${j.k2}), BG/NBD ${Object.entries(j.bgnbd).map(([k, v]) => `${k} ${v}`).join(' ')}, Gamma-Gamma p q v ${j.gg.join(' ')}`;
+  const j = JSON.parse(last) as { stages: Record<string, number>; total: number; customers: number; k: number; k2: number; clvWith: string; bgnbd: Record<string, number>; gg: number[] };
+  const note = `CLV with ${j.clvWith}; customers ${j.customers}, k ${j.k} (second stage ${j.k2}), BG/NBD ${Object.entries(j.bgnbd).map(([k, v]) => `${k} ${v}`).join(' ')}, Gamma-Gamma p q v ${j.gg.join(' ')}`;
   return { wall: r.wall, peakMiB: r.peakMiB, stages: j.stages, inside: j.total, note };
 }
 

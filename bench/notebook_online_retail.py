@@ -9,12 +9,15 @@ returns netted, bad prices, non-product lines by structure), customer features, 
 monthly cohorts, BG/NBD + Gamma-Gamma with 12-month CLV, k-means for k = 2..10 by silhouette and a second
 stage on the top segment, and writing customers.csv, cohorts.csv and summary.json.
 
-`lifetimes` needs autograd, which neither Debian nor this machine has, so its two fitters are rewritten here
-with SciPy: the same negative log-likelihoods (lifetimes' BetaGeoFitter and GammaGammaFitter, log
-parameters, mean over customers), the same optimiser call (scipy.optimize.minimize, default BFGS, tol 1e-7,
-start 0.1 for every log parameter), its Hessian for standard errors (finite differences instead of
-autograd), its summary_data_from_transaction_data (daily periods, weeks) and customer_lifetime_value
-(monthly steps, 1% monthly discount). The last line printed is JSON: {"stages": {name: seconds}, ...}.
+CLV uses `lifetimes` (BetaGeoFitter, GammaGammaFitter, summary_data_from_transaction_data with daily periods in
+weeks, customer_lifetime_value over 12 months at 1% a month) when it can be imported. Neither it nor its
+dependency autograd is packaged by Debian, and PyPI is out of reach here; bench/notebook.ts puts their public
+sources on PYTHONPATH from LIFETIMES_PATH (see there). Without them the two fitters are rewritten with SciPy:
+the same negative log-likelihoods (log parameters, mean over customers), the same optimiser call
+(scipy.optimize.minimize, default BFGS, tol 1e-7, start 0.1 for every log parameter, time scaled so that
+max T = 10), analytic gradients where lifetimes differentiates with autograd, and finite differences of them for
+the Hessian. That rewrite is much faster than lifetimes itself, so the notebook it gives is the quicker one.
+The last line printed is JSON: {"stages": {name: seconds}, "clvWith": "lifetimes 0.11.3" | "scipy", ...}.
 """
 from __future__ import annotations
 
@@ -37,6 +40,15 @@ from scipy.stats import skew  # noqa: E402
 from sklearn.cluster import KMeans  # noqa: E402
 from sklearn.metrics import silhouette_score  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+try:
+    import lifetimes  # noqa: E402
+    from lifetimes import BetaGeoFitter, GammaGammaFitter  # noqa: E402
+    from lifetimes.utils import summary_data_from_transaction_data  # noqa: E402
+
+    CLV_WITH = f'lifetimes {lifetimes.__version__}'
+except ImportError:
+    CLV_WITH = 'scipy'
 
 STAGES: dict[str, float] = {}
 DEBUG = bool(os.environ.get('NOTEBOOK_DEBUG'))
@@ -165,105 +177,124 @@ tx = pd.DataFrame({'customer': clv_lines['customer'], 'day': clv_lines['InvoiceD
 daily = tx.groupby(['customer', 'day'], sort=True).agg(amount=('amount', 'sum'), sale=('sale', 'any')).reset_index()
 daily = daily[daily['sale']]
 daily['amount'] = daily['amount'].clip(lower=0)
-first_day = daily.groupby('customer')['day'].transform('min')
-daily['first'] = daily['day'] == first_day
-summ = daily.groupby('customer').agg(first=('day', 'min'), last=('day', 'max'), count=('day', 'size'))
-summ['frequency'] = summ['count'] - 1
-summ['T'] = (as_of - summ['first']).dt.days / 7
-summ['recency'] = (summ['last'] - summ['first']).dt.days / 7
-summ['monetary_value'] = daily.loc[~daily['first']].groupby('customer')['amount'].mean().reindex(summ.index).fillna(0)
+def scipy_clv(daily: pd.DataFrame) -> tuple[pd.DataFrame, dict, list]:
+    """BG/NBD + Gamma-Gamma + 12-month CLV as lifetimes computes them, with SciPy (see the module docstring)."""
+    first_day = daily.groupby('customer')['day'].transform('min')
+    daily['first'] = daily['day'] == first_day
+    summ = daily.groupby('customer').agg(first=('day', 'min'), last=('day', 'max'), count=('day', 'size'))
+    summ['frequency'] = summ['count'] - 1
+    summ['T'] = (as_of - summ['first']).dt.days / 7
+    summ['recency'] = (summ['last'] - summ['first']).dt.days / 7
+    summ['monetary_value'] = daily.loc[~daily['first']].groupby('customer')['amount'].mean().reindex(summ.index).fillna(0)
 
 
-def fit(nll, args, size: int) -> tuple[np.ndarray, float, np.ndarray]:
-    """lifetimes' BaseFitter._fit: minimize(value_and_grad(nll), jac=True, tol=1e-7) on the log parameters from
-    0.1, then the Hessian of the mean negative log-likelihood (central differences of the exact gradient)."""
-    res = minimize(nll, x0=0.1 * np.ones(size), args=args, jac=True, method=None, tol=1e-7)
-    if not res.success:
-        raise RuntimeError(f'did not converge: {res.message}')
-    h = 1e-5
-    hess = np.empty((size, size))
-    for i in range(size):
-        e = np.zeros(size)
-        e[i] = h
-        hess[i] = (nll(res.x + e, *args)[1] - nll(res.x - e, *args)[1]) / (2 * h)
-    return res.x, res.fun, (hess + hess.T) / 2
+    def fit(nll, args, size: int) -> tuple[np.ndarray, float, np.ndarray]:
+        """lifetimes' BaseFitter._fit: minimize(value_and_grad(nll), jac=True, tol=1e-7) on the log parameters from
+        0.1, then the Hessian of the mean negative log-likelihood (central differences of the exact gradient)."""
+        res = minimize(nll, x0=0.1 * np.ones(size), args=args, jac=True, method=None, tol=1e-7)
+        if not res.success:
+            raise RuntimeError(f'did not converge: {res.message}')
+        h = 1e-5
+        hess = np.empty((size, size))
+        for i in range(size):
+            e = np.zeros(size)
+            e[i] = h
+            hess[i] = (nll(res.x + e, *args)[1] - nll(res.x - e, *args)[1]) / (2 * h)
+        return res.x, res.fun, (hess + hess.T) / 2
 
 
-def bgnbd_nll(log_params, freq, rec, T):
-    """BetaGeoFitter._negative_log_likelihood and its gradient in the log parameters (autograd's value_and_grad)."""
-    r, alpha, a, b = np.exp(log_params)
-    A_1 = gammaln(r + freq) - gammaln(r) + r * np.log(alpha)
-    A_2 = gammaln(a + b) + gammaln(b + freq) - gammaln(b) - gammaln(a + b + freq)
-    A_3 = -(r + freq) * np.log(alpha + T)
-    A_4 = np.log(a) - np.log(b + np.maximum(freq, 1) - 1) - (r + freq) * np.log(rec + alpha)
-    m = np.maximum(A_3, A_4)
-    e3 = np.exp(A_3 - m)
-    e4 = np.exp(A_4 - m) * (freq > 0)
-    ll = A_1 + A_2 + np.log(e3 + e4) + m
-    w3, w4 = e3 / (e3 + e4), e4 / (e3 + e4)
-    d_r = digamma(r + freq) - digamma(r) + np.log(alpha) - w3 * np.log(alpha + T) - w4 * np.log(rec + alpha)
-    d_alpha = r / alpha - w3 * (r + freq) / (alpha + T) - w4 * (r + freq) / (rec + alpha)
-    d_a = digamma(a + b) - digamma(a + b + freq) + w4 / a
-    d_b = digamma(a + b) + digamma(b + freq) - digamma(b) - digamma(a + b + freq) - w4 / (b + np.maximum(freq, 1) - 1)
-    grad = np.array([d_r.mean() * r, d_alpha.mean() * alpha, d_a.mean() * a, d_b.mean() * b])
-    return -ll.mean(), -grad
+    def bgnbd_nll(log_params, freq, rec, T):
+        """BetaGeoFitter._negative_log_likelihood and its gradient in the log parameters (autograd's value_and_grad)."""
+        r, alpha, a, b = np.exp(log_params)
+        A_1 = gammaln(r + freq) - gammaln(r) + r * np.log(alpha)
+        A_2 = gammaln(a + b) + gammaln(b + freq) - gammaln(b) - gammaln(a + b + freq)
+        A_3 = -(r + freq) * np.log(alpha + T)
+        A_4 = np.log(a) - np.log(b + np.maximum(freq, 1) - 1) - (r + freq) * np.log(rec + alpha)
+        m = np.maximum(A_3, A_4)
+        e3 = np.exp(A_3 - m)
+        e4 = np.exp(A_4 - m) * (freq > 0)
+        ll = A_1 + A_2 + np.log(e3 + e4) + m
+        w3, w4 = e3 / (e3 + e4), e4 / (e3 + e4)
+        d_r = digamma(r + freq) - digamma(r) + np.log(alpha) - w3 * np.log(alpha + T) - w4 * np.log(rec + alpha)
+        d_alpha = r / alpha - w3 * (r + freq) / (alpha + T) - w4 * (r + freq) / (rec + alpha)
+        d_a = digamma(a + b) - digamma(a + b + freq) + w4 / a
+        d_b = digamma(a + b) + digamma(b + freq) - digamma(b) - digamma(a + b + freq) - w4 / (b + np.maximum(freq, 1) - 1)
+        grad = np.array([d_r.mean() * r, d_alpha.mean() * alpha, d_a.mean() * a, d_b.mean() * b])
+        return -ll.mean(), -grad
 
 
-def gg_nll(log_params, x, m):
-    """GammaGammaFitter._negative_log_likelihood and its gradient in the log parameters."""
-    p, q, v = np.exp(log_params)
-    ll = gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * np.log(v) + (p * x - 1) * np.log(m) + (p * x) * np.log(x) - (p * x + q) * np.log(x * m + v)
-    d_p = x * (digamma(p * x + q) - digamma(p * x) + np.log(m) + np.log(x) - np.log(x * m + v))
-    d_q = digamma(p * x + q) - digamma(q) + np.log(v) - np.log(x * m + v)
-    d_v = q / v - (p * x + q) / (x * m + v)
-    grad = np.array([d_p.mean() * p, d_q.mean() * q, d_v.mean() * v])
-    return -ll.mean(), -grad
+    def gg_nll(log_params, x, m):
+        """GammaGammaFitter._negative_log_likelihood and its gradient in the log parameters."""
+        p, q, v = np.exp(log_params)
+        ll = gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * np.log(v) + (p * x - 1) * np.log(m) + (p * x) * np.log(x) - (p * x + q) * np.log(x * m + v)
+        d_p = x * (digamma(p * x + q) - digamma(p * x) + np.log(m) + np.log(x) - np.log(x * m + v))
+        d_q = digamma(p * x + q) - digamma(q) + np.log(v) - np.log(x * m + v)
+        d_v = q / v - (p * x + q) / (x * m + v)
+        grad = np.array([d_p.mean() * p, d_q.mean() * q, d_v.mean() * v])
+        return -ll.mean(), -grad
 
 
-freq = summ['frequency'].to_numpy(int)
-rec = summ['recency'].to_numpy(float)
-T = summ['T'].to_numpy(float)
-# lifetimes rescales time so that max(T) = 10 before fitting, and alpha back after.
-scale = 10.0 / T.max()
-log_bg, bg_nll, bg_hess = fit(bgnbd_nll, (freq, rec * scale, T * scale), 4)
-r, alpha, a, b = np.exp(log_bg)
-alpha /= scale
-bg_params = {'r': r, 'alpha': alpha, 'a': a, 'b': b}
-bg_se = np.sqrt(np.diag(np.exp(log_bg) ** 2 * np.linalg.inv(bg_hess) / len(freq)))
+    freq = summ['frequency'].to_numpy(int)
+    rec = summ['recency'].to_numpy(float)
+    T = summ['T'].to_numpy(float)
+    # lifetimes rescales time so that max(T) = 10 before fitting, and alpha back after.
+    scale = 10.0 / T.max()
+    log_bg, bg_nll, bg_hess = fit(bgnbd_nll, (freq, rec * scale, T * scale), 4)
+    r, alpha, a, b = np.exp(log_bg)
+    alpha /= scale
+    bg_params = {'r': r, 'alpha': alpha, 'a': a, 'b': b}
+    bg_se = np.sqrt(np.diag(np.exp(log_bg) ** 2 * np.linalg.inv(bg_hess) / len(freq)))
 
 
-def bg_expected(t, x, tx, T):
-    """BetaGeoFitter.conditional_expected_number_of_purchases_up_to_time (eq. 10)."""
-    _a, _b, _c, _z = r + x, b + x, a + b + x - 1, t / (alpha + T + t)
-    ln_h = np.log(hyp2f1(_a, _b, _c, _z))
-    ln_alt = np.log(hyp2f1(_c - _a, _c - _b, _c, _z)) + (_c - _a - _b) * np.log(1 - _z)
-    ln_h = np.where(np.isinf(ln_h), ln_alt, ln_h)
-    first = (a + b + x - 1) / (a - 1)
-    second = 1 - np.exp(ln_h + (r + x) * np.log((alpha + T) / (alpha + t + T)))
-    return first * second / (1 + (x > 0) * (a / (b + x - 1)) * ((alpha + T) / (alpha + tx)) ** (r + x))
+    def bg_expected(t, x, tx, T):
+        """BetaGeoFitter.conditional_expected_number_of_purchases_up_to_time (eq. 10)."""
+        _a, _b, _c, _z = r + x, b + x, a + b + x - 1, t / (alpha + T + t)
+        ln_h = np.log(hyp2f1(_a, _b, _c, _z))
+        ln_alt = np.log(hyp2f1(_c - _a, _c - _b, _c, _z)) + (_c - _a - _b) * np.log(1 - _z)
+        ln_h = np.where(np.isinf(ln_h), ln_alt, ln_h)
+        first = (a + b + x - 1) / (a - 1)
+        second = 1 - np.exp(ln_h + (r + x) * np.log((alpha + T) / (alpha + t + T)))
+        return first * second / (1 + (x > 0) * (a / (b + x - 1)) * ((alpha + T) / (alpha + tx)) ** (r + x))
 
 
-def bg_p_alive(x, tx, T):
-    return 1 / (1 + (x > 0) * (a / (b + np.maximum(x, 1) - 1)) * ((alpha + T) / (alpha + tx)) ** (r + x))
+    def bg_p_alive(x, tx, T):
+        return 1 / (1 + (x > 0) * (a / (b + np.maximum(x, 1) - 1)) * ((alpha + T) / (alpha + tx)) ** (r + x))
 
 
-repeat = (summ['frequency'] > 0) & (summ['monetary_value'] > 0)
-gx = summ.loc[repeat, 'frequency'].to_numpy(float)
-gm = summ.loc[repeat, 'monetary_value'].to_numpy(float)
-log_gg, gg_val, gg_hess = fit(gg_nll, (gx, gm), 3)
-p, q, v = np.exp(log_gg)
-gg_se = np.sqrt(np.diag(np.exp(log_gg) ** 2 * np.linalg.inv(gg_hess) / len(gx)))
-w = p * summ['frequency'] / (p * summ['frequency'] + q - 1)
-spend = (1 - w) * (v * p / (q - 1)) + w * summ['monetary_value']
-# lifetimes.utils._customer_lifetime_value(freq='W'): 12 monthly steps of 4.345 weeks, 1% a month.
-clv = np.zeros(len(summ))
-for i in np.arange(1, 13) * 4.345:
-    step = bg_expected(i, freq, rec, T) - bg_expected(i - 4.345, freq, rec, T)
-    clv += spend.to_numpy() * step / 1.01 ** (i / 4.345)
-summ['expected_purchases_12m'] = bg_expected(52.14, freq, rec, T)
-summ['p_alive'] = bg_p_alive(freq, rec, T)
-summ['expected_spend_per_order'] = spend
-summ['clv_12m'] = clv
+    repeat = (summ['frequency'] > 0) & (summ['monetary_value'] > 0)
+    gx = summ.loc[repeat, 'frequency'].to_numpy(float)
+    gm = summ.loc[repeat, 'monetary_value'].to_numpy(float)
+    log_gg, gg_val, gg_hess = fit(gg_nll, (gx, gm), 3)
+    p, q, v = np.exp(log_gg)
+    gg_se = np.sqrt(np.diag(np.exp(log_gg) ** 2 * np.linalg.inv(gg_hess) / len(gx)))
+    w = p * summ['frequency'] / (p * summ['frequency'] + q - 1)
+    spend = (1 - w) * (v * p / (q - 1)) + w * summ['monetary_value']
+    # lifetimes.utils._customer_lifetime_value(freq='W'): 12 monthly steps of 4.345 weeks, 1% a month.
+    clv = np.zeros(len(summ))
+    for i in np.arange(1, 13) * 4.345:
+        step = bg_expected(i, freq, rec, T) - bg_expected(i - 4.345, freq, rec, T)
+        clv += spend.to_numpy() * step / 1.01 ** (i / 4.345)
+    summ['expected_purchases_12m'] = bg_expected(52.14, freq, rec, T)
+    summ['p_alive'] = bg_p_alive(freq, rec, T)
+    summ['expected_spend_per_order'] = spend
+    summ['clv_12m'] = clv
+    return summ, {'r': r, 'alpha': alpha, 'a': a, 'b': b}, [p, q, v]
+
+
+def lifetimes_clv(daily: pd.DataFrame) -> tuple[pd.DataFrame, dict, list]:
+    """The same with lifetimes itself, as the notebook would be written."""
+    summ = summary_data_from_transaction_data(daily, 'customer', 'day', monetary_value_col='amount', observation_period_end=as_of, freq='D', freq_multiplier=7)
+    bgf = BetaGeoFitter(penalizer_coef=0.0).fit(summ['frequency'], summ['recency'], summ['T'])
+    repeat = summ[(summ['frequency'] > 0) & (summ['monetary_value'] > 0)]
+    ggf = GammaGammaFitter(penalizer_coef=0.0).fit(repeat['frequency'], repeat['monetary_value'])
+    summ['expected_purchases_12m'] = bgf.conditional_expected_number_of_purchases_up_to_time(52.14, summ['frequency'], summ['recency'], summ['T'])
+    summ['p_alive'] = bgf.conditional_probability_alive(summ['frequency'], summ['recency'], summ['T'])
+    summ['expected_spend_per_order'] = ggf.conditional_expected_average_profit(summ['frequency'], summ['monetary_value'])
+    summ['clv_12m'] = ggf.customer_lifetime_value(bgf, summ['frequency'], summ['recency'], summ['T'], summ['monetary_value'], time=12, discount_rate=0.01, freq='W').to_numpy()
+    return summ, dict(bgf.params_), list(ggf.params_)
+
+
+summ, bg_params, gg_params = lifetimes_clv(daily[['customer', 'day', 'amount']]) if CLV_WITH != 'scipy' else scipy_clv(daily)
 lap('clv')
 
 # ------------------------------------------------------------------------------------------------ segments
@@ -313,9 +344,10 @@ retention.to_csv(out / 'cohorts.csv')
 summary = {
     'rowsRead': rows_read, 'duplicates': duplicates, 'customers': n, 'revenue': float(cust['monetary'].sum()),
     'rfm': rfm_table.reset_index().to_dict(orient='records'), 'retentionMonth1': float(retention[1].mean()), 'top10Share': float(top10),
-    'bgnbd': {**bg_params, 'se': bg_se.tolist(), 'logLikelihood': float(-bg_nll * len(freq))},
-    'gammaGamma': {'p': p, 'q': q, 'v': v, 'se': gg_se.tolist(), 'customers': int(len(gx))},
-    'clv12m': float(clv.sum()),
+    'clvWith': CLV_WITH,
+    'bgnbd': {k: float(v) for k, v in bg_params.items()},
+    'gammaGamma': dict(zip(['p', 'q', 'v'], map(float, gg_params))),
+    'clv12m': float(summ['clv_12m'].sum()),
     'segments': {'k': int(k), 'silhouette': {str(kk): float(s) for kk, s in sil.items()}, 'sizes': cust['segment'].value_counts().sort_index().tolist(),
                  'profiles': profiles.reset_index().to_dict(orient='records'),
                  'second': {'parent': int(top_segment), 'k': int(k2), 'silhouette': {str(kk): float(s) for kk, s in sil2.items()}}},
@@ -324,4 +356,4 @@ summary = {
 lap('outputs')
 
 print(json.dumps({'stages': STAGES, 'total': round(sum(STAGES.values()), 4), 'customers': n, 'k': int(k), 'k2': int(k2),
-                  'bgnbd': {kk: round(float(vv), 4) for kk, vv in bg_params.items()}, 'gg': [round(float(p), 4), round(float(q), 4), round(float(v), 4)]}))
+                  'clvWith': CLV_WITH, 'bgnbd': {kk: round(float(vv), 4) for kk, vv in bg_params.items()}, 'gg': [round(float(x), 4) for x in gg_params]}))
