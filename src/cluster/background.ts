@@ -42,7 +42,11 @@ export function prewarmSegmentation(): void {
   warm.on('error', () => {});
 }
 
-export function startSegmentation(t: Table, options: SegmentOptions = {}): PendingSegmentation {
+/**
+ * `transfer` hands the table's arrays to the worker instead of copying them (a table of a million
+ * customers is ~100 MB): the caller must not read them afterwards.
+ */
+export function startSegmentation(t: Table, options: SegmentOptions = {}, { transfer = false }: { transfer?: boolean } = {}): PendingSegmentation {
   if (!compiled) return { result: async () => segmentCustomers(t, options), cancel: () => {} };
   const worker = warm ?? new Worker(ENTRY);
   warm = null;
@@ -62,10 +66,19 @@ export function startSegmentation(t: Table, options: SegmentOptions = {}): Pendi
       if (!replied) reject(new Error(`segmentation worker exited with code ${code} before answering`));
     });
   });
-  worker.postMessage({ table: t, options });
+  worker.postMessage({ table: t, options }, transfer ? columnBuffers(t) : []);
   // Awaited later (after the work it overlaps); until then a failure must not count as unhandled.
   done.catch(() => {});
   return { result: () => done, cancel: () => void worker.terminate() };
+}
+
+function columnBuffers(t: Table): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const c of t.columns) {
+    const b = (c.kind === 'category' ? c.codes : c.values).buffer;
+    if (b instanceof ArrayBuffer) out.add(b);
+  }
+  return [...out];
 }
 
 function rebuild(e: NonNullable<WorkerReply['error']>): Error {

@@ -34,7 +34,7 @@ function laterSegmentOptions(segments: SegmentOptions | undefined): SegmentOptio
  */
 export function startSegmentsEarly(customers: QueryResult, segments: SegmentOptions | undefined): PendingSegmentation | undefined {
   if (customers.rows < SMALL) return undefined;
-  return startSegmentation(orderLogFeatureTable(customers), segmentationOptions(laterSegmentOptions(segments)));
+  return startSegmentation(orderLogFeatureTable(customers), segmentationOptions(laterSegmentOptions(segments)), { transfer: true });
 }
 
 /**

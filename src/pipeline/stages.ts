@@ -252,7 +252,8 @@ export async function startSegmentStage(
   options: SegmentOptions = {},
   started?: PendingSegmentation,
 ): Promise<{ finish(): Promise<{ result: SegmentationResult; extension: Extension }> }> {
-  const pending = started ?? startSegmentation(await customerFeatureTable(a), segmentationOptions(options));
+  // The table is built for this segmentation alone, so its arrays can move to the worker.
+  const pending = started ?? startSegmentation(await customerFeatureTable(a), segmentationOptions(options), { transfer: true });
   return { finish: async () => segmentExtension(await pending.result()) };
 }
 

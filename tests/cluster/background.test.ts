@@ -35,6 +35,12 @@ describe('segmentation on a worker thread (built modules)', () => {
     expect(there.recluster?.labels).toEqual(here.recluster?.labels);
     expect(there.silhouette).toBe(here.silhouette);
 
+    // Handed over instead of copied: the same result, and the caller's arrays are gone.
+    const copy = { rows: n, columns: t.columns.map((c) => ({ ...c, values: Float64Array.from(c.values) })) };
+    const moved = await startSegmentation(copy, options, { transfer: true }).result();
+    expect(moved.labels).toEqual(here.labels);
+    expect(copy.columns[0].values.length).toBe(0);
+
     const failed = await startSegmentation(t, { k: 0 }).result().then(() => null, (e: Error & { code?: string }) => e);
     expect(failed?.name).toBe('InputError');
     expect(failed?.code).toBe('segment-k');
