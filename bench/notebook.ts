@@ -29,6 +29,8 @@ if (!(ROUNDS >= 1)) throw new Error('--rounds needs a whole number of at least 1
 
 interface Run {
   wall: number;
+  /** User + system CPU seconds of the whole process. */
+  cpu: number;
   peakMiB: number;
   stages: Record<string, number>;
   /** Seconds the side accounts for by itself (the rest of the wall time is interpreter start and exit). */
@@ -36,14 +38,15 @@ interface Run {
   note: string;
 }
 
-function timed(cmd: string, argv: string[], pythonPath?: string): { wall: number; peakMiB: number; stdout: string; stderr: string } {
+function timed(cmd: string, argv: string[], pythonPath?: string): { wall: number; cpu: number; peakMiB: number; stdout: string; stderr: string } {
   const env = pythonPath ? { ...process.env, PYTHONPATH: pythonPath } : process.env;
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'peakKB=%M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 64 << 20, env });
+  const r = spawnSync('/usr/bin/time', ['-f', 'peakKB=%M cpu=%U+%S', cmd, ...argv], { encoding: 'utf8', maxBuffer: 64 << 20, env });
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed:\n${r.stderr}`);
   const peak = Number(/peakKB=(\d+)/.exec(r.stderr)?.[1]);
-  return { wall, peakMiB: peak / 1024, stdout: r.stdout, stderr: r.stderr };
+  const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(r.stderr);
+  return { wall, cpu: Number(cpu?.[1]) + Number(cpu?.[2]), peakMiB: peak / 1024, stdout: r.stdout, stderr: r.stderr };
 }
 
 const out = mkdtempSync(join(tmpdir(), 'clientele-notebook-bench-'));
@@ -53,7 +56,7 @@ function clientele(): Run {
   const line = r.stderr.split('\n').find((l) => l.startsWith('timings: '));
   if (!line) throw new Error(`analyze printed no timings:\n${r.stderr}`);
   const t = JSON.parse(line.slice('timings: '.length)) as { startup: number; stages: Record<string, number>; total: number };
-  return { wall: r.wall, peakMiB: r.peakMiB, stages: { startup: t.startup, ...t.stages }, inside: t.total, note: '' };
+  return { wall: r.wall, cpu: r.cpu, peakMiB: r.peakMiB, stages: { startup: t.startup, ...t.stages }, inside: t.total, note: '' };
 }
 
 function notebook(): Run {
@@ -61,7 +64,7 @@ function notebook(): Run {
   const last = r.stdout.trim().split('\n').pop() ?? '';
   const j = JSON.parse(last) as { stages: Record<string, number>; total: number; customers: number; k: number; k2: number; clvWith: string; bgnbd: Record<string, number>; gg: number[] };
   const note = `CLV with ${j.clvWith}; customers ${j.customers}, k ${j.k} (second stage ${j.k2}), BG/NBD ${Object.entries(j.bgnbd).map(([k, v]) => `${k} ${v}`).join(' ')}, Gamma-Gamma p q v ${j.gg.join(' ')}`;
-  return { wall: r.wall, peakMiB: r.peakMiB, stages: j.stages, inside: j.total, note };
+  return { wall: r.wall, cpu: r.cpu, peakMiB: r.peakMiB, stages: j.stages, inside: j.total, note };
 }
 
 const median = (xs: number[]) => {
@@ -84,9 +87,14 @@ const pw = median(p.map((r) => r.wall));
 const cm = Math.max(...c.map((r) => r.peakMiB));
 const pm = Math.max(...p.map((r) => r.peakMiB));
 const runs = (rs: Run[]) => rs.map((r) => r.wall.toFixed(2)).join(' ');
-console.log(`file ${file}; ${ROUNDS} alternating rounds; ${cpus().length} cores; load ${execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).trim()}`);
-console.log(`clientele analyze (all default stages): median ${cw.toFixed(3)} s wall, peak ${cm.toFixed(0)} MiB (median ${median(c.map((r) => r.peakMiB)).toFixed(0)}); runs ${runs(c)}`);
-console.log(`python notebook (same stages):          median ${pw.toFixed(3)} s wall, peak ${pm.toFixed(0)} MiB (median ${median(p.map((r) => r.peakMiB)).toFixed(0)}); runs ${runs(p)}`);
+const cpuOf = (rs: Run[]) => median(rs.map((r) => r.cpu)).toFixed(2);
+const load = execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).trim();
+console.log(`file ${file}; ${ROUNDS} alternating rounds; ${cpus().length} cores; load ${load}`);
+if (Number(load.split(' ')[0]) > 1.5) {
+  console.log('  WARNING: the machine is busy; scikit-learn\'s OpenMP threads slow down sharply when they share cores, so the notebook\'s times (and the ratio) overstate');
+}
+console.log(`clientele analyze (all default stages): median ${cw.toFixed(3)} s wall, ${cpuOf(c)} s CPU, peak ${cm.toFixed(0)} MiB (median ${median(c.map((r) => r.peakMiB)).toFixed(0)}); runs ${runs(c)}`);
+console.log(`python notebook (same stages):          median ${pw.toFixed(3)} s wall, ${cpuOf(p)} s CPU, peak ${pm.toFixed(0)} MiB (median ${median(p.map((r) => r.peakMiB)).toFixed(0)}); runs ${runs(p)}`);
 console.log(`  notebook: ${p[0].note}`);
 console.log(`ratio notebook / clientele: ${(pw / cw).toFixed(2)}x (target >= 3x); clientele peak ${cm <= pm ? '<=' : '>'} notebook peak (${cm.toFixed(0)} vs ${pm.toFixed(0)} MiB)`);
 

@@ -104,16 +104,10 @@ snapshot = as_of + pd.Timedelta(days=1)
 lap('clean')
 
 # ------------------------------------------------------------------------------------------------ customer features
-g = sales.groupby('customer')
-cust = pd.DataFrame({
-    'first': g['InvoiceDate'].min(),
-    'last': g['InvoiceDate'].max(),
-    'frequency': g['InvoiceNo'].nunique(),
-    'gross_sales': g['amount'].sum(),
-    'items': g['Quantity'].sum(),
-    'distinct_products': g['StockCode'].nunique(),
-    'main_country': g['Country'].agg(lambda s: s.mode().iat[0]),
-})
+cust = sales.groupby('customer').agg(
+    first=('InvoiceDate', 'min'), last=('InvoiceDate', 'max'), frequency=('InvoiceNo', 'nunique'), gross_sales=('amount', 'sum'),
+    items=('Quantity', 'sum'), distinct_products=('StockCode', 'nunique'), main_country=('Country', lambda s: s.mode().iat[0]),
+)
 ret = returns.groupby('customer')['amount'].sum().reindex(cust.index).fillna(0.0)
 cust['returns_value'] = -ret
 cust['monetary'] = cust['gross_sales'] + ret
@@ -141,14 +135,14 @@ def score(values: pd.Series, larger_is_better: bool) -> np.ndarray:
 cust['r_score'] = score(cust['recency_days'], False)
 cust['f_score'] = score(cust['frequency'], True)
 cust['m_score'] = score(cust['monetary'], True)
-GRID = {
-    5: ['New', 'Potential Loyalists', 'Potential Loyalists', 'Loyal', 'Champions'],
-    4: ['Promising', 'Potential Loyalists', 'Potential Loyalists', 'Loyal', 'Champions'],
-    3: ['About to Sleep', 'About to Sleep', 'Need Attention', 'Loyal', 'Loyal'],
-    2: ['Hibernating', 'Hibernating', 'At Risk', 'At Risk', "Can't Lose Them"],
-    1: ['Lost', 'Lost', 'At Risk', "Can't Lose Them", "Can't Lose Them"],
+# The usual regex map over "RF" strings, the default segment map of docs/rfm.md.
+SEGMENT_MAP = {
+    r'^[45]5$': 'Champions', r'^[45]4$': 'Loyal', r'^3[45]$': 'Loyal', r'^[45][23]$': 'Potential Loyalists',
+    r'^51$': 'New', r'^41$': 'Promising', r'^3[12]$': 'About to Sleep', r'^33$': 'Need Attention',
+    r'^2[12]$': 'Hibernating', r'^2[34]$': 'At Risk', r'^13$': 'At Risk', r'^25$': "Can't Lose Them",
+    r'^1[45]$': "Can't Lose Them", r'^1[12]$': 'Lost',
 }
-cust['rfm_segment'] = [GRID[r][f - 1] for r, f in zip(cust['r_score'], cust['f_score'])]
+cust['rfm_segment'] = (cust['r_score'].astype(str) + cust['f_score'].astype(str)).replace(SEGMENT_MAP, regex=True)
 rfm_table = cust.groupby('rfm_segment').agg(customers=('r_score', 'size'), revenue=('monetary', 'sum'),
                                             recency=('recency_days', 'mean'), frequency=('frequency', 'mean'))
 lap('rfm')

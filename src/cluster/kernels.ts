@@ -290,23 +290,7 @@ export function chunkRunnerSource(d: number, k: number): string {
   const potentials = ${potentialSource(d, trials)};
   const nearest = ${nearestSource(d)};
   const kd = k * ${d};
-  return function run(s, first, step, op, arg) {
-    for (let ch = first; ch < chunks; ch += step) {
-      const start = ch * chunkRows;
-      const end = Math.min(rows, start + chunkRows);
-      if (op <= 2) {
-        if (op === 0) {
-          s.partialSums.fill(0, ch * ${stride.sums}, ch * ${stride.sums} + kd);
-          s.partialCounts.fill(0, ch * ${stride.counts}, ch * ${stride.counts} + k);
-        }
-        s.chunkValues[ch * ${stride.values}] = kernels[op](s.data, start, end, s.centers, k, s.labels, s.partialSums, s.partialCounts, ch * ${stride.sums}, ch * ${stride.counts}, s.upper, s.lower, s.shift, s.half, s.otherShift);
-      } else if (op === 3) {
-        potentials(s.data, start, end, s.candidates, s.distances, arg, rows, s.chunkValues, ch * ${stride.values});
-      } else {
-        s.chunkValues[ch * ${stride.values}] = nearest(s.data, start, end, s.candidates, s.distances, arg * rows);
-      }
-    }
-  };
+  ${runSource(String(stride.sums), String(stride.counts), String(stride.values), '')}
 })`;
 }
 
@@ -330,24 +314,32 @@ export function smallRunnerSource(d: number): string {
   const countsStride = k + 8;
   const valuesStride = trials + 8;
   const kd = k * ${d};
-  return function run(s, first, step, op, arg) {
+  ${runSource('sumsStride', 'countsStride', 'valuesStride', ', trials')}
+})`;
+}
+
+/**
+ * The `run(s, first, step, op, arg)` of a runner: chunks first, first + step, ... of one operation, with
+ * the per-chunk strides as literals or as names the runner defines (`kd`, `k`, the kernels in scope).
+ */
+function runSource(sums: string, counts: string, values: string, potentialsTail: string): string {
+  return `return function run(s, first, step, op, arg) {
     for (let ch = first; ch < chunks; ch += step) {
       const start = ch * chunkRows;
       const end = Math.min(rows, start + chunkRows);
       if (op <= 2) {
         if (op === 0) {
-          s.partialSums.fill(0, ch * sumsStride, ch * sumsStride + kd);
-          s.partialCounts.fill(0, ch * countsStride, ch * countsStride + k);
+          s.partialSums.fill(0, ch * ${sums}, ch * ${sums} + kd);
+          s.partialCounts.fill(0, ch * ${counts}, ch * ${counts} + k);
         }
-        s.chunkValues[ch * valuesStride] = kernels[op](s.data, start, end, s.centers, k, s.labels, s.partialSums, s.partialCounts, ch * sumsStride, ch * countsStride, s.upper, s.lower, s.shift, s.half, s.otherShift);
+        s.chunkValues[ch * ${values}] = kernels[op](s.data, start, end, s.centers, k, s.labels, s.partialSums, s.partialCounts, ch * ${sums}, ch * ${counts}, s.upper, s.lower, s.shift, s.half, s.otherShift);
       } else if (op === 3) {
-        potentials(s.data, start, end, s.candidates, s.distances, arg, rows, s.chunkValues, ch * valuesStride, trials);
+        potentials(s.data, start, end, s.candidates, s.distances, arg, rows, s.chunkValues, ch * ${values}${potentialsTail});
       } else {
-        s.chunkValues[ch * valuesStride] = nearest(s.data, start, end, s.candidates, s.distances, arg * rows);
+        s.chunkValues[ch * ${values}] = nearest(s.data, start, end, s.candidates, s.distances, arg * rows);
       }
     }
-  };
-})`;
+  };`;
 }
 
 /**

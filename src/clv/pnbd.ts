@@ -16,7 +16,7 @@ import { lbeta, lgamma } from '../math/gamma.js';
 import { logHyp2f1, logHyp2f1Unit } from '../math/hyp2f1.js';
 import { checkModelJSON, modelJSON, type Estimator, type FittedModel, type ModelJSON } from '../models/estimator.js';
 import { checkRepeatData, risingLogs, type RepeatData } from './bgnbd.js';
-import { collapseRows, fitMle, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
+import { collapseRows, fitMle, perRowSet, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
 
 /** Parameter order in every Float64Array of Pareto/NBD parameters. */
 const R = 0;
@@ -215,19 +215,11 @@ export function pnbdLogLik(params: ArrayLike<number>, rows: WeightedRows, grad: 
   return ll;
 }
 
-/** The distinct (x, y) pairs of a row set, y being tx or T, and each row's two pair indices. */
-interface RatioPlan {
-  x: Float64Array;
-  y: Float64Array;
-  tx: Int32Array;
-  T: Int32Array;
-}
-
-const plans = new WeakMap<WeightedRows, RatioPlan>();
-
-function ratioPlan(rows: WeightedRows): RatioPlan {
-  let plan = plans.get(rows);
-  if (plan) return plan;
+/**
+ * The distinct (x, y) pairs of a row set (y being tx or T) as columns x and y, and for each row the
+ * index of its (x, tx) pair and of its (x, T) pair.
+ */
+const ratioPlan = perRowSet((rows) => {
   const [X, TX, TT] = rows.columns;
   const index = new Map<number, Map<number, number>>();
   const xs: number[] = [];
@@ -249,10 +241,8 @@ function ratioPlan(rows: WeightedRows): RatioPlan {
     tx[i] = pair(X[i], TX[i]);
     T[i] = pair(X[i], TT[i]);
   }
-  plan = { x: Float64Array.from(xs), y: Float64Array.from(ys), tx, T };
-  plans.set(rows, plan);
-  return plan;
-}
+  return { x: Float64Array.from(xs), y: Float64Array.from(ys), tx, T };
+});
 
 /** Gradient of a weighted sum: d/d(r, s) in `rs`, and weight_i · d ln L_i / d alpha_i (beta_i) per row. */
 export interface RowGradients {
