@@ -4,7 +4,8 @@
  * Runs both on the same file, alternating, ROUNDS times each, and prints median wall time and peak RSS of
  * both, the ratio, and each side's per-stage times (clientele's from `analyze --timings`, the notebook's
  * from its own clock). Needs `npm run build` and Debian's python3-pandas, -scipy and -sklearn.
- *   npx tsx bench/notebook.ts [file] [--rounds N]
+ *   npx tsx bench/notebook.ts [file] [--rounds N] [--baseline DIR]
+ * --baseline DIR also times DIR's built CLI (e.g. a checkout of main) in the same alternation, for before/after.
  * Peak memory is the kernel's maximum resident set of each command (`/usr/bin/time %M`). Both sides are a
  * single process (clientele's worker threads and DuckDB's threads live in it), so that is the peak of the
  * whole process tree.
@@ -21,9 +22,11 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
-const roundsAt = args.indexOf('--rounds');
-const ROUNDS = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 5;
-const file = args.find((a, i) => !a.startsWith('--') && (roundsAt < 0 || i !== roundsAt + 1)) ?? 'data/online-retail.csv.gz';
+const valueOf = (flag: string): string | undefined => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+const ROUNDS = Number(valueOf('--rounds') ?? 5);
+const baseline = valueOf('--baseline');
+const file = args.find((a, i) => !a.startsWith('--') && !['--rounds', '--baseline'].includes(args[i - 1])) ?? 'data/online-retail.csv.gz';
+if (baseline && !existsSync(join(baseline, 'dist/cli/main.js'))) throw new Error(`--baseline ${baseline} has no dist/cli/main.js: build it first`);
 if (!existsSync('dist/cli/main.js')) throw new Error('Run `npm run build` first: the bench times the built CLI');
 if (!(ROUNDS >= 1)) throw new Error('--rounds needs a whole number of at least 1');
 
@@ -51,8 +54,11 @@ function timed(cmd: string, argv: string[], pythonPath?: string): { wall: number
 
 const out = mkdtempSync(join(tmpdir(), 'clientele-notebook-bench-'));
 
-function clientele(): Run {
-  const r = timed(process.execPath, ['dist/cli/main.js', 'analyze', file, '--out', join(out, 'clientele'), '-q', '--timings']);
+function clientele(root = '.'): Run {
+  // A baseline without --timings is timed from outside only.
+  const timings = root === '.';
+  const r = timed(process.execPath, [join(root, 'dist/cli/main.js'), 'analyze', file, '--out', join(out, 'clientele'), '-q', ...(timings ? ['--timings'] : [])]);
+  if (!timings) return { wall: r.wall, cpu: r.cpu, peakMiB: r.peakMiB, stages: {}, inside: r.wall, note: '' };
   const line = r.stderr.split('\n').find((l) => l.startsWith('timings: '));
   if (!line) throw new Error(`analyze printed no timings:\n${r.stderr}`);
   const t = JSON.parse(line.slice('timings: '.length)) as { startup: number; stages: Record<string, number>; total: number };
@@ -75,10 +81,12 @@ const median = (xs: number[]) => {
 
 const c: Run[] = [];
 const p: Run[] = [];
+const b: Run[] = [];
 // Alternate so a burst of load from other work on the machine hits both sides alike.
 for (let i = 0; i < ROUNDS; i++) {
   c.push(clientele());
   p.push(notebook());
+  if (baseline) b.push(clientele(baseline));
 }
 rmSync(out, { recursive: true, force: true });
 
@@ -96,6 +104,10 @@ if (Number(load.split(' ')[0]) > 1.5) {
 console.log(`clientele analyze (all default stages): median ${cw.toFixed(3)} s wall, ${cpuOf(c)} s CPU, peak ${cm.toFixed(0)} MiB (median ${median(c.map((r) => r.peakMiB)).toFixed(0)}); runs ${runs(c)}`);
 console.log(`python notebook (same stages):          median ${pw.toFixed(3)} s wall, ${cpuOf(p)} s CPU, peak ${pm.toFixed(0)} MiB (median ${median(p.map((r) => r.peakMiB)).toFixed(0)}); runs ${runs(p)}`);
 console.log(`  notebook: ${p[0].note}`);
+if (baseline) {
+  const bw = median(b.map((r) => r.wall));
+  console.log(`baseline ${baseline} analyze:  median ${bw.toFixed(3)} s wall, ${cpuOf(b)} s CPU, peak ${Math.max(...b.map((r) => r.peakMiB)).toFixed(0)} MiB; runs ${runs(b)}; notebook / baseline ${(pw / bw).toFixed(2)}x; this build ${(bw / cw).toFixed(2)}x faster`);
+}
 console.log(`ratio notebook / clientele: ${(pw / cw).toFixed(2)}x (target >= 3x); clientele peak ${cm <= pm ? '<=' : '>'} notebook peak (${cm.toFixed(0)} vs ${pm.toFixed(0)} MiB)`);
 
 /** Per-stage medians, in the order the run reports them. */
