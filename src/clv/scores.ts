@@ -16,7 +16,7 @@ import { collapseRows } from './fit.js';
 import { MbgNbdModel } from './mbgnbd.js';
 import { MONTH_DAYS } from './predict.js';
 import { pnbdConditionalExpected, pnbdLogLik, type ParetoNbdParams } from './pnbd.js';
-import type { ClvModelKind, ClvResult } from './run.js';
+import type { ClvModelKind, ClvView } from './run.js';
 import { DAYS_PER_UNIT, isoDay } from './summary.js';
 
 export type ScoreModel =
@@ -183,6 +183,11 @@ export interface CustomerScoreOptions {
   days?: number;
   /** Longest reported median time to the next purchase, in days. Default 5 years. */
   capDays?: number;
+  /**
+   * Covariance of the chosen model's log parameters, from the data it was fitted on. Default: computed from the
+   * view's own histories, which are the fitting data for a fresh run; a saved model scoring new customers brings its own.
+   */
+  covariance?: Float64Array | null;
 }
 
 export interface CustomerScores {
@@ -212,7 +217,7 @@ export interface CustomerScores {
  * The scores of the healthy model chosen for prediction, counted from the calibration end (the
  * observation end without a holdout), which is where the models' T ends.
  */
-export function customerScores(result: ClvResult, options: CustomerScoreOptions = {}): CustomerScores {
+export function customerScores(result: ClvView, options: CustomerScoreOptions = {}): CustomerScores {
   const days = options.days ?? 90;
   const capDays = options.capDays ?? 5 * 365.25;
   const unitDays = DAYS_PER_UNIT[result.timeUnit];
@@ -237,7 +242,7 @@ export function customerScores(result: ClvResult, options: CustomerScoreOptions 
   const fitted = result.models.find((m) => m.kind === best)!;
   // Missing standard errors mean the fit's own Hessian was unusable; the interval would be too.
   const seMissing = Object.values(fitted.standardErrors).some((v) => !Number.isFinite(v));
-  const cov = fitted.health.boundary || seMissing ? null : logParamCovariance(score, result.summary);
+  const cov = fitted.health.boundary || seMissing ? null : options.covariance !== undefined ? options.covariance : logParamCovariance(score, result.summary);
   const purchasesInterval = cov ? expectedPurchasesInterval(score, cov, result.horizon.units, x, tx, T) : null;
   // The CLV's monthly discount as a continuous rate per time unit; without discounting the residual sum can be infinite.
   const delta = (Math.log1p(result.horizon.monthlyDiscountRate) * unitDays) / MONTH_DAYS;
@@ -270,7 +275,7 @@ export function customerScores(result: ClvResult, options: CustomerScoreOptions 
   };
 }
 
-function scoreModelOf(result: ClvResult, kind: ClvModelKind): ScoreModel {
+export function scoreModelOf(result: Pick<ClvView, 'models'>, kind: ClvModelKind): ScoreModel {
   const p = result.models.find((m) => m.kind === kind)!.params;
   return kind === 'pnbd'
     ? { kind, params: { r: p.r, alpha: p.alpha, s: p.s, beta: p.beta } }

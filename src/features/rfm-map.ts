@@ -1,23 +1,22 @@
+import { z } from 'zod';
 import { InputError } from '../errors.js';
 
 /**
  * The RFM segment map: rules on score ranges. Every one of the 125 (R, F, M) combinations must land in
  * exactly one segment, checked when a map is loaded — overlapping rule lists leave customers in "Others".
- * A map read from a file is validated by parseSegmentMap (rfm-map-file.ts), kept apart so that runs
- * without one do not load the validation library.
  */
-export interface SegmentRule {
-  name: string;
-  /** Inclusive score ranges [low, high], 1..5. */
-  r: [number, number];
-  f: [number, number];
-  m: [number, number];
-  action: string;
-}
+const range = z.tuple([z.number().int().min(1).max(5), z.number().int().min(1).max(5)]).refine(([lo, hi]) => lo <= hi, 'range must be [low, high]');
 
-export interface SegmentMap {
-  segments: SegmentRule[];
-}
+export const SegmentRuleSchema = z.object({
+  name: z.string().min(1),
+  r: range,
+  f: range,
+  m: range.default([1, 5]),
+  action: z.string().default(''),
+});
+
+export const SegmentMapSchema = z.object({ segments: z.array(SegmentRuleSchema).min(1) });
+export type SegmentMap = z.infer<typeof SegmentMapSchema>;
 
 /**
  * Default map on recency (rows) and frequency (columns); monetary is reported per segment but does not
@@ -73,4 +72,13 @@ export function compileSegmentMap(map: SegmentMap, source = 'the segment map'): 
 
 export function rfmIndex(r: number, f: number, m: number): number {
   return (r - 1) * 25 + (f - 1) * 5 + (m - 1);
+}
+
+export function parseSegmentMap(json: unknown, source: string): SegmentMap {
+  const parsed = SegmentMapSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError('segment-map-invalid', `${source} is not a valid segment map: ${issue.path.join('.')}: ${issue.message}`, 'See docs/rfm.md for the format');
+  }
+  return parsed.data;
 }

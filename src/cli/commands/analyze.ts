@@ -5,6 +5,7 @@ import { analyze } from '../../pipeline/analyze.js';
 import { analysisArtifacts, type OutputFormat } from '../../pipeline/artifacts.js';
 import { parseK, parseSeed } from '../options.js';
 import { writeOutputs } from '../../io/atomic.js';
+import { parseSegmentMap } from '../../features/rfm-map.js';
 import { InputError } from '../../errors.js';
 import { calendarDate } from '../../ingest/dates.js';
 import { progressReporter, type CliIO } from '../io.js';
@@ -68,7 +69,7 @@ Examples:
       // Checked before any work: the CLV stage that uses it may not fail the run.
       if (flags.calibrationEnd !== undefined) calendarDate(flags.calibrationEnd, '--calibration-end');
       const formats = parseFormats(flags.format);
-      const segmentMap = flags.segmentMap ? await loadSegmentMap(flags.segmentMap) : undefined;
+      const segmentMap = flags.segmentMap ? loadSegmentMap(flags.segmentMap) : undefined;
       const k = parseK(flags.k);
       const seed = parseSeed(flags.seed);
       const progress = progressReporter(io, Boolean(flags.quiet || flags.json));
@@ -152,13 +153,12 @@ function wantedFile(name: string, formats: OutputFormat[]): boolean {
   return !format || formats.includes(format);
 }
 
-/** Reads and validates --segment-map; the validation library is loaded only then. */
-async function loadSegmentMap(path: string) {
+function loadSegmentMap(path: string) {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new InputError('segment-map-unreadable', `Cannot read segment map ${path} (${(err as Error).message.split('\n')[0]})`, 'Pass a JSON file, see docs/rfm.md');
   }
-  return (await import('../../features/rfm-map-file.js')).parseSegmentMap(json, path);
+  return parseSegmentMap(json, path);
 }
