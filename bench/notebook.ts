@@ -6,6 +6,9 @@
  * from its own clock). Needs `npm run build` and Debian's python3-pandas, -scipy and -sklearn.
  *   npx tsx bench/notebook.ts [file] [--rounds N] [--baseline DIR]
  * --baseline DIR also times DIR's built CLI (e.g. a checkout of main) in the same alternation, for before/after.
+ * --notebook-threads N caps the notebook's OpenMP and BLAS threads (default: as installed, all cores). On a busy
+ * machine scikit-learn's OpenMP threads spin-wait for each other and its k-means takes ten times longer; with
+ * N = 1 the notebook is slower on an idle machine but stable on a busy one, a conservative reference.
  * Peak memory is the kernel's maximum resident set of each command (`/usr/bin/time %M`). Both sides are a
  * single process (clientele's worker threads and DuckDB's threads live in it), so that is the peak of the
  * whole process tree.
@@ -25,7 +28,8 @@ const args = process.argv.slice(2);
 const valueOf = (flag: string): string | undefined => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
 const ROUNDS = Number(valueOf('--rounds') ?? 5);
 const baseline = valueOf('--baseline');
-const file = args.find((a, i) => !a.startsWith('--') && !['--rounds', '--baseline'].includes(args[i - 1])) ?? 'data/online-retail.csv.gz';
+const notebookThreads = valueOf('--notebook-threads');
+const file = args.find((a, i) => !a.startsWith('--') && !['--rounds', '--baseline', '--notebook-threads'].includes(args[i - 1])) ?? 'data/online-retail.csv.gz';
 if (baseline && !existsSync(join(baseline, 'dist/cli/main.js'))) throw new Error(`--baseline ${baseline} has no dist/cli/main.js: build it first`);
 if (!existsSync('dist/cli/main.js')) throw new Error('Run `npm run build` first: the bench times the built CLI');
 if (!(ROUNDS >= 1)) throw new Error('--rounds needs a whole number of at least 1');
@@ -41,8 +45,8 @@ interface Run {
   note: string;
 }
 
-function timed(cmd: string, argv: string[], pythonPath?: string): { wall: number; cpu: number; peakMiB: number; stdout: string; stderr: string } {
-  const env = pythonPath ? { ...process.env, PYTHONPATH: pythonPath } : process.env;
+function timed(cmd: string, argv: string[], extraEnv: Record<string, string> = {}): { wall: number; cpu: number; peakMiB: number; stdout: string; stderr: string } {
+  const env = { ...process.env, ...extraEnv };
   const t0 = performance.now();
   const r = spawnSync('/usr/bin/time', ['-f', 'peakKB=%M cpu=%U+%S', cmd, ...argv], { encoding: 'utf8', maxBuffer: 64 << 20, env });
   const wall = (performance.now() - t0) / 1000;
@@ -66,7 +70,10 @@ function clientele(root = '.'): Run {
 }
 
 function notebook(): Run {
-  const r = timed('/usr/bin/python3', ['bench/notebook_online_retail.py', file, join(out, 'notebook')], process.env.LIFETIMES_PATH);
+  const env: Record<string, string> = {};
+  if (process.env.LIFETIMES_PATH) env.PYTHONPATH = process.env.LIFETIMES_PATH;
+  if (notebookThreads) env.OMP_NUM_THREADS = env.OPENBLAS_NUM_THREADS = notebookThreads;
+  const r = timed('/usr/bin/python3', ['bench/notebook_online_retail.py', file, join(out, 'notebook')], env);
   const last = r.stdout.trim().split('\n').pop() ?? '';
   const j = JSON.parse(last) as { stages: Record<string, number>; total: number; customers: number; k: number; k2: number; clvWith: string; bgnbd: Record<string, number>; gg: number[] };
   const note = `CLV with ${j.clvWith}; customers ${j.customers}, k ${j.k} (second stage ${j.k2}), BG/NBD ${Object.entries(j.bgnbd).map(([k, v]) => `${k} ${v}`).join(' ')}, Gamma-Gamma p q v ${j.gg.join(' ')}`;
@@ -102,7 +109,7 @@ if (Number(load.split(' ')[0]) > 1.5) {
   console.log('  WARNING: the machine is busy; scikit-learn\'s OpenMP threads slow down sharply when they share cores, so the notebook\'s times (and the ratio) overstate');
 }
 console.log(`clientele analyze (all default stages): median ${cw.toFixed(3)} s wall, ${cpuOf(c)} s CPU, peak ${cm.toFixed(0)} MiB (median ${median(c.map((r) => r.peakMiB)).toFixed(0)}); runs ${runs(c)}`);
-console.log(`python notebook (same stages):          median ${pw.toFixed(3)} s wall, ${cpuOf(p)} s CPU, peak ${pm.toFixed(0)} MiB (median ${median(p.map((r) => r.peakMiB)).toFixed(0)}); runs ${runs(p)}`);
+console.log(`python notebook (same stages${notebookThreads ? `, ${notebookThreads} thread${notebookThreads === '1' ? '' : 's'}` : ''}):          median ${pw.toFixed(3)} s wall, ${cpuOf(p)} s CPU, peak ${pm.toFixed(0)} MiB (median ${median(p.map((r) => r.peakMiB)).toFixed(0)}); runs ${runs(p)}`);
 console.log(`  notebook: ${p[0].note}`);
 if (baseline) {
   const bw = median(b.map((r) => r.wall));
