@@ -24,7 +24,8 @@ export { ParetoNbdCovariates, BgNbdCovariates, CovariatesModel } from './covaria
 export type { CovariateEffects, CovariateRepeatData, CovariatesOptions } from './covariates.js';
 // Per-customer scores (issue 12 item 1).
 export {
-  customerScores, churnRisk, conditionalExpected, dert, expectedPurchasesInterval, logParamCovariance, nextPurchaseMedian, pAliveAt,
+  customerScores, churnRisk, conditionalExpected, expectedPurchasesInterval, logParamCovariance, nextPurchaseMedian, pAliveAt,
   pBuyIfAlive, pEverBuyIfAlive, probabilityNoPurchase, CHURN_RISK_CUTOFFS,
 } from './scores.js';
+export { dert } from './dert.js';
 export type { ChurnRisk, CustomerScoreOptions, CustomerScores, Interval, NextPurchase, ScoreModel } from './scores.js';

@@ -18,6 +18,7 @@ import { MONTH_DAYS } from './predict.js';
 import { pnbdConditionalExpected, pnbdLogLik, type ParetoNbdParams } from './pnbd.js';
 import type { ClvModelKind, ClvResult } from './run.js';
 import { DAYS_PER_UNIT, isoDay } from './summary.js';
+import { dert } from './dert.js';
 
 export type ScoreModel =
   | { kind: 'bgnbd' | 'mbgnbd'; params: BetaGeometricParams }
@@ -156,7 +157,7 @@ export function pAliveAt(model: ScoreModel, t: number, pAlive: ArrayLike<number>
 }
 
 /** Adaptive Simpson; the integrands here are bounded and monotone, so absolute tolerance suffices. */
-function adaptiveSimpson(f: (x: number) => number, a: number, b: number, tol: number): number {
+export function adaptiveSimpson(f: (x: number) => number, a: number, b: number, tol: number): number {
   const fa = f(a);
   const fb = f(b);
   const m = (a + b) / 2;
@@ -241,18 +242,12 @@ export function customerScores(result: ClvResult, options: CustomerScoreOptions 
   const purchasesInterval = cov ? expectedPurchasesInterval(score, cov, result.horizon.units, x, tx, T) : null;
   // The CLV's monthly discount as a continuous rate per time unit; without discounting the residual sum can be infinite.
   const delta = (Math.log1p(result.horizon.monthlyDiscountRate) * unitDays) / MONTH_DAYS;
-  // The BG-type DERT integrates the full conditional expectation (a 2F1 per point): seconds per
-  // thousand customers, too slow for every analysis, so only Pareto/NBD's cheap form is scored.
-  const dertValues = delta > 0 && score.kind === 'pnbd' ? dert(score, delta, pred.pAlive, x, tx, T) : null;
+  const dertValues = delta > 0 ? dert(score, delta, pred.pAlive, x, T) : null;
   return {
     days,
     model: best,
     dert: dertValues,
-    dertWithheld: dertValues
-      ? null
-      : score.kind !== 'pnbd'
-        ? `DERT is scored only from Pareto/NBD; the model used is ${result.models.find((m) => m.kind === best)!.name}`
-        : 'no discounting (discount rate 0): the residual expected transactions may be unbounded',
+    dertWithheld: dertValues ? null : 'no discounting (discount rate 0): the residual expected transactions may be unbounded',
     purchasesInterval,
     purchasesIntervalWithheld: purchasesInterval
       ? null
@@ -362,32 +357,4 @@ export function expectedPurchasesInterval(
     high[i] = e * Math.exp(half);
   }
   return { low, high };
-}
-
-/**
- * DERT, discounted expected residual transactions: E[Σ e^{-δ τ_j}] over all purchases after T,
- * continuous discount rate δ per time unit. Pareto/NBD (Fader, Hardie & Lee 2005): given alive,
- * E[λ] · E[1/(μ + δ)], with E[1/(μ+δ)] = ∫_0^∞ e^{-δv} ((β+T)/(β+T+v))^s dv. BG-type models:
- * δ ∫_0^∞ e^{-δt} E[X(T, T+t)] dt, from the model's own conditional expectation. Both integrals
- * are taken over u = e^{-δ·}, so the range is [0, 1] and the integrands are bounded.
- */
-export function dert(model: ScoreModel, delta: number, pAlive: ArrayLike<number>, x: ArrayLike<number>, tx: ArrayLike<number>, T: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(x.length).fill(NaN);
-  if (!(delta > 0)) return out;
-  for (let i = 0; i < x.length; i++) {
-    if (model.kind === 'pnbd') {
-      const { r, alpha, s, beta } = model.params;
-      const be = beta + T[i];
-      const inv = adaptiveSimpson((u) => (u <= 0 ? 0 : Math.exp(-s * Math.log1p(-Math.log(u) / (delta * be)))), 0, 1, 1e-10) / delta;
-      out[i] = (pAlive[i] * (r + x[i]) * inv) / (alpha + T[i]);
-    } else {
-      const xi = x[i];
-      const txi = tx[i];
-      const Ti = T[i];
-      // At u = 0 (t = ∞) the expectation is approached at a horizon where e^{-δt} is ~1e-300.
-      const e = (u: number) => conditionalExpected(model, -Math.log(Math.max(u, 1e-300)) / delta, xi, txi, Ti);
-      out[i] = adaptiveSimpson(e, 0, 1, 1e-9);
-    }
-  }
-  return out;
 }

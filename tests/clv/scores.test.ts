@@ -4,43 +4,9 @@ import { simulateLog, simulateSummary } from '../../src/clv/simulate.js';
 import { runClv } from '../../src/clv/run.js';
 import { MbgNbdModel } from '../../src/clv/mbgnbd.js';
 import { ParetoNbd, pnbdPAlive } from '../../src/clv/pnbd.js';
-import { churnRisk, conditionalExpected, customerScores, dert, expectedPurchasesInterval, logParamCovariance, nextPurchaseMedian, pAliveAt, probabilityNoPurchase, type ScoreModel } from '../../src/clv/scores.js';
+import { churnRisk, conditionalExpected, customerScores, expectedPurchasesInterval, logParamCovariance, nextPurchaseMedian, pAliveAt, probabilityNoPurchase, type ScoreModel } from '../../src/clv/scores.js';
 import { Random } from '../../src/random.js';
-
-const conv = { converged: true, iterations: 0, gradientNorm: 0, message: '' } as never;
-const BG = { r: 0.8, alpha: 5, a: 0.6, b: 2.5 };
-const PN = { r: 0.6, alpha: 8, s: 0.7, beta: 12 };
-
-/**
- * Importance sampling from the prior, weighted by each draw's likelihood of (x, tx, T) split into
- * its alive and dead parts: an estimate of the conditional future that shares no formula with the
- * closed forms under test (neither P(alive) nor the posterior).
- */
-interface Draw { w: number; alive: boolean; lambda: number; p: number; mu: number }
-
-function posteriorDraws(kind: ScoreModel['kind'], x: number, tx: number, T: number, n: number, seed: number): Draw[] {
-  const rng = new Random(seed);
-  const out: Draw[] = [];
-  for (let k = 0; k < n; k++) {
-    if (kind === 'pnbd') {
-      const lambda = rng.gamma(PN.r, PN.alpha);
-      const mu = rng.gamma(PN.s, PN.beta);
-      const lx = Math.pow(lambda, x);
-      const aliveW = lx * Math.exp(-(lambda + mu) * T);
-      const deadW = lx * (mu / (lambda + mu)) * (Math.exp(-(lambda + mu) * tx) - Math.exp(-(lambda + mu) * T));
-      out.push({ w: aliveW, alive: true, lambda, p: 0, mu }, { w: deadW, alive: false, lambda, p: 0, mu });
-    } else {
-      const lambda = rng.gamma(BG.r, BG.alpha);
-      const p = rng.beta(BG.a, BG.b);
-      const o = kind === 'mbgnbd' ? 1 : 0;
-      const lx = Math.pow(lambda, x);
-      const aliveW = lx * Math.exp(-lambda * T) * Math.pow(1 - p, x + o);
-      const deadW = x + o > 0 ? lx * Math.exp(-lambda * tx) * p * Math.pow(1 - p, x + o - 1) : 0;
-      out.push({ w: aliveW, alive: true, lambda, p, mu: 0 }, { w: deadW, alive: false, lambda, p, mu: 0 });
-    }
-  }
-  return out;
-}
+import { BG, modelOf, PN, posteriorDraws, type Draw } from './posterior-draws.js';
 
 /** Time to the next purchase after T for one draw (Infinity when there is none). */
 function nextTime(kind: ScoreModel['kind'], d: Draw, rng: Random): number {
@@ -67,12 +33,6 @@ function weightedMedian(values: number[], w: number[]): number {
     if (acc >= total / 2) return values[i];
   }
   return Infinity;
-}
-
-function modelOf(kind: ScoreModel['kind']): { score: ScoreModel; pAlive: (x: number, tx: number, T: number) => number } {
-  if (kind === 'pnbd') return { score: { kind, params: PN }, pAlive: (x, tx, T) => pnbdPAlive([PN.r, PN.alpha, PN.s, PN.beta], x, tx, T) };
-  const m = kind === 'bgnbd' ? new BgNbdModel(BG, 0, BG, conv, 0) : new MbgNbdModel(BG, 0, BG, conv, 0);
-  return { score: { kind, params: BG }, pAlive: (x, tx, T) => m.pAlive(Float64Array.of(x), Float64Array.of(tx), Float64Array.of(T))[0] };
 }
 
 describe('per-customer scores vs Monte-Carlo from the model', () => {
@@ -160,27 +120,6 @@ describe('90% intervals for expected purchases', () => {
       expect(rate).toBeGreaterThanOrEqual(0.85);
       expect(rate).toBeLessThanOrEqual(0.95);
     }, 60_000);
-  }
-});
-
-describe('DERT', () => {
-  for (const kind of ['bgnbd', 'mbgnbd', 'pnbd'] as const) {
-    it(`${kind}: matches the Monte-Carlo mean of the discounted future purchases`, () => {
-      const { score, pAlive } = modelOf(kind);
-      const delta = 0.01;
-      for (const [x, tx, T] of [[0, 0, 30], [2, 15, 30], [5, 28, 30]] as const) {
-        const draws = posteriorDraws(kind, x, tx, T, 100_000, 11 + x);
-        let num = 0;
-        let den = 0;
-        for (const d of draws) {
-          den += d.w;
-          // Given alive: Pareto/NBD λ/(μ+δ); BG-type Σ_k (1-p)^(k-1) (λ/(λ+δ))^k = λ/(λp+δ).
-          if (d.alive) num += d.w * (kind === 'pnbd' ? d.lambda / (d.mu + delta) : d.lambda / (d.lambda * d.p + delta));
-        }
-        const got = dert(score, delta, [pAlive(x, tx, T)], [x], [tx], [T])[0];
-        expect(Math.abs(got / (num / den) - 1)).toBeLessThan(0.02);
-      }
-    });
   }
 });
 
