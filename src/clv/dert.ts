@@ -16,7 +16,7 @@
 import { lgamma } from '../math/gamma.js';
 import { logHyp2f1 } from '../math/hyp2f1.js';
 import { groupRows } from './fit.js';
-import type { ScoreModel } from './scores.js';
+import type { ScoreModel } from './score-model.js';
 
 /**
  * Nodes and weights (e^{-v} included) of ∫_0^∞ e^{-v} g(v) dv ≈ Σ_k W_k g(V_k), v = exp(π/2 · sinh t):

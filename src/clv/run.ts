@@ -326,16 +326,19 @@ export function choosePAlive(best: ClvModelKind | null, byKind: Map<ClvModelKind
   };
 }
 
+/**
+ * Repeat purchases as the spend model sees them: 0 for a repeat buyer whose mean spend is not
+ * positive (net returns), who is left out of the Gamma-Gamma fit and gets the population mean.
+ */
+export function spendFrequency(summary: ClvSummary): Float64Array {
+  return summary.x.map((x, i) => (x > 0 && !(summary.monetary[i] > 0) ? 0 : x));
+}
+
 /** Gamma-Gamma on the repeat buyers with positive spend. */
 function fitSpend(summary: ClvSummary, penalizer: number | undefined, warnings: string[]): { spend: ClvResult['spend']; expectedSpend: Float64Array } {
+  const xSpend = spendFrequency(summary);
   let excluded = 0;
-  const xSpend = summary.x.map((x, i) => {
-    if (x > 0 && !(summary.monetary[i] > 0)) {
-      excluded++;
-      return 0;
-    }
-    return x;
-  });
+  for (let i = 0; i < summary.n; i++) if (summary.x[i] > 0 && xSpend[i] === 0) excluded++;
   if (excluded > 0) {
     warnings.push(
       `${excluded} repeat buyer${excluded === 1 ? '' : 's'} with zero or negative mean spend left out of the spend model; net returns into orders to keep them`,

@@ -9,20 +9,13 @@
  * chance, at the first purchase). T, t and the results are in the model's time unit.
  */
 import { logHyp2f1 } from '../math/hyp2f1.js';
-import { hessianFromGradient, invertSymmetric } from '../optim/hessian.js';
-import { normalQuantile } from '../stats/distributions.js';
-import { betaGeometricLogLik, BgNbdModel, type BetaGeometricParams } from './bgnbd.js';
-import { collapseRows } from './fit.js';
-import { MbgNbdModel } from './mbgnbd.js';
-import { MONTH_DAYS } from './predict.js';
-import { pnbdConditionalExpected, pnbdLogLik, type ParetoNbdParams } from './pnbd.js';
-import type { ClvModelKind, ClvResult } from './run.js';
-import { DAYS_PER_UNIT, isoDay } from './summary.js';
 import { dert } from './dert.js';
-
-export type ScoreModel =
-  | { kind: 'bgnbd' | 'mbgnbd'; params: BetaGeometricParams }
-  | { kind: 'pnbd'; params: ParetoNbdParams };
+import { horizonLogVariance, logNormalInterval, logParamCovariance, spendLogParamCovariance, spendLogVariance, type Interval } from './intervals.js';
+import { MONTH_DAYS } from './predict.js';
+import { spendFrequency, type ClvModelKind, type ClvResult } from './run.js';
+import { scoreModelOf, type ScoreModel } from './score-model.js';
+import type { ParetoNbdParams } from './pnbd.js';
+import { DAYS_PER_UNIT, isoDay } from './summary.js';
 
 /**
  * Churn-risk cut-offs on P(no purchase in the window): low below 0.5 (a purchase is more likely
@@ -203,6 +196,9 @@ export interface CustomerScores {
   /** 90% delta-method interval of expected purchases over the CLV horizon; null with the reason. */
   purchasesInterval: Interval | null;
   purchasesIntervalWithheld: string | null;
+  /** 90% delta-method interval of CLV over the horizon, from both fits' uncertainty; null with the reason. */
+  clvInterval: Interval | null;
+  clvIntervalWithheld: string | null;
   /** Discounted expected residual transactions at the CLV discount rate; null with the reason. */
   dert: Float64Array | null;
   dertWithheld: string | null;
@@ -219,7 +215,7 @@ export function customerScores(result: ClvResult, options: CustomerScoreOptions 
   const unitDays = DAYS_PER_UNIT[result.timeUnit];
   const empty = (withheld: string): CustomerScores => ({
     days, model: null, withheld, pNoPurchase: new Float64Array(0), churnRisk: [], nextOrderDate: [], nextOrderReason: [],
-    pAliveLater: null, pAliveLaterWithheld: withheld, purchasesInterval: null, purchasesIntervalWithheld: withheld, dert: null, dertWithheld: withheld, cutoffs: CHURN_RISK_CUTOFFS,
+    pAliveLater: null, pAliveLaterWithheld: withheld, purchasesInterval: null, purchasesIntervalWithheld: withheld, clvInterval: null, clvIntervalWithheld: withheld, dert: null, dertWithheld: withheld, cutoffs: CHURN_RISK_CUTOFFS,
   });
   const best = result.best;
   const pred = best ? result.predictions[best] : undefined;
@@ -234,12 +230,7 @@ export function customerScores(result: ClvResult, options: CustomerScoreOptions 
   const aliveKind = result.pAlive.model;
   const alivePred = aliveKind ? result.predictions[aliveKind] : undefined;
   const pAliveLater = aliveKind && alivePred ? pAliveAt(scoreModelOf(result, aliveKind), t, alivePred.pAlive, x, T) : null;
-  // A fit at a parameter boundary (no dropout found) has no usable curvature there.
-  const fitted = result.models.find((m) => m.kind === best)!;
-  // Missing standard errors mean the fit's own Hessian was unusable; the interval would be too.
-  const seMissing = Object.values(fitted.standardErrors).some((v) => !Number.isFinite(v));
-  const cov = fitted.health.boundary || seMissing ? null : logParamCovariance(score, result.summary);
-  const purchasesInterval = cov ? expectedPurchasesInterval(score, cov, result.horizon.units, x, tx, T) : null;
+  const intervals = scoreIntervals(result, score, pred);
   // The CLV's monthly discount as a continuous rate per time unit; without discounting the residual sum can be infinite.
   const delta = (Math.log1p(result.horizon.monthlyDiscountRate) * unitDays) / MONTH_DAYS;
   const dertValues = delta > 0 ? dert(score, delta, pred.pAlive, x, T) : null;
@@ -248,12 +239,7 @@ export function customerScores(result: ClvResult, options: CustomerScoreOptions 
     model: best,
     dert: dertValues,
     dertWithheld: dertValues ? null : 'no discounting (discount rate 0): the residual expected transactions may be unbounded',
-    purchasesInterval,
-    purchasesIntervalWithheld: purchasesInterval
-      ? null
-      : fitted.health.boundary
-        ? `the ${fitted.name} fit is at a parameter boundary (${fitted.health.boundary.reason}), where the Hessian gives no interval`
-        : `the Hessian of the ${fitted.name} log-likelihood is singular at the fit`,
+    ...intervals,
     withheld: null,
     pNoPurchase,
     churnRisk: Array.from(pNoPurchase, churnRisk),
@@ -265,96 +251,39 @@ export function customerScores(result: ClvResult, options: CustomerScoreOptions 
   };
 }
 
-function scoreModelOf(result: ClvResult, kind: ClvModelKind): ScoreModel {
-  const p = result.models.find((m) => m.kind === kind)!.params;
-  return kind === 'pnbd'
-    ? { kind, params: { r: p.r, alpha: p.alpha, s: p.s, beta: p.beta } }
-    : { kind, params: { r: p.r, alpha: p.alpha, a: p.a, b: p.b } };
-}
+type ScoreIntervals = Pick<CustomerScores, 'purchasesInterval' | 'purchasesIntervalWithheld' | 'clvInterval' | 'clvIntervalWithheld'>;
 
 /**
- * Covariance of the log parameters (order r, α, a, b or r, α, s, β) from the Hessian of the
- * log-likelihood at the fit, as the fit's standard errors are; null when the Hessian is singular.
- * The L2 penalizer, if any, is left out: the interval describes sampling uncertainty of the MLE.
+ * 90% intervals of expected purchases and CLV over the horizon, centred on the point predictions.
+ * Each needs its fits' curvature: none at a parameter boundary (no dropout found, the likelihood
+ * flat towards the NBD limit) or where the fit's standard errors are missing (a singular Hessian).
  */
-export function logParamCovariance(model: ScoreModel, data: { x: Float64Array; tx: Float64Array; T: Float64Array }): Float64Array | null {
-  const rows = collapseRows([data.x, data.tx, data.T]);
-  const theta = Float64Array.from(paramVector(model), Math.log);
-  const k = theta.length;
-  const p = new Float64Array(k);
-  const gp = new Float64Array(k);
-  const grad = (t: Float64Array, out: Float64Array) => {
-    for (let j = 0; j < k; j++) p[j] = Math.exp(t[j]);
-    gp.fill(0);
-    if (model.kind === 'pnbd') pnbdLogLik(p, rows, gp);
-    else betaGeometricLogLik(model.kind === 'mbgnbd' ? 1 : 0, p, rows, gp);
-    for (let j = 0; j < k; j++) out[j] = -gp[j] * p[j];
-  };
-  return invertSymmetric(hessianFromGradient(grad, theta), k);
-}
-
-function paramVector(model: ScoreModel): number[] {
-  const q = model.params;
-  return 's' in q ? [q.r, q.alpha, q.s, q.beta] : [q.r, q.alpha, q.a, q.b];
-}
-
-function withVector(model: ScoreModel, v: ArrayLike<number>): ScoreModel {
-  return model.kind === 'pnbd'
-    ? { kind: model.kind, params: { r: v[0], alpha: v[1], s: v[2], beta: v[3] } }
-    : { kind: model.kind, params: { r: v[0], alpha: v[1], a: v[2], b: v[3] } };
-}
-
-/** E[X(T, T + t) | x, tx, T] for a score model, through the fitted-model classes' formulas. */
-export function conditionalExpected(model: ScoreModel, t: number, x: number, tx: number, T: number): number {
-  if (model.kind === 'pnbd') return pnbdConditionalExpected(paramVector(model), t, x, tx, T);
-  const m = model.kind === 'mbgnbd' ? new MbgNbdModel(model.params, NaN, model.params, NO_CONVERGENCE, 0) : new BgNbdModel(model.params, NaN, model.params, NO_CONVERGENCE, 0);
-  return m.expectedPurchases(t, Float64Array.of(x), Float64Array.of(tx), Float64Array.of(T))[0];
-}
-
-const NO_CONVERGENCE = { converged: true, iterations: 0, gradientNorm: 0, message: 'scoring only', restarts: 0 };
-
-export interface Interval {
-  low: Float64Array;
-  high: Float64Array;
-}
-
-/**
- * A 90% (by default) delta-method interval for E[X(T, T + t) | x, tx, T] from the covariance of
- * the log parameters. It is formed on the log of the expectation, where the sampling distribution
- * is closer to normal and the bounds stay positive; gradients by central differences.
- */
-export function expectedPurchasesInterval(
-  model: ScoreModel,
-  cov: Float64Array,
-  t: number,
-  x: ArrayLike<number>,
-  tx: ArrayLike<number>,
-  T: ArrayLike<number>,
-  level = 0.9,
-): Interval {
-  const z = normalQuantile(0.5 + level / 2);
-  const theta = paramVector(model).map(Math.log);
-  const k = theta.length;
-  const n = x.length;
-  const low = new Float64Array(n).fill(NaN);
-  const high = new Float64Array(n).fill(NaN);
-  const h = 1e-4;
-  const shifted = (j: number, d: number) => withVector(model, theta.map((v, i) => Math.exp(i === j ? v + d : v)));
-  const plus = Array.from({ length: k }, (_, j) => shifted(j, h));
-  const minus = Array.from({ length: k }, (_, j) => shifted(j, -h));
-  const g = new Float64Array(k);
-  for (let i = 0; i < n; i++) {
-    const e = conditionalExpected(model, t, x[i], tx[i], T[i]);
-    if (!(e > 0)) continue;
-    for (let j = 0; j < k; j++) {
-      g[j] = (Math.log(conditionalExpected(plus[j], t, x[i], tx[i], T[i])) - Math.log(conditionalExpected(minus[j], t, x[i], tx[i], T[i]))) / (2 * h);
-    }
-    let v = 0;
-    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) v += g[a] * cov[a * k + b] * g[b];
-    if (!(v >= 0)) continue;
-    const half = z * Math.sqrt(v);
-    low[i] = e * Math.exp(-half);
-    high[i] = e * Math.exp(half);
+function scoreIntervals(result: ClvResult, score: ScoreModel, pred: NonNullable<ClvResult['predictions'][ClvModelKind]>): ScoreIntervals {
+  const fitted = result.models.find((m) => m.kind === score.kind)!;
+  const { summary, horizon } = result;
+  const seMissing = Object.values(fitted.standardErrors).some((v) => !Number.isFinite(v));
+  const cov = fitted.health.boundary || seMissing ? null : logParamCovariance(score, summary);
+  if (!cov) {
+    const why = fitted.health.boundary
+      ? `the ${fitted.name} fit is at a parameter boundary (${fitted.health.boundary.reason}), where the Hessian gives no interval`
+      : `the Hessian of the ${fitted.name} log-likelihood is singular at the fit`;
+    return { purchasesInterval: null, purchasesIntervalWithheld: why, clvInterval: null, clvIntervalWithheld: result.clvWithheld ?? why };
   }
-  return { low, high };
+  const monthUnits = MONTH_DAYS / DAYS_PER_UNIT[result.timeUnit];
+  const v = horizonLogVariance(score, cov, { months: horizon.months, monthUnits, monthlyDiscountRate: horizon.monthlyDiscountRate }, summary.x, summary.tx, summary.T);
+  const purchasesInterval = logNormalInterval(pred.expectedPurchases, v.purchases);
+  const spend = result.spend;
+  if (result.clvWithheld || !spend) {
+    return { purchasesInterval, purchasesIntervalWithheld: null, clvInterval: null, clvIntervalWithheld: result.clvWithheld ?? 'spend is not modelled' };
+  }
+  const gg = { p: spend.params.p, q: spend.params.q, gamma: spend.params.gamma };
+  const xSpend = spendFrequency(summary);
+  const spendSeMissing = Object.values(spend.standardErrors).some((s) => !Number.isFinite(s));
+  const spendCov = spendSeMissing ? null : spendLogParamCovariance(gg, xSpend, summary.monetary);
+  if (!spendCov) {
+    return { purchasesInterval, purchasesIntervalWithheld: null, clvInterval: null, clvIntervalWithheld: 'the Hessian of the Gamma-Gamma log-likelihood is singular at the fit, so spend has no standard errors' };
+  }
+  const spendVar = spendLogVariance(gg, spendCov, xSpend, summary.monetary);
+  const clvInterval = logNormalInterval(pred.clv, Float64Array.from(v.discounted, (d, i) => d + spendVar[i]));
+  return { purchasesInterval, purchasesIntervalWithheld: null, clvInterval, clvIntervalWithheld: null };
 }

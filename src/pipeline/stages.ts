@@ -129,6 +129,11 @@ export function scoresSummaryJson(s: CustomerScores): Record<string, unknown> {
     pAliveLater: { withheld: s.pAliveLaterWithheld },
     dert: { is: 'discounted expected residual transactions after the calibration end, continuous discounting at the CLV monthly rate', withheld: s.dertWithheld },
     expectedPurchasesInterval: { level: 0.9, method: 'delta method on log E[X] from the Hessian of the log-likelihood in the log parameters (parameter uncertainty only)', withheld: s.purchasesIntervalWithheld },
+    clvInterval: {
+      level: 0.9,
+      method: 'delta method on log CLV: the purchase model\'s and Gamma-Gamma\'s Hessian covariances in their log parameters, independent fits (block-diagonal covariance), so the log-variances add (parameter uncertainty only, not the customer\'s own future randomness)',
+      withheld: s.clvIntervalWithheld,
+    },
   };
 }
 
@@ -228,6 +233,8 @@ function clvRowColumns(result: ClvResult, scores: CustomerScores): ClvRowColumn[
       : [
           { name: 'expected_spend_per_order', values: col(result.expectedSpend) },
           { name: `clv_${result.horizon.months}m_${tag}`, values: col(pred.clv) },
+          { name: `clv_${result.horizon.months}m_low90`, values: col(scores.clvInterval?.low ?? []) },
+          { name: `clv_${result.horizon.months}m_high90`, values: col(scores.clvInterval?.high ?? []) },
         ]),
     ...scoreColumns,
   ];

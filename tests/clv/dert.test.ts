@@ -3,7 +3,7 @@ import { BgNbdModel } from '../../src/clv/bgnbd.js';
 import { dert } from '../../src/clv/dert.js';
 import { MbgNbdModel } from '../../src/clv/mbgnbd.js';
 import { pnbdPAlive } from '../../src/clv/pnbd.js';
-import type { ScoreModel } from '../../src/clv/scores.js';
+import type { ScoreModel } from '../../src/clv/score-model.js';
 import { dertByDefinition } from './integrate.js';
 import { conv, modelOf, posteriorDraws } from './posterior-draws.js';
 

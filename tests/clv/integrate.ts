@@ -1,4 +1,5 @@
-import { adaptiveSimpson, conditionalExpected, type ScoreModel } from '../../src/clv/scores.js';
+import { adaptiveSimpson } from '../../src/clv/scores.js';
+import { conditionalExpected, type ScoreModel } from '../../src/clv/score-model.js';
 
 /**
  * Test helper: E[X(T, T+t) | x, tx, T] for the beta-geometric models by one-dimensional numerical

@@ -5,7 +5,7 @@
 import { BgNbdModel } from '../../src/clv/bgnbd.js';
 import { MbgNbdModel } from '../../src/clv/mbgnbd.js';
 import { pnbdPAlive } from '../../src/clv/pnbd.js';
-import type { ScoreModel } from '../../src/clv/scores.js';
+import type { ScoreModel } from '../../src/clv/score-model.js';
 import { Random } from '../../src/random.js';
 
 export const conv = { converged: true, iterations: 0, gradientNorm: 0, message: '' } as never;
