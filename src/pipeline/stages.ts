@@ -101,7 +101,7 @@ export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Prom
   const freeOnly = Number((await a.engine.query(`SELECT count(DISTINCT customer_id)::DOUBLE FROM lines
     WHERE customer_id IS NOT NULL AND NOT non_product AND NOT is_cancel AND bad_price AND customer_id NOT IN (SELECT customer_id FROM customers)`)).columns[0][0]);
   const extension: Extension = {
-    sections: [clvSection(result, { ...(segmentOf ? { segmentOf } : {}), currency: a.currency, population: { identified: a.customers.rows, freeOnly }, scores })],
+    sections: [clvSection(result, { ...(segmentOf ? { segmentOf } : {}), currency: a.currency, population: { identified: a.customers.rows, freeOnly }, scores, idOf: (c) => log.ids[c] })],
     customerColumns: clvColumns(rows.columns, rows.ids, tableIds),
     summary: { clv: { ...clvSummaryJson(result), scores: scoresSummaryJson(scores) } },
     // With a holdout, the models see only customers acquired by the calibration end, so counts differ by design.
