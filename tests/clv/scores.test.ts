@@ -99,11 +99,40 @@ describe('customerScores', () => {
     expect(s.withheld).toBe(result.fitSkipped);
     expect(s.pNoPurchase.length).toBe(0);
     expect(s.purchasesIntervalWithheld).toBe(s.withheld);
+    expect(s.clvIntervalWithheld).toBe(s.withheld);
     expect(s.dertWithheld).toBe(s.withheld);
   });
 
+  const GG = { p: 6, q: 4, gamma: 15 };
+
+  it('withholds both intervals, with the reason, for a fit at the no-dropout boundary, but still scores DERT', () => {
+    const log = simulateLog({ model: 'bgnbd', params: { r: 2, alpha: 10, a: 1e-4, b: 1e5 } }, { customers: 400, T: 50, unitDays: 7, calibrationEnd: 10_000, seed: 5, spend: GG });
+    const result = runClv(log, { timeUnit: 'weeks', observationEnd: 10_000, models: ['bgnbd'] });
+    expect(result.models[0].health.boundary).not.toBeNull();
+    const s = customerScores(result);
+    expect(s.purchasesInterval).toBeNull();
+    expect(s.clvInterval).toBeNull();
+    expect(s.purchasesIntervalWithheld).toMatch(/^the BG\/NBD fit is at a parameter boundary \(no detectable dropout/);
+    expect(s.clvIntervalWithheld).toBe(s.purchasesIntervalWithheld);
+    expect(s.dert!.every((d) => d > 0 && Number.isFinite(d))).toBe(true);
+  });
+
+  it('withholds the CLV interval alone when spend has no standard errors or is not modelled', () => {
+    const log = simulateLog({ model: 'bgnbd', params: BG }, { customers: 500, T: 50, unitDays: 7, calibrationEnd: 10_000, seed: 6, spend: GG });
+    const result = runClv(log, { timeUnit: 'weeks', observationEnd: 10_000, models: ['bgnbd'] });
+    const flat = { ...result, spend: { ...result.spend!, standardErrors: { ...result.spend!.standardErrors, q: NaN } } };
+    const s = customerScores(flat);
+    expect(s.purchasesInterval).not.toBeNull();
+    expect(s.clvInterval).toBeNull();
+    expect(s.clvIntervalWithheld).toMatch(/Gamma-Gamma log-likelihood is singular/);
+    const noAmounts = runClv({ ...log, amount: undefined }, { timeUnit: 'weeks', observationEnd: 10_000, models: ['bgnbd'] });
+    const t = customerScores(noAmounts);
+    expect(t.purchasesInterval).not.toBeNull();
+    expect(t.clvIntervalWithheld).toBe(noAmounts.clvWithheld);
+  });
+
   it('scores a healthy fit from its calibration end, consistently with the fitted expectation', () => {
-    const log = simulateLog({ model: 'pnbd', params: PN }, { customers: 600, T: 60, unitDays: 7, calibrationEnd: 10_000, seed: 4 });
+    const log = simulateLog({ model: 'pnbd', params: PN }, { customers: 600, T: 60, unitDays: 7, calibrationEnd: 10_000, seed: 4, spend: GG });
     const result = runClv(log, { timeUnit: 'weeks', observationEnd: 10_000, models: ['pnbd'] });
     expect(result.best).toBe('pnbd');
     const s = customerScores(result);
@@ -111,6 +140,8 @@ describe('customerScores', () => {
     for (let i = 0; i < result.summary.n; i++) {
       expect(s.purchasesInterval!.low[i]).toBeLessThanOrEqual(pred.expectedPurchases[i] * (1 + 1e-9));
       expect(s.purchasesInterval!.high[i]).toBeGreaterThanOrEqual(pred.expectedPurchases[i] * (1 - 1e-9));
+      expect(s.clvInterval!.low[i]).toBeLessThan(pred.clv[i]);
+      expect(s.clvInterval!.high[i]).toBeGreaterThan(pred.clv[i]);
       expect(s.pNoPurchase[i]).toBeGreaterThanOrEqual(1 - pred.pAlive[i] - 1e-12);
       if (s.nextOrderDate[i]) expect(s.nextOrderDate[i]! > '1997-05-19').toBe(true);
     }
