@@ -27,7 +27,7 @@ export {
   customerScores, churnRisk, nextPurchaseMedian, pAliveAt, pBuyIfAlive, pEverBuyIfAlive, probabilityNoPurchase, CHURN_RISK_CUTOFFS,
 } from './scores.js';
 export type { ChurnRisk, CustomerScoreOptions, CustomerScores, NextPurchase } from './scores.js';
-export { aliveExpected, conditionalExpected, pAliveOf } from './score-model.js';
+export { conditionalExpected } from './score-model.js';
 export type { ScoreModel } from './score-model.js';
 export { dert } from './dert.js';
 export {
