@@ -207,7 +207,7 @@ export async function buildLines(
     action: 'excluded from customer analytics',
     why: 'sale lines with a unit price or amount of zero or less (free samples, write-offs, bad-debt adjustments)',
   });
-  const np = await engine.query(`SELECT coalesce(product, '') AS code, coalesce(description, '') AS description, count(*)::DOUBLE AS lines, coalesce(sum(amount), 0) AS revenue
+  const np = await engine.query(`SELECT coalesce(product, '') AS code, coalesce(description, '') AS description, count(*)::DOUBLE AS lines, coalesce(sum(amount::DECIMAL(38, 8)), 0) AS revenue
     FROM lines WHERE non_product GROUP BY ALL ORDER BY lines DESC, code, description LIMIT 25`);
   const rules = [offPattern ? 'product codes with no digit among codes that mostly have digits' : null, roles.description ? 'descriptions that are wholly a fee word (postage, shipping, manual, discount...)' : null].filter(Boolean).join('; ');
   steps.push({

@@ -9,6 +9,7 @@ import { registerSegment, registerScore } from './commands/segment.js';
 import { registerModel, registerRules } from './commands/model.js';
 import { registerTest } from './commands/test.js';
 import { registerSynth } from './commands/synth.js';
+import { registerServe } from './commands/serve.js';
 import { VERSION } from '../pipeline/artifacts.js';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,7 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
   registerScore(program, io);
   registerTest(program, io);
   registerSynth(program, io);
+  registerServe(program, io);
   for (const c of program.commands) c.exitOverride().option('--debug', 'show stack traces for errors');
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -10,7 +10,9 @@ import { pca2 } from './pca.js';
 import { profileSegments, type SegmentNames, type SegmentProfile } from './profile.js';
 import { featureBlocks, NO_SEPARATION_ETA2, numericColumns, screenColumns, selectBlocks, separationShares, type Separation } from './separation.js';
 import { silhouetteScore } from './silhouette.js';
-import { clipBounds, PARENT_CLIP, reclusterSegment, restandardise, type Recluster } from './two-stage.js';
+import { PARENT_CLIP, reclusterSegment, type Recluster } from './two-stage.js';
+import { designInputs } from '../predict/predictor-model.js';
+export { scoreSegments, SegmentationModel, type SegmentScores } from './segmentation-model.js';
 
 export interface SegmentOptions {
   /** Number of segments, or 'auto' (default) to choose from 2..kMax by silhouette (see chooseK). */
@@ -123,7 +125,7 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
         loyal: recluster.loyal,
       },
     },
-    { features: design.featureNames, diagnostics: { inertia: model.inertia, silhouette, seed } },
+    { features: designInputs(design.transform), diagnostics: { inertia: model.inertia, silhouette, seed } },
   );
   return {
     rows: t.rows,
@@ -157,47 +159,6 @@ export function segmentCustomers(t: Table, options: SegmentOptions = {}): Segmen
     warnings,
     model: saved,
   };
-}
-
-export interface SegmentScores {
-  segment: Int32Array;
-  /** Segment name per row. */
-  name: string[];
-  /** Sub-segment per row (-1 outside the reclustered segment, or when there was no second stage). */
-  subsegment: Int32Array;
-}
-
-interface SavedSegmentation {
-  design: DesignTransform;
-  k: number;
-  centers: number[];
-  names: string[];
-  recluster: { parent: number; k: number; center: number[]; scale: number[]; columns?: number[]; clip?: number; centers: number[]; names: string[]; loyal: number } | null;
-}
-
-/** Assign new customers (e.g. this week's aggregates) to the segments of a saved segmentation model. */
-export function scoreSegments(json: unknown, t: Table): SegmentScores {
-  const saved = checkModelJSON(json, 'segmentation').params as unknown as SavedSegmentation;
-  if (!saved.design || !Array.isArray(saved.centers) || !Array.isArray(saved.names) || saved.names.length !== saved.k) {
-    throw new ModelError('model-corrupt', 'Saved segmentation model is incomplete', 'Re-run the segmentation and save it again');
-  }
-  const x = applyDesign(saved.design, t);
-  const stage1 = loadCenters(saved.k, x.cols, saved.centers);
-  const segment = stage1.predict(x);
-  const subsegment = new Int32Array(t.rows).fill(-1);
-  const r = saved.recluster;
-  if (r) {
-    const index: number[] = [];
-    for (let i = 0; i < t.rows; i++) if (segment[i] === r.parent) index.push(i);
-    if (index.length > 0) {
-      const rows = new Float64Array(index.length * x.cols);
-      index.forEach((row, q) => rows.set(x.data.subarray(row * x.cols, (row + 1) * x.cols), q * x.cols));
-      const sub = restandardise({ rows: index.length, cols: x.cols, data: rows }, r.center, r.scale, r.columns, r.clip === undefined ? undefined : clipBounds(featureBlocks(saved.design), r.clip));
-      const labels = loadCenters(r.k, sub.cols, r.centers).predict(sub);
-      index.forEach((row, q) => (subsegment[row] = labels[q]));
-    }
-  }
-  return { segment, name: Array.from(segment, (c) => saved.names[c]), subsegment };
 }
 
 /**
@@ -273,9 +234,6 @@ function sampleRows(rows: number, size: number, seed: number): number[] {
   return new Random(seed).shuffle(Array.from({ length: rows }, (_, i) => i)).slice(0, size).sort((a, b) => a - b);
 }
 
-function loadCenters(k: number, cols: number, centers: number[]): FittedKMeans {
-  return FittedKMeans.fromJSON(modelJSON('kmeans', { k, dimensions: cols, centers }));
-}
 
 /** PCA scores of a seeded sample of rows (all rows when there are at most SCATTER_POINTS). */
 function scatter(x: { rows: number; cols: number; data: Float64Array }, labels: Int32Array, seed: number): SegmentationResult['projection'] {

@@ -250,6 +250,20 @@ export function checkRepeatData(data: RepeatData, model: string): void {
   }
 }
 
+/**
+ * What a prediction needs of the histories it is given: one (x, tx, T) per customer and a horizon t >= 0.
+ * Unlike a fit, any single customer can be scored, and x need not be whole (covariate tools pass expectations).
+ */
+export function checkHistories(model: string, t: number | Float64Array, x: Float64Array, tx: Float64Array, T: Float64Array): void {
+  const n = x.length;
+  if (tx.length !== n || T.length !== n || (typeof t !== 'number' && t.length !== n)) {
+    throw new InputError('clv-summary-length', `${model}: x, tx, T${typeof t === 'number' ? '' : ' and t'} have different lengths (${n}, ${tx.length}, ${T.length}${typeof t === 'number' ? '' : `, ${t.length}`})`);
+  }
+  if (typeof t === 'number' ? !(t >= 0 && Number.isFinite(t)) : t.some((v) => !(v >= 0 && Number.isFinite(v)))) {
+    throw new InputError('clv-horizon', `${model}: the prediction horizon must be a finite time >= 0`);
+  }
+}
+
 /** Moment-style starting points: rate from mean frequency over mean age, then alternatives. */
 function betaGeometricStarts(rows: WeightedRows): Float64Array[] {
   const [meanX, , meanT] = weightedColumnMeans(rows);
@@ -308,6 +322,7 @@ export abstract class BetaGeometricModel implements FittedModel {
 
   /** P(customer is still alive at T | x, tx, T). */
   pAlive(x: Float64Array, tx: Float64Array, T: Float64Array): Float64Array {
+    checkHistories(this.kind, 0, x, tx, T);
     const out = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) out[i] = Math.exp(this.logPAlive(x[i], tx[i], T[i]));
     return out;
@@ -315,6 +330,7 @@ export abstract class BetaGeometricModel implements FittedModel {
 
   /** E[X(T, T + t) | x, tx, T]: expected purchases in the next t periods for each customer. */
   expectedPurchases(t: number | Float64Array, x: Float64Array, tx: Float64Array, T: Float64Array): Float64Array {
+    checkHistories(this.kind, t, x, tx, T);
     const out = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) {
       out[i] = this.conditionalExpectation(typeof t === 'number' ? t : t[i], x[i], tx[i], T[i]);

@@ -142,6 +142,7 @@ export class GammaGammaModel implements FittedModel {
    * customer's own mean; customers with x = 0 get the population mean.
    */
   expectedSpend(x: Float64Array, monetary: Float64Array): Float64Array {
+    if (monetary.length !== x.length) throw new InputError('clv-summary-length', `Gamma-Gamma: x and monetary have different lengths (${x.length}, ${monetary.length})`);
     const { p, q } = this.params;
     const pop = this.meanSpend();
     const out = new Float64Array(x.length);

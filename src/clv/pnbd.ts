@@ -15,7 +15,7 @@ import { ModelError } from '../errors.js';
 import { lbeta, lgamma } from '../math/gamma.js';
 import { logHyp2f1, logHyp2f1Unit } from '../math/hyp2f1.js';
 import { checkModelJSON, modelJSON, type Estimator, type FittedModel, type ModelJSON } from '../models/estimator.js';
-import { checkRepeatData, risingLogs, type RepeatData } from './bgnbd.js';
+import { checkHistories, checkRepeatData, risingLogs, type RepeatData } from './bgnbd.js';
 import { collapseRows, fitMle, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
 
 /** Parameter order in every Float64Array of Pareto/NBD parameters. */
@@ -367,6 +367,7 @@ export class ParetoNbdModel implements FittedModel {
 
   /** P(customer is still alive at T | x, tx, T). */
   pAlive(x: Float64Array, tx: Float64Array, T: Float64Array): Float64Array {
+    checkHistories('Pareto/NBD', 0, x, tx, T);
     const out = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) out[i] = pnbdPAlive(this.p, x[i], tx[i], T[i]);
     return out;
@@ -374,6 +375,7 @@ export class ParetoNbdModel implements FittedModel {
 
   /** E[X(T, T + t) | x, tx, T]: expected purchases in the next t periods for each customer. */
   expectedPurchases(t: number | Float64Array, x: Float64Array, tx: Float64Array, T: Float64Array): Float64Array {
+    checkHistories('Pareto/NBD', t, x, tx, T);
     const out = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) {
       out[i] = pnbdConditionalExpected(this.p, typeof t === 'number' ? t : t[i], x[i], tx[i], T[i]);

@@ -44,6 +44,16 @@ export interface FittedClvModel {
   model: ModelJSON;
 }
 
+/**
+ * What per-customer scores and columns read of a CLV run: the chosen models with their health, the horizon and the
+ * customers' histories and predictions. A fresh run is one; so is a saved CLV model applied to new customers.
+ */
+export type ClvView = Pick<ClvResult, 'timeUnit' | 'horizon' | 'summary' | 'best' | 'selection' | 'pAlive' | 'clvWithheld' | 'fitSkipped' | 'expectedSpend' | 'predictions'> & {
+  models: (Pick<FittedClvModel, 'kind' | 'name' | 'params' | 'standardErrors'> & { health: Pick<FitHealth, 'boundary'> })[];
+  /** The spend fit's parameters and standard errors, for the CLV interval; null without a spend model. */
+  spend: Pick<NonNullable<ClvResult['spend']>, 'params' | 'standardErrors'> | null;
+};
+
 export interface CustomerPredictions {
   /** Expected purchases over the horizon. */
   expectedPurchases: Float64Array;
@@ -227,13 +237,7 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
 
   // 5. Per-customer predictions from healthy models only.
   const predictions: ClvResult['predictions'] = {};
-  for (const m of fitted) {
-    predictions[m.kind as ClvModelKind] = {
-      expectedPurchases: perDistinctHistory(summary, (x, tx, T) => m.expectedPurchases(units, x, tx, T)),
-      pAlive: perDistinctHistory(summary, (x, tx, T) => m.pAlive(x, tx, T)),
-      clv: spend ? customerLifetimeValue(m, summary, expectedSpend, { months, monthlyDiscountRate, margin }) : new Float64Array(summary.n).fill(NaN),
-    };
-  }
+  for (const m of fitted) predictions[m.kind as ClvModelKind] = customerPredictions(m, summary, spend ? expectedSpend : null, horizon);
   return {
     timeUnit: summary.timeUnit,
     horizon,
@@ -252,6 +256,28 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
     tracking: trackRepeatTransactions(fitted, summary, log, options.trackingPeriodDays ?? 7),
     warnings,
   };
+}
+
+/** Expected purchases and P(alive) of every customer, and CLV when there is a spend per customer. */
+export function customerPredictions(m: PurchaseModel, summary: ClvSummary, expectedSpend: Float64Array | null, horizon: ClvResult['horizon']): CustomerPredictions {
+  return {
+    expectedPurchases: perDistinctHistory(summary, (x, tx, T) => m.expectedPurchases(horizon.units, x, tx, T)),
+    pAlive: perDistinctHistory(summary, (x, tx, T) => m.pAlive(x, tx, T)),
+    clv: expectedSpend ? customerLifetimeValue(m, summary, expectedSpend, horizon) : new Float64Array(summary.n).fill(NaN),
+  };
+}
+
+/** A repeat buyer whose repeat purchases net to nothing is scored at the population's mean spend, as it was fitted. */
+export function spendInputs(summary: ClvSummary): { x: Float64Array; excluded: number } {
+  let excluded = 0;
+  const x = summary.x.map((v, i) => {
+    if (v > 0 && !(summary.monetary[i] > 0)) {
+      excluded++;
+      return 0;
+    }
+    return v;
+  });
+  return { x, excluded };
 }
 
 function modelOf(fm: FittedClvModel, fitted: PurchaseModel[]): PurchaseModel | undefined {
@@ -326,19 +352,9 @@ export function choosePAlive(best: ClvModelKind | null, byKind: Map<ClvModelKind
   };
 }
 
-/**
- * Repeat purchases as the spend model sees them: 0 for a repeat buyer whose mean spend is not
- * positive (net returns), who is left out of the Gamma-Gamma fit and gets the population mean.
- */
-export function spendFrequency(summary: ClvSummary): Float64Array {
-  return summary.x.map((x, i) => (x > 0 && !(summary.monetary[i] > 0) ? 0 : x));
-}
-
 /** Gamma-Gamma on the repeat buyers with positive spend. */
 function fitSpend(summary: ClvSummary, penalizer: number | undefined, warnings: string[]): { spend: ClvResult['spend']; expectedSpend: Float64Array } {
-  const xSpend = spendFrequency(summary);
-  let excluded = 0;
-  for (let i = 0; i < summary.n; i++) if (summary.x[i] > 0 && xSpend[i] === 0) excluded++;
+  const { x: xSpend, excluded } = spendInputs(summary);
   if (excluded > 0) {
     warnings.push(
       `${excluded} repeat buyer${excluded === 1 ? '' : 's'} with zero or negative mean spend left out of the spend model; net returns into orders to keep them`,

@@ -6,14 +6,14 @@
 import { betaGeometricAliveExpectation, BgNbdModel, type BetaGeometricParams } from './bgnbd.js';
 import { MbgNbdModel } from './mbgnbd.js';
 import { pnbdAliveExpected, pnbdPAlive, type ParetoNbdParams } from './pnbd.js';
-import type { ClvModelKind, ClvResult } from './run.js';
+import type { ClvModelKind, ClvView } from './run.js';
 
 export type ScoreModel =
   | { kind: 'bgnbd' | 'mbgnbd'; params: BetaGeometricParams }
   | { kind: 'pnbd'; params: ParetoNbdParams };
 
 /** The fitted parameters of one model of a CLV run. */
-export function scoreModelOf(result: ClvResult, kind: ClvModelKind): ScoreModel {
+export function scoreModelOf(result: Pick<ClvView, 'models'>, kind: ClvModelKind): ScoreModel {
   const p = result.models.find((m) => m.kind === kind)!.params;
   return kind === 'pnbd'
     ? { kind, params: { r: p.r, alpha: p.alpha, s: p.s, beta: p.beta } }

@@ -12,9 +12,9 @@ import { logHyp2f1 } from '../math/hyp2f1.js';
 import { dert } from './dert.js';
 import { horizonLogVariance, logNormalInterval, logParamCovariance, spendLogParamCovariance, spendLogVariance, type Interval } from './intervals.js';
 import { MONTH_DAYS } from './predict.js';
-import { spendFrequency, type ClvModelKind, type ClvResult } from './run.js';
-import { scoreModelOf, type ScoreModel } from './score-model.js';
 import type { ParetoNbdParams } from './pnbd.js';
+import { spendInputs, type ClvModelKind, type ClvView } from './run.js';
+import { scoreModelOf, type ScoreModel } from './score-model.js';
 import { DAYS_PER_UNIT, isoDay } from './summary.js';
 
 /**
@@ -177,6 +177,13 @@ export interface CustomerScoreOptions {
   days?: number;
   /** Longest reported median time to the next purchase, in days. Default 5 years. */
   capDays?: number;
+  /**
+   * Covariance of the chosen model's log parameters, from the data it was fitted on. Default: computed from the
+   * view's own histories, which are the fitting data for a fresh run; a saved model scoring new customers brings its own.
+   */
+  covariance?: Float64Array | null;
+  /** Covariance of Gamma-Gamma's log parameters on the data it was fitted on; defaults as `covariance` does. */
+  spendCovariance?: Float64Array | null;
 }
 
 export interface CustomerScores {
@@ -209,7 +216,7 @@ export interface CustomerScores {
  * The scores of the healthy model chosen for prediction, counted from the calibration end (the
  * observation end without a holdout), which is where the models' T ends.
  */
-export function customerScores(result: ClvResult, options: CustomerScoreOptions = {}): CustomerScores {
+export function customerScores(result: ClvView, options: CustomerScoreOptions = {}): CustomerScores {
   const days = options.days ?? 90;
   const capDays = options.capDays ?? 5 * 365.25;
   const unitDays = DAYS_PER_UNIT[result.timeUnit];
@@ -230,7 +237,7 @@ export function customerScores(result: ClvResult, options: CustomerScoreOptions 
   const aliveKind = result.pAlive.model;
   const alivePred = aliveKind ? result.predictions[aliveKind] : undefined;
   const pAliveLater = aliveKind && alivePred ? pAliveAt(scoreModelOf(result, aliveKind), t, alivePred.pAlive, x, T) : null;
-  const intervals = scoreIntervals(result, score, pred);
+  const intervals = scoreIntervals(result, score, pred, options);
   // The CLV's monthly discount as a continuous rate per time unit; without discounting the residual sum can be infinite.
   const delta = (Math.log1p(result.horizon.monthlyDiscountRate) * unitDays) / MONTH_DAYS;
   const dertValues = delta > 0 ? dert(score, delta, pred.pAlive, x, T) : null;
@@ -258,11 +265,11 @@ type ScoreIntervals = Pick<CustomerScores, 'purchasesInterval' | 'purchasesInter
  * Each needs its fits' curvature: none at a parameter boundary (no dropout found, the likelihood
  * flat towards the NBD limit) or where the fit's standard errors are missing (a singular Hessian).
  */
-function scoreIntervals(result: ClvResult, score: ScoreModel, pred: NonNullable<ClvResult['predictions'][ClvModelKind]>): ScoreIntervals {
+function scoreIntervals(result: ClvView, score: ScoreModel, pred: NonNullable<ClvView['predictions'][ClvModelKind]>, options: CustomerScoreOptions): ScoreIntervals {
   const fitted = result.models.find((m) => m.kind === score.kind)!;
   const { summary, horizon } = result;
   const seMissing = Object.values(fitted.standardErrors).some((v) => !Number.isFinite(v));
-  const cov = fitted.health.boundary || seMissing ? null : logParamCovariance(score, summary);
+  const cov = fitted.health.boundary || seMissing ? null : options.covariance !== undefined ? options.covariance : logParamCovariance(score, summary);
   if (!cov) {
     const why = fitted.health.boundary
       ? `the ${fitted.name} fit is at a parameter boundary (${fitted.health.boundary.reason}), where the Hessian gives no interval`
@@ -277,11 +284,14 @@ function scoreIntervals(result: ClvResult, score: ScoreModel, pred: NonNullable<
     return { purchasesInterval, purchasesIntervalWithheld: null, clvInterval: null, clvIntervalWithheld: result.clvWithheld ?? 'spend is not modelled' };
   }
   const gg = { p: spend.params.p, q: spend.params.q, gamma: spend.params.gamma };
-  const xSpend = spendFrequency(summary);
+  const xSpend = spendInputs(summary).x;
   const spendSeMissing = Object.values(spend.standardErrors).some((s) => !Number.isFinite(s));
-  const spendCov = spendSeMissing ? null : spendLogParamCovariance(gg, xSpend, summary.monetary);
+  const spendCov = spendSeMissing ? null : options.spendCovariance !== undefined ? options.spendCovariance : spendLogParamCovariance(gg, xSpend, summary.monetary);
   if (!spendCov) {
-    return { purchasesInterval, purchasesIntervalWithheld: null, clvInterval: null, clvIntervalWithheld: 'the Hessian of the Gamma-Gamma log-likelihood is singular at the fit, so spend has no standard errors' };
+    const why = spendSeMissing || options.spendCovariance === undefined
+      ? 'the Hessian of the Gamma-Gamma log-likelihood is singular at the fit, so spend has no standard errors'
+      : 'the saved model carries no covariance of the Gamma-Gamma fit (singular at the fit, or saved before it was kept: re-run analyze)';
+    return { purchasesInterval, purchasesIntervalWithheld: null, clvInterval: null, clvIntervalWithheld: why };
   }
   const spendVar = spendLogVariance(gg, spendCov, xSpend, summary.monetary);
   const clvInterval = logNormalInterval(pred.clv, Float64Array.from(v.discounted, (d, i) => d + spendVar[i]));

@@ -44,3 +44,12 @@ export function takeRows(m: Matrix, index: ArrayLike<number>): Matrix {
   }
   return { rows: index.length, cols: m.cols, data: out };
 }
+
+/** The given columns of X, in that order (X itself when they are all of them). */
+export function selectColumns(X: Matrix, columns: readonly number[]): Matrix {
+  if (columns.length === X.cols) return X;
+  const q = columns.length;
+  const data = new Float64Array(X.rows * q);
+  for (let i = 0; i < X.rows; i++) for (let c = 0; c < q; c++) data[i * q + c] = X.data[i * X.cols + columns[c]];
+  return { rows: X.rows, cols: q, data };
+}

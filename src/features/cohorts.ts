@@ -18,7 +18,7 @@ export function cohortSql(): string {
   return `
     WITH sales AS (SELECT customer_id, ts, amount FROM lines WHERE ${ANALYTIC_LINE} AND NOT is_cancel),
     firsts AS (SELECT customer_id, date_trunc('month', min(ts)) AS cohort FROM sales GROUP BY customer_id),
-    activity AS (SELECT customer_id, date_trunc('month', ts) AS month, sum(amount) AS revenue FROM sales GROUP BY ALL)
+    activity AS (SELECT customer_id, date_trunc('month', ts) AS month, sum(amount::DECIMAL(38, 8)) AS revenue FROM sales GROUP BY ALL)
     SELECT strftime(cohort, '%Y-%m') AS cohort, date_diff('month', cohort, month)::DOUBLE AS k,
       count(*)::DOUBLE AS customers, sum(revenue) AS revenue
     FROM activity JOIN firsts USING (customer_id)

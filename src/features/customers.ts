@@ -19,9 +19,11 @@ export function customerFeaturesSql(asOf: string): string {
         min(ts) FILTER (WHERE NOT is_cancel) AS first_ts,
         max(ts) FILTER (WHERE NOT is_cancel) AS last_ts,
         count(DISTINCT order_id) FILTER (WHERE NOT is_cancel)::DOUBLE AS frequency,
-        coalesce(sum(amount) FILTER (WHERE NOT is_cancel), 0) AS gross_sales,
-        coalesce(sum(amount) FILTER (WHERE return_line), 0) AS returns_value,
-        coalesce(sum(amount) FILTER (WHERE status_cancel), 0) AS cancelled_value,
+        -- Money is summed as decimals: a parallel sum of doubles depends on the order threads finish in, and a
+        -- last-digit difference can move a customer across an RFM quintile cut between two runs.
+        coalesce(sum(amount::DECIMAL(38, 8)) FILTER (WHERE NOT is_cancel), 0)::DOUBLE AS gross_sales,
+        coalesce(sum(amount::DECIMAL(38, 8)) FILTER (WHERE return_line), 0)::DOUBLE AS returns_value,
+        coalesce(sum(amount::DECIMAL(38, 8)) FILTER (WHERE status_cancel), 0)::DOUBLE AS cancelled_value,
         coalesce(sum(quantity) FILTER (WHERE NOT is_cancel), 0) AS items,
         count(DISTINCT product) FILTER (WHERE NOT is_cancel)::DOUBLE AS distinct_products,
         count(DISTINCT order_id) FILTER (WHERE NOT is_cancel AND dayofweek(ts) IN (0, 6))::DOUBLE AS weekend_orders,

@@ -23,15 +23,15 @@ export function populationsSql(): string {
     SELECT
       count(*) FILTER (WHERE NOT bad_price AND NOT non_product AND NOT status_cancel)::DOUBLE AS all_lines,
       count(DISTINCT order_id) FILTER (WHERE NOT bad_price AND NOT non_product AND NOT is_cancel)::DOUBLE AS all_orders,
-      sum(amount) FILTER (WHERE NOT bad_price AND NOT non_product AND NOT status_cancel) AS all_revenue,
+      sum(amount::DECIMAL(38, 8)) FILTER (WHERE NOT bad_price AND NOT non_product AND NOT status_cancel) AS all_revenue,
       (SELECT count(*) FROM buyers)::DOUBLE AS customers,
       count(*) FILTER (WHERE ${ANALYTIC_LINE} AND identified)::DOUBLE AS id_lines,
       count(DISTINCT order_id) FILTER (WHERE ${ANALYTIC_LINE} AND NOT is_cancel)::DOUBLE AS id_orders,
-      sum(amount) FILTER (WHERE ${ANALYTIC_LINE} AND NOT status_cancel AND identified) AS id_revenue,
+      sum(amount::DECIMAL(38, 8)) FILTER (WHERE ${ANALYTIC_LINE} AND NOT status_cancel AND identified) AS id_revenue,
       count(*) FILTER (WHERE customer_id IS NULL AND NOT bad_price AND NOT non_product AND NOT status_cancel)::DOUBLE AS anon_lines,
-      sum(amount) FILTER (WHERE customer_id IS NULL AND NOT bad_price AND NOT non_product AND NOT status_cancel) AS anon_revenue,
+      sum(amount::DECIMAL(38, 8)) FILTER (WHERE customer_id IS NULL AND NOT bad_price AND NOT non_product AND NOT status_cancel) AS anon_revenue,
       count(*) FILTER (WHERE ${ANALYTIC_LINE} AND return_line AND NOT identified)::DOUBLE AS orphan_lines,
-      sum(amount) FILTER (WHERE ${ANALYTIC_LINE} AND return_line AND NOT identified) AS orphan_revenue
+      sum(amount::DECIMAL(38, 8)) FILTER (WHERE ${ANALYTIC_LINE} AND return_line AND NOT identified) AS orphan_revenue
     FROM l`;
 }
 

@@ -51,9 +51,9 @@ export async function revenuePatterns(engine: Engine): Promise<RevenuePatterns> 
         order_id, customer_id, amount, is_cancel, ts
       FROM lines WHERE NOT bad_price AND NOT non_product AND NOT status_cancel)
     SELECT GROUPING(country, weekday, hour)::DOUBLE AS level, country, weekday::DOUBLE AS weekday, hour::DOUBLE AS hour,
-      sum(amount) AS revenue,
-      coalesce(sum(amount) FILTER (WHERE NOT is_cancel), 0) AS sales,
-      sum(amount) FILTER (WHERE customer_id IS NOT NULL) AS attributed,
+      sum(amount::DECIMAL(38, 8)) AS revenue,
+      coalesce(sum(amount::DECIMAL(38, 8)) FILTER (WHERE NOT is_cancel), 0) AS sales,
+      sum(amount::DECIMAL(38, 8)) FILTER (WHERE customer_id IS NOT NULL) AS attributed,
       count(DISTINCT customer_id)::DOUBLE AS customers,
       count(DISTINCT order_id) FILTER (WHERE NOT is_cancel)::DOUBLE AS orders,
       strftime(min(ts), '%Y-%m-%d') AS first, strftime(max(ts), '%Y-%m-%d') AS last
@@ -71,7 +71,7 @@ export async function revenuePatterns(engine: Engine): Promise<RevenuePatterns> 
   const byMonth = rowObjects(
     await engine.query(`WITH s AS (SELECT customer_id, ts, amount FROM lines WHERE ${ANALYTIC_LINE}),
       firsts AS (SELECT customer_id, date_trunc('month', min(ts)) AS first_month FROM lines WHERE ${ANALYTIC_LINE} AND NOT is_cancel GROUP BY ALL),
-      m AS (SELECT customer_id, date_trunc('month', ts) AS month, sum(amount) AS revenue FROM s GROUP BY ALL)
+      m AS (SELECT customer_id, date_trunc('month', ts) AS month, sum(amount::DECIMAL(38, 8)) AS revenue FROM s GROUP BY ALL)
       SELECT strftime(month, '%Y-%m') AS month, sum(revenue) AS revenue,
         count(*) FILTER (WHERE month = first_month)::DOUBLE AS "newCustomers",
         count(*) FILTER (WHERE month > first_month)::DOUBLE AS "returningCustomers",

@@ -55,10 +55,26 @@ export interface CheckInputs {
   readonly summary: Record<string, unknown>;
   /** CLV customer count and how many of them have only free sale lines, when CLV ran. */
   readonly clv?: { customers: number; freeOnly: number };
+  /** model.json's parts re-scoring the analysed customers: how many it places differently from the report. */
+  readonly placements?: readonly Placement[];
+}
+
+export interface Placement {
+  /** The bundle part, e.g. 'RFM segments'. */
+  readonly part: string;
+  readonly customers: number;
+  readonly mismatched: number;
 }
 
 export function reconcile(a: Analysis, inputs: CheckInputs): Check[] {
   const checks: Check[] = [];
+  for (const p of inputs.placements ?? []) {
+    checks.push({
+      name: `model.json ${p.part}`,
+      ok: p.mismatched === 0,
+      detail: `model.json re-scores the ${fmt(p.customers)} analysed customers: ${p.mismatched === 0 ? 'every one lands where customers.csv has them' : `${fmt(p.mismatched)} land elsewhere than in customers.csv`}`,
+    });
+  }
   const csv = readCsvColumns(inputs.customersCsv);
   const rows = csv.get('customer_id')?.length ?? 0;
   const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });

@@ -5,8 +5,12 @@ import { calendarDate } from '../ingest/dates.js';
 import { cancelMarkersSql, coreFeatureSources, customerBehaviour } from '../features/behaviour.js';
 import { tableFromQuery } from '../data/from-query.js';
 import { findColumn, selectRows, type Table } from '../data/table.js';
-import { runClv, customerScores, CLV_MODEL_NAMES, type ClvResult, type CustomerScores, type RunClvOptions, type ClvModelKind } from '../clv/index.js';
+import { runClv, customerScores, type ClvResult, type CustomerScores, type RunClvOptions } from '../clv/index.js';
+import { clvRowColumns, type ClvRowColumn } from '../clv/columns.js';
+import { ClvScorer } from '../scoring/clv-scorer.js';
 import { segmentCustomers, type SegmentOptions, type SegmentationResult } from '../cluster/index.js';
+import { SegmentationModel } from '../cluster/segmentation-model.js';
+import { segmentRules, SEGMENT_RULE_DEPTH } from '../cluster/segment-rules.js';
 import { driversScan, type DriversOptions, type DriversResult } from '../stats/index.js';
 import { deriveFactors } from '../stats/derive.js';
 import { findTautologies } from '../stats/tautology.js';
@@ -60,7 +64,7 @@ export async function customerFeatureTable(a: Analysis, options: FeatureTableOpt
 export async function transactionLog(engine: Engine): Promise<{ customer: Int32Array; days: Float64Array; amount: Float64Array; customers: number; ids: string[] }> {
   const q = await engine.query(`
     WITH d AS (
-      SELECT customer_id, CAST(ts AS DATE) AS day, CASE WHEN count(amount) > 0 THEN greatest(sum(amount), 0) END AS amount, bool_or(NOT is_cancel) AS purchase
+      SELECT customer_id, CAST(ts AS DATE) AS day, CASE WHEN count(amount) > 0 THEN greatest(sum(amount::DECIMAL(38, 8)), 0)::DOUBLE END AS amount, bool_or(NOT is_cancel) AS purchase
       FROM lines WHERE customer_id IS NOT NULL AND NOT non_product AND NOT status_cancel GROUP BY ALL)
     SELECT (dense_rank() OVER (ORDER BY customer_id) - 1)::DOUBLE AS code, customer_id, (epoch(CAST(day AS TIMESTAMP)) / 86400)::DOUBLE AS days, amount
     FROM d WHERE purchase ORDER BY code, days`);
@@ -101,6 +105,7 @@ export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Prom
   const freeOnly = Number((await a.engine.query(`SELECT count(DISTINCT customer_id)::DOUBLE FROM lines
     WHERE customer_id IS NOT NULL AND NOT non_product AND NOT is_cancel AND bad_price AND customer_id NOT IN (SELECT customer_id FROM customers)`)).columns[0][0]);
   const extension: Extension = {
+    ...(result.best ? { models: { clv: ClvScorer.fromResult(result) } } : { absent: { clv: result.fitSkipped ?? result.clvWithheld ?? `no healthy purchase model: ${result.selection.reason}` } }),
     sections: [clvSection(result, { ...(segmentOf ? { segmentOf } : {}), currency: a.currency, population: { identified: a.customers.rows, freeOnly }, scores, idOf: (c) => log.ids[c] })],
     customerColumns: clvColumns(rows.columns, rows.ids, tableIds),
     summary: { clv: { ...clvSummaryJson(result), scores: scoresSummaryJson(scores) } },
@@ -188,72 +193,29 @@ function clvColumns(columns: ClvRowColumn[], summaryIds: string[], tableIds: str
   });
 }
 
-export interface ClvRowColumn {
-  name: string;
-  /** One value per CLV summary row; null for blank. */
-  values: (number | string | null)[];
-}
-
-/** The per-customer CLV columns by summary row (the rows `clv --out` writes). */
-function clvRowColumns(result: ClvResult, scores: CustomerScores): ClvRowColumn[] {
-  const n = result.summary.n;
-  const col = (values: ArrayLike<number | string | null>) => {
-    const out: (number | string | null)[] = new Array(n).fill(null);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      out[i] = typeof v === 'number' ? (Number.isFinite(v) ? v : null) : v;
-    }
-    return out;
-  };
-  // Score columns are always there, blank when withheld (the reason is in summary.json), so
-  // downstream targeting sees a stable schema.
-  const d = scores.days;
-  const scoreColumns = [
-    { name: `p_no_purchase_${d}d`, values: col(scores.pNoPurchase) },
-    { name: `churn_risk_${d}d`, values: col(scores.churnRisk) },
-    { name: 'next_order_date', values: col(scores.nextOrderDate) },
-    { name: 'next_order_note', values: col(scores.nextOrderReason) },
-    { name: `p_alive_in_${d}d`, values: col(scores.pAliveLater ?? []) },
-    { name: 'dert', values: col(scores.dert ?? []) },
-  ];
-  const best = result.best;
-  const pred = best && result.predictions[best];
-  if (!best || !pred) return scoreColumns;
-  const tagOf = (kind: ClvModelKind) => CLV_MODEL_NAMES[kind].replace(/\W/g, '').toLowerCase();
-  const tag = tagOf(best);
-  const aliveKind = result.pAlive.model;
-  const alive = aliveKind && result.predictions[aliveKind];
-  return [
-    ...(aliveKind && alive ? [{ name: `p_alive_${tagOf(aliveKind)}`, values: col(alive.pAlive) }] : []),
-    { name: `expected_purchases_${result.horizon.months}m_${tag}`, values: col(pred.expectedPurchases) },
-    { name: `expected_purchases_${result.horizon.months}m_low90`, values: col(scores.purchasesInterval?.low ?? []) },
-    { name: `expected_purchases_${result.horizon.months}m_high90`, values: col(scores.purchasesInterval?.high ?? []) },
-    ...(result.clvWithheld
-      ? []
-      : [
-          { name: 'expected_spend_per_order', values: col(result.expectedSpend) },
-          { name: `clv_${result.horizon.months}m_${tag}`, values: col(pred.clv) },
-          { name: `clv_${result.horizon.months}m_low90`, values: col(scores.clvInterval?.low ?? []) },
-          { name: `clv_${result.horizon.months}m_high90`, values: col(scores.clvInterval?.high ?? []) },
-        ]),
-    ...scoreColumns,
-  ];
-}
 
 export async function segmentStage(a: Analysis, options: SegmentOptions = {}): Promise<{ result: SegmentationResult; extension: Extension }> {
   const t = await customerFeatureTable(a);
   const result = segmentCustomers(t, { seed: 42, ...options });
   const names = result.profiles.map((p) => p.name);
   const sub = result.recluster;
+  const segmentation = SegmentationModel.fromJSON(result.model);
+  const rules = segmentRules(t, segmentation.saved.design, Int32Array.from(result.labels), names, 42);
+  // The saved design and centres must place every customer where the fit did (docs: model.json).
+  const again = segmentation.assign(t);
+  let mismatched = 0;
+  for (let i = 0; i < t.rows; i++) if (again.segment[i] !== result.labels[i] || (sub && again.subsegment[i] !== sub.labels[i])) mismatched++;
   return {
     result,
     extension: {
+      models: { segmentation, rules: rules.model },
+      reconcile: { placements: [{ part: 'k-means segments', customers: t.rows, mismatched }] },
       sections: [segmentsSection(result)],
       customerColumns: [
         { name: 'segment', values: result.labels.map((l) => names[l] ?? String(l)) },
         ...(sub ? [{ name: 'subsegment', values: sub.labels.map((l) => (l < 0 ? null : (sub.profiles[l]?.name ?? String(l)))) }] : []),
       ],
-      summary: { segments: { k: result.k, reason: result.reason, silhouette: result.silhouette, profiles: result.profiles, separation: result.separation, excluded: result.excluded, warnings: result.warnings } },
+      summary: { segments: { k: result.k, reason: result.reason, silhouette: result.silhouette, profiles: result.profiles, separation: result.separation, excluded: result.excluded, warnings: result.warnings, rules: { text: rules.text, agreement: rules.agreement, depth: SEGMENT_RULE_DEPTH } } },
     },
   };
 }

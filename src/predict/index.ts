@@ -24,4 +24,4 @@ export type { LeakageWarning } from './leakage.js';
 export { makeEstimator, loadPredictor, MODEL_NAMES } from './registry.js';
 export type { ModelName, ModelParams } from './registry.js';
 export { trainModel, scoreModel } from './train.js';
-export type { SavedPredictor, Scores, TargetInfo, TrainOptions, TrainResult } from './train.js';
+export type { Scores, TargetInfo, TrainOptions, TrainResult } from './train.js';

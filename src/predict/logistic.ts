@@ -108,7 +108,9 @@ export class FittedLogisticRegression implements Predictor {
     if (intercept.length !== m || coef.length !== m * p) {
       throw new ModelError('model-corrupt', `Saved ${LOGISTIC_KIND} has ${coef.length} coefficients, expected ${m * p}`, 'Re-fit and save the model again');
     }
-    return new FittedLogisticRegression(p, k, coef, intercept);
+    const d = (j.diagnostics ?? {}) as { iterations?: unknown; converged?: unknown };
+    const diagnostics = { iterations: typeof d.iterations === 'number' ? d.iterations : 0, converged: d.converged !== false };
+    return new FittedLogisticRegression(p, k, coef, intercept, diagnostics);
   }
 }
 

@@ -1,5 +1,5 @@
 import { InputError, ModelError } from '../errors.js';
-import { takeRows, type Matrix } from '../data/matrix.js';
+import { selectColumns, takeRows, type Matrix } from '../data/matrix.js';
 import { findColumn, type Table } from '../data/table.js';
 import { applyDesign, fitDesign, type DesignOptions, type DesignTransform } from '../features/design.js';
 import type { ModelJSON } from '../models/estimator.js';
@@ -14,6 +14,9 @@ import { loadPredictor, makeEstimator, MODEL_NAMES, type ModelName, type ModelPa
 import { kFold, trainTestSplit } from './split.js';
 import { columnTarget, type Target } from './targets.js';
 import { FittedDecisionTree } from './tree.js';
+import { PredictorModel, predictorJSON, type Scores, type TargetInfo } from './predictor-model.js';
+
+export type { Scores, TargetInfo };
 
 /**
  * `clientele model`: build the target and the design, split, cross-validate, fit, evaluate on held-out
@@ -47,23 +50,6 @@ export interface TrainOptions {
   compare?: ModelName[];
 }
 
-export interface TargetInfo {
-  name: string;
-  description: string;
-  task: Task;
-  classes?: string[];
-  derivedFrom: string[];
-}
-
-export interface SavedPredictor {
-  format: 'clientele-predictor';
-  version: 1;
-  target: TargetInfo;
-  design: DesignTransform;
-  /** Design columns the model uses, when not all (linear regression drops one level per one-hot block). */
-  columns?: number[];
-  model: ModelJSON;
-}
 
 export interface TrainResult {
   task: Task;
@@ -91,7 +77,8 @@ export interface TrainResult {
   leftOut: { column: string; reason: string }[];
   /** `compare`: each model on the same split, held-out metrics and its five most important features. */
   comparison?: { model: ModelName; metrics: ClassificationMetrics | RegressionMetrics; top: string[] }[];
-  saved: SavedPredictor;
+  /** The model with its target and design, in the saved-model envelope (kind 'predictor'). */
+  saved: ModelJSON;
 }
 
 /** fitDesign, with a better reason than "no usable columns" when `explain` knows why none are left. */
@@ -217,14 +204,7 @@ export function trainModel(t: Table, options: TrainOptions): TrainResult {
       const top = cols.map((j, k) => ({ f: design.featureNames[j], v: pi.mean[k] })).sort((a, b) => b.v - a.v).slice(0, 5).map((x) => x.f);
       return { model: m, metrics: evaluate(fitted, te, yte, target.classes?.length ?? 0), top };
     }),
-    saved: {
-      format: 'clientele-predictor',
-      version: 1,
-      target: info,
-      design: design.transform,
-      ...(columns.length < design.featureNames.length ? { columns } : {}),
-      model: model.toJSON(),
-    },
+    saved: predictorJSON({ target: info, design: design.transform, ...(columns.length < design.featureNames.length ? { columns } : {}), model: model.toJSON() }),
   };
   const aliased = model instanceof FittedLinearRegression ? (model.inference?.aliased ?? []) : [];
   if (aliased.length) {
@@ -238,28 +218,9 @@ export function trainModel(t: Table, options: TrainOptions): TrainResult {
   return result;
 }
 
-export interface Scores {
-  /** Predicted class label or value per row. */
-  predictions: (string | number)[];
-  /** Classification: probability per class, rows × classes. */
-  probabilities?: number[][];
-  classes?: string[];
-}
-
-/** Apply a saved predictor (from trainModel's `saved`) to new customers. */
-export function scoreModel(saved: SavedPredictor, t: Table): Scores {
-  if (!saved || saved.format !== 'clientele-predictor' || !saved.design || !saved.model) {
-    throw new ModelError('model-format', 'This file is not a saved clientele prediction model', 'Save one from `clientele model --save-model`');
-  }
-  const model = loadPredictor(saved.model);
-  const full = applyDesign(saved.design, t);
-  const X = saved.columns ? selectColumns(full, saved.columns) : full;
-  const pred = model.predict(X);
-  if (model.task === 'regression') return { predictions: Array.from(pred) };
-  const classes = saved.target.classes ?? Array.from({ length: model.nClasses }, (_, c) => String(c));
-  const P = model.predictProba!(X);
-  const probabilities = Array.from({ length: P.rows }, (_, i) => Array.from(P.data.subarray(i * P.cols, (i + 1) * P.cols)));
-  return { predictions: Array.from(pred, (c) => classes[c]), probabilities, classes };
+/** Apply a saved predictor (trainModel's `saved`, or a file `model --save-model` wrote) to new customers. */
+export function scoreModel(saved: unknown, t: Table): Scores {
+  return PredictorModel.fromJSON(saved).predictTable(t);
 }
 
 /** Design columns a model fits on: all, except that OLS drops the first level of each one-hot block (reference coding). */
@@ -275,13 +236,6 @@ function modelColumns(name: ModelName, transform: DesignTransform): number[] {
   return cols;
 }
 
-function selectColumns(X: Matrix, columns: readonly number[]): Matrix {
-  if (columns.length === X.cols) return X;
-  const q = columns.length;
-  const data = new Float64Array(X.rows * q);
-  for (let i = 0; i < X.rows; i++) for (let c = 0; c < q; c++) data[i * q + c] = X.data[i * X.cols + columns[c]];
-  return { rows: X.rows, cols: q, data };
-}
 
 function crossValidate(name: ModelName, task: Task, params: ModelParams, seed: number, X: Matrix, y: Float64Array, folds: number): { scores: number[]; mean: number; std: number } {
   const splits = kFold(X.rows, Math.min(folds, X.rows), seed, task === 'classification' ? y : undefined);

@@ -126,3 +126,27 @@ describe('skipping bad rows is explicit and counted', () => {
     expect(s.warnings[0]).toMatch(/^1 malformed rows/);
   });
 });
+
+describe('score: damaged and foreign model files get one line and exit 2, nothing written', () => {
+  const good = () => file('log.csv', GOOD);
+  const model = (body: unknown) => file(`m-${Math.random().toString(36).slice(2)}.json`, typeof body === 'string' ? body : JSON.stringify(body));
+  const cases: [string, () => string, RegExp][] = [
+    ['truncated', () => model('{"format":"clientele-model","version":2,"kind":"bundle","par'), /not valid JSON.*truncated/],
+    ['a future version', () => model({ format: 'clientele-model', version: 99, kind: 'bundle', params: {}, features: [] }), /format version 99, this clientele reads up to 2.*Upgrade clientele/],
+    ['an unknown kind', () => model({ format: 'clientele-model', version: 2, kind: 'neural-net', params: {}, features: [] }), /kind "neural-net" is unknown/],
+    ['a bare k-means model', () => model({ format: 'clientele-model', version: 2, kind: 'kmeans', params: { k: 1, dimensions: 1, centers: [0] }, features: [] }), /does not score customers by itself/],
+    ['a bundle with a damaged part', () => model({ format: 'clientele-model', version: 2, kind: 'bundle', params: { components: { rfm: { format: 'clientele-model', version: 2, kind: 'rfm', params: { n: 3 } } } }, features: [] }), /Saved RFM model has no valid (segment map|recency cut points)/],
+    ['prototype keys', () => model('{"format":"clientele-model","version":2,"kind":"__proto__","params":{"__proto__":{"polluted":1}},"features":[]}'), /kind "__proto__" is unknown/],
+  ];
+  for (const [what, make, message] of cases) {
+    it(what, async () => {
+      const out = join(dir, `scores-${Math.random().toString(36).slice(2)}.csv`);
+      const r = await cli('score', good(), '--model', make(), '-q', '--output', out);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(readdirSync(dir)).not.toContain(out.split('/').pop());
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+  }
+});

@@ -177,7 +177,7 @@ describe('honest derived targets', () => {
     expect(j.features).not.toContain('frequency');
     expect(j.features).not.toContain('Rating mean');
     const rules = JSON.parse((await cli('rules', SALES, '--target', 'high-value', '--exclude', 'frequency', '--format', 'json', '-q')).stdout);
-    expect(JSON.stringify(rules.rules)).not.toMatch(/"frequency"/);
+    expect(JSON.stringify(rules.params.leaves)).not.toMatch(/"frequency"/);
     // A raw column of the log stands for the features computed from it.
     const raw = JSON.parse((await cli('model', SALES, '--target', 'high-value', '--exclude', 'Shipping Type', ...quick)).stdout);
     expect(raw.features.filter((f: string) => f.startsWith('Shipping Type'))).toEqual([]);
@@ -211,15 +211,15 @@ describe('rules: the leakage guard and labels that agree with their conditions',
 
   it('JSON and text carry the guard too, and the default rules use no spend-derived column', async () => {
     const json = JSON.parse((await cli('rules', SALES, '--target', 'high-value', '--keep-target-inputs', '--format', 'json', '-q')).stdout);
-    expect(json.leakage.map((w: { kind: string }) => w.kind)).toContain('derived-target');
-    const label = Number(/> ([\d.]+)$/.exec(json.classes[1])![1]);
-    for (const rule of json.rules) for (const c of rule.conditions) if (c.column === 'monetary') expect(c.value).toBe(label);
+    expect(json.diagnostics.leakage.map((w: { kind: string }) => w.kind)).toContain('derived-target');
+    const label = Number(/> ([\d.]+)$/.exec(json.params.classes[1])![1]);
+    for (const rule of json.params.rules) for (const c of rule.conditions) if (c.column === 'monetary') expect(c.value).toBe(label);
     const text = await cli('rules', SALES, '--target', 'high-value', '--keep-target-inputs', '-q');
     expect(text.stdout).toMatch(/^WARNING: Leakage/);
     const honest = JSON.parse((await cli('rules', SALES, '--target', 'high-value', '--format', 'json', '-q')).stdout);
-    expect(honest.leakage.filter((w: { kind: string }) => w.kind === 'derived-target')).toEqual([]);
-    expect(honest.leftOut.map((x: { column: string }) => x.column)).toContain('monetary');
-    const used = honest.rules.flatMap((r: { conditions: { column: string }[] }) => r.conditions.map((c) => c.column));
+    expect(honest.diagnostics.leakage.filter((w: { kind: string }) => w.kind === 'derived-target')).toEqual([]);
+    expect(honest.diagnostics.leftOut.map((x: { column: string }) => x.column)).toContain('monetary');
+    const used = honest.params.leaves.flatMap((r: { conditions: { column: string }[] }) => r.conditions.map((c) => c.column));
     for (const c of SPEND_DERIVED) expect(used).not.toContain(c);
   });
 });

@@ -92,8 +92,8 @@ describe('Online Retail (541,909 order lines)', () => {
     expect(r.byMonth[1].returningCustomers).toBeGreaterThan(0);
   });
 
-  it('writes the five outputs with consistent content', () => {
-    expect(Object.keys(files).sort()).toEqual(['cleaning-log.json', 'customers.csv', 'report.html', 'summary.json', 'summary.md']);
+  it('writes the six outputs with consistent content', () => {
+    expect(Object.keys(files).sort()).toEqual(['cleaning-log.json', 'customers.csv', 'model.json', 'report.html', 'summary.json', 'summary.md']);
     expect(files['summary.md']).toMatch(/^# Customer analysis: online-retail\.csv\.gz/);
     expect(files['summary.md']).toMatch(/## Recommendations/);
     const csv = files['customers.csv'].trimEnd().split('\n');

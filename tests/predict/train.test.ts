@@ -73,7 +73,7 @@ describe('saved models: JSON round trip through scoreModel for every model kind'
   it('a tree result carries rules; a wrong file is refused', () => {
     const r = trainModel(t, { target: 'premium', model: 'tree', folds: 0, params: { maxDepth: 3 } });
     expect(r.rules!.sql).toMatch(/^CASE/);
-    expect(() => scoreModel({ format: 'x' } as never, t)).toThrow(/not a saved clientele prediction model/);
+    expect(() => scoreModel({ format: 'x' } as never, t)).toThrow(/not a saved clientele model/);
     expect(() => trainModel(t, { target: 'premium', model: 'linear' })).toThrow(/predicts numbers/);
     expect(() => trainModel(t, { target: 'nope' })).toThrow(/not in the data/);
   });

@@ -66,7 +66,7 @@ describe('decision tree → business rules on the raw columns', () => {
     const gold = cases[0];
     const g = fitCase(gold.target, gold.design, gold.depth);
     const json = ruleSetToJSON(treeToRuleSet(g.tree, { transform: g.d.transform, classes: gold.target.classes }));
-    const ops = json.rules.flatMap((r) => r.conditions.map((x) => `${x.column} ${x.op}`));
+    const ops = json.params.rules.flatMap((r) => r.conditions.map((x) => `${x.column} ${x.op}`));
     expect(ops.some((o) => /^(Gender|City|Satisfaction_Level|Discount_Applied) (=|not in)$/.test(o) || /(>|<=)$/.test(o))).toBe(true);
   });
 

@@ -173,7 +173,7 @@ Examples:
       const r = await train(file, { ...flags, maxDepth: flags.maxDepth ?? '3' }, io, 'tree');
       if (!r.rules) throw new InputError('no-rules', `Rules need a classification target; ${r.target.name} is numeric`, 'Use --target high-value or a categorical column');
       // The guard travels with the rules in every format, so a leaky rule set cannot be copied without its warning.
-      if (flags.format === 'json') io.stdout(toJsonText({ ...r.rules.json, leakage: r.leakage, leftOut: r.leftOut }));
+      if (flags.format === 'json') io.stdout(toJsonText({ ...r.rules.json, diagnostics: { leakage: r.leakage, leftOut: r.leftOut } }));
       else if (flags.format === 'sql') io.stdout([...guardLines(r).map((l) => `-- ${l}`), r.rules.sql].join('\n') + '\n');
       else io.stdout([...guardLines(r), r.rules.text].join('\n') + '\n');
     });

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
-import type { SavedPredictor } from '../../predict/train.js';
 import type { SegmentNames, SegmentProfile } from '../../cluster/profile.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { toCsv } from '../../io/csv.js';
@@ -122,34 +121,22 @@ Examples:
   clientele segment last-quarter.csv --save-model segments.json && clientele score this-week.csv --model segments.json
   clientele score customers.csv --model premium.json --output scores.csv`)
     .action(async (file: string, flags: LoadFlags & { model: string; output?: string }) => {
-      let saved: { format?: string };
+      const { parseModel, loadScorer } = await import('../../models/registry.js');
+      let text: string;
       try {
-        saved = JSON.parse(readFileSync(flags.model, 'utf8'));
+        text = readFileSync(flags.model, 'utf8');
       } catch (err) {
-        throw new InputError('model-unreadable', `Cannot read model ${flags.model} (${(err as Error).message.split('\n')[0]})`, 'Pass a file saved with --save-model');
+        throw new InputError('model-unreadable', `Cannot read model ${flags.model} (${(err as Error).message.split('\n')[0]})`, 'Pass the model.json analyze writes, or a file saved with --save-model');
       }
+      const scorer = loadScorer(parseModel(text, `Model ${flags.model}`).toJSON());
       await withAnalysis(file, flags, io, async (a) => {
-        const { customerFeatureTable } = await import('../../pipeline/stages.js');
-        const { scoreSegments } = await import('../../cluster/index.js');
-        const { scoreModel } = await import('../../predict/train.js');
-        // A prediction model may use an order log's behavioural features; a segmentation never does.
-        const predictor = saved?.format === 'clientele-predictor' ? (saved as SavedPredictor) : null;
-        const t = await customerFeatureTable(a, { behaviour: Boolean(predictor), expected: predictor?.design?.steps?.map((s) => s.column) });
-        const ids = a.customers.columns[a.customers.names.indexOf('customer_id')];
-        let names: string[];
-        let cols: ArrayLike<string | number | null>[];
-        if (saved?.format === 'clientele-predictor') {
-          const s = scoreModel(saved as SavedPredictor, t);
-          names = ['customer_id', 'prediction', ...(s.classes ?? []).map((c) => `p_${c}`)];
-          cols = [ids as (string | number)[], s.predictions, ...(s.classes ?? []).map((_, j) => s.probabilities!.map((row) => row[j]))];
-        } else {
-          const s = scoreSegments(saved, t);
-          names = ['customer_id', 'segment_id', 'segment', 'subsegment_id'];
-          cols = [ids as (string | number)[], s.segment, s.name, Array.from(s.subsegment, (v) => (v < 0 ? null : v))];
-        }
-        const csv = toCsv(names, cols as ArrayLike<string | number | null>[]);
+        const { customerInput } = await import('../../pipeline/customer-input.js');
+        const { scoreInput } = await import('../../scoring/score.js');
+        const s = scoreInput(scorer, await customerInput(a, scorer.inputs));
+        const csv = toCsv(s.names, s.columns);
         if (flags.output) writeFileAtomic(flags.output, csv);
-        else io.stdout(flags.json ? toJsonText(Object.fromEntries(names.map((n, j) => [n, Array.from(cols[j])]))) : csv);
+        else io.stdout(flags.json ? toJsonText(Object.fromEntries(s.names.map((n, j) => [n, s.columns[j]]))) : csv);
+        for (const [column, why] of Object.entries(s.notes)) if (!flags.quiet && !flags.json) io.stderr(`${column}: ${why}\n`);
       });
     });
 }

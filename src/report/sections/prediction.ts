@@ -69,7 +69,7 @@ export function predictionSection(result: TrainResult): ReportSection {
 
   if (result.coefficients) blocks.push(coefficientTable(result));
   if (result.rules) {
-    const json = result.rules.json;
+    const json = result.rules.json.params;
     blocks.push({
       kind: 'table',
       title: 'Business rules from the tree (original columns and units)',
