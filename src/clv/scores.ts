@@ -44,10 +44,21 @@ export function pBuyIfAlive(model: ScoreModel, t: number, x: number, T: number):
   return pnbdBuyIntegral(model.params, ra, al, T, Math.exp(-ra * Math.log1p(t / al)));
 }
 
-/** P(ever buys again | alive at T): 1 for BG-type models, E[λ/(λ+μ)] for Pareto/NBD. */
+/**
+ * P(ever buys again | alive at T): 1 for BG-type models; for Pareto/NBD E[λ/(λ+μ)] over the two
+ * independent Gamma posteriors, ∫ E[λ e^{-λu}] E[e^{-μu}] du, which is
+ * (r+x)/(r+x+s) · 2F1(s, 1; r+x+s+1; 1 - (α+T)/(β+T)), taken by Pfaff's transformation to the
+ * argument 1 - (β+T)/(α+T) when α > β so that it stays in [0, 1).
+ */
 export function pEverBuyIfAlive(model: ScoreModel, x: number, T: number): number {
   if (model.kind !== 'pnbd') return 1;
-  return pnbdBuyIntegral(model.params, model.params.r + x, model.params.alpha + T, T, 0);
+  const { r, alpha, s, beta } = model.params;
+  const ra = r + x;
+  const al = alpha + T;
+  const be = beta + T;
+  const c = ra + s + 1;
+  const lead = ra / (ra + s);
+  return al <= be ? lead * Math.exp(logHyp2f1(s, 1, c, 1 - al / be)) : lead * (be / al) * Math.exp(logHyp2f1(ra + 1, 1, c, 1 - be / al));
 }
 
 function pnbdBuyIntegral(p: ParetoNbdParams, ra: number, al: number, T: number, q: number): number {
@@ -106,23 +117,41 @@ export function nextPurchaseMedian(
       const al = model.params.alpha + T[i];
       t = al * Math.expm1(-Math.log1p(-target) / (model.params.r + x[i]));
     } else {
-      if (pBuyIfAlive(model, cap, x[i], T[i]) < target) {
-        t = Infinity;
-      } else {
-        let lo = 0;
-        let hi = cap;
-        for (let k = 0; k < 60 && hi - lo > 1e-9 * cap; k++) {
-          const mid = (lo + hi) / 2;
-          if (pBuyIfAlive(model, mid, x[i], T[i]) < target) lo = mid;
-          else hi = mid;
-        }
-        t = (lo + hi) / 2;
-      }
+      t = pnbdMedianIfAlive(model.params, target, cap, x[i], T[i]);
     }
     if (t > cap) reason[i] = `median time to next purchase is beyond ${capText}`;
     else median[i] = t;
   }
   return { median, reason };
+}
+
+/**
+ * The t in [0, cap] with P(buy in t | alive) = target under Pareto/NBD, Infinity when even the cap
+ * falls short. Each evaluation is an integral, so Newton steps use the closed-form density of the
+ * first purchase time, E[λ e^{-(λ+μ)t}] = (r+x)/(α+T) · ((α+T)/(α+T+t))^(r+x+1) · ((β+T)/(β+T+t))^s,
+ * inside a shrinking bracket: four or five integrals instead of sixty bisections.
+ */
+function pnbdMedianIfAlive(p: ParetoNbdParams, target: number, cap: number, x: number, T: number): number {
+  const model: ScoreModel = { kind: 'pnbd', params: p };
+  if (pBuyIfAlive(model, cap, x, T) < target) return Infinity;
+  const ra = p.r + x;
+  const al = p.alpha + T;
+  const be = p.beta + T;
+  const density = (t: number) => (ra / al) * Math.exp(-(ra + 1) * Math.log1p(t / al) - p.s * Math.log1p(t / be));
+  // Without dropout the median would be the BG-type closed form, a start just below the answer.
+  let t = Math.min(cap, al * Math.expm1(-Math.log1p(-target) / ra));
+  let lo = 0;
+  let hi = cap;
+  for (let k = 0; k < 60; k++) {
+    const f = pBuyIfAlive(model, t, x, T) - target;
+    if (f < 0) lo = t;
+    else hi = t;
+    const newton = t - f / density(t);
+    const next = newton > lo && newton < hi ? newton : (lo + hi) / 2;
+    if (Math.abs(next - t) <= 1e-9 * Math.max(t, 1e-3) || hi - lo <= 1e-9 * cap) return next;
+    t = next;
+  }
+  return t;
 }
 
 /**

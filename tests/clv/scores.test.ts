@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { simulateLog } from '../../src/clv/simulate.js';
 import { runClv } from '../../src/clv/run.js';
 import { pnbdPAlive } from '../../src/clv/pnbd.js';
-import { churnRisk, customerScores, nextPurchaseMedian, pAliveAt, probabilityNoPurchase } from '../../src/clv/scores.js';
+import { churnRisk, customerScores, nextPurchaseMedian, pAliveAt, pBuyIfAlive, pEverBuyIfAlive, probabilityNoPurchase } from '../../src/clv/scores.js';
 import type { ScoreModel } from '../../src/clv/score-model.js';
 import { Random } from '../../src/random.js';
 import { BG, modelOf, PN, posteriorDraws, type Draw } from './posterior-draws.js';
@@ -71,6 +71,13 @@ describe('per-customer scores vs Monte-Carlo from the model', () => {
       }
     });
   }
+
+  it('Pareto/NBD: P(ever buys again | alive) in closed form is the limit of P(buys within t | alive)', () => {
+    for (const params of [PN, { r: 0.05, alpha: 300, s: 5, beta: 0.3 }, { r: 3, alpha: 0.5, s: 1e-6, beta: 1e4 }]) {
+      const model: ScoreModel = { kind: 'pnbd', params };
+      for (const [x, T] of [[0, 1], [3, 40], [50, 100]]) expect(Math.abs(pEverBuyIfAlive(model, x, T) - pBuyIfAlive(model, 1e15, x, T))).toBeLessThan(1e-8);
+    }
+  });
 
   it('bands follow the stated cut-offs', () => {
     expect([0.1, 0.49, 0.5, 0.79, 0.8, 1, NaN].map(churnRisk)).toEqual(['low', 'low', 'medium', 'medium', 'high', 'high', null]);
