@@ -298,16 +298,13 @@ export function pnbdPAlive(params: ArrayLike<number>, x: number, tx: number, T: 
  * (Fader, Hardie & Lee 2005, eq. 22), with the bracket written so s = 1 needs no special case.
  */
 export function pnbdConditionalExpected(params: ArrayLike<number>, t: number, x: number, tx: number, T: number): number {
-  const pAlive = Math.exp(pnbdRow(params[R], params[ALPHA], params[S], params[BETA], x, tx, T).logPAlive);
-  return conditionalFromPAlive(params, pAlive, t, x, T);
+  return pnbdPAlive(params, x, tx, T) * pnbdAliveExpected(params, t, x, T);
 }
 
-function conditionalFromPAlive(params: ArrayLike<number>, pAlive: number, t: number, x: number, T: number): number {
-  const r = params[R];
-  const alpha = params[ALPHA];
-  const s = params[S];
+/** E[purchases in (T, T + t] | alive at T] = (r+x)(β+T) / ((α+T)(s-1)) · [1 - ((β+T)/(β+T+t))^(s-1)]. */
+export function pnbdAliveExpected(params: ArrayLike<number>, t: number, x: number, T: number): number {
   const beta = params[BETA];
-  return (pAlive * (r + x) * (beta + T) * dropoutHorizon(s, beta + T, t)) / (alpha + T);
+  return ((params[R] + x) * (beta + T) * dropoutHorizon(params[S], beta + T, t)) / (params[ALPHA] + T);
 }
 
 /** E[X(t)] for a new customer: r β / (α (s-1)) · [1 - (β/(β+t))^(s-1)]. */
@@ -441,7 +438,7 @@ export class ParetoNbdModel implements FittedModel {
     checkHistories('Pareto/NBD', t, x, tx, T);
     const out = new Float64Array(x.length);
     const alive = this.pAliveOf(x, tx, T);
-    for (let i = 0; i < x.length; i++) out[i] = conditionalFromPAlive(this.p, alive[i], typeof t === 'number' ? t : t[i], x[i], T[i]);
+    for (let i = 0; i < x.length; i++) out[i] = alive[i] * pnbdAliveExpected(this.p, typeof t === 'number' ? t : t[i], x[i], T[i]);
     return out;
   }
 
@@ -454,7 +451,7 @@ export class ParetoNbdModel implements FittedModel {
     const c = this.aliveCache;
     if (c && sameValues(c.x, x) && sameValues(c.tx, tx) && sameValues(c.T, T)) return c.values;
     const values = new Float64Array(x.length);
-    for (let i = 0; i < x.length; i++) values[i] = Math.exp(pnbdRow(this.p[R], this.p[ALPHA], this.p[S], this.p[BETA], x[i], tx[i], T[i]).logPAlive);
+    for (let i = 0; i < x.length; i++) values[i] = pnbdPAlive(this.p, x[i], tx[i], T[i]);
     this.aliveCache = { x: Float64Array.from(x), tx: Float64Array.from(tx), T: Float64Array.from(T), values };
     return values;
   }
