@@ -6,6 +6,12 @@ export interface CliIO {
   readonly progress: boolean;
 }
 
+// A reader that closes early (`clientele score … | head`) is not an error of ours: stop writing, exit quietly.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 export const processIO: CliIO = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),

@@ -238,12 +238,13 @@ export function pnbdPAlive(params: ArrayLike<number>, x: number, tx: number, T: 
  * (Fader, Hardie & Lee 2005, eq. 22), with the bracket written so s = 1 needs no special case.
  */
 export function pnbdConditionalExpected(params: ArrayLike<number>, t: number, x: number, tx: number, T: number): number {
-  const r = params[R];
-  const alpha = params[ALPHA];
-  const s = params[S];
+  return pnbdPAlive(params, x, tx, T) * pnbdAliveExpected(params, t, x, T);
+}
+
+/** E[purchases in (T, T + t] | alive at T] = (r+x)(β+T) / ((α+T)(s-1)) · [1 - ((β+T)/(β+T+t))^(s-1)]. */
+export function pnbdAliveExpected(params: ArrayLike<number>, t: number, x: number, T: number): number {
   const beta = params[BETA];
-  const pAlive = Math.exp(pnbdRow(r, alpha, s, beta, x, tx, T).logPAlive);
-  return (pAlive * (r + x) * (beta + T) * dropoutHorizon(s, beta + T, t)) / (alpha + T);
+  return ((params[R] + x) * (beta + T) * dropoutHorizon(params[S], beta + T, t)) / (params[ALPHA] + T);
 }
 
 /** E[X(t)] for a new customer: r β / (α (s-1)) · [1 - (β/(β+t))^(s-1)]. */

@@ -28,8 +28,9 @@ export interface Extension {
   readonly summary?: Record<string, unknown>;
   /** Figures of this stage that the data checks reconcile with the core outputs. */
   readonly reconcile?: { clv?: { customers: number; freeOnly: number }; placements?: Placement[] };
-  /** Fitted parts of the scoring bundle (model.json) this stage contributes. */
+  /** Fitted parts of the scoring bundle (model.json) this stage contributes, or why a part is missing. */
   readonly models?: Partial<Record<BundlePart, Scorer>>;
+  readonly absent?: Partial<Record<BundlePart, string>>;
 }
 
 export function reportSections(a: Analysis, extensions: Extension[] = [], recs: Recommendation[] = recommendations(a, extensions, a.segmentMap)): ReportSection[] {
@@ -196,11 +197,12 @@ export function scoringBundle(a: Analysis, extensions: Extension[] = [], trained
   if (a.rfm && recency && frequency && monetary) parts.rfm = RfmModel.fit(recency, frequency, monetary, a.segmentMap, a.currency);
   else absent.rfm = 'the data give no recency, frequency and spend per customer';
   for (const e of extensions) Object.assign(parts, e.models ?? {});
+  for (const e of extensions) Object.assign(absent, e.absent ?? {});
   const skipped = new Map(a.skipped.map((s) => [s.analysis, s.reason]));
   for (const e of extensions) for (const [k, v] of Object.entries((e.summary?.skipped as Record<string, string> | undefined) ?? {})) skipped.set(k, v);
-  if (!parts.segmentation) absent.segmentation = skipped.get('Segments') ?? 'no segmentation was fitted';
+  if (!parts.segmentation) absent.segmentation ??= skipped.get('Segments') ?? 'no segmentation was fitted';
   if (!parts.rules) absent.rules = parts.segmentation ? 'no rules were fitted' : 'the rules describe the segments, and there are none';
-  if (!parts.clv) absent.clv = skipped.get('Customer lifetime value') ?? (a.detection.shape === 'order-log' ? 'no CLV model was fitted' : 'CLV needs an order log with dates');
+  if (!parts.clv) absent.clv ??= skipped.get('Customer lifetime value') ?? (a.detection.shape === 'order-log' ? 'no CLV model was fitted' : 'CLV needs an order log with dates');
   const fingerprint = tableFingerprint(tableFromQuery(a.customers, []));
   return new ScoringBundle(parts, { asOf: a.asOf, currency: a.currency, absent }, { trainedAt, fingerprint });
 }

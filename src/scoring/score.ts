@@ -10,9 +10,9 @@ export function scoreInput(scorer: Scorer, input: CustomerInput): ScoreTable {
   return { names: ['customer_id', ...s.names], columns: [input.ids, ...s.columns], notes: s.notes };
 }
 
-/** Records (the service's request) scored, one object per customer. */
-export function scoreRecords(scorer: Scorer, records: readonly CustomerRecord[], asOf: string): Record<string, string | number | null>[] {
-  return scoreRows(scoreInput(scorer, recordsToInput(records, scorer.inputs, asOf)));
+/** Records (the service's request) scored, one object per customer; `path` names record i in error messages. */
+export function scoreRecords(scorer: Scorer, records: readonly CustomerRecord[], asOf: string, path?: (i: number) => string): Record<string, string | number | null>[] {
+  return scoreRows(scoreInput(scorer, recordsToInput(records, scorer.inputs, asOf, path)));
 }
 
 export function scoreRows(t: ScoreTable): Record<string, string | number | null>[] {

@@ -3,8 +3,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import type { ErrorObject } from 'ajv';
 import { ClienteleError, InputError, ModelError, formatError } from '../errors.js';
 import type { CustomerRecord } from '../scoring/contract.js';
-import { recordsToInput } from '../scoring/records.js';
-import { scoreInput, scoreRows } from '../scoring/score.js';
+import { scoreRecords } from '../scoring/score.js';
 import { bearerCheck } from './auth.js';
 import { BodyError, parseJsonBody } from './json-body.js';
 import { readLoadedModel, registryLoader, type LoadedModel, type ScorerLoader } from './loaded-model.js';
@@ -138,11 +137,11 @@ export async function buildServer(opts: ServerOptions): Promise<ScoringService> 
       const { scorer } = model;
       if ('customers' in body) {
         const asOf = body.as_of ?? req.query.as_of ?? today(now);
-        return { as_of: asOf, model: model.ref, scores: scoreRows(scoreInput(scorer, recordsToInput(body.customers, scorer.inputs, asOf))) };
+        return { as_of: asOf, model: model.ref, scores: scoreRecords(scorer, body.customers, asOf) };
       }
       // scoreRecords, with a single customer's fields named from the body as the schema errors name them.
       const asOf = req.query.as_of ?? today(now);
-      return { as_of: asOf, model: model.ref, score: scoreRows(scoreInput(scorer, recordsToInput([body], scorer.inputs, asOf, () => 'body')))[0] };
+      return { as_of: asOf, model: model.ref, score: scoreRecords(scorer, [body], asOf, () => 'body')[0] };
     },
   );
 

@@ -208,3 +208,22 @@ describe('the analysis audits itself', () => {
     expect(r.html).toMatch(/All \d+ checks passed/);
   });
 });
+
+describe('money is summed exactly', () => {
+  it('a day whose purchase is returned in full nets to zero spend, not floating-point dust the spend model would fit', async () => {
+    // 60 customers with three purchase days each; customer D's second day buys 0.1 + 0.2 and returns 0.3.
+    const lines = ['InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID'];
+    let inv = 1;
+    for (let c = 0; c < 60; c++) {
+      for (const [d, price] of [[3, 10 + (c % 7)], [20 + (c % 9), 12 + (c % 5)], [50 + (c % 11), 9 + (c % 3)]]) lines.push(`${inv++},P${c % 4},1,2024-01-${String(1 + (d % 28)).padStart(2, '0')} 10:00,${price},C${c}`);
+    }
+    lines.push(`${inv++},P1,1,2024-02-10 10:00,0.1,D`, `${inv++},P2,1,2024-02-20 10:00,0.1,D`, `${inv++},P3,1,2024-02-20 11:00,0.2,D`, `C${inv++},P4,-1,2024-02-20 12:00,0.3,D`);
+    const path = file('dust.csv', lines.join('\n') + '\n');
+    const r = await cli('clv', path, '--json', '-q');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    // 0.1 + 0.2 - 0.3 is 5.6e-17 in doubles: customer D would enter the spend model with a mean spend of 5.6e-17.
+    expect(0.1 + 0.2 - 0.3).toBeGreaterThan(0);
+    expect(j.spend.excluded).toBe(1);
+  });
+});
