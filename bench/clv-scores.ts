@@ -35,7 +35,7 @@ function median(f: () => void, runs = 3): number {
 async function onlineRetail(): Promise<TransactionLog> {
   const a = await analyze('data/online-retail.csv.gz');
   try {
-    return await transactionLog(a.engine);
+    return await transactionLog(a.lines!);
   } finally {
     await a.engine.close();
   }

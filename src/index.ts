@@ -6,6 +6,10 @@
 // Core pipeline: file → cleaned lines → customer table → RFM, cohorts, revenue; and the later stages.
 export { analyze } from './pipeline/analyze.js';
 export type { Analysis, AnalyzeOptions } from './pipeline/analyze.js';
+export { runPipeline, checkPlan, orderLogPlan } from './pipeline/run.js';
+export type { Source, Stage, Relation, PipelineOptions, PipelineResult } from './pipeline/run.js';
+export { analyzeTable } from './pipeline/warehouse.js';
+export { connectEngine } from './engine/connect.js';
 export { profile } from './pipeline/profile.js';
 export type { ProfileResult } from './pipeline/profile.js';
 export { extendAnalysis } from './pipeline/full.js';

@@ -1,10 +1,12 @@
-import { ident, literal, rowObjects, type Engine, type QueryResult } from '../engine/engine.js';
-
-const firstRow = (q: QueryResult) => rowObjects(q)[0];
+import { ident, numbers, rowObjects, type Engine, type QueryResult } from '../engine/engine.js';
 import { InputError } from '../errors.js';
 import { COPIES, type LoadedTable, type SchemaColumn } from '../ingest/load.js';
 import { timestampSql } from '../ingest/dates.js';
 import { customerIdSql, numericSql, type RoleMap } from '../ingest/roles.js';
+import { ANALYTIC_LINE, lineDefinition, roleFields, type LineFields } from '../sql/definitions.js';
+import { MaterialisedLines, type LineSet } from '../sql/lines.js';
+
+const firstRow = (q: QueryResult) => rowObjects(q)[0];
 
 /**
  * Cleaning of an order-line log, as SQL over the raw table. Every rule only flags lines; which flags
@@ -42,22 +44,28 @@ export interface CleaningLog {
   readonly steps: CleaningStep[];
 }
 
-/**
- * A description that is wholly a fee word (docs/cleaning.md §5), never a substring: "Manual" is a fee line,
- * "Manual Binding Machine" a product.
- */
-const FEE = '(postage|carriage|shipping|delivery|freight|handling|manual|discounts?|fees?|service charges?|bank charges?|commission|adjustments?|samples?|tip|surcharge)';
-export const FEE_DESCRIPTION = `^\\s*${FEE}(\\s+(charges?|fees?|costs?))?(\\s*(&|and|\\+|/)\\s*${FEE}(\\s+(charges?|fees?|costs?))?)*\\s*$`;
+export { ANALYTIC_LINE, CANCEL_STATUS, FEE_DESCRIPTION, RETURN_INVOICE } from '../sql/definitions.js';
+
 /** Codes are "off-pattern" when at least this share of the distinct codes contain a digit and they contain none. */
 const DIGIT_CODE_SHARE = 0.8;
 
-/** A status that means the line earned nothing: cancelled, returned, refunded or voided (case-insensitive). */
-export const CANCEL_STATUS = '^\\s*(cancel|return|refund|void)';
-/** An invoice number that marks a cancellation or return ('C536379'). */
-export const RETURN_INVOICE = '^[Cc][0-9]';
-
-/** A line that counts towards customer analytics. */
-export const ANALYTIC_LINE = 'customer_id IS NOT NULL AND NOT bad_price AND NOT non_product';
+/** Where the raw rows are and what is known of them, for any engine. */
+export interface CleaningInput {
+  readonly lines: LineSet;
+  /** Raw rows as a FROM item: distinct rows when duplicates are dropped, every copy otherwise. */
+  readonly source: string;
+  /** Raw rows as a FROM item, for the product-code check (duplicates do not change the set of codes). */
+  readonly codesFrom: string;
+  readonly fields: LineFields;
+  /** Raw product column (for the digit-code check), as an expression over `distinct`. */
+  readonly productColumn: string | null;
+  readonly rowsRead: number;
+  /** Distinct rows, or null to count the lines once defined (with `dedupe`, one line per distinct row). */
+  readonly distinctRows: number | null;
+  /** Drop exact duplicates (only lines with an order id have an identity to repeat). */
+  readonly dedupe: boolean;
+  readonly dateFormat: string;
+}
 
 export async function buildLines(
   engine: Engine,
@@ -65,20 +73,64 @@ export async function buildLines(
   schema: SchemaColumn[],
   roles: RoleMap,
   options: CleaningOptions = {},
-): Promise<CleaningLog> {
-  const steps: CleaningStep[] = [];
+): Promise<CleaningLog & { lines: LineSet }> {
   const raw = load.table;
   const type = (c: string) => schema.find((s) => s.name === c)?.type ?? 'VARCHAR';
+  const dedupe = !options.keepDuplicates && Boolean(roles.order);
+  const ts = roles.timestamp as string;
+  const { sql: tsExpr, format } = await timestampSql(engine, raw, ts, type(ts), options.dateFormat);
+  const fields = fileLineFields(roles, type, tsExpr);
+  const input: CleaningInput = {
+    lines: new MaterialisedLines(engine, engine.sql),
+    source: dedupe ? raw : `(SELECT * EXCLUDE (${COPIES}) FROM ${load.grouped}, range(${COPIES}))`,
+    codesFrom: raw,
+    fields,
+    productColumn: roles.product ? ident(roles.product) : null,
+    rowsRead: load.rows,
+    distinctRows: load.distinctRows,
+    dedupe,
+    dateFormat: format.label,
+  };
+  const { distinctRows: _, ...log } = await cleanLines(input, roles, options);
+  return { ...log, timestampSql: tsExpr };
+}
 
-  const rowsRead = load.rows;
+/** The line fields of a file read into DuckDB: text numbers that survived number-format detection are read if plain. */
+function fileLineFields(roles: RoleMap, type: (c: string) => string, tsExpr: string): LineFields {
+  return roleFields(roles, {
+    customer: customerIdSql(roles.customer as string, type(roles.customer as string)),
+    ts: tsExpr,
+    tsRaw: `CAST(${ident(roles.timestamp as string)} AS VARCHAR)`,
+    num: (c) => numericSql(c, type(c)),
+    // Ids are trimmed (a stray space must not split a customer); descriptive text is kept as read, which on a
+    // large log saves a string copy per line and column.
+    id: (c) => `NULLIF(trim(CAST(${ident(c)} AS VARCHAR)), '')`,
+    text: (c) => `CAST(${ident(c)} AS VARCHAR)`,
+  });
+}
+
+/**
+ * Clean an order log on any engine: the lines are built from the one definition (src/sql/definitions.ts), every
+ * rule flags, and the cleaning log counts what each rule did.
+ */
+export async function cleanLines(input: CleaningInput, roles: RoleMap, options: CleaningOptions = {}): Promise<Omit<CleaningLog, 'timestampSql'> & { lines: LineSet; distinctRows: number }> {
+  const { lines, fields } = input;
+  const d = lines.d;
+  const steps: CleaningStep[] = [];
+  const rowsRead = input.rowsRead;
   steps.push({ step: 'read', rows: rowsRead, action: 'read', why: 'rows in the input file' });
 
-  // 1. Exact duplicates, counted when the file was read: only lines that carry an order id have an identity to
-  // repeat. Without one (customer, date, quantity, amount), identical lines are separate purchases.
-  const dedupe = !options.keepDuplicates && Boolean(roles.order);
-  const source = dedupe ? raw : `(SELECT * EXCLUDE (${COPIES}) FROM ${load.grouped}, range(${COPIES}))`;
-  const repeats = load.rows - load.distinctRows;
-  if (dedupe) {
+  // Typed canonical columns and flags, from the one definition.
+  const hasAmounts = Boolean(roles.amount || roles.price);
+  const offPattern = input.productColumn ? await digitCodesDominate(lines, input.codesFrom, input.productColumn) : false;
+  await lines.define(lineDefinition(d, input.source, fields, { offPattern, keepNonProduct: Boolean(options.keepNonProduct) }));
+  if (input.distinctRows === null && !input.dedupe) throw new Error('distinct rows must be counted when duplicates are kept');
+  const distinctRows = input.distinctRows ?? Number(firstRow(await lines.aggregate({ aggs: [{ as: 'n', kind: 'count' }] })).n);
+
+  // Exact duplicates: only lines that carry an order id have an identity to repeat. Without one (customer, date,
+  // quantity, amount), identical lines are separate purchases.
+  const repeats = rowsRead - distinctRows;
+  if (input.dedupe) {
     steps.push({ step: 'duplicates', rows: repeats, action: 'removed', why: 'exact duplicate rows (every field equal to an earlier row, order id included); keep them with --keep-duplicates' });
   } else {
     steps.push({
@@ -91,176 +143,164 @@ export async function buildLines(
     });
   }
 
-  // 2. Typed canonical columns.
-  const ts = roles.timestamp as string;
-  const { sql: tsExpr, format } = await timestampSql(engine, raw, ts, type(ts), options.dateFormat);
-
-  const num = (role: keyof RoleMap) => (roles[role] ? numericSql(roles[role] as string, type(roles[role] as string)) : null);
-  // Ids are trimmed (a stray space must not split a customer); descriptive text is kept as read, which on a
-  // large log saves a string copy per line and column.
-  const id = (role: keyof RoleMap) => (roles[role] ? `NULLIF(trim(CAST(${ident(roles[role] as string)} AS VARCHAR)), '')` : 'NULL::VARCHAR');
-  const text = (role: keyof RoleMap) => (roles[role] ? `CAST(${ident(roles[role] as string)} AS VARCHAR)` : 'NULL::VARCHAR');
-  const customer = customerIdSql(roles.customer as string, type(roles.customer as string));
-  const quantity = num('quantity') ?? '1.0';
-  const price = num('price');
-  const hasAmounts = Boolean(roles.amount || roles.price);
-  const amount = num('amount') ?? (price ? `(${quantity}) * (${price})` : 'NULL::DOUBLE');
-  const unitPrice = price ?? (hasAmounts ? `(${amount}) / NULLIF(${quantity}, 0)` : 'NULL::DOUBLE');
-  const order = roles.order ? id('order') : `${customer} || '|' || CAST(${tsExpr} AS VARCHAR)`;
-
-  // 3. Flags. Cancellations: 'C' invoices, a cancelled/returned status, or negative quantities.
-  const cancelByStatus = roles.status ? `coalesce(regexp_matches(status, '${CANCEL_STATUS}', 'i'), false)` : 'false';
-  const cancelByInvoice = roles.order ? `coalesce(regexp_matches(order_id, '${RETURN_INVOICE}'), false)` : 'false';
-  const offPattern = roles.product ? await digitCodesDominate(engine, raw, roles.product) : false;
-  const nonProduct =
-    [
-      offPattern ? `coalesce(NOT regexp_matches(product, '[0-9]'), false)` : null,
-      roles.description ? `coalesce(regexp_full_match(description, '(?i)${FEE_DESCRIPTION}'), false)` : null,
-    ]
-      .filter(Boolean)
-      .join(' OR ') || 'false';
-  await engine.exec(`CREATE OR REPLACE TABLE lines AS
-    WITH typed AS (SELECT
-        ${customer} AS customer_id,
-        ${order} AS order_id,
-        ${tsExpr} AS ts,
-        CAST(${ident(ts)} AS VARCHAR) AS ts_raw,
-        ${quantity} AS quantity,
-        ${unitPrice} AS unit_price,
-        ${amount} AS amount,
-        ${id('product')} AS product,
-        ${text('description')} AS description,
-        ${text('category')} AS category,
-        ${text('country')} AS country,
-        ${text('status')} AS status
-      FROM ${source}),
-    flagged AS (SELECT *,
-        ${cancelByStatus} AS status_cancel,
-        (${cancelByInvoice} OR coalesce(quantity < 0, false)) AS return_line,
-        ${options.keepNonProduct ? 'false' : `(${nonProduct})`} AS non_product
-      FROM typed),
-    marked AS (SELECT *,
-        status_cancel OR return_line AS is_cancel,
-        ${hasAmounts ? 'NOT (status_cancel OR return_line) AND coalesce(unit_price <= 0 OR amount <= 0, true)' : 'false'} AS bad_price,
-        false AS outlier
-      FROM flagged)
-    SELECT * FROM marked`);
-
   const missing = firstRow(
-    await engine.query(`SELECT count(*) FILTER (WHERE ts IS NULL AND ts_raw IS NOT NULL)::DOUBLE AS bad_dates,
-        min(ts_raw) FILTER (WHERE ts IS NULL AND ts_raw IS NOT NULL) AS example,
-        count(*) FILTER (WHERE ts IS NULL)::DOUBLE AS missing_dates,
-        count(*) FILTER (WHERE amount IS NULL)::DOUBLE AS missing_amounts
-      FROM lines`),
+    await lines.aggregate({
+      aggs: [
+        { as: 'bad_dates', kind: 'count', where: 'ts IS NULL AND ts_raw IS NOT NULL' },
+        { as: 'example', kind: 'min', of: 'ts_raw', where: 'ts IS NULL AND ts_raw IS NOT NULL' },
+        { as: 'missing_dates', kind: 'count', where: 'ts IS NULL' },
+        { as: 'missing_amounts', kind: 'count', where: 'amount IS NULL' },
+      ],
+    }),
   );
+  const ts = roles.timestamp as string;
   if (Number(missing.bad_dates) > 0) {
     throw new InputError(
       'unparseable-date',
-      `${Number(missing.bad_dates).toLocaleString('en-US')} values in column ${ts} are not ${format.label} dates, e.g. '${String(missing.example)}'`,
+      `${Number(missing.bad_dates).toLocaleString('en-US')} values in column ${ts} are not ${input.dateFormat} dates, e.g. '${String(missing.example)}'`,
       'Fix them, or pass --date-format with the right pattern (e.g. %d/%m/%Y %H:%M)',
     );
   }
   const missingDates = Number(missing.missing_dates);
   const missingAmounts = hasAmounts ? Number(missing.missing_amounts) : 0;
   if (missingDates > 0 || missingAmounts > 0) {
-    await engine.exec(`DELETE FROM lines WHERE ts IS NULL${hasAmounts ? ' OR amount IS NULL' : ''}`);
+    await lines.remove(`ts IS NULL${hasAmounts ? ' OR amount IS NULL' : ''}`);
     steps.push({ step: 'missing values', rows: missingDates + missingAmounts, action: 'removed', why: `rows without a date (${missingDates}) or without an amount (${missingAmounts})` });
   }
   if (!hasAmounts) {
     steps.push({ step: 'no amounts', rows: 0, action: 'read', why: 'the log has no amount or unit price column: recency, frequency, cohorts and the purchase-count models run; revenue figures are skipped' });
   }
   if (options.asOf) {
-    const first = String((await engine.query(`SELECT strftime(min(ts), '%Y-%m-%d') FROM lines`)).columns[0][0]);
+    const range = firstRow(await lines.aggregate({ aggs: [{ as: 'first', kind: 'min', of: d.formatDay('ts') }] }));
+    const first = String(range.first);
     if (options.asOf < first) {
       throw new InputError('bad-as-of', `--as-of ${options.asOf} is before the first line (${first})`, 'Pick a day within the data');
     }
-    const cut = Number((await engine.query(`SELECT count(*)::DOUBLE FROM lines WHERE CAST(ts AS DATE) > DATE ${literal(options.asOf)}`)).columns[0][0]);
-    await engine.exec(`DELETE FROM lines WHERE CAST(ts AS DATE) > DATE ${literal(options.asOf)}`);
+    const after = `${d.toDate('ts')} > ${d.date(options.asOf)}`;
+    const cut = Number(firstRow(await lines.aggregate({ aggs: [{ as: 'n', kind: 'count', where: after }] })).n);
+    await lines.remove(after);
     steps.push({ step: 'after --as-of', rows: cut, action: 'removed', why: `lines dated after ${options.asOf}, the last observed day: everything is computed as if the data ended there` });
   }
 
-  const flagCounts = await engine.query(`SELECT
-      count(*) FILTER (WHERE customer_id IS NULL)::DOUBLE AS no_customer,
-      count(*) FILTER (WHERE return_line)::DOUBLE AS returns,
-      count(*) FILTER (WHERE status_cancel)::DOUBLE AS status_cancel,
-      count(*) FILTER (WHERE bad_price)::DOUBLE AS bad_price,
-      count(*) FILTER (WHERE non_product)::DOUBLE AS non_product,
-      count(*) FILTER (WHERE ${ANALYTIC_LINE})::DOUBLE AS analytic,
-      count(*)::DOUBLE AS total
-    FROM lines`);
-  const f = (name: string) => Number(flagCounts.columns[flagCounts.names.indexOf(name)][0]);
+  const fc = firstRow(
+    await lines.aggregate({
+      aggs: [
+        { as: 'n_no_customer', kind: 'count', where: 'customer_id IS NULL' },
+        { as: 'n_returns', kind: 'count', where: 'return_line' },
+        { as: 'n_status_cancel', kind: 'count', where: 'status_cancel' },
+        { as: 'n_bad_price', kind: 'count', where: 'bad_price' },
+        { as: 'n_non_product', kind: 'count', where: 'non_product' },
+        { as: 'n_analytic', kind: 'count', where: ANALYTIC_LINE },
+        { as: 'n_total', kind: 'count' },
+      ],
+    }),
+  );
+  // Output names never repeat a column name: ClickHouse resolves an alias before a column of the same name.
+  const f = (name: string) => Number(fc[name] ?? 0);
   steps.push({
     step: 'missing customer id',
-    rows: f('no_customer'),
+    rows: f('n_no_customer'),
     action: 'excluded from customer analytics',
     why: 'lines without a customer id still count in revenue totals and by country, but cannot be attributed to a customer',
   });
   steps.push({
     step: 'cancellations and returns',
-    rows: f('returns') + f('status_cancel'),
+    rows: f('n_returns') + f('n_status_cancel'),
     action: 'netted',
-    why: `${f('returns').toLocaleString('en-US')} return lines ('C' invoices or negative quantities) are netted against their customer's revenue; ${f('status_cancel').toLocaleString('en-US')} lines with a cancelled status earn no revenue; both count in the customer's return rate`,
+    why: `${f('n_returns').toLocaleString('en-US')} return lines ('C' invoices or negative quantities) are netted against their customer's revenue; ${f('n_status_cancel').toLocaleString('en-US')} lines with a cancelled status earn no revenue; both count in the customer's return rate`,
   });
   steps.push({
     step: 'zero or negative price',
-    rows: f('bad_price'),
+    rows: f('n_bad_price'),
     action: 'excluded from customer analytics',
     why: 'sale lines with a unit price or amount of zero or less (free samples, write-offs, bad-debt adjustments)',
   });
-  const np = await engine.query(`SELECT coalesce(product, '') AS code, coalesce(description, '') AS description, count(*)::DOUBLE AS lines, coalesce(sum(amount::DECIMAL(38, 8)), 0) AS revenue
-    FROM lines WHERE non_product GROUP BY ALL ORDER BY lines DESC, code, description LIMIT 25`);
+  const np = await lines.aggregate({
+    where: 'non_product',
+    keys: [
+      { as: 'code', expr: "coalesce(product, '')" },
+      { as: 'item_description', expr: "coalesce(description, '')" },
+    ],
+    aggs: [
+      { as: 'lines', kind: 'count' },
+      { as: 'revenue', kind: 'money', of: 'amount' },
+    ],
+    orderBy: `${d.ident('lines')} DESC, ${d.bytewise(d.ident('code'))}, ${d.bytewise(d.ident('item_description'))}`,
+    limit: 25,
+  });
+  const revenueCol = np.names.indexOf('revenue');
   const rules = [offPattern ? 'product codes with no digit among codes that mostly have digits' : null, roles.description ? 'descriptions that are wholly a fee word (postage, shipping, manual, discount...)' : null].filter(Boolean).join('; ');
   steps.push({
     step: 'non-product lines',
-    rows: f('non_product'),
+    rows: f('n_non_product'),
     action: options.keepNonProduct ? 'flagged' : 'excluded from customer analytics',
     why: options.keepNonProduct
       ? 'fee-like lines kept as revenue because of --keep-non-product'
       : `${rules || 'no product code or description column, so no line is taken for a fee'}; each excluded code and description is listed with its lines and revenue; keep them with --keep-non-product`,
-    examples: Array.from({ length: np.rows }, (_, i) => np.columns.map((c) => c[i] as string | number | null)),
+    examples: Array.from({ length: np.rows }, (_, i) => np.columns.map((c, j) => (j === revenueCol ? Number(c[i] ?? 0) : (c[i] as string | number | null)))),
   });
 
   const rule = options.outlierRule ?? 'mad';
-  if (rule !== 'none') {
-    const outliers = await flagOutliers(engine, rule);
-    steps.push(outliers);
-  }
-  return { rowsRead, rowsAfterCleaning: f('total'), analyticLines: f('analytic'), dateFormat: format.label, timestampSql: tsExpr, hasAmounts, steps };
+  if (rule !== 'none') steps.push(await flagOutliers(lines, rule));
+  return { rowsRead, rowsAfterCleaning: f('n_total'), analyticLines: f('n_analytic'), dateFormat: input.dateFormat, hasAmounts, steps, lines, distinctRows };
 }
 
 /** Whether product codes mostly carry digits, so a code without any (POST, M, BANK CHARGES) breaks the pattern. */
-async function digitCodesDominate(engine: Engine, table: string, column: string): Promise<boolean> {
-  const r = await engine.query(`SELECT avg(CASE WHEN regexp_matches(code, '[0-9]') THEN 1.0 ELSE 0.0 END) AS share, count(*)::DOUBLE AS n
-    FROM (SELECT DISTINCT trim(CAST(${ident(column)} AS VARCHAR)) AS code FROM ${table} WHERE ${ident(column)} IS NOT NULL)`);
-  return Number(r.columns[1][0]) > 0 && Number(r.columns[0][0]) >= DIGIT_CODE_SHARE;
+async function digitCodesDominate(lines: LineSet, rows: string, column: string): Promise<boolean> {
+  const d = lines.d;
+  const r = firstRow(
+    await lines.aggregate({
+      from: () => d.sub(`SELECT ${d.trim(d.toText(column))} AS code FROM ${rows} WHERE ${column} IS NOT NULL`, 'codes'),
+      aggs: [
+        { as: 'digits', kind: 'distinct', of: 'code', where: d.regex('code', '[0-9]') },
+        { as: 'n', kind: 'distinct', of: 'code' },
+      ],
+    }),
+  );
+  const n = Number(r.n);
+  return n > 0 && Number(r.digits) / n >= DIGIT_CODE_SHARE;
 }
 
 /**
  * Flag sale lines whose amount is far from typical, on the log scale (amounts are heavily skewed):
  * MAD: modified z-score above 3.5 (Iglewicz & Hoaglin); IQR: beyond 3 × IQR from the quartiles. Flagged, never dropped.
+ * The quantiles (interpolated, as DuckDB's quantile_cont) come from the histogram of distinct amounts, which every
+ * engine and a sharded table can give exactly.
  */
-async function flagOutliers(engine: Engine, rule: 'mad' | 'iqr'): Promise<CleaningStep> {
+async function flagOutliers(lines: LineSet, rule: 'mad' | 'iqr'): Promise<CleaningStep> {
+  const d = lines.d;
   const base = `${ANALYTIC_LINE} AND NOT is_cancel AND amount > 0`;
+  const h = await lines.aggregate({ where: base, keys: [{ as: 'amount', expr: 'amount' }], aggs: [{ as: 'n', kind: 'count' }], orderBy: d.ident('amount') });
+  const amounts = numbers(h, 'amount');
+  const weights = numbers(h, 'n');
+  const logs = amounts.map(Math.log);
   let test: string;
+  const ln = d.ln('amount');
   if (rule === 'mad') {
-    const q = firstRow(await engine.query(`SELECT median(ln(amount)) AS med, mad(ln(amount)) AS mad FROM lines WHERE ${base}`));
+    const med = quantileCont(logs, weights, 0.5);
+    const dev = logs.map((x) => Math.abs(x - med));
+    const order = Array.from(dev.keys()).sort((a, b) => dev[a] - dev[b]);
+    const mad = quantileCont(Float64Array.from(order, (i) => dev[i]), Float64Array.from(order, (i) => weights[i]), 0.5);
     // Modified z-score 0.6745 (x - median) / MAD > 3.5.
-    const reach = (3.5 * Number(q.mad)) / 0.6745;
-    test = reach > 0 ? `abs(ln(amount) - ${Number(q.med)}) > ${reach}` : 'false';
+    const reach = (3.5 * mad) / 0.6745;
+    test = Number.isFinite(reach) && reach > 0 ? `abs(${ln} - ${d.number(med)}) > ${d.number(reach)}` : d.false;
   } else {
-    const q = firstRow(await engine.query(`SELECT quantile_cont(ln(amount), 0.25) AS q1, quantile_cont(ln(amount), 0.75) AS q3 FROM lines WHERE ${base}`));
-    const iqr = Number(q.q3) - Number(q.q1);
-    test = `(ln(amount) < ${Number(q.q1) - 3 * iqr} OR ln(amount) > ${Number(q.q3) + 3 * iqr})`;
+    const q1 = quantileCont(logs, weights, 0.25);
+    const q3 = quantileCont(logs, weights, 0.75);
+    const iqr = q3 - q1;
+    test = Number.isFinite(iqr) ? `(${ln} < ${d.number(q1 - 3 * iqr)} OR ${ln} > ${d.number(q3 + 3 * iqr)})` : d.false;
   }
-  await engine.exec(`UPDATE lines SET outlier = true WHERE ${base} AND ${test}`);
-  const r = await engine.query(`SELECT count(*) FILTER (WHERE outlier)::DOUBLE FROM lines`);
-  const ex = await engine.query(
-    `SELECT order_id, coalesce(description, product), quantity, unit_price, amount FROM lines WHERE outlier ORDER BY amount DESC LIMIT 5`,
+  await lines.flag('outlier', `${base} AND ${test}`);
+  const r = firstRow(await lines.aggregate({ aggs: [{ as: 'n', kind: 'count', where: 'outlier' }] }));
+  const ex = await lines.rows(
+    (l) => `SELECT order_id, coalesce(description, product) AS item, quantity, unit_price, amount FROM ${l} WHERE outlier ORDER BY amount DESC LIMIT 5`,
+    ['order_id', 'item', 'quantity', 'unit_price', 'amount'],
+    `ORDER BY ${d.ident('amount')} DESC LIMIT 5`,
   );
   const examples = Array.from({ length: ex.rows }, (_, i) => ex.columns.map((c) => c[i] as string | number | null));
   return {
     step: 'outlying amounts',
-    rows: Number(r.columns[0][0]),
+    rows: Number(r.n),
     action: 'flagged',
     why:
       rule === 'mad'
@@ -268,4 +308,23 @@ async function flagOutliers(engine: Engine, rule: 'mad' | 'iqr'): Promise<Cleani
         : 'line amounts more than 3 interquartile ranges beyond the quartiles on the log scale; kept in all figures, listed here so you can check them',
     examples,
   };
+}
+
+/** Quantile with linear interpolation between order statistics (quantile_cont) of sorted values with counts. */
+export function quantileCont(sorted: Float64Array, weights: Float64Array, p: number): number {
+  let n = 0;
+  for (let i = 0; i < weights.length; i++) n += weights[i];
+  if (n === 0) return NaN;
+  const pos = (n - 1) * p;
+  const lo = Math.floor(pos);
+  const at = (k: number) => {
+    let seen = 0;
+    for (let i = 0; i < sorted.length; i++) {
+      seen += weights[i];
+      if (k < seen) return sorted[i];
+    }
+    return sorted[sorted.length - 1];
+  };
+  const a = at(lo);
+  return pos === lo ? a : a + (pos - lo) * (at(lo + 1) - a);
 }

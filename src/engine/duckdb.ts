@@ -1,5 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnValues, Engine, QueryResult } from './engine.js';
+import { duckdb } from '../sql/dialect.js';
+import { TRACE, trace } from './trace.js';
 
 /**
  * Embedded DuckDB. Extensions are never installed or auto-loaded: the ones clientele needs (parquet, json, icu)
@@ -7,6 +9,7 @@ import type { ColumnValues, Engine, QueryResult } from './engine.js';
  */
 export class DuckDbEngine implements Engine {
   readonly dialect = 'duckdb' as const;
+  readonly sql = duckdb;
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
@@ -31,13 +34,14 @@ export class DuckDbEngine implements Engine {
     if (TRACE) trace(t0, sql);
   }
 
-  async query(sql: string): Promise<QueryResult> {
+  async query(sql: string, params?: (string | number)[]): Promise<QueryResult> {
     const t0 = TRACE ? performance.now() : 0;
-    const reader = await this.conn.runAndReadAll(sql);
+    const reader = await this.conn.runAndReadAll(sql, params);
     if (TRACE) trace(t0, sql);
     const names = reader.columnNames();
     const raw = reader.getColumnsJS() as unknown[][];
-    const columns: ColumnValues[] = raw.map((col) => col.map(toPlain));
+    // An empty result has no column arrays at all; every engine returns one (empty) array per column.
+    const columns: ColumnValues[] = names.map((_, j) => (raw[j] ?? []).map(toPlain));
     return { names, columns, rows: reader.currentRowCount };
   }
 
@@ -45,13 +49,6 @@ export class DuckDbEngine implements Engine {
     this.conn.closeSync();
     this.instance.closeSync();
   }
-}
-
-/** CLIENTELE_TRACE_SQL=1 prints each statement's time to stderr, to find slow steps. */
-const TRACE = process.env.CLIENTELE_TRACE_SQL === '1';
-
-function trace(t0: number, sql: string): void {
-  process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 110)}\n`);
 }
 
 function toPlain(v: unknown): string | number | boolean | null {

@@ -1,6 +1,8 @@
+import type { Dialect } from '../sql/dialect.js';
+
 /**
- * The one interface every SQL engine implements (embedded DuckDB today; PostgreSQL and ClickHouse next),
- * so aggregations are written once in `src/sql/` and pushed down to whichever engine holds the data.
+ * The one interface every SQL engine implements (embedded DuckDB, PostgreSQL, ClickHouse), so aggregations are
+ * written once in `src/sql/` and pushed down to whichever engine holds the data.
  */
 export type ColumnValues = (string | number | boolean | null)[];
 
@@ -13,19 +15,24 @@ export interface QueryResult {
 
 export interface Engine {
   readonly dialect: 'duckdb' | 'postgres' | 'clickhouse';
+  /** How this engine spells what differs between engines (quoting, casts, dates, aggregates). */
+  readonly sql: Dialect;
   /** Run statements that return nothing of interest. */
   exec(sql: string): Promise<void>;
-  /** Run one query and return its result column-wise. */
-  query(sql: string): Promise<QueryResult>;
+  /**
+   * Run one query and return its result column-wise. `params` bind `$1`, `$2`… where the engine has bound
+   * parameters (DuckDB, PostgreSQL); ClickHouse 18.16 has none, so its callers quote values with `sql.literal`.
+   */
+  query(sql: string, params?: (string | number)[]): Promise<QueryResult>;
   close(): Promise<void>;
 }
 
-/** Quote an identifier for SQL (works in DuckDB and PostgreSQL; ClickHouse accepts double quotes too). */
+/** Quote an identifier for DuckDB and PostgreSQL (`engine.sql.ident` quotes for any engine). */
 export function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Quote a string literal. */
+/** Quote a string literal for DuckDB and PostgreSQL (`engine.sql.literal` for any engine). */
 export function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }

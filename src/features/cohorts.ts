@@ -1,5 +1,7 @@
-import { numbers, strings, type Engine } from '../engine/engine.js';
-import { ANALYTIC_LINE } from '../clean/lines.js';
+import { numbers, strings } from '../engine/engine.js';
+import { cohortAggregation } from '../sql/definitions.js';
+import { duckdb, type Dialect } from '../sql/dialect.js';
+import { renderAggregation, type LineSet } from '../sql/lines.js';
 
 export interface CohortResult {
   /** Acquisition months, 'YYYY-MM', oldest first. */
@@ -14,19 +16,13 @@ export interface CohortResult {
   readonly averageCurve: { month: number; retention: number; cohorts: number }[];
 }
 
-export function cohortSql(): string {
-  return `
-    WITH sales AS (SELECT customer_id, ts, amount FROM lines WHERE ${ANALYTIC_LINE} AND NOT is_cancel),
-    firsts AS (SELECT customer_id, date_trunc('month', min(ts)) AS cohort FROM sales GROUP BY customer_id),
-    activity AS (SELECT customer_id, date_trunc('month', ts) AS month, sum(amount::DECIMAL(38, 8)) AS revenue FROM sales GROUP BY ALL)
-    SELECT strftime(cohort, '%Y-%m') AS cohort, date_diff('month', cohort, month)::DOUBLE AS k,
-      count(*)::DOUBLE AS customers, sum(revenue) AS revenue
-    FROM activity JOIN firsts USING (customer_id)
-    GROUP BY ALL ORDER BY cohort, k`;
+/** The cohort matrix's one SQL definition, as DuckDB runs it (other engines: `cohortAggregation` in src/sql). */
+export function cohortSql(d: Dialect = duckdb): string {
+  return renderAggregation(d, cohortAggregation(d), cohortAggregation(d).from?.('lines') ?? 'lines', 'final');
 }
 
-export async function cohorts(engine: Engine): Promise<CohortResult> {
-  const q = await engine.query(cohortSql());
+export async function cohorts(lines: LineSet): Promise<CohortResult> {
+  const q = await lines.aggregate(cohortAggregation(lines.d));
   const names = strings(q, 'cohort') as string[];
   const ks = numbers(q, 'k');
   const cust = numbers(q, 'customers');

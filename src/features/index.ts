@@ -1,7 +1,7 @@
 export { fitDesign, applyDesign } from './design.js';
 export type { DesignOptions, DesignTransform } from './design.js';
 export { customerFeaturesSql, CUSTOMER_FEATURES } from './customers.js';
-export { rfm, rfmScoresSql } from './rfm.js';
+export { rfm, rfmScores } from './rfm.js';
 export type { RfmResult, RfmSegmentStats } from './rfm.js';
 export { DEFAULT_SEGMENT_MAP, compileSegmentMap, parseSegmentMap, SegmentMapSchema } from './rfm-map.js';
 export type { SegmentMap } from './rfm-map.js';

@@ -1,5 +1,7 @@
-import { rowObjects, type Engine } from '../engine/engine.js';
-import { ANALYTIC_LINE } from '../clean/lines.js';
+import { rowObjects } from '../engine/engine.js';
+import { populationsAggregation } from '../sql/definitions.js';
+import { duckdb, type Dialect } from '../sql/dialect.js';
+import { renderAggregation, type LineSet } from '../sql/lines.js';
 
 /**
  * The two populations every figure belongs to (docs/cleaning.md §6). A sentence or tile uses one and says which:
@@ -16,27 +18,14 @@ export interface Populations {
   readonly orphanReturns: { lines: number; revenue: number | null };
 }
 
-export function populationsSql(): string {
-  return `
-    WITH buyers AS (SELECT DISTINCT customer_id FROM lines WHERE ${ANALYTIC_LINE} AND NOT is_cancel),
-    l AS (SELECT *, customer_id IN (SELECT customer_id FROM buyers) AS identified FROM lines)
-    SELECT
-      count(*) FILTER (WHERE NOT bad_price AND NOT non_product AND NOT status_cancel)::DOUBLE AS all_lines,
-      count(DISTINCT order_id) FILTER (WHERE NOT bad_price AND NOT non_product AND NOT is_cancel)::DOUBLE AS all_orders,
-      sum(amount::DECIMAL(38, 8)) FILTER (WHERE NOT bad_price AND NOT non_product AND NOT status_cancel) AS all_revenue,
-      (SELECT count(*) FROM buyers)::DOUBLE AS customers,
-      count(*) FILTER (WHERE ${ANALYTIC_LINE} AND identified)::DOUBLE AS id_lines,
-      count(DISTINCT order_id) FILTER (WHERE ${ANALYTIC_LINE} AND NOT is_cancel)::DOUBLE AS id_orders,
-      sum(amount::DECIMAL(38, 8)) FILTER (WHERE ${ANALYTIC_LINE} AND NOT status_cancel AND identified) AS id_revenue,
-      count(*) FILTER (WHERE customer_id IS NULL AND NOT bad_price AND NOT non_product AND NOT status_cancel)::DOUBLE AS anon_lines,
-      sum(amount::DECIMAL(38, 8)) FILTER (WHERE customer_id IS NULL AND NOT bad_price AND NOT non_product AND NOT status_cancel) AS anon_revenue,
-      count(*) FILTER (WHERE ${ANALYTIC_LINE} AND return_line AND NOT identified)::DOUBLE AS orphan_lines,
-      sum(amount::DECIMAL(38, 8)) FILTER (WHERE ${ANALYTIC_LINE} AND return_line AND NOT identified) AS orphan_revenue
-    FROM l`;
+/** The populations' one SQL definition, as DuckDB runs it (other engines: `populationsAggregation` in src/sql). */
+export function populationsSql(d: Dialect = duckdb): string {
+  const a = populationsAggregation(d);
+  return renderAggregation(d, a, a.from?.('lines') ?? 'lines', 'final');
 }
 
-export async function populations(engine: Engine, hasAmounts = true): Promise<Populations> {
-  const r = rowObjects(await engine.query(populationsSql()))[0];
+export async function populations(lines: LineSet, hasAmounts = true): Promise<Populations> {
+  const r = rowObjects(await lines.aggregate(populationsAggregation(lines.d)))[0];
   const n = (k: string) => Number(r[k] ?? 0);
   const money = (k: string) => (hasAmounts ? Number(r[k] ?? 0) : null);
   return {

@@ -1,5 +1,6 @@
-import { rowObjects, type Engine } from '../engine/engine.js';
-import { ANALYTIC_LINE } from '../clean/lines.js';
+import { rowObjects } from '../engine/engine.js';
+import { revenueAggregations } from '../sql/definitions.js';
+import type { LineSet } from '../sql/lines.js';
 
 export interface Concentration {
   /** Share of net revenue from the top 1%, 10% and 20% of customers. */
@@ -44,41 +45,29 @@ export interface RevenuePatterns {
  * Revenue totals include lines without a customer id (they are real sales); new-vs-returning and customer
  * counts use attributed lines only.
  */
-export async function revenuePatterns(engine: Engine): Promise<RevenuePatterns> {
-  // One scan for three tables: totals, by country, and by weekday × hour (grouping sets).
-  const q = await engine.query(`
-    WITH s AS (SELECT coalesce(country, '(unknown)') AS country, isodow(ts) AS weekday, hour(ts) AS hour,
-        order_id, customer_id, amount, is_cancel, ts
-      FROM lines WHERE NOT bad_price AND NOT non_product AND NOT status_cancel)
-    SELECT GROUPING(country, weekday, hour)::DOUBLE AS level, country, weekday::DOUBLE AS weekday, hour::DOUBLE AS hour,
-      sum(amount::DECIMAL(38, 8)) AS revenue,
-      coalesce(sum(amount::DECIMAL(38, 8)) FILTER (WHERE NOT is_cancel), 0) AS sales,
-      sum(amount::DECIMAL(38, 8)) FILTER (WHERE customer_id IS NOT NULL) AS attributed,
-      count(DISTINCT customer_id)::DOUBLE AS customers,
-      count(DISTINCT order_id) FILTER (WHERE NOT is_cancel)::DOUBLE AS orders,
-      strftime(min(ts), '%Y-%m-%d') AS first, strftime(max(ts), '%Y-%m-%d') AS last
-    FROM s GROUP BY GROUPING SETS ((country), (weekday, hour), ())`);
-  const rows = rowObjects(q);
-  const totals = rows.find((r) => r.level === 7) ?? {};
-  const byCountry = rows
-    .filter((r) => r.level === 3)
-    .map((r) => ({ country: String(r.country), revenue: Number(r.revenue), customers: Number(r.customers), orders: Number(r.orders) }))
-    .sort((x, y) => y.revenue - x.revenue);
-  const byWeekdayHour = rows
-    .filter((r) => r.level === 4 && Number(r.orders) > 0)
-    .map((r) => ({ weekday: Number(r.weekday), hour: Number(r.hour), orders: Number(r.orders), revenue: Number(r.sales) }))
+export async function revenuePatterns(lines: LineSet): Promise<RevenuePatterns> {
+  const a = revenueAggregations(lines.d);
+  // One after another: an embedded DuckDB connection runs one statement at a time.
+  const t = await lines.aggregate(a.totals);
+  const c = await lines.aggregate(a.byCountry);
+  const w = await lines.aggregate(a.byWeekdayHour);
+  const m = await lines.aggregate(a.byMonth);
+  const totals = rowObjects(t)[0] ?? {};
+  const byCountry = rowObjects(c)
+    .map((r) => ({ country: String(r.country_name), revenue: Number(r.revenue ?? 0), customers: Number(r.customers), orders: Number(r.orders) }))
+    .sort((x, y) => y.revenue - x.revenue || (x.country < y.country ? -1 : x.country > y.country ? 1 : 0));
+  const byWeekdayHour = rowObjects(w)
+    .filter((r) => Number(r.orders) > 0)
+    .map((r) => ({ weekday: Number(r.weekday), hour: Number(r.hour), orders: Number(r.orders), revenue: Number(r.sales ?? 0) }))
     .sort((x, y) => x.weekday - y.weekday || x.hour - y.hour);
-  const byMonth = rowObjects(
-    await engine.query(`WITH s AS (SELECT customer_id, ts, amount FROM lines WHERE ${ANALYTIC_LINE}),
-      firsts AS (SELECT customer_id, date_trunc('month', min(ts)) AS first_month FROM lines WHERE ${ANALYTIC_LINE} AND NOT is_cancel GROUP BY ALL),
-      m AS (SELECT customer_id, date_trunc('month', ts) AS month, sum(amount::DECIMAL(38, 8)) AS revenue FROM s GROUP BY ALL)
-      SELECT strftime(month, '%Y-%m') AS month, sum(revenue) AS revenue,
-        count(*) FILTER (WHERE month = first_month)::DOUBLE AS "newCustomers",
-        count(*) FILTER (WHERE month > first_month)::DOUBLE AS "returningCustomers",
-        coalesce(sum(revenue) FILTER (WHERE month = first_month), 0) AS "newRevenue",
-        coalesce(sum(revenue) FILTER (WHERE month > first_month), 0) AS "returningRevenue"
-      FROM m JOIN firsts USING (customer_id) GROUP BY ALL ORDER BY month`),
-  ) as RevenuePatterns['byMonth'];
+  const byMonth = rowObjects(m).map((r) => ({
+    month: String(r.month),
+    revenue: Number(r.revenue ?? 0),
+    newCustomers: Number(r.newCustomers),
+    returningCustomers: Number(r.returningCustomers),
+    newRevenue: Number(r.newRevenue ?? 0),
+    returningRevenue: Number(r.returningRevenue ?? 0),
+  }));
   return {
     totalRevenue: Number(totals.revenue ?? 0),
     attributedRevenue: Number(totals.attributed ?? 0),
@@ -89,4 +78,3 @@ export async function revenuePatterns(engine: Engine): Promise<RevenuePatterns> 
     dateRange: { first: String(totals.first), last: String(totals.last) },
   };
 }
-

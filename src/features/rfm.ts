@@ -1,4 +1,4 @@
-import { numbers, type Engine } from '../engine/engine.js';
+import { numbers, type QueryResult } from '../engine/engine.js';
 import { compileSegmentMap, DEFAULT_SEGMENT_MAP, rfmIndex, type SegmentMap } from './rfm-map.js';
 
 export interface RfmSegmentStats {
@@ -26,29 +26,43 @@ export interface RfmResult {
 }
 
 /**
- * Quintile scores where equal values always share a score: a customer's score is
- * 1 + floor(5 × share of customers with a strictly worse value). Recency: fewer days is better.
+ * Quintile scores where equal values always share a score: a customer's score is 1 + floor(5 × share of customers
+ * with a strictly worse value); a missing value ranks after every present one. Recency: fewer days is better.
+ * Scored here, not in SQL, so every engine's per-customer rows are scored the same way (and ClickHouse 18.16 has
+ * no window functions).
  */
-export function rfmScoresSql(table: string): string {
-  return `SELECT
-      (1 + floor(5 * (rank() OVER (ORDER BY recency_days DESC) - 1) / count(*) OVER ()))::INTEGER AS r,
-      (1 + floor(5 * (rank() OVER (ORDER BY frequency) - 1) / count(*) OVER ()))::INTEGER AS f,
-      (1 + floor(5 * (rank() OVER (ORDER BY monetary) - 1) / count(*) OVER ()))::INTEGER AS m,
-      customer_id, recency_days, frequency, monetary
-    FROM ${table} ORDER BY customer_id`;
+export function rfmScores(values: Float64Array, higherIsBetter: boolean): Int8Array {
+  const n = values.length;
+  const order = Array.from({ length: n }, (_, i) => i);
+  const key = (i: number) => (Number.isNaN(values[i]) ? Infinity : higherIsBetter ? values[i] : -values[i]);
+  order.sort((a, b) => key(a) - key(b) || 0);
+  const out = new Int8Array(n);
+  // The SQL this replaces ranked NULLs last in both directions: after the best values when higher is better.
+  let before = 0;
+  for (let k = 0; k < n; ) {
+    let e = k;
+    while (e + 1 < n && sameValue(values[order[e + 1]], values[order[k]])) e++;
+    for (let j = k; j <= e; j++) out[order[j]] = 1 + Math.floor((5 * before) / n);
+    before += e - k + 1;
+    k = e + 1;
+  }
+  return out;
 }
 
-/** Score and segment the customers of a table with recency_days, frequency and monetary columns. */
-export async function rfm(engine: Engine, table: string, map: SegmentMap = DEFAULT_SEGMENT_MAP): Promise<RfmResult> {
+function sameValue(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
+}
+
+/** Score and segment customers from their recency_days, frequency and monetary columns (rows in customer order). */
+export function rfm(customers: QueryResult, map: SegmentMap = DEFAULT_SEGMENT_MAP): RfmResult {
   const lookup = compileSegmentMap(map);
-  const q = await engine.query(rfmScoresSql(table));
-  const n = q.rows;
-  const rs = numbers(q, 'r');
-  const fs = numbers(q, 'f');
-  const ms = numbers(q, 'm');
-  const recency = numbers(q, 'recency_days');
-  const frequency = numbers(q, 'frequency');
-  const monetary = numbers(q, 'monetary');
+  const n = customers.rows;
+  const recency = numbers(customers, 'recency_days');
+  const frequency = numbers(customers, 'frequency');
+  const monetary = numbers(customers, 'monetary');
+  const rs = rfmScores(recency, false);
+  const fs = rfmScores(frequency, true);
+  const ms = rfmScores(monetary, true);
   const r = Int8Array.from(rs);
   const f = Int8Array.from(fs);
   const m = Int8Array.from(ms);

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { ident, type Engine } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
 import type { LoadedTable } from './load.js';
 import { normaliseCurrency, settleCurrency } from './numbers.js';
 import type { RoleMap } from './roles.js';
@@ -22,7 +22,9 @@ export async function fileCurrency(engine: Engine, load: LoadedTable, roles: Rol
   const money = MONEY_ROLES.map((r) => roles[r]).filter((c): c is string => Boolean(c));
   const tokens = load.numberFormats.filter((f) => f.status === 'numeric' && money.includes(f.column) && f.currency).map((f) => f.currency as string);
   if (roles.currency) {
-    const r = await engine.query(`SELECT DISTINCT trim(CAST(${ident(roles.currency)} AS VARCHAR)) FROM ${load.table} WHERE ${ident(roles.currency)} IS NOT NULL LIMIT 10`);
+    const q = engine.sql;
+    const c = q.ident(roles.currency);
+    const r = await engine.query(`SELECT DISTINCT ${q.trim(q.toText(c))} AS code FROM ${load.table} WHERE ${c} IS NOT NULL LIMIT 10`);
     tokens.push(...r.columns[0].map(String).filter((v) => v !== ''));
   }
   const settled = settleCurrency(tokens);

@@ -144,7 +144,11 @@ export async function detectRoles(
     for (const alias of NAMES[role]) {
       const col = schema.find((c) => !taken.has(c.name) && normaliseName(c.name) === alias);
       if (!col) continue;
-      if (NUMERIC_ROLES.has(role) && !isNumericType(col.type)) await assertNumericText(engine, table, col.name, role, formats);
+      if (NUMERIC_ROLES.has(role) && !isNumericType(col.type)) {
+        // A file's text numbers were read by clientele; a warehouse column's type is the warehouse's to settle.
+        if (engine.dialect !== 'duckdb') throw wrongType(col, role, 'a number');
+        await assertNumericText(engine, table, col.name, role, formats);
+      }
       roles[role] = col.name;
       reasons[role] = `${col.name} (name)`;
       taken.add(col.name);
@@ -159,7 +163,8 @@ export async function detectRoles(
     const generic = named.length > 0 ? named : free;
     if (generic.length === 1) {
       const c = generic[0].name;
-      const r = await engine.query(`SELECT count(${ident(c)})::DOUBLE AS n, count(DISTINCT ${ident(c)})::DOUBLE AS d FROM ${table}`);
+      const q = engine.sql;
+      const r = await engine.query(`SELECT ${q.toDouble(`count(${q.ident(c)})`)} AS n, ${q.toDouble(q.countDistinct(q.ident(c)))} AS d FROM ${table}`);
       const repeats = Number(r.columns[1][0]) < Number(r.columns[0][0]);
       const hasDates = schema.some((s) => s.name !== c && (isTemporalType(s.type) || NAMES.timestamp.includes(normaliseName(s.name))));
       // In a log with dates, an id that never repeats numbers rows or orders, not customers.
@@ -181,7 +186,7 @@ export async function detectRoles(
         taken.add(c.name);
         break;
       }
-      if (c.type === 'VARCHAR') {
+      if (c.type === 'VARCHAR' && engine.dialect === 'duckdb') {
         const sample = await engine.query(`SELECT DISTINCT ${ident(c.name)} FROM ${table} WHERE ${ident(c.name)} IS NOT NULL LIMIT 200`);
         const values = sample.columns[0].map(String);
         if (values.length > 0 && values.every(looksLikeDate)) {
@@ -198,10 +203,10 @@ export async function detectRoles(
   let shape: RoleDetection['shape'];
   let shapeReason: string;
   if (roles.customer) {
-    const rows = grouped && !roles.order ? `sum(${COPIES}) FILTER (WHERE ${ident(roles.customer)} IS NOT NULL)` : `count(${ident(roles.customer)})`;
-    const r = await engine.query(
-      `SELECT ${rows}::DOUBLE AS n, count(DISTINCT ${ident(roles.customer)})::DOUBLE AS d FROM ${grouped && !roles.order ? grouped : table}`,
-    );
+    const q = engine.sql;
+    const id = q.ident(roles.customer);
+    const rows = grouped && !roles.order ? q.sum(COPIES, `${id} IS NOT NULL`) : `count(${id})`;
+    const r = await engine.query(`SELECT ${q.toDouble(rows)} AS n, ${q.toDouble(q.countDistinct(id))} AS d FROM ${grouped && !roles.order ? grouped : table}`);
     const n = Number(r.columns[0][0]);
     const d = Number(r.columns[1][0]);
     if (roles.timestamp && (d < n || roles.order)) {
@@ -238,6 +243,15 @@ export function customerIdSql(column: string, type: string): string {
   const c = ident(column);
   if (isNumericType(type)) return `CASE WHEN ${c} = floor(${c}) THEN CAST(CAST(${c} AS BIGINT) AS VARCHAR) ELSE CAST(${c} AS VARCHAR) END`;
   return `NULLIF(trim(CAST(${c} AS VARCHAR)), '')`;
+}
+
+/** A warehouse column whose type cannot play the role it was given (or named for). */
+export function wrongType(col: SchemaColumn, role: Role, wanted: string): InputError {
+  return new InputError(
+    'wrong-type',
+    `Column ${col.name} (${role}) is ${col.type.toLowerCase()} in the table, not ${wanted}`,
+    `Cast it in a view (e.g. CAST(${col.name} AS ${wanted === 'a number' ? 'DOUBLE PRECISION' : 'TIMESTAMP'})) and pass the view as --table, or map another column with --map ${role}=COLUMN`,
+  );
 }
 
 /** What clientele needs, for a file that has none of it. */

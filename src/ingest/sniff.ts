@@ -3,7 +3,7 @@ import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
 
-export type FileFormat = 'csv' | 'whitespace' | 'parquet' | 'jsonl' | 'xlsx';
+export type FileFormat = 'csv' | 'whitespace' | 'parquet' | 'jsonl' | 'xlsx' | 'table';
 
 export interface SniffResult {
   readonly path: string;

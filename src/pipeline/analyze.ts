@@ -1,20 +1,19 @@
 import { basename } from 'node:path';
 import { DuckDbEngine } from '../engine/duckdb.js';
-import { ident, literal, type Engine, type QueryResult } from '../engine/engine.js';
+import { ident, type Engine, type QueryResult } from '../engine/engine.js';
+import type { LineSet } from '../sql/lines.js';
 import { InputError } from '../errors.js';
 import { loadFile, type LoadOptions, type LoadedTable } from '../ingest/load.js';
 import { detectRoles, nothingToAnalyse, type RoleDetection, type RoleMap } from '../ingest/roles.js';
-import { buildLines, type CleaningLog, type CleaningOptions } from '../clean/lines.js';
-import { customerFeatures } from '../features/customers.js';
+import type { CleaningLog, CleaningOptions } from '../clean/lines.js';
 import { rfm, type RfmResult } from '../features/rfm.js';
 import { DEFAULT_SEGMENT_MAP, type SegmentMap } from '../features/rfm-map.js';
-import { cohorts, type CohortResult } from '../features/cohorts.js';
-import { concentration, revenuePatterns, type Concentration, type RevenuePatterns } from '../features/revenue.js';
+import type { CohortResult } from '../features/cohorts.js';
+import { concentration, type Concentration, type RevenuePatterns } from '../features/revenue.js';
 import { customerTable, type CustomerTableResult } from '../features/customer-table.js';
 import { numbers } from '../engine/engine.js';
-import { calendarDate } from '../ingest/dates.js';
 import { fileCurrency } from '../ingest/currency.js';
-import { populations, type Populations } from '../features/populations.js';
+import type { Populations } from '../features/populations.js';
 
 export interface AnalyzeOptions extends LoadOptions, CleaningOptions {
   /** Role overrides, e.g. { customer: 'Client Ref' }. */
@@ -26,8 +25,8 @@ export interface AnalyzeOptions extends LoadOptions, CleaningOptions {
   segmentMap?: SegmentMap;
   /** Called as each stage starts, for progress output. */
   onStage?: (stage: string) => void;
-  /** Called with an order log's customer features as soon as they exist, so later stages can start early. */
-  onCustomers?: (customers: QueryResult) => void;
+  /** The embedded engine to read the file into (e.g. opened with a memory limit); default a fresh DuckDB. It is closed if the analysis fails, else with the analysis. */
+  engine?: Engine;
 }
 
 export interface Analysis {
@@ -55,8 +54,10 @@ export interface Analysis {
   readonly concentration?: Concentration;
   readonly customerTable?: CustomerTableResult;
   readonly facts: { invoices?: number; rawCustomers: number };
-  /** The engine still holds `lines` and `customers` for later stages (CLV, segmentation); close it when done. */
+  /** The engine still holds the raw rows and the lines for later stages (CLV, segmentation); close it when done. */
   readonly engine: Engine;
+  /** The cleaned lines (order logs), wherever the engine keeps them. */
+  readonly lines?: LineSet;
 }
 
 /**
@@ -65,7 +66,8 @@ export interface Analysis {
  */
 export async function analyze(path: string, options: AnalyzeOptions = {}): Promise<Analysis> {
   const stage = options.onStage ?? (() => {});
-  const engine = await DuckDbEngine.open();
+  const engine = options.engine ?? (await DuckDbEngine.open());
+  if (engine.dialect !== 'duckdb') throw new Error('a file is read by the embedded DuckDB engine; a warehouse table goes through analyzeTable');
   try {
     stage('reading');
     const load = await loadFile(engine, path, options);
@@ -81,44 +83,27 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
       await assertAttributes(engine, load, detection.roles.customer as string);
       stage('profiling customers');
       const ct = await customerTable(engine, load.table, load.schema, detection.roles);
-      const rfmResult = ct.rfmAvailable ? await rfm(engine, 'customers', segmentMap) : undefined;
       const customers = await engine.query('SELECT * FROM customers');
+      const rfmResult = ct.rfmAvailable ? rfm(customers, segmentMap) : undefined;
       const hasSpend = ct.rfmAvailable || customers.names.includes('monetary');
       const conc = hasSpend ? gatedConcentration(customers, skipped) : undefined;
       return { file: path, load, detection, asOf: null, currency, customers, rfm: rfmResult, customerTable: ct, concentration: conc, facts, skipped, cautions, segmentMap, engine };
     }
 
-    const asOf = options.asOf === undefined ? undefined : calendarDate(options.asOf, '--as-of');
-    stage('cleaning');
-    const cleaning = await buildLines(engine, load, load.schema, detection.roles, { ...options, asOf });
-    if (cleaning.analyticLines === 0) {
-      throw new InputError('no-customer-lines', `No line of ${basename(path)} has both a customer id and a valid sale`, 'Check the --map customer= column');
-    }
-    const lastDay = asOf ?? String((await engine.query(`SELECT strftime(max(ts), '%Y-%m-%d') FROM lines`)).columns[0][0]);
-    stage('customer features');
-    // Recency counts to the day after the window (the usual max(date) + 1 day snapshot), so a purchase on the
-    // last observed day is 1 day old.
-    const customers = await customerFeatures(engine, `(DATE ${literal(lastDay)} + INTERVAL 1 DAY)`, cleaning.hasAmounts);
-    options.onCustomers?.(customers);
-    stage('RFM segments');
-    const rfmResult = await rfm(engine, 'customers', segmentMap);
-    if (customers.rows < SMALL) cautions.push(`RFM scores rest on only ${customers.rows} customers: quintiles of so few are unstable, so read the segments as a rough sort`);
-    stage('cohorts');
-    const cohortResult = await cohorts(engine);
-    const pops = await populations(engine, cleaning.hasAmounts);
-    const revenue = cleaning.hasAmounts ? await revenuePatterns(engine) : undefined;
-    if (!cleaning.hasAmounts) skipped.push({ analysis: 'Revenue and spend', reason: 'the log has no amount or unit price column' });
-    const conc = cleaning.hasAmounts ? gatedConcentration(customers, skipped) : undefined;
-    return { file: path, load, detection, asOf: lastDay, currency, cleaning, customers, rfm: rfmResult, cohorts: cohortResult, revenue, concentration: conc, populations: pops, facts, skipped, cautions, segmentMap, engine };
+    // An order log goes on through the typed stages (src/pipeline/run.ts), as a warehouse table does.
+    const { runStages, CORE_AFTER_ROLES, LOADED } = await import('./run.js');
+    const state = { engine, source: { kind: 'file' as const, path }, options, load, detection, currency, facts, cautions, skipped, extensions: [] };
+    return (await runStages(state, CORE_AFTER_ROLES, LOADED)).analysis;
   } catch (err) {
     await engine.close();
     throw err;
   }
 }
 
-async function rawFacts(engine: Engine, table: string, roles: RoleMap): Promise<Analysis['facts']> {
-  const parts = [`count(DISTINCT ${ident(roles.customer as string)})::DOUBLE AS c`];
-  if (roles.order) parts.push(`count(DISTINCT ${ident(roles.order)})::DOUBLE AS o`);
+export async function rawFacts(engine: Engine, table: string, roles: RoleMap): Promise<Analysis['facts']> {
+  const q = engine.sql;
+  const parts = [`${q.toDouble(q.countDistinct(q.ident(roles.customer as string)))} AS c`];
+  if (roles.order) parts.push(`${q.toDouble(q.countDistinct(q.ident(roles.order)))} AS o`);
   const r = await engine.query(`SELECT ${parts.join(', ')} FROM ${table}`);
   return { rawCustomers: Number(r.columns[0][0]), invoices: roles.order ? Number(r.columns[1][0]) : undefined };
 }
@@ -145,7 +130,7 @@ async function assertAttributes(engine: Engine, load: LoadedTable, customer: str
 /** Below this many customers, shares such as "the top 1%" and k-means segments mean nothing (docs/cleaning.md §9). */
 export const SMALL = 50;
 
-function gatedConcentration(customers: QueryResult, skipped: Analysis['skipped']): Concentration | undefined {
+export function gatedConcentration(customers: QueryResult, skipped: Analysis['skipped']): Concentration | undefined {
   if (customers.rows < SMALL) {
     skipped.push({ analysis: 'Revenue concentration', reason: `only ${customers.rows} customers (at least ${SMALL} needed for shares such as the top 10%)` });
     return undefined;

@@ -25,7 +25,8 @@ export async function customerInput(a: Analysis, inputs: ScorerInputs): Promise<
     return { ids, features, log: null, observationEnd };
   }
   // The transaction log numbers customers its own way (and holds customers whose every purchase was free): map to table rows.
-  const t = await transactionLog(a.engine);
+  if (!a.lines) throw new InputError('score-needs-log', `The model's CLV scores need cleaned order lines; ${a.file} has none`, 'Score the order export instead');
+  const t = await transactionLog(a.lines);
   const rowOf = new Map(ids.map((id, i) => [id, i]));
   const keep: number[] = [];
   const code = new Int32Array(t.customer.length);

@@ -1,8 +1,6 @@
 import type { Analysis } from './analyze.js';
 import type { Extension } from './artifacts.js';
-import { clvStage, driversStage, optionalStage, orderLogFeatureTable, segmentationOptions, startSegmentStage, type ClvStageOptions } from './stages.js';
-import { startSegmentation, type PendingSegmentation } from '../cluster/background.js';
-import type { QueryResult } from '../engine/engine.js';
+import { clvStage, driversStage, optionalStage, segmentStage, type ClvStageOptions } from './stages.js';
 import type { SegmentOptions } from '../cluster/index.js';
 import { SMALL } from './analyze.js';
 
@@ -19,22 +17,6 @@ export interface FullOptions {
   segments?: false | SegmentOptions;
   drivers?: boolean;
   onStage?: (stage: string) => void;
-  /** The segmentation already begun from the customer features (see startSegmentsEarly). */
-  segmentsStarted?: Promise<PendingSegmentation | undefined>;
-}
-
-/** The options the Segments stage runs with. */
-function laterSegmentOptions(segments: SegmentOptions | undefined): SegmentOptions {
-  return { recluster: true, ...(segments || {}) };
-}
-
-/**
- * Begin an order log's segmentation from its customer features, before the core analysis has finished
- * (for AnalyzeOptions.onCustomers); pass the result as FullOptions.segmentsStarted.
- */
-export function startSegmentsEarly(customers: QueryResult, segments: SegmentOptions | undefined): PendingSegmentation | undefined {
-  if (customers.rows < SMALL) return undefined;
-  return startSegmentation(orderLogFeatureTable(customers), segmentationOptions(laterSegmentOptions(segments)), { transfer: true });
 }
 
 /**
@@ -42,32 +24,39 @@ export function startSegmentsEarly(customers: QueryResult, segments: SegmentOpti
  * data problem without losing the rest of the report: CLV (order logs), segmentation, drivers.
  */
 export async function extendAnalysis(a: Analysis, options: FullOptions = {}): Promise<Extension[]> {
-  const stage = options.onStage ?? (() => {});
   const out: Extension[] = [];
-  const segmentsWanted = options.segments !== false && a.customers.rows >= SMALL;
-  // Segmentation runs on a worker thread while CLV fits on this one; its section still comes after CLV's.
-  const started = segmentsWanted ? await options.segmentsStarted : undefined;
-  const segments = segmentsWanted ? startSegmentStage(a, laterSegmentOptions(options.segments || undefined), started) : null;
-  segments?.catch(() => {});
-  if (options.clv !== false && a.detection.shape === 'order-log') {
-    stage('lifetime value');
-    const clvOptions = options.clv || {};
-    out.push(await optionalStage('Customer lifetime value', async () => (await clvStage(a, clvOptions)).extension));
-  }
-  if (options.segments !== false && !segments) {
-    out.push(skippedStage('Segments', `only ${a.customers.rows} customers; k-means segments need at least ${SMALL}`));
-  } else if (segments) {
-    stage('segmentation');
-    out.push(await optionalStage('Segments', async () => (await (await segments).finish()).extension));
-  }
-  if (options.drivers !== false) {
-    const outcome = driversOutcome(a);
-    if (outcome) {
-      stage('drivers');
-      out.push(await optionalStage('Drivers', async () => (await driversStage(a, { outcome })).extension));
-    }
+  for (const run of [clvExtension, segmentsExtension, driversExtension]) {
+    const e = await run(a, options);
+    if (e) out.push(e);
   }
   return out;
+}
+
+/** CLV on the purchase days of an order log (the days come from the engine; the models fit here). */
+export async function clvExtension(a: Analysis, options: FullOptions = {}): Promise<Extension | undefined> {
+  if (options.clv === false || a.detection.shape !== 'order-log') return undefined;
+  options.onStage?.('lifetime value');
+  const clvOptions = options.clv || {};
+  return optionalStage('Customer lifetime value', async () => (await clvStage(a, clvOptions)).extension);
+}
+
+/** k-means on the per-customer rows (from any engine). */
+export async function segmentsExtension(a: Analysis, options: FullOptions = {}): Promise<Extension | undefined> {
+  if (options.segments === false) return undefined;
+  if (a.customers.rows < SMALL) return skippedStage('Segments', `only ${a.customers.rows} customers; k-means segments need at least ${SMALL}`);
+  options.onStage?.('segmentation');
+  const segOptions = options.segments || {};
+  return optionalStage('Segments', async () => (await segmentStage(a, { recluster: true, ...segOptions })).extension);
+}
+
+/** The drivers scan reads line rows, which stay in a warehouse: it runs on files only. */
+export async function driversExtension(a: Analysis, options: FullOptions = {}): Promise<Extension | undefined> {
+  if (options.drivers === false) return undefined;
+  const outcome = driversOutcome(a);
+  if (!outcome) return undefined;
+  if (a.engine.dialect !== 'duckdb') return skippedStage('Drivers', `the drivers scan tests line rows, which are not pulled out of ${a.engine.dialect}; run it on an export`);
+  options.onStage?.('drivers');
+  return optionalStage('Drivers', async () => (await driversStage(a, { outcome })).extension);
 }
 
 /** What the drivers scan explains by default: a customer table's spend, or an order log's line amount when lines carry categories. */

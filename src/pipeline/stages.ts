@@ -1,4 +1,6 @@
-import { ident, numbers, type Engine, type QueryResult } from '../engine/engine.js';
+import { ident, numbers, rowObjects } from '../engine/engine.js';
+import type { LineSet } from '../sql/lines.js';
+import { transactionLogSql } from '../sql/definitions.js';
 import { InputError, ClienteleError, formatError } from '../errors.js';
 import { ANALYTIC_LINE } from '../clean/lines.js';
 import { calendarDate } from '../ingest/dates.js';
@@ -8,8 +10,7 @@ import { findColumn, selectRows, type Table } from '../data/table.js';
 import { runClv, customerScores, type ClvResult, type CustomerScores, type RunClvOptions } from '../clv/index.js';
 import { clvRowColumns, type ClvRowColumn } from '../clv/columns.js';
 import { ClvScorer } from '../scoring/clv-scorer.js';
-import { type SegmentOptions, type SegmentationResult } from '../cluster/index.js';
-import { startSegmentation, type PendingSegmentation } from '../cluster/background.js';
+import { segmentCustomers, type SegmentOptions, type SegmentationResult } from '../cluster/index.js';
 import { SegmentationModel } from '../cluster/segmentation-model.js';
 import { segmentRules, SEGMENT_RULE_DEPTH } from '../cluster/segment-rules.js';
 import { driversScan, type DriversOptions, type DriversResult } from '../stats/index.js';
@@ -46,7 +47,7 @@ export async function customerFeatureTable(a: Analysis, options: FeatureTableOpt
     for (const c of t.columns) options.sources?.set(c.name, [c.name]);
     return t;
   }
-  t = orderLogFeatureTable(a.customers);
+  t = tableFromQuery(a.customers, ['customer_id', 'first_purchase', 'last_purchase', 'main_country']);
   for (const [f, cols] of coreFeatureSources(a.detection.roles)) options.sources?.set(f, cols);
   if (!options.behaviour || !a.cleaning) return t;
   const ids = a.customers.columns[a.customers.names.indexOf('customer_id')].map(String);
@@ -57,28 +58,39 @@ export async function customerFeatureTable(a: Analysis, options: FeatureTableOpt
   return { rows: t.rows, columns: [...t.columns, ...b.columns] };
 }
 
-/** An order log's customer features as a Table: ids, dates and the main country are not features. */
-export function orderLogFeatureTable(customers: QueryResult): Table {
-  return tableFromQuery(customers, ['customer_id', 'first_purchase', 'last_purchase', 'main_country']);
-}
-
 /**
  * Per-customer purchase days from the cleaned lines. A purchase is a day with a sale line, priced or free
  * (CDNOW has $0 purchases); its spend is the day's sales net of that day's returns, never below zero.
  * `ids` gives the customer id of each dense code, for joining predictions back to the customers table.
  */
-export async function transactionLog(engine: Engine): Promise<{ customer: Int32Array; days: Float64Array; amount: Float64Array; customers: number; ids: string[] }> {
-  const q = await engine.query(`
-    WITH d AS (
-      SELECT customer_id, CAST(ts AS DATE) AS day, CASE WHEN count(amount) > 0 THEN greatest(sum(amount::DECIMAL(38, 8)), 0)::DOUBLE END AS amount, bool_or(NOT is_cancel) AS purchase
-      FROM lines WHERE customer_id IS NOT NULL AND NOT non_product AND NOT status_cancel GROUP BY ALL)
-    SELECT (dense_rank() OVER (ORDER BY customer_id) - 1)::DOUBLE AS code, customer_id, (epoch(CAST(day AS TIMESTAMP)) / 86400)::DOUBLE AS days, amount
-    FROM d WHERE purchase ORDER BY code, days`);
-  const code = Int32Array.from(numbers(q, 'code'));
+export async function transactionLog(lines: LineSet): Promise<{ customer: Int32Array; days: Float64Array; amount: Float64Array; customers: number; ids: string[] }> {
+  const d = lines.d;
+  const q = await lines.rows((l) => transactionLogSql(d, l), ['customer_id', 'days', 'amount'], `ORDER BY ${d.bytewise(d.ident('customer_id'))}, ${d.ident('days')}`);
   const idCol = q.columns[q.names.indexOf('customer_id')];
+  // Dense codes in customer-id order: the rows come sorted, so a code is the number of id changes so far.
+  const code = new Int32Array(q.rows);
   const ids: string[] = [];
-  for (let i = 0; i < code.length; i++) if (code[i] === ids.length) ids.push(String(idCol[i]));
+  for (let i = 0; i < q.rows; i++) {
+    const id = String(idCol[i]);
+    if (ids.length === 0 || ids[ids.length - 1] !== id) ids.push(id);
+    code[i] = ids.length - 1;
+  }
   return { customer: code, days: numbers(q, 'days'), amount: numbers(q, 'amount'), customers: ids.length, ids };
+}
+
+/** Customers whose every purchase line was free: in the purchase-count models, outside the customers table. */
+async function freeOnlyCustomers(lines: LineSet): Promise<number> {
+  const d = lines.d;
+  const r = await lines.aggregate({
+    from: (l) =>
+      d.sub(
+        `SELECT customer_id, ${d.count('bad_price')} AS free_lines, ${d.count('NOT bad_price')} AS priced_lines
+          FROM ${l} WHERE customer_id IS NOT NULL AND NOT non_product AND NOT is_cancel GROUP BY customer_id`,
+        'per_customer',
+      ),
+    aggs: [{ as: 'n', kind: 'count', where: 'free_lines > 0 AND priced_lines = 0' }],
+  });
+  return Number(r.columns[0][0] ?? 0);
 }
 
 export interface ClvStageOptions extends Partial<Omit<RunClvOptions, 'observationEnd' | 'calibrationEnd'>> {
@@ -96,8 +108,11 @@ export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Prom
   if (a.detection.shape !== 'order-log') {
     throw new InputError('clv-needs-log', 'CLV needs an order log with one row per order or line and its date; this file has one row per customer', 'Run clv on the order export instead');
   }
-  const log = await transactionLog(a.engine);
-  const lastDay = Number((await a.engine.query(`SELECT (epoch(CAST(max(ts) AS DATE)::TIMESTAMP) / 86400)::DOUBLE FROM lines`)).columns[0][0]);
+  const lines = a.lines;
+  if (!lines) throw new InputError('clv-needs-log', 'CLV needs cleaned order lines', 'Run clv on the order export');
+  const d = lines.d;
+  const log = await transactionLog(lines);
+  const lastDay = Number(rowObjects(await lines.aggregate({ aggs: [{ as: 'last', kind: 'max', of: d.toDouble(d.epochDay(d.toDate('ts'))) }] }))[0].last);
   const observationEnd = options.observationEnd ? dayOf(options.observationEnd, '--as-of') : lastDay;
   const calibrationEnd = options.calibrationEnd ? dayOf(options.calibrationEnd, '--calibration-end') : undefined;
   const result = runClv(log, { timeUnit: 'weeks', ...options, observationEnd, calibrationEnd });
@@ -108,8 +123,7 @@ export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Prom
   const rowOf = new Map(tableIds.map((id, i) => [id, i]));
   // Customers whose every purchase was free are in the purchase-count models but have no revenue, hence no RFM score.
   const segmentOf = segment ? (c: number) => segment[rowOf.get(log.ids[c]) ?? -1] ?? 'Only free purchases' : undefined;
-  const freeOnly = Number((await a.engine.query(`SELECT count(DISTINCT customer_id)::DOUBLE FROM lines
-    WHERE customer_id IS NOT NULL AND NOT non_product AND NOT is_cancel AND bad_price AND customer_id NOT IN (SELECT customer_id FROM customers)`)).columns[0][0]);
+  const freeOnly = await freeOnlyCustomers(lines);
   const extension: Extension = {
     ...(result.best ? { models: { clv: ClvScorer.fromResult(result) } } : { absent: { clv: result.fitSkipped ?? result.clvWithheld ?? `no healthy purchase model: ${result.selection.reason}` } }),
     sections: [clvSection(result, { ...(segmentOf ? { segmentOf } : {}), currency: a.currency, population: { identified: a.customers.rows, freeOnly }, scores, idOf: (c) => log.ids[c] })],
@@ -201,30 +215,8 @@ function clvColumns(columns: ClvRowColumn[], summaryIds: string[], tableIds: str
 
 
 export async function segmentStage(a: Analysis, options: SegmentOptions = {}): Promise<{ result: SegmentationResult; extension: Extension }> {
-  return (await startSegmentStage(a, options)).finish();
-}
-
-/**
- * The segmentation started on a worker thread (see startSegmentation); `finish` waits for it. `started`
- * is the same segmentation begun earlier from the same table (see segmentationOptions).
- */
-export async function startSegmentStage(
-  a: Analysis,
-  options: SegmentOptions = {},
-  started?: PendingSegmentation,
-): Promise<{ finish(): Promise<{ result: SegmentationResult; extension: Extension }> }> {
-  // The worker gets a copy: the rules and the placement check read the table here afterwards.
   const t = await customerFeatureTable(a);
-  const pending = started ?? startSegmentation(t, segmentationOptions(options));
-  return { finish: async () => segmentExtension(await pending.result(), t) };
-}
-
-/** The options every segmentation stage runs with (seed 42 unless given). */
-export function segmentationOptions(options: SegmentOptions): SegmentOptions {
-  return { seed: 42, ...options };
-}
-
-function segmentExtension(result: SegmentationResult, t: Table): { result: SegmentationResult; extension: Extension } {
+  const result = segmentCustomers(t, { seed: 42, ...options });
   const names = result.profiles.map((p) => p.name);
   const sub = result.recluster;
   const segmentation = SegmentationModel.fromJSON(result.model);

@@ -112,7 +112,7 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
   it('usage errors exit 2', async () => {
     const r = await cli('analyze');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/missing required argument 'file'/);
+    expect(r.stderr).toMatch(/No file to analyse\. Pass an order export/);
   });
 });
 

@@ -5,16 +5,17 @@ import { analyze } from '../../pipeline/analyze.js';
 import { analysisArtifacts, type OutputFormat } from '../../pipeline/artifacts.js';
 import { parseK, parseSeed } from '../options.js';
 import { writeOutputs } from '../../io/atomic.js';
+import { stageTimer } from '../stage-timer.js';
 import { parseSegmentMap } from '../../features/rfm-map.js';
 import { InputError } from '../../errors.js';
 import { calendarDate } from '../../ingest/dates.js';
 import { progressReporter, type CliIO } from '../io.js';
-import { stageTimer } from '../stage-timer.js';
-import type { PendingSegmentation } from '../../cluster/background.js';
 import { commonInputOptions, inputOptions, type InputFlags } from './input-flags.js';
 
 interface AnalyzeFlags extends InputFlags {
   out: string;
+  engine?: string;
+  table?: string;
   format: string;
   asOf?: string;
   calibrationEnd?: string;
@@ -36,8 +37,10 @@ export function registerAnalyze(program: Command, io: CliIO): void {
     program
       .command('analyze')
       .description('Clean an order log or customer table and write report.html, customers.csv, summary.json and cleaning-log.json')
-      .argument('<file>', 'CSV/TSV (optionally .gz), Parquet, JSON lines or .xlsx'),
+      .argument('[file]', 'CSV/TSV (optionally .gz), Parquet, JSON lines or .xlsx (or --engine URL --table NAME)'),
   )
+    .option('--engine <url>', 'run on a table in a database instead of a file: postgres://user:pass@host:5432/db or clickhouse://user:pass@host:8123/db')
+    .option('--table <name>', 'with --engine: the table or view holding the order lines (schema.table or db.table)')
     .option('-o, --out <dir>', 'output directory', 'out')
     .option('--as-of <date>', 'last observed day YYYY-MM-DD (inclusive): later lines are cut; default the last line\'s day')
     .option('--calibration-end <date>', 'end of the CLV calibration period YYYY-MM-DD; later purchases are the holdout')
@@ -60,9 +63,12 @@ Examples:
   clientele analyze data/online-retail.csv.gz --out out
   clientele analyze orders.csv --map customer="Client Ref" --map amount=Total --as-of 2024-01-01
   clientele analyze data/cdnow-sample.txt.gz --columns customer,_,date,quantity,amount
-  clientele analyze customers.xlsx --sheet Customers --json`,
+  clientele analyze customers.xlsx --sheet Customers --json
+  clientele analyze --engine postgres://analyst:secret@db:5432/shop --table public.order_lines
+  clientele analyze --engine clickhouse://default:secret@ch:8123/shop --table order_lines`,
     )
-    .action(async (file: string, flags: AnalyzeFlags) => {
+    .action(async (file: string | undefined, flags: AnalyzeFlags) => {
+      const source = analyzeSource(file, flags);
       if (!['mad', 'iqr', 'none'].includes(flags.outliers)) {
         throw new InputError('bad-option', `--outliers '${flags.outliers}' is not one of mad, iqr, none`);
       }
@@ -78,44 +84,26 @@ Examples:
         timer?.mark(stage);
         progress(stage);
       };
-      const wanted = flags.clv || flags.segments || flags.drivers;
-      // Loaded only when a later stage runs, so a core-only run does not pay for the model code; loading
-      // it, and the segmentation worker's code, overlaps reading the file.
-      const later = wanted ? import('../../pipeline/full.js') : null;
-      const segmentOptions = flags.segments ? { k, seed } : false;
-      if (segmentOptions) void import('../../cluster/background.js').then((m) => m.prewarmSegmentation());
-      // The segmentation starts as soon as the customer features exist, beside the rest of the analysis.
-      let segmentsStarted: Promise<PendingSegmentation | undefined> | undefined;
-      let a: Awaited<ReturnType<typeof analyze>>;
+      const options = {
+        ...inputOptions(flags),
+        asOf: flags.asOf,
+        segmentMap,
+        keepNonProduct: flags.keepNonProduct,
+        outlierRule: flags.outliers,
+        onStage,
+      };
+      const a = source.kind === 'file' ? await analyze(source.file, options) : await analyzeWarehouse(source.engine, source.table, options);
       try {
-        a = await analyze(file, {
-          ...inputOptions(flags),
-          asOf: flags.asOf,
-          segmentMap,
-          keepNonProduct: flags.keepNonProduct,
-          outlierRule: flags.outliers,
-          onStage,
-          onCustomers: segmentOptions && later ? (customers) => {
-            segmentsStarted = later.then((m) => m.startSegmentsEarly(customers, segmentOptions));
-            segmentsStarted.catch(() => {});
-          } : undefined,
-        });
-      } catch (err) {
-        // The segmentation begun from the customer features belongs to this failed analysis.
-        (await segmentsStarted?.catch(() => undefined))?.cancel();
-        throw err;
-      }
-      try {
-        const extensions = !later ? [] : await (await later).extendAnalysis(a, {
+        // Loaded only when a later stage runs, so a core-only run does not pay for the model code.
+        const wanted = flags.clv || flags.segments || flags.drivers;
+        const extensions = !wanted ? [] : await (await import('../../pipeline/full.js')).extendAnalysis(a, {
           clv: flags.clv ? { observationEnd: a.asOf ?? undefined, calibrationEnd: flags.calibrationEnd } : false,
-          segments: segmentOptions,
+          segments: flags.segments ? { k, seed } : false,
           drivers: flags.drivers,
           onStage,
-          segmentsStarted,
         });
         onStage('writing report');
-        // summary.json is always built: the checks and --json read it, even when it is not written.
-        const files = analysisArtifacts(a, extensions, [...new Set<OutputFormat>([...formats, 'json'])], onStage);
+        const files = analysisArtifacts(a, extensions);
         const summaryText = files['summary.json'];
         const written = writeOutputs(resolve(flags.out), Object.fromEntries(Object.entries(files).filter(([name]) => wantedFile(name, formats))));
         const summary = JSON.parse(summaryText) as { checks: { name: string; ok: boolean; detail: string }[]; skipped: { analysis: string; reason: string }[] };
@@ -134,6 +122,33 @@ Examples:
         if (timer) io.stderr(`timings: ${JSON.stringify(timer.done())}\n`);
       }
     });
+}
+
+type Source = { kind: 'file'; file: string } | { kind: 'engine'; engine: string; table: string };
+
+/** A file, or --engine with --table; never both, never neither. */
+function analyzeSource(file: string | undefined, flags: AnalyzeFlags): Source {
+  if (flags.engine !== undefined) {
+    if (file !== undefined) throw new InputError('bad-option', `Both a file (${file}) and --engine were given`, 'Analyse either a file or --engine URL --table NAME');
+    if (!flags.table) throw new InputError('bad-option', '--engine needs --table, the table or view holding the order lines', 'e.g. --table public.order_lines');
+    return { kind: 'engine', engine: flags.engine, table: flags.table };
+  }
+  if (flags.table !== undefined) throw new InputError('bad-option', '--table needs --engine, the database holding the table', 'e.g. --engine postgres://user:pass@host:5432/db');
+  if (file === undefined) throw new InputError('bad-option', 'No file to analyse', 'Pass an order export (e.g. clientele analyze orders.csv), or --engine URL --table NAME');
+  return { kind: 'file', file };
+}
+
+/** Connect, analyse the table, and close the connection if the analysis fails (on success the caller closes it). */
+async function analyzeWarehouse(url: string, table: string, options: Parameters<typeof analyze>[1]) {
+  const { connectEngine } = await import('../../engine/connect.js');
+  const { analyzeTable } = await import('../../pipeline/warehouse.js');
+  const engine = await connectEngine(url);
+  try {
+    return await analyzeTable(engine, table, options);
+  } catch (err) {
+    await engine.close();
+    throw err;
+  }
 }
 
 const FORMAT_FILES: Record<OutputFormat, string> = { html: 'report.html', md: 'summary.md', json: 'summary.json' };

@@ -1,0 +1,97 @@
+import pg from 'pg';
+import type { ColumnValues, Engine, QueryResult } from './engine.js';
+import { postgres } from '../sql/dialect.js';
+import { TRACE, trace } from './trace.js';
+import { InputError } from '../errors.js';
+
+/**
+ * PostgreSQL through `pg`. Aggregations run in the server; results come back column-wise like DuckDB's. Numbers
+ * arrive as JS numbers (bigint counts and numerics included: clientele's figures are doubles everywhere), dates and
+ * timestamps as the server prints them.
+ */
+export class PostgresEngine implements Engine {
+  readonly dialect = 'postgres' as const;
+  readonly sql = postgres;
+  private constructor(
+    private readonly client: pg.Client,
+    readonly where: string,
+  ) {}
+
+  static async open(url: URL): Promise<PostgresEngine> {
+    const where = `${url.hostname}:${url.port || 5432}`;
+    const client = new pg.Client({
+      host: url.hostname,
+      port: Number(url.port || 5432),
+      user: decodeURIComponent(url.username) || undefined,
+      password: decodeURIComponent(url.password),
+      database: decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined,
+      connectionTimeoutMillis: 10_000,
+      types: { getTypeParser: typeParser },
+    });
+    // A dropped connection must surface as the query's error, not as an unhandled 'error' event.
+    client.on('error', () => {});
+    try {
+      await client.connect();
+    } catch (err) {
+      throw connectError(err, where, 'PostgreSQL');
+    }
+    return new PostgresEngine(client, where);
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.run(sql);
+  }
+
+  async query(sql: string, params?: (string | number)[]): Promise<QueryResult> {
+    const r = await this.run(sql, params);
+    const names = r.fields.map((f) => f.name);
+    const rows = r.rows as unknown[][];
+    const columns: ColumnValues[] = names.map((_, j) => rows.map((row) => plain(row[j])));
+    return { names, columns, rows: rows.length };
+  }
+
+  private async run(sql: string, values?: (string | number)[]): Promise<pg.QueryArrayResult> {
+    const t0 = TRACE ? performance.now() : 0;
+    try {
+      return await this.client.query({ text: sql, values, rowMode: 'array' });
+    } finally {
+      if (TRACE) trace(t0, sql, 'postgres');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => {});
+  }
+}
+
+const NUMERIC_OIDS = new Set([20, 21, 23, 700, 701, 1700]);
+const TEXT_OIDS = new Set([1082, 1114, 1184]);
+
+function typeParser(oid: number, format?: string): (value: string) => unknown {
+  if (NUMERIC_OIDS.has(oid)) return (v: string) => Number(v);
+  if (TEXT_OIDS.has(oid)) return (v: string) => v;
+  return pg.types.getTypeParser(oid, format as 'text');
+}
+
+function plain(v: unknown): string | number | boolean | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  return String(v);
+}
+
+/** Connection failures, in one line naming the server and what to check. */
+export function connectError(err: unknown, where: string, server: string): Error {
+  const e = err as { code?: string; message?: string };
+  const code = e.code ?? '';
+  const msg = e.message ?? String(err);
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN'].includes(code) || /timeout|ECONNREFUSED|ENOTFOUND/i.test(msg)) {
+    return new InputError('engine-unreachable', `Cannot reach ${server} at ${where} (${code || msg.split('\n')[0]})`, 'Check the host and port in --engine and that the server is running');
+  }
+  if (code === '28P01' || code === '28000' || /password|authentication/i.test(msg)) {
+    return new InputError('engine-auth', `${server} at ${where} refused the login (${msg.split('\n')[0]})`, 'Check the user name and password in --engine');
+  }
+  if (code === '3D000') {
+    return new InputError('engine-database', `${server} at ${where}: ${msg.split('\n')[0]}`, 'Check the database name at the end of --engine');
+  }
+  return err instanceof Error ? err : new Error(msg);
+}

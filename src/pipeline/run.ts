@@ -1,0 +1,378 @@
+import { basename } from 'node:path';
+import type { Engine, QueryResult } from '../engine/engine.js';
+import { InputError } from '../errors.js';
+import { loadFile, type LoadedTable, type SchemaColumn } from '../ingest/load.js';
+import { detectRoles, wrongType, type RoleDetection } from '../ingest/roles.js';
+import { calendarDate } from '../ingest/dates.js';
+import { fileCurrency } from '../ingest/currency.js';
+import { buildLines, cleanLines, type CleaningLog } from '../clean/lines.js';
+import { customerFeatures } from '../features/customers.js';
+import { rfm, type RfmResult } from '../features/rfm.js';
+import { cohorts, type CohortResult } from '../features/cohorts.js';
+import { populations, type Populations } from '../features/populations.js';
+import { revenuePatterns, type RevenuePatterns } from '../features/revenue.js';
+import { DEFAULT_SEGMENT_MAP } from '../features/rfm-map.js';
+import { CUSTOMER_FEATURES } from '../sql/definitions.js';
+import { LINE_COLUMNS, ShardedLines, type LineSet } from '../sql/lines.js';
+import { rowObjects } from '../engine/engine.js';
+import { gatedConcentration, rawFacts, SMALL, type Analysis, type AnalyzeOptions } from './analyze.js';
+import { placeLines, resolveTable, tableLineFields, type ResolvedTable } from './warehouse.js';
+import type { Extension, OutputFormat } from './artifacts.js';
+import type { FullOptions } from './full.js';
+
+/**
+ * The analysis of an order log as typed stages: load → roles → clean → customer features → RFM → cohorts → CLV →
+ * segments → drivers → checks. Each stage declares the relations (engine tables, or tables clientele holds) and
+ * columns it reads and writes; `checkPlan` verifies, before any SQL runs, that every stage's needs are produced by
+ * an earlier stage. The same plan runs on a file (embedded DuckDB) or on a warehouse table; only the load and clean
+ * stages differ by source, and the SQL they run is the one definition in src/sql/.
+ */
+export type Source = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'table'; readonly name: string };
+
+/** A relation and the columns a stage relies on (`*`: whatever columns the source has). */
+export interface Relation {
+  readonly table: string;
+  readonly columns: readonly string[];
+}
+
+export type StageName = 'load' | 'roles' | 'clean' | 'customer features' | 'rfm' | 'cohorts' | 'clv' | 'segments' | 'drivers' | 'checks';
+
+export interface Stage {
+  readonly name: StageName;
+  readonly needs: readonly Relation[];
+  readonly produces: readonly Relation[];
+  run(s: PipelineState): Promise<void>;
+}
+
+export interface PipelineOptions extends AnalyzeOptions, Omit<FullOptions, 'onStage'> {
+  /** Summaries written by the checks stage (default all three); `false` skips the stage. */
+  checks?: false | OutputFormat[];
+}
+
+export interface PipelineResult {
+  readonly analysis: Analysis;
+  readonly extensions: Extension[];
+  /** The output files, contents by name, with the reconciliation checks run (the checks stage). */
+  readonly files?: Record<string, string>;
+  /** Wall seconds per stage, in order. */
+  readonly timings: { stage: StageName; seconds: number }[];
+}
+
+/** What the stages hand on, filled as they run. */
+export interface PipelineState {
+  readonly engine: Engine;
+  readonly source: Source;
+  readonly options: PipelineOptions;
+  table?: ResolvedTable;
+  load?: LoadedTable;
+  detection?: RoleDetection;
+  currency?: string | null;
+  facts?: Analysis['facts'];
+  cleaning?: CleaningLog;
+  lines?: LineSet;
+  asOf?: string;
+  customers?: QueryResult;
+  rfm?: RfmResult;
+  cohorts?: CohortResult;
+  populations?: Populations;
+  revenue?: RevenuePatterns;
+  cautions: string[];
+  skipped: Analysis['skipped'];
+  analysis?: Analysis;
+  extensions: Extension[];
+  files?: Record<string, string>;
+}
+
+const LINES = { table: 'lines', columns: LINE_COLUMNS };
+function need(table: string, columns: readonly string[]): Relation {
+  return { table, columns };
+}
+
+/** The stages of an order-log analysis, in order; later stages are left out when switched off. */
+export function orderLogPlan(options: PipelineOptions = {}): Stage[] {
+  const plan: Stage[] = [LOAD, ROLES, CLEAN, FEATURES, RFM, COHORTS];
+  if (options.clv !== false) plan.push(CLV);
+  if (options.segments !== false) plan.push(SEGMENTS);
+  if (options.drivers !== false) plan.push(DRIVERS);
+  if (options.checks !== false) plan.push(CHECKS);
+  return plan;
+}
+
+/**
+ * Verify a plan before it runs: each stage's needs must be produced, with those columns, by a stage before it.
+ * A violation is a programming error in the plan, named stage by stage.
+ */
+export function checkPlan(plan: readonly Stage[], given: readonly Relation[] = []): void {
+  const have = new Map<string, Set<string>>(given.map((r) => [r.table, new Set(r.columns)]));
+  const seen = new Set<StageName>();
+  for (const stage of plan) {
+    if (seen.has(stage.name)) throw new Error(`pipeline plan: stage ${stage.name} appears twice`);
+    seen.add(stage.name);
+    for (const n of stage.needs) {
+      const cols = have.get(n.table);
+      if (!cols) throw new Error(`pipeline plan: stage ${stage.name} needs ${n.table}, which no earlier stage produces`);
+      const missing = cols.has('*') ? [] : n.columns.filter((c) => !cols.has(c));
+      if (missing.length) throw new Error(`pipeline plan: stage ${stage.name} needs ${n.table}.${missing.join(`, ${n.table}.`)}, which no earlier stage produces`);
+    }
+    for (const p of stage.produces) {
+      const cols = have.get(p.table) ?? new Set<string>();
+      for (const c of p.columns) cols.add(c);
+      have.set(p.table, cols);
+    }
+  }
+}
+
+/**
+ * Run the order-log plan on `engine` over `source`: a file (the engine must be the embedded DuckDB, which reads it)
+ * or a table in the engine. The plan is checked first; then each stage runs and is timed. The caller closes the
+ * engine (after the result is used: later SQL may read its tables).
+ */
+export async function runPipeline(engine: Engine, source: Source, options: PipelineOptions = {}, plan: Stage[] = orderLogPlan(options)): Promise<PipelineResult> {
+  if (source.kind === 'file' && engine.dialect !== 'duckdb') throw new Error('a file is read by the embedded DuckDB engine');
+  const state: PipelineState = { engine, source, options, cautions: [], skipped: [], extensions: [] };
+  return runStages(state, plan);
+}
+
+/**
+ * Run `plan` from `state`, whose relations `given` earlier code has produced (analyze() loads and detects roles
+ * itself, since a file may turn out to be a customer table). The plan is checked before any stage runs.
+ */
+export async function runStages(state: PipelineState, plan: readonly Stage[], given: readonly Relation[] = []): Promise<PipelineResult> {
+  checkPlan(plan, given);
+  const timings: PipelineResult['timings'] = [];
+  for (const stage of plan) {
+    const t0 = performance.now();
+    await stage.run(state);
+    timings.push({ stage: stage.name, seconds: (performance.now() - t0) / 1000 });
+  }
+  if (!state.analysis) throw new Error('pipeline plan ended before the analysis was assembled (no cohorts stage)');
+  return { analysis: state.analysis, extensions: state.extensions, files: state.files, timings };
+}
+
+/** The core stages after load and roles: what analyze() runs for an order log. */
+export const CORE_AFTER_ROLES: readonly Stage[] = [];
+/** What the load and roles stages produce. */
+export const LOADED: readonly Relation[] = [need('raw', ['*']), need('roles', ['customer', 'timestamp'])];
+
+const progress = (s: PipelineState, what: string) => s.options.onStage?.(what);
+const sourceName = (s: PipelineState) => (s.source.kind === 'file' ? basename(s.source.path) : s.source.name);
+
+const LOAD: Stage = {
+  name: 'load',
+  needs: [],
+  produces: [need('raw', ['*'])],
+  async run(s) {
+    progress(s, 'reading');
+    if (s.source.kind === 'file') {
+      s.load = await loadFile(s.engine, s.source.path, s.options);
+      return;
+    }
+    s.table = await resolveTable(s.engine, s.source.name);
+    // Row counts need the roles (duplicates are dropped only with an order id): the clean stage fills them in.
+    s.load = {
+      table: s.table.relation,
+      grouped: s.table.relation,
+      rows: NaN,
+      distinctRows: NaN,
+      schema: s.table.schema,
+      sniff: { path: s.source.name, format: 'table', gzip: false, encoding: 'utf-8', sampleLines: [], bytes: 0 },
+      skippedRows: 0,
+      warnings: [],
+      numberFormats: [],
+    };
+  },
+};
+
+const ROLES: Stage = {
+  name: 'roles',
+  needs: [need('raw', ['*'])],
+  produces: [need('roles', ['customer', 'timestamp'])],
+  async run(s) {
+    progress(s, 'detecting columns');
+    const load = s.load as LoadedTable;
+    const file = s.source.kind === 'file';
+    s.detection = await detectRoles(s.engine, load.table, load.schema, s.options.map, load.numberFormats, file ? load.grouped : undefined);
+    if (s.detection.shape !== 'order-log') {
+      throw new InputError(
+        file ? 'pipeline-needs-log' : 'warehouse-needs-log',
+        `${sourceName(s)} has one row per customer; this pipeline analyses order logs`,
+        file ? 'Run clientele analyze on it (customer tables have their own steps)' : 'Point --table at the order lines, or export the customer table to a file',
+      );
+    }
+    if (!file) {
+      const ts = load.schema.find((c) => c.name === s.detection?.roles.timestamp) as SchemaColumn;
+      if (!/^(DATE|TIMESTAMP)/.test(ts.type)) throw wrongType(ts, 'timestamp', 'a date or timestamp');
+    }
+    s.facts = await rawFacts(s.engine, load.table, s.detection.roles);
+    if (file) s.currency = await fileCurrency(s.engine, load, s.detection.roles, s.options.currency);
+  },
+};
+
+const CLEAN: Stage = {
+  name: 'clean',
+  needs: [need('raw', ['*']), need('roles', ['customer', 'timestamp'])],
+  produces: [LINES],
+  async run(s) {
+    const roles = (s.detection as RoleDetection).roles;
+    const asOf = s.options.asOf === undefined ? undefined : calendarDate(s.options.asOf, '--as-of');
+    s.asOf = asOf;
+    if (s.source.kind === 'file') {
+      progress(s, 'cleaning');
+      const { lines, ...cleaning } = await buildLines(s.engine, s.load as LoadedTable, (s.load as LoadedTable).schema, roles, { ...s.options, asOf });
+      s.lines = lines;
+      s.cleaning = cleaning;
+    } else {
+      const t = s.table as ResolvedTable;
+      const d = s.engine.sql;
+      const lines = await placeLines(s.engine, t, roles.customer as string);
+      const local = lines instanceof ShardedLines ? (t.local as string) : t.relation;
+      const distinct = d.sub(`SELECT DISTINCT * FROM ${local}`, 'raw');
+      const dedupe = !s.options.keepDuplicates && Boolean(roles.order);
+      // Distinct rows are counted from the lines when duplicates are dropped (one line per distinct row), which
+      // spares a pass; the partial counts of a sharded table add up because copies of a row share its shard.
+      const counts = rowObjects(
+        await lines.aggregate({
+          from: () => d.sub(`SELECT ${d.toDouble(d.count())} AS n${dedupe ? '' : `, ${d.toDouble(`(SELECT count(*) FROM ${distinct})`)} AS distinct_rows`} FROM ${local}`, 'c'),
+          aggs: [{ as: 'rows', kind: 'sum', of: 'n' }, ...(dedupe ? [] : [{ as: 'distinct_rows', kind: 'sum' as const, of: 'distinct_rows' }])],
+        }),
+      )[0];
+      const rows = Number(counts.rows ?? 0);
+      if (rows === 0) throw new InputError('no-rows', `${t.relation} has no rows`, 'Point --table at a table or view with order lines');
+      s.load = { ...(s.load as LoadedTable), rows, distinctRows: dedupe ? NaN : Number(counts.distinct_rows) };
+      s.currency = await fileCurrency(s.engine, s.load, roles, s.options.currency);
+      progress(s, 'cleaning');
+      const type = (c: string) => t.schema.find((x) => x.name === c)?.type ?? 'VARCHAR';
+      const tsCol = roles.timestamp as string;
+      const { lines: cleaned, distinctRows, ...log } = await cleanLines(
+        {
+          lines,
+          source: dedupe ? distinct : local,
+          codesFrom: local,
+          fields: tableLineFields(d, roles, type),
+          productColumn: roles.product ? d.ident(roles.product) : null,
+          rowsRead: rows,
+          distinctRows: dedupe ? null : s.load.distinctRows,
+          dedupe,
+          dateFormat: type(tsCol).toLowerCase(),
+        },
+        roles,
+        { ...s.options, asOf },
+      );
+      s.lines = cleaned;
+      s.load = { ...s.load, distinctRows };
+      s.cleaning = { ...log, timestampSql: d.toTimestamp(d.ident(tsCol)) };
+    }
+    if ((s.cleaning as CleaningLog).analyticLines === 0) {
+      throw new InputError('no-customer-lines', `No line of ${sourceName(s)} has both a customer id and a valid sale`, 'Check the --map customer= column');
+    }
+  },
+};
+
+const FEATURES: Stage = {
+  name: 'customer features',
+  needs: [need('lines', ['customer_id', 'order_id', 'ts', 'quantity', 'amount', 'product', 'country', 'is_cancel', 'return_line', 'status_cancel', 'bad_price', 'non_product'])],
+  produces: [need('customers', CUSTOMER_FEATURES)],
+  async run(s) {
+    const lines = s.lines as LineSet;
+    const d = lines.d;
+    s.asOf ??= String(rowObjects(await lines.aggregate({ aggs: [{ as: 'last', kind: 'max', of: d.formatDay('ts') }] }))[0].last);
+    progress(s, 'customer features');
+    // Recency counts to the day after the window (the usual max(date) + 1 day snapshot), so a purchase on the
+    // last observed day is 1 day old.
+    s.customers = await customerFeatures(lines, d.date(nextDay(s.asOf)), (s.cleaning as CleaningLog).hasAmounts);
+  },
+};
+
+const RFM: Stage = {
+  name: 'rfm',
+  needs: [need('customers', ['customer_id', 'recency_days', 'frequency', 'monetary'])],
+  produces: [need('rfm', ['customer_id', 'r', 'f', 'm', 'segment'])],
+  async run(s) {
+    progress(s, 'RFM segments');
+    const customers = s.customers as QueryResult;
+    s.rfm = rfm(customers, s.options.segmentMap ?? DEFAULT_SEGMENT_MAP);
+    if (customers.rows < SMALL) s.cautions.push(`RFM scores rest on only ${customers.rows} customers: quintiles of so few are unstable, so read the segments as a rough sort`);
+  },
+};
+
+/** Cohorts, and on the embedded engine the revenue patterns and populations; then the analysis is assembled. */
+const COHORTS: Stage = {
+  name: 'cohorts',
+  needs: [need('lines', ['customer_id', 'ts', 'amount', 'is_cancel', 'bad_price', 'non_product', 'status_cancel', 'return_line', 'order_id', 'country']), need('customers', ['customer_id', 'monetary']), need('rfm', ['segment'])],
+  produces: [need('cohorts', ['cohort', 'k', 'customers', 'revenue']), need('analysis', ['*'])],
+  async run(s) {
+    progress(s, 'cohorts');
+    const lines = s.lines as LineSet;
+    const cleaning = s.cleaning as CleaningLog;
+    s.cohorts = await cohorts(lines);
+    s.populations = await populations(lines, cleaning.hasAmounts);
+    s.revenue = cleaning.hasAmounts ? await revenuePatterns(lines) : undefined;
+    if (!cleaning.hasAmounts) s.skipped.push({ analysis: 'Revenue and spend', reason: 'the log has no amount or unit price column' });
+    const customers = s.customers as QueryResult;
+    const concentration = cleaning.hasAmounts ? gatedConcentration(customers, s.skipped) : undefined;
+    s.analysis = {
+      file: s.source.kind === 'file' ? s.source.path : s.source.name,
+      load: s.load as LoadedTable,
+      detection: s.detection as RoleDetection,
+      asOf: s.asOf as string,
+      currency: s.currency ?? null,
+      populations: s.populations,
+      segmentMap: s.options.segmentMap ?? DEFAULT_SEGMENT_MAP,
+      skipped: s.skipped,
+      cautions: s.cautions,
+      cleaning,
+      customers,
+      rfm: s.rfm,
+      cohorts: s.cohorts,
+      revenue: s.revenue,
+      concentration,
+      facts: s.facts as Analysis['facts'],
+      engine: s.engine,
+      lines,
+    };
+  },
+};
+
+type Later = 'clvExtension' | 'segmentsExtension' | 'driversExtension';
+
+/** A later stage: one of full.ts's extensions on the assembled analysis (loaded only when the plan has it). */
+function later(name: StageName, needs: Relation[], produces: Relation[], extension: Later): Stage {
+  return {
+    name,
+    needs: [need('analysis', ['*']), ...needs],
+    produces,
+    async run(s) {
+      const full = await import('./full.js');
+      const a = s.analysis as Analysis;
+      const clv = s.options.clv === undefined ? { observationEnd: a.asOf ?? undefined } : s.options.clv;
+      const e = await full[extension](a, { clv, segments: s.options.segments, drivers: s.options.drivers, onStage: s.options.onStage });
+      if (e) s.extensions.push(e);
+    },
+  };
+}
+
+const CLV = later(
+  'clv',
+  [need('lines', ['customer_id', 'ts', 'amount', 'is_cancel', 'status_cancel', 'non_product', 'bad_price']), need('customers', ['customer_id']), need('rfm', ['segment'])],
+  [need('transactions', ['customer_id', 'days', 'amount']), need('clv', ['*'])],
+  'clvExtension',
+);
+const SEGMENTS = later('segments', [need('customers', CUSTOMER_FEATURES)], [need('segments', ['customer_id', 'segment'])], 'segmentsExtension');
+const DRIVERS = later('drivers', [need('raw', ['*']), need('lines', ['amount', 'status_cancel', 'return_line'])], [need('drivers', ['*'])], 'driversExtension');
+
+const CHECKS: Stage = {
+  name: 'checks',
+  needs: [need('analysis', ['*']), need('customers', ['customer_id', 'monetary', 'frequency', 'recency_days']), need('cohorts', ['cohort', 'customers'])],
+  produces: [need('outputs', ['*'])],
+  async run(s) {
+    progress(s, 'writing report');
+    const { analysisArtifacts } = await import('./artifacts.js');
+    s.files = analysisArtifacts(s.analysis as Analysis, s.extensions, s.options.checks || undefined);
+  },
+};
+
+(CORE_AFTER_ROLES as Stage[]).push(CLEAN, FEATURES, RFM, COHORTS);
+
+function nextDay(ymd: string): string {
+  return new Date(Date.parse(`${ymd}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}

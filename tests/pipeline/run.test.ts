@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { DuckDbEngine } from '../../src/engine/duckdb.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { duckdb } from '../../src/sql/dialect.js';
+import { analyze } from '../../src/pipeline/analyze.js';
+import { extendAnalysis } from '../../src/pipeline/full.js';
+import { checkPlan, orderLogPlan, runPipeline, type Stage } from '../../src/pipeline/run.js';
+
+const SHAPES = join(import.meta.dirname, '../fixtures/shapes');
+
+/** An engine that records every statement, to prove a bad plan is refused before any SQL runs. */
+function recordingEngine(): Engine & { statements: string[] } {
+  const statements: string[] = [];
+  return {
+    dialect: 'duckdb',
+    sql: duckdb,
+    statements,
+    async exec(sql) {
+      statements.push(sql);
+    },
+    async query(sql) {
+      statements.push(sql);
+      return { names: [], columns: [], rows: 0 };
+    },
+    async close() {},
+  };
+}
+
+describe('typed pipeline stages', () => {
+  it('the order-log plan is in a valid order with every later stage on or off', () => {
+    for (const clv of [undefined, false] as const)
+      for (const segments of [undefined, false] as const)
+        for (const drivers of [undefined, false] as const) expect(() => checkPlan(orderLogPlan({ clv, segments, drivers }))).not.toThrow();
+    expect(orderLogPlan().map((s) => s.name)).toEqual(['load', 'roles', 'clean', 'customer features', 'rfm', 'cohorts', 'clv', 'segments', 'drivers', 'checks']);
+  });
+
+  it('a stage placed before the stage that produces its input is refused before any SQL runs', async () => {
+    const plan = orderLogPlan();
+    const swapped = [plan[0], plan[1], plan[2], plan[4], plan[3], ...plan.slice(5)];
+    const engine = recordingEngine();
+    await expect(runPipeline(engine, { kind: 'table', name: 'orders' }, {}, swapped)).rejects.toThrow('stage rfm needs customers, which no earlier stage produces');
+    expect(engine.statements).toEqual([]);
+  });
+
+  it('a column no earlier stage produces is named', () => {
+    const plan = orderLogPlan({ clv: false, segments: false, drivers: false, checks: false });
+    const loyalty: Stage = { name: 'drivers', needs: [{ table: 'lines', columns: ['customer_id', 'loyalty_tier'] }], produces: [], run: async () => {} };
+    expect(() => checkPlan([...plan, loyalty])).toThrow('stage drivers needs lines.loyalty_tier, which no earlier stage produces');
+    expect(() => checkPlan([...plan, plan[3]])).toThrow('stage customer features appears twice');
+  });
+
+  it('runs every stage on a file, timed in order, and gives what analyze and its later stages give', async () => {
+    const file = join(SHAPES, 'status-cancellations.csv');
+    const engine = await DuckDbEngine.open();
+    const r = await runPipeline(engine, { kind: 'file', path: file }, { segments: { seed: 42 } });
+    const a = await analyze(file);
+    try {
+      expect(r.timings.map((t) => t.stage)).toEqual(['load', 'roles', 'clean', 'customer features', 'rfm', 'cohorts', 'clv', 'segments', 'drivers', 'checks']);
+      expect(r.timings.every((t) => t.seconds >= 0)).toBe(true);
+      expect(r.analysis.customers).toEqual(a.customers);
+      expect(r.analysis.rfm?.segment).toEqual(a.rfm?.segment);
+      expect(r.analysis.cohorts).toEqual(a.cohorts);
+      const ext = await extendAnalysis(a, { clv: { observationEnd: a.asOf ?? undefined }, segments: { seed: 42 } });
+      expect(r.extensions.map((e) => Object.keys(e.summary ?? {}))).toEqual(ext.map((e) => Object.keys(e.summary ?? {})));
+      const summary = JSON.parse(r.files!['summary.json']) as { checks: { ok: boolean; name: string }[] };
+      expect(summary.checks.length).toBeGreaterThan(3);
+      expect(summary.checks.filter((c) => !c.ok)).toEqual([]);
+    } finally {
+      await engine.close();
+      await a.engine.close();
+    }
+  });
+});
