@@ -59,7 +59,7 @@ export function boundedAssignSource(d: number, k: number, mode: { fresh: boolean
   // Few centres: hold them in locals and unroll the full scan (measured 1M x 8, k = 8, a fresh pass
   // on two threads: 55 -> 37 ms; on one, 70 ms).
   const local = unrolled && k * d <= 4 * MAX_UNROLLED;
-  const cs = range(k);
+  const cs = local ? range(k) : [];
   const hoist = local ? `const ${cs.flatMap((c) => range(d).map((j) => `c${c}_${j} = centers[${c * d + j}]`)).join(', ')};` : '';
   const scan = local
     ? cs
@@ -189,6 +189,29 @@ export function potentialSource(d: number, trials: number): string {
 }
 
 /**
+ * potentialSource with the number of candidates a run-time argument (`trials`), the distance still
+ * unrolled over the features: one compiled function serves every k (see smallRunnerSource).
+ */
+export function potentialGenericSource(d: number): string {
+  return `(function potentials(data, start, end, candidates, table, cur, rows, out, offset, trials) {
+  const D = ${d};
+  const b = cur * rows;
+  for (let t = 0; t < trials; t++) out[offset + t] = 0;
+  for (let i = start; i < end; i++) {
+    const r = i * D;
+    ${loadRow(d)}
+    const own = table[b + i];
+    for (let t = 0, o = 0; t < trials; t++, o += D) {
+      ${d <= MAX_UNROLLED ? `let s = 0, e = 0; ${range(d).map((j) => `e = x${j} - candidates[o + ${j}]; s += e * e;`).join(' ')}` : 'let s = 0; for (let j = 0; j < D; j++) { const e = data[r + j] - candidates[o + j]; s += e * e; }'}
+      const v = s < own ? s : own;
+      table[((cur + 1 + t) % (trials + 1)) * rows + i] = v;
+      out[offset + t] += v;
+    }
+  }
+})`;
+}
+
+/**
  * table[base + i] = min(table[base + i], squared distance to `point`) over rows [start, end), the
  * point held in locals; returns their sum, so k-means++ can sample a chunk before scanning rows.
  */
@@ -267,25 +290,89 @@ export function chunkRunnerSource(d: number, k: number): string {
   const potentials = ${potentialSource(d, trials)};
   const nearest = ${nearestSource(d)};
   const kd = k * ${d};
-  return function run(s, first, step, op, arg) {
+  ${runSource(String(stride.sums), String(stride.counts), String(stride.values), '')}
+})`;
+}
+
+/**
+ * chunkRunnerSource with k a run-time argument of makeRunner(rows, chunkRows, chunks, k): centres are
+ * scanned in a loop instead of held in locals. For small inputs a fit is a few milliseconds, so compiling
+ * one heavily unrolled runner per k (nine for k = 2..10, three assignment kernels each) cost more than the
+ * passes it sped up; this one is compiled once per feature count and stays hot across every k.
+ */
+export function smallRunnerSource(d: number): string {
+  return `(function makeRunner(rows, chunkRows, chunks, k) {
+  const kernels = [
+    ${boundedAssignSource(d, Number.MAX_SAFE_INTEGER, { fresh: true, inertia: false })},
+    ${boundedAssignSource(d, Number.MAX_SAFE_INTEGER, { fresh: false, inertia: false })},
+    ${boundedAssignSource(d, Number.MAX_SAFE_INTEGER, { fresh: false, inertia: true })},
+  ];
+  const potentials = ${potentialGenericSource(d)};
+  const nearest = ${nearestSource(d)};
+  const trials = 2 + Math.floor(Math.log(k));
+  const sumsStride = k * ${d} + 8;
+  const countsStride = k + 8;
+  const valuesStride = trials + 8;
+  const kd = k * ${d};
+  ${runSource('sumsStride', 'countsStride', 'valuesStride', ', trials')}
+})`;
+}
+
+/**
+ * The `run(s, first, step, op, arg)` of a runner: chunks first, first + step, ... of one operation, with
+ * the per-chunk strides as literals or as names the runner defines (`kd`, `k`, the kernels in scope).
+ */
+function runSource(sums: string, counts: string, values: string, potentialsTail: string): string {
+  return `return function run(s, first, step, op, arg) {
     for (let ch = first; ch < chunks; ch += step) {
       const start = ch * chunkRows;
       const end = Math.min(rows, start + chunkRows);
       if (op <= 2) {
         if (op === 0) {
-          s.partialSums.fill(0, ch * ${stride.sums}, ch * ${stride.sums} + kd);
-          s.partialCounts.fill(0, ch * ${stride.counts}, ch * ${stride.counts} + k);
+          s.partialSums.fill(0, ch * ${sums}, ch * ${sums} + kd);
+          s.partialCounts.fill(0, ch * ${counts}, ch * ${counts} + k);
         }
-        s.chunkValues[ch * ${stride.values}] = kernels[op](s.data, start, end, s.centers, k, s.labels, s.partialSums, s.partialCounts, ch * ${stride.sums}, ch * ${stride.counts}, s.upper, s.lower, s.shift, s.half, s.otherShift);
+        s.chunkValues[ch * ${values}] = kernels[op](s.data, start, end, s.centers, k, s.labels, s.partialSums, s.partialCounts, ch * ${sums}, ch * ${counts}, s.upper, s.lower, s.shift, s.half, s.otherShift);
       } else if (op === 3) {
-        potentials(s.data, start, end, s.candidates, s.distances, arg, rows, s.chunkValues, ch * ${stride.values});
+        potentials(s.data, start, end, s.candidates, s.distances, arg, rows, s.chunkValues, ch * ${values}${potentialsTail});
       } else {
-        s.chunkValues[ch * ${stride.values}] = nearest(s.data, start, end, s.candidates, s.distances, arg * rows);
+        s.chunkValues[ch * ${values}] = nearest(s.data, start, end, s.candidates, s.distances, arg * rows);
       }
     }
-  };
+  };`;
+}
+
+/**
+ * Distances between two blocks of rows for the silhouettes: for each row a in [aStart, aEnd), rowSum[a]
+ * = Σ_b d(a, b) over b in [bStart, bEnd), and colSum[b] += d(a, b); with `same` (one block against
+ * itself) only the pairs b > a, each once. Row a is held in locals, as in the assignment kernels.
+ */
+export function pairSumsSource(d: number): string {
+  const unrolled = d <= MAX_UNROLLED;
+  return `(function pairSums(data, aStart, aEnd, bStart, bEnd, same, rowSum, colSum) {
+  const D = ${d};
+  for (let a = aStart; a < aEnd; a++) {
+    const r = a * D;
+    ${loadRow(d)}
+    let total = 0;
+    for (let b = same ? a + 1 : bStart; b < bEnd; b++) {
+      const o = b * D;
+      ${
+        unrolled
+          ? `let s = 0, e = 0;
+      ${range(d).map((j) => `e = x${j} - data[o + ${j}]; s += e * e;`).join(' ')}`
+          : 'let s = 0; for (let j = 0; j < D; j++) { const e = data[r + j] - data[o + j]; s += e * e; }'
+      }
+      const dist = Math.sqrt(s);
+      total += dist;
+      colSum[b] += dist;
+    }
+    rowSum[a] = total;
+  }
 })`;
 }
+
+export type PairSumsKernel = (data: Float64Array, aStart: number, aEnd: number, bStart: number, bEnd: number, same: boolean, rowSum: Float64Array, colSum: Float64Array) => void;
 
 const cache = new Map<string, unknown>();
 
@@ -301,7 +388,10 @@ function compiled<T>(key: string, source: () => string): T {
 
 export const predictKernel = (d: number, k: number): BoundedAssignKernel => compiled(`predict:${d}:${k}`, () => boundedAssignSource(d, k, { fresh: true, inertia: false }));
 export const momentsKernel = (d: number): ((data: Float64Array, rows: number, out: Float64Array) => void) => compiled(`moments:${d}`, () => momentsSource(d));
+export const pairSumsKernel = (d: number): PairSumsKernel => compiled(`pairs:${d}`, () => pairSumsSource(d));
+export const smallRunnerFactory = (d: number): SmallRunnerFactory => compiled(`small:${d}`, () => smallRunnerSource(d));
 export const chunkRunnerFactory = (d: number, k: number): ChunkRunnerFactory => compiled(`runner:${d}:${k}`, () => chunkRunnerSource(d, k));
 
+export type SmallRunnerFactory = (rows: number, chunkRows: number, chunks: number, k: number) => ChunkRunner;
 export type ChunkRunnerFactory = (rows: number, chunkRows: number, chunks: number) => ChunkRunner;
 export type ChunkRunner = (buffers: object, first: number, stride: number, op: number, arg: number) => void;

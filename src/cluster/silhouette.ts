@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { takeRows, type Matrix } from '../data/matrix.js';
 import { Random } from '../random.js';
+import { pairSumsKernel } from './kernels.js';
 
 /** Above this many rows the mean silhouette is computed on a seeded random sample of this size (O(n^2) otherwise). */
 export const EXACT_SILHOUETTE_LIMIT = 10_000;
@@ -15,15 +16,133 @@ export function silhouetteSamples(x: Matrix, labels: ArrayLike<number>): Float64
 }
 
 /**
- * Silhouettes of several labelings of the same rows at once: each pairwise distance, the O(n^2 d) part,
- * is computed once and added to every labeling's sums, so scoring k = 2..10 costs little more than one k.
+ * Silhouettes of several labelings of the same rows at once. Each pairwise distance, the O(n^2 d) part,
+ * is computed once for all labelings. Rows that every labeling puts together (a cell of the joint
+ * partition; k-means for k = 2..10 leaves a few hundred) contribute alike to every sum, so the pairs are
+ * taken cell against cell: a pair costs its distance and two additions, and each row's sums per cell are
+ * spread to its clusters afterwards. When cells are nearly single rows that saves nothing, and the pairs
+ * are summed into every labeling directly.
  */
 export function silhouetteSamplesMany(x: Matrix, labelings: readonly ArrayLike<number>[]): Float64Array[] {
-  const { rows: n, cols: d, data } = x;
-  const L = labelings.length;
+  const n = x.rows;
   const ks = labelings.map((labels) => checkLabels(labels, n));
   const labelsOf = labelings.map((l) => Int32Array.from(l as ArrayLike<number>));
+  const cells = jointCells(labelsOf, ks, n);
   // sums[l][i * k_l + c]: total distance from row i to the rows of cluster c under labeling l.
+  const sums = cells.count <= n / MIN_MEAN_CELL_ROWS ? sumsByCells(x, labelsOf, ks, cells) : sumsByPairs(x, labelsOf, ks);
+  return labelsOf.map((labels, l) => {
+    const k = ks[l];
+    const sl = sums[l];
+    const sizes = new Float64Array(k);
+    for (let i = 0; i < n; i++) sizes[labels[i]]++;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const own = labels[i];
+      if (sizes[own] <= 1) continue;
+      const a = sl[i * k + own] / (sizes[own] - 1);
+      let b = Infinity;
+      for (let c = 0; c < k; c++) {
+        if (c !== own && sizes[c] > 0) b = Math.min(b, sl[i * k + c] / sizes[c]);
+      }
+      const m = Math.max(a, b);
+      out[i] = m > 0 ? (b - a) / m : 0;
+    }
+    return out;
+  });
+}
+
+/** Below this mean cell size the per-cell bookkeeping costs more than summing into each labeling. */
+const MIN_MEAN_CELL_ROWS = 8;
+
+interface Cells {
+  count: number;
+  /** Cell of each row. */
+  of: Int32Array;
+}
+
+/** The joint partition: rows with the same cluster under every labeling share a cell. */
+function jointCells(labelsOf: Int32Array[], ks: number[], n: number): Cells {
+  const of = new Int32Array(n);
+  const ids = new Map<number | string, number>();
+  // A mixed-radix number identifies the tuple exactly while the product of the ks fits in 2^53.
+  const numeric = ks.reduce((p, k) => p * k, 1) <= Number.MAX_SAFE_INTEGER;
+  for (let i = 0; i < n; i++) {
+    let key: number | string = 0;
+    if (numeric) {
+      let v = 0;
+      for (let l = 0; l < labelsOf.length; l++) v = v * ks[l] + labelsOf[l][i];
+      key = v;
+    } else {
+      key = labelsOf.map((lab) => lab[i]).join(',');
+    }
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    of[i] = id;
+  }
+  return { count: ids.size, of };
+}
+
+function sumsByCells(x: Matrix, labelsOf: Int32Array[], ks: number[], cells: Cells): Float64Array[] {
+  const { rows: n, cols: d } = x;
+  const L = labelsOf.length;
+  const G = cells.count;
+  // Rows in cell order, copied so each cell's rows are contiguous for the kernel.
+  const start = new Int32Array(G + 1);
+  for (let i = 0; i < n; i++) start[cells.of[i] + 1]++;
+  for (let g = 0; g < G; g++) start[g + 1] += start[g];
+  const fill = start.slice(0, G);
+  const rowAt = new Int32Array(n);
+  for (let i = 0; i < n; i++) rowAt[fill[cells.of[i]]++] = i;
+  const data = new Float64Array(n * d);
+  for (let p = 0; p < n; p++) data.set(x.data.subarray(rowAt[p] * d, rowAt[p] * d + d), p * d);
+  // The cluster of each cell under each labeling, as an offset into a row's slots for every labeling.
+  const offset = new Int32Array(L + 1);
+  for (let l = 0; l < L; l++) offset[l + 1] = offset[l] + ks[l];
+  const S = offset[L];
+  const slot = new Int32Array(G * L);
+  for (let g = 0; g < G; g++) for (let l = 0; l < L; l++) slot[g * L + l] = offset[l] + labelsOf[l][rowAt[start[g]]];
+  const acc = new Float64Array(n * S);
+  const rowSum = new Float64Array(n);
+  const colSum = new Float64Array(n);
+  const kernel = pairSumsKernel(d);
+  const spread = (p0: number, p1: number, sums: Float64Array, cell: number) => {
+    const so = cell * L;
+    for (let p = p0; p < p1; p++) {
+      const v = sums[p];
+      const base = p * S;
+      for (let l = 0; l < L; l++) acc[base + slot[so + l]] += v;
+    }
+  };
+  for (let A = 0; A < G; A++) {
+    const a0 = start[A];
+    const a1 = start[A + 1];
+    for (let B = A; B < G; B++) {
+      const b0 = start[B];
+      const b1 = start[B + 1];
+      colSum.fill(0, b0, b1);
+      kernel(data, a0, a1, b0, b1, A === B, rowSum, colSum);
+      if (A === B) {
+        for (let p = a0; p < a1; p++) rowSum[p] += colSum[p];
+        spread(a0, a1, rowSum, A);
+      } else {
+        spread(a0, a1, rowSum, B);
+        spread(b0, b1, colSum, A);
+      }
+    }
+  }
+  return ks.map((k, l) => {
+    const out = new Float64Array(n * k);
+    for (let p = 0; p < n; p++) {
+      const i = rowAt[p];
+      out.set(acc.subarray(p * S + offset[l], p * S + offset[l] + k), i * k);
+    }
+    return out;
+  });
+}
+
+function sumsByPairs(x: Matrix, labelsOf: Int32Array[], ks: number[]): Float64Array[] {
+  const { rows: n, cols: d, data } = x;
+  const L = labelsOf.length;
   const sums = ks.map((k) => new Float64Array(n * k));
   for (let i = 0; i < n; i++) {
     const ri = i * d;
@@ -44,25 +163,7 @@ export function silhouetteSamplesMany(x: Matrix, labelings: readonly ArrayLike<n
       }
     }
   }
-  return labelsOf.map((labels, l) => {
-    const k = ks[l];
-    const sl = sums[l];
-    const sizes = new Float64Array(k);
-    for (let i = 0; i < n; i++) sizes[labels[i]]++;
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const own = labels[i];
-      if (sizes[own] <= 1) continue;
-      const a = sl[i * k + own] / (sizes[own] - 1);
-      let b = Infinity;
-      for (let c = 0; c < k; c++) {
-        if (c !== own && sizes[c] > 0) b = Math.min(b, sl[i * k + c] / sizes[c]);
-      }
-      const m = Math.max(a, b);
-      out[i] = m > 0 ? (b - a) / m : 0;
-    }
-    return out;
-  });
+  return sums;
 }
 
 export interface SilhouetteScore {

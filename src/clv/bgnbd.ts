@@ -437,25 +437,24 @@ export function betaGeometricAliveExpectation(R: number, a: number, b: number, m
   // whose terms then exceed the sum by at most ~1/|c+j|, is used as it stands.
   if (c > 0 && c < R) return closedAliveExpectation(R, a, B, c, z);
   let coef = z; // (a)_{k-1} z^k / k!
-  let logQ = 0; // ln (c-R)_k/(c)_k while every factor is positive
-  let q = 1; // the ratio itself once a factor is not
+  let q = 1; // (c-R)_k/(c)_k
+  let bracket = 0; // 1 - q
   let direct = false;
   let sum = 0;
   for (let k = 1; k <= ALIVE_SERIES_TERMS; k++) {
     // c + k - 1 with the integer part first, as for c itself.
     const ck = a + b + (m + k - 2);
     const f = 1 - R / ck;
-    if (!direct && !(f > 0)) {
-      direct = true;
-      q = Math.exp(logQ);
-    }
-    let bracket: number;
+    if (!direct && !(f > 0)) direct = true;
     if (direct) {
       q *= f;
       bracket = 1 - q;
     } else {
-      logQ += Math.log1p(-R / ck);
-      bracket = -Math.expm1(logQ);
+      // 1 - q f = (1 - q) + q R/ck: while every factor is positive both parts are, so the bracket is
+      // accumulated without the cancellation of 1 - q (B = 1e9 makes q = 1 - O(1e-9)), and without the
+      // log1p and expm1 per term that forming it as -expm1(Σ log1p) cost.
+      bracket += (q * R) / ck;
+      q *= f;
     }
     const term = coef * bracket;
     sum += term;

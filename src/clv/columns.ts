@@ -46,6 +46,8 @@ export function clvRowColumns(result: ClvView, scores: CustomerScores): ClvRowCo
       : [
           { name: 'expected_spend_per_order', values: col(result.expectedSpend) },
           { name: `clv_${result.horizon.months}m_${tag}`, values: col(pred.clv) },
+          { name: `clv_${result.horizon.months}m_low90`, values: col(scores.clvInterval?.low ?? []) },
+          { name: `clv_${result.horizon.months}m_high90`, values: col(scores.clvInterval?.high ?? []) },
         ]),
     ...scoreColumns,
   ];

@@ -152,11 +152,16 @@ export function trackRepeatTransactions(
   const cumulativeExpected: Record<string, Float64Array> = {};
   for (const m of models) {
     const cum = new Float64Array(periods);
+    // Ages are whole days apart, so cohorts × periods (thousands) repeat a few hundred distinct ages.
+    const atAge = new Map<number, number>();
     for (const [first, count] of cohort) {
       for (let k = 0; k < periods; k++) {
         // Purchases counted through the end of day periodEnd - 1.
         const age = (periodEnd[k] - 1 - first) / unit;
-        if (age > 0) cum[k] += count * m.expectedPurchasesUnconditional(age);
+        if (!(age > 0)) continue;
+        let e = atAge.get(age);
+        if (e === undefined) atAge.set(age, (e = m.expectedPurchasesUnconditional(age)));
+        cum[k] += count * e;
       }
     }
     cumulativeExpected[m.kind] = cum;

@@ -16,6 +16,16 @@ export interface WeightedRows {
   length: number;
 }
 
+/** `build(rows)` computed once per row set (data-only terms of a likelihood), kept while the rows live. */
+export function perRowSet<T>(build: (rows: WeightedRows) => T): (rows: WeightedRows) => T {
+  const cache = new WeakMap<WeightedRows, T>();
+  return (rows) => {
+    let v = cache.get(rows);
+    if (v === undefined) cache.set(rows, (v = build(rows)));
+    return v;
+  };
+}
+
 export interface Convergence {
   converged: boolean;
   iterations: number;

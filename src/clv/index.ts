@@ -24,7 +24,13 @@ export { ParetoNbdCovariates, BgNbdCovariates, CovariatesModel } from './covaria
 export type { CovariateEffects, CovariateRepeatData, CovariatesOptions } from './covariates.js';
 // Per-customer scores (issue 12 item 1).
 export {
-  customerScores, churnRisk, conditionalExpected, dert, expectedPurchasesInterval, logParamCovariance, nextPurchaseMedian, pAliveAt,
-  pBuyIfAlive, pEverBuyIfAlive, probabilityNoPurchase, CHURN_RISK_CUTOFFS,
+  customerScores, churnRisk, nextPurchaseMedian, pAliveAt, pBuyIfAlive, pEverBuyIfAlive, probabilityNoPurchase, CHURN_RISK_CUTOFFS,
 } from './scores.js';
-export type { ChurnRisk, CustomerScoreOptions, CustomerScores, Interval, NextPurchase, ScoreModel } from './scores.js';
+export type { ChurnRisk, CustomerScoreOptions, CustomerScores, NextPurchase } from './scores.js';
+export { conditionalExpected } from './score-model.js';
+export type { ScoreModel } from './score-model.js';
+export { dert } from './dert.js';
+export {
+  expectedPurchasesInterval, horizonLogVariance, logNormalInterval, logParamCovariance, spendLogParamCovariance, spendLogVariance,
+} from './intervals.js';
+export type { Horizon, HorizonLogVariance, Interval } from './intervals.js';

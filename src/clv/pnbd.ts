@@ -16,7 +16,7 @@ import { lbeta, lgamma } from '../math/gamma.js';
 import { logHyp2f1, logHyp2f1Unit } from '../math/hyp2f1.js';
 import { checkModelJSON, modelJSON, type Estimator, type FittedModel, type ModelJSON } from '../models/estimator.js';
 import { checkHistories, checkRepeatData, risingLogs, type RepeatData } from './bgnbd.js';
-import { collapseRows, fitMle, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
+import { collapseRows, fitMle, perRowSet, type Convergence, type MleSpec, type WeightedRows } from './fit.js';
 
 /** Parameter order in every Float64Array of Pareto/NBD parameters. */
 const R = 0;
@@ -67,8 +67,8 @@ function logRatio(r: number, alpha: number, s: number, beta: number, x: number, 
   }
 }
 
-const rTx: LogR = { value: 0, d: new Float64Array(4) };
-const rT: LogR = { value: 0, d: new Float64Array(4) };
+const rTxScratch: LogR = { value: 0, d: new Float64Array(4) };
+const rTScratch: LogR = { value: 0, d: new Float64Array(4) };
 
 /** Result of one row: ln L and ln P(alive), with the gradient of ln L in `grad` when asked. */
 export interface RowResult {
@@ -110,6 +110,7 @@ function rowTerms(
   dgx: number,
   grad: Float64Array | undefined,
   weight: number,
+  known?: { tx: LogR; T: LogR },
 ): RowResult {
   const withGrad = grad !== undefined;
   const lnAtx = Math.log(alpha + tx);
@@ -122,10 +123,14 @@ function rowTerms(
   const dA = -(r + x) * gapA - s * gapB;
   const eDA = Math.exp(dA);
   const k = s / (r + s + x);
-  logRatio(r, alpha, s, beta, x, tx, rTx, withGrad);
   // tx = T makes the two 2F1 terms identical: skip the second and the cancellation with it.
   const same = tx === T;
-  if (!same) logRatio(r, alpha, s, beta, x, T, rT, withGrad);
+  const rTx = known ? known.tx : rTxScratch;
+  const rT = known ? known.T : rTScratch;
+  if (!known) {
+    logRatio(r, alpha, s, beta, x, tx, rTx, withGrad);
+    if (!same) logRatio(r, alpha, s, beta, x, T, rT, withGrad);
+  }
   const kRT = same ? k * Math.exp(rTx.value) : k * Math.exp(rT.value);
   const u = eDA * (1 - kRT); // survives to T
   const v = eDA * kRT;
@@ -167,22 +172,77 @@ function rowTerms(
  * (r, alpha, s, beta) is written to `grad` when given. This is the `logLik` of the fit harness.
  */
 export function pnbdLogLik(params: ArrayLike<number>, rows: WeightedRows, grad: Float64Array | null): number {
-  const n = rows.length;
-  const alpha = new Float64Array(n).fill(params[ALPHA]);
-  const beta = new Float64Array(n).fill(params[BETA]);
-  if (!grad) return pnbdLogLikPerRow(params[R], params[S], alpha, beta, rows, null);
-  const g: RowGradients = { rs: new Float64Array(2), alpha: new Float64Array(n), beta: new Float64Array(n) };
-  const ll = pnbdLogLikPerRow(params[R], params[S], alpha, beta, rows, g);
-  grad[R] = g.rs[0];
-  grad[S] = g.rs[1];
-  grad[ALPHA] = 0;
-  grad[BETA] = 0;
-  for (let i = 0; i < n; i++) {
-    grad[ALPHA] += g.alpha[i];
-    grad[BETA] += g.beta[i];
+  const r = params[R];
+  const alpha = params[ALPHA];
+  const s = params[S];
+  const beta = params[BETA];
+  const [X, TX, TT] = rows.columns;
+  const w = rows.weight;
+  const plan = ratioPlan(rows);
+  const withGrad = grad !== null;
+  // ln R(y) depends on the row only through (x, y): computed once per distinct pair (in order, so each
+  // value is the one a row-by-row evaluation gives), then read by every row that has it.
+  const P = plan.x.length;
+  const value = new Float64Array(P);
+  const d = withGrad ? new Float64Array(4 * P) : null;
+  const scratch: LogR = { value: 0, d: new Float64Array(4) };
+  for (let p = 0; p < P; p++) {
+    logRatio(r, alpha, s, beta, plan.x[p], plan.y[p], scratch, withGrad);
+    value[p] = scratch.value;
+    if (d) d.set(scratch.d, 4 * p);
+  }
+  let maxX = 0;
+  for (let i = 0; i < rows.length; i++) if (X[i] > maxX) maxX = X[i];
+  const rl = risingLogs(r, maxX, withGrad);
+  const known = { tx: { value: 0, d: new Float64Array(4) }, T: { value: 0, d: new Float64Array(4) } };
+  const g = withGrad ? rowGrad : undefined;
+  if (grad) grad.fill(0, 0, 4);
+  let ll = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const x = X[i];
+    const a = plan.tx[i];
+    const b = plan.T[i];
+    known.tx.value = value[a];
+    known.T.value = value[b];
+    if (d) {
+      known.tx.d.set(d.subarray(4 * a, 4 * a + 4));
+      known.T.d.set(d.subarray(4 * b, 4 * b + 4));
+    }
+    if (g) g.fill(0);
+    ll += w[i] * rowTerms(r, alpha, s, beta, x, TX[i], TT[i], rl.log[x], withGrad ? rl.inv[x] : 0, g, w[i], known).logLik;
+    if (grad) for (let j = 0; j < 4; j++) grad[j] += rowGrad[j];
   }
   return ll;
 }
+
+/**
+ * The distinct (x, y) pairs of a row set (y being tx or T) as columns x and y, and for each row the
+ * index of its (x, tx) pair and of its (x, T) pair.
+ */
+const ratioPlan = perRowSet((rows) => {
+  const [X, TX, TT] = rows.columns;
+  const index = new Map<number, Map<number, number>>();
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const pair = (x: number, y: number): number => {
+    let byY = index.get(x);
+    if (!byY) index.set(x, (byY = new Map()));
+    let p = byY.get(y);
+    if (p === undefined) {
+      byY.set(y, (p = xs.length));
+      xs.push(x);
+      ys.push(y);
+    }
+    return p;
+  };
+  const tx = new Int32Array(rows.length);
+  const T = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    tx[i] = pair(X[i], TX[i]);
+    T[i] = pair(X[i], TT[i]);
+  }
+  return { x: Float64Array.from(xs), y: Float64Array.from(ys), tx, T };
+});
 
 /** Gradient of a weighted sum: d/d(r, s) in `rs`, and weight_i · d ln L_i / d alpha_i (beta_i) per row. */
 export interface RowGradients {
@@ -238,12 +298,13 @@ export function pnbdPAlive(params: ArrayLike<number>, x: number, tx: number, T: 
  * (Fader, Hardie & Lee 2005, eq. 22), with the bracket written so s = 1 needs no special case.
  */
 export function pnbdConditionalExpected(params: ArrayLike<number>, t: number, x: number, tx: number, T: number): number {
-  const r = params[R];
-  const alpha = params[ALPHA];
-  const s = params[S];
+  return pnbdPAlive(params, x, tx, T) * pnbdAliveExpected(params, t, x, T);
+}
+
+/** E[purchases in (T, T + t] | alive at T] = (r+x)(β+T) / ((α+T)(s-1)) · [1 - ((β+T)/(β+T+t))^(s-1)]. */
+export function pnbdAliveExpected(params: ArrayLike<number>, t: number, x: number, T: number): number {
   const beta = params[BETA];
-  const pAlive = Math.exp(pnbdRow(r, alpha, s, beta, x, tx, T).logPAlive);
-  return (pAlive * (r + x) * (beta + T) * dropoutHorizon(s, beta + T, t)) / (alpha + T);
+  return ((params[R] + x) * (beta + T) * dropoutHorizon(params[S], beta + T, t)) / (params[ALPHA] + T);
 }
 
 /** E[X(t)] for a new customer: r β / (α (s-1)) · [1 - (β/(β+t))^(s-1)]. */
@@ -376,11 +437,26 @@ export class ParetoNbdModel implements FittedModel {
   expectedPurchases(t: number | Float64Array, x: Float64Array, tx: Float64Array, T: Float64Array): Float64Array {
     checkHistories('Pareto/NBD', t, x, tx, T);
     const out = new Float64Array(x.length);
-    for (let i = 0; i < x.length; i++) {
-      out[i] = pnbdConditionalExpected(this.p, typeof t === 'number' ? t : t[i], x[i], tx[i], T[i]);
-    }
+    const alive = this.pAliveOf(x, tx, T);
+    for (let i = 0; i < x.length; i++) out[i] = alive[i] * pnbdAliveExpected(this.p, typeof t === 'number' ? t : t[i], x[i], T[i]);
     return out;
   }
+
+  /**
+   * P(alive) per customer, kept for the last histories asked about: CLV asks for twelve horizons of the
+   * same customers, and P(alive) (two 2F1 series per customer) does not depend on the horizon. The
+   * histories are compared by value, so a caller reusing its arrays with new values is never served stale.
+   */
+  private pAliveOf(x: Float64Array, tx: Float64Array, T: Float64Array): Float64Array {
+    const c = this.aliveCache;
+    if (c && sameValues(c.x, x) && sameValues(c.tx, tx) && sameValues(c.T, T)) return c.values;
+    const values = new Float64Array(x.length);
+    for (let i = 0; i < x.length; i++) values[i] = pnbdPAlive(this.p, x[i], tx[i], T[i]);
+    this.aliveCache = { x: Float64Array.from(x), tx: Float64Array.from(tx), T: Float64Array.from(T), values };
+    return values;
+  }
+
+  private aliveCache: { x: Float64Array; tx: Float64Array; T: Float64Array; values: Float64Array } | null = null;
 
   /** E[X(t)] for a customer just acquired. */
   expectedPurchasesUnconditional(t: number): number {
@@ -430,6 +506,12 @@ export class ParetoNbdModel implements FittedModel {
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
 
 /** The convergence report saved in a model's diagnostics; missing fields read as NaN / false. */
 export function readConvergence(value: unknown): Convergence {

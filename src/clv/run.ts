@@ -63,6 +63,8 @@ export interface FittedClvModel {
  */
 export type ClvView = Pick<ClvResult, 'timeUnit' | 'horizon' | 'summary' | 'best' | 'selection' | 'pAlive' | 'clvWithheld' | 'fitSkipped' | 'expectedSpend' | 'predictions'> & {
   models: (Pick<FittedClvModel, 'kind' | 'name' | 'params' | 'standardErrors'> & { health: Pick<FitHealth, 'boundary'> })[];
+  /** The spend fit's parameters and standard errors, for the CLV interval; null without a spend model. */
+  spend: Pick<NonNullable<ClvResult['spend']>, 'params' | 'standardErrors'> | null;
 };
 
 export interface CustomerPredictions {

@@ -9,19 +9,13 @@
  * chance, at the first purchase). T, t and the results are in the model's time unit.
  */
 import { logHyp2f1 } from '../math/hyp2f1.js';
-import { hessianFromGradient, invertSymmetric } from '../optim/hessian.js';
-import { normalQuantile } from '../stats/distributions.js';
-import { betaGeometricLogLik, BgNbdModel, type BetaGeometricParams } from './bgnbd.js';
-import { collapseRows } from './fit.js';
-import { MbgNbdModel } from './mbgnbd.js';
+import { dert } from './dert.js';
+import { horizonLogVariance, logNormalInterval, logParamCovariance, spendLogParamCovariance, spendLogVariance, type Interval } from './intervals.js';
 import { MONTH_DAYS } from './predict.js';
-import { pnbdConditionalExpected, pnbdLogLik, type ParetoNbdParams } from './pnbd.js';
-import type { ClvModelKind, ClvView } from './run.js';
+import type { ParetoNbdParams } from './pnbd.js';
+import { spendInputs, type ClvModelKind, type ClvView } from './run.js';
+import { scoreModelOf, type ScoreModel } from './score-model.js';
 import { DAYS_PER_UNIT, isoDay } from './summary.js';
-
-export type ScoreModel =
-  | { kind: 'bgnbd' | 'mbgnbd'; params: BetaGeometricParams }
-  | { kind: 'pnbd'; params: ParetoNbdParams };
 
 /**
  * Churn-risk cut-offs on P(no purchase in the window): low below 0.5 (a purchase is more likely
@@ -50,10 +44,21 @@ export function pBuyIfAlive(model: ScoreModel, t: number, x: number, T: number):
   return pnbdBuyIntegral(model.params, ra, al, T, Math.exp(-ra * Math.log1p(t / al)));
 }
 
-/** P(ever buys again | alive at T): 1 for BG-type models, E[λ/(λ+μ)] for Pareto/NBD. */
+/**
+ * P(ever buys again | alive at T): 1 for BG-type models; for Pareto/NBD E[λ/(λ+μ)] over the two
+ * independent Gamma posteriors, ∫ E[λ e^{-λu}] E[e^{-μu}] du, which is
+ * (r+x)/(r+x+s) · 2F1(s, 1; r+x+s+1; 1 - (α+T)/(β+T)), taken by Pfaff's transformation to the
+ * argument 1 - (β+T)/(α+T) when α > β so that it stays in [0, 1).
+ */
 export function pEverBuyIfAlive(model: ScoreModel, x: number, T: number): number {
   if (model.kind !== 'pnbd') return 1;
-  return pnbdBuyIntegral(model.params, model.params.r + x, model.params.alpha + T, T, 0);
+  const { r, alpha, s, beta } = model.params;
+  const ra = r + x;
+  const al = alpha + T;
+  const be = beta + T;
+  const c = ra + s + 1;
+  const lead = ra / (ra + s);
+  return al <= be ? lead * Math.exp(logHyp2f1(s, 1, c, 1 - al / be)) : lead * (be / al) * Math.exp(logHyp2f1(ra + 1, 1, c, 1 - be / al));
 }
 
 function pnbdBuyIntegral(p: ParetoNbdParams, ra: number, al: number, T: number, q: number): number {
@@ -112,23 +117,41 @@ export function nextPurchaseMedian(
       const al = model.params.alpha + T[i];
       t = al * Math.expm1(-Math.log1p(-target) / (model.params.r + x[i]));
     } else {
-      if (pBuyIfAlive(model, cap, x[i], T[i]) < target) {
-        t = Infinity;
-      } else {
-        let lo = 0;
-        let hi = cap;
-        for (let k = 0; k < 60 && hi - lo > 1e-9 * cap; k++) {
-          const mid = (lo + hi) / 2;
-          if (pBuyIfAlive(model, mid, x[i], T[i]) < target) lo = mid;
-          else hi = mid;
-        }
-        t = (lo + hi) / 2;
-      }
+      t = pnbdMedianIfAlive(model.params, target, cap, x[i], T[i]);
     }
     if (t > cap) reason[i] = `median time to next purchase is beyond ${capText}`;
     else median[i] = t;
   }
   return { median, reason };
+}
+
+/**
+ * The t in [0, cap] with P(buy in t | alive) = target under Pareto/NBD, Infinity when even the cap
+ * falls short. Each evaluation is an integral, so Newton steps use the closed-form density of the
+ * first purchase time, E[λ e^{-(λ+μ)t}] = (r+x)/(α+T) · ((α+T)/(α+T+t))^(r+x+1) · ((β+T)/(β+T+t))^s,
+ * inside a shrinking bracket: four or five integrals instead of sixty bisections.
+ */
+function pnbdMedianIfAlive(p: ParetoNbdParams, target: number, cap: number, x: number, T: number): number {
+  const model: ScoreModel = { kind: 'pnbd', params: p };
+  if (pBuyIfAlive(model, cap, x, T) < target) return Infinity;
+  const ra = p.r + x;
+  const al = p.alpha + T;
+  const be = p.beta + T;
+  const density = (t: number) => (ra / al) * Math.exp(-(ra + 1) * Math.log1p(t / al) - p.s * Math.log1p(t / be));
+  // Without dropout the median would be the BG-type closed form, a start just below the answer.
+  let t = Math.min(cap, al * Math.expm1(-Math.log1p(-target) / ra));
+  let lo = 0;
+  let hi = cap;
+  for (let k = 0; k < 60; k++) {
+    const f = pBuyIfAlive(model, t, x, T) - target;
+    if (f < 0) lo = t;
+    else hi = t;
+    const newton = t - f / density(t);
+    const next = newton > lo && newton < hi ? newton : (lo + hi) / 2;
+    if (Math.abs(next - t) <= 1e-9 * Math.max(t, 1e-3) || hi - lo <= 1e-9 * cap) return next;
+    t = next;
+  }
+  return t;
 }
 
 /**
@@ -156,7 +179,7 @@ export function pAliveAt(model: ScoreModel, t: number, pAlive: ArrayLike<number>
 }
 
 /** Adaptive Simpson; the integrands here are bounded and monotone, so absolute tolerance suffices. */
-function adaptiveSimpson(f: (x: number) => number, a: number, b: number, tol: number): number {
+export function adaptiveSimpson(f: (x: number) => number, a: number, b: number, tol: number): number {
   const fa = f(a);
   const fb = f(b);
   const m = (a + b) / 2;
@@ -188,6 +211,8 @@ export interface CustomerScoreOptions {
    * view's own histories, which are the fitting data for a fresh run; a saved model scoring new customers brings its own.
    */
   covariance?: Float64Array | null;
+  /** Covariance of Gamma-Gamma's log parameters on the data it was fitted on; defaults as `covariance` does. */
+  spendCovariance?: Float64Array | null;
 }
 
 export interface CustomerScores {
@@ -207,6 +232,9 @@ export interface CustomerScores {
   /** 90% delta-method interval of expected purchases over the CLV horizon; null with the reason. */
   purchasesInterval: Interval | null;
   purchasesIntervalWithheld: string | null;
+  /** 90% delta-method interval of CLV over the horizon, from both fits' uncertainty; null with the reason. */
+  clvInterval: Interval | null;
+  clvIntervalWithheld: string | null;
   /** Discounted expected residual transactions at the CLV discount rate; null with the reason. */
   dert: Float64Array | null;
   dertWithheld: string | null;
@@ -223,7 +251,7 @@ export function customerScores(result: ClvView, options: CustomerScoreOptions = 
   const unitDays = DAYS_PER_UNIT[result.timeUnit];
   const empty = (withheld: string): CustomerScores => ({
     days, model: null, withheld, pNoPurchase: new Float64Array(0), churnRisk: [], nextOrderDate: [], nextOrderReason: [],
-    pAliveLater: null, pAliveLaterWithheld: withheld, purchasesInterval: null, purchasesIntervalWithheld: withheld, dert: null, dertWithheld: withheld, cutoffs: CHURN_RISK_CUTOFFS,
+    pAliveLater: null, pAliveLaterWithheld: withheld, purchasesInterval: null, purchasesIntervalWithheld: withheld, clvInterval: null, clvIntervalWithheld: withheld, dert: null, dertWithheld: withheld, cutoffs: CHURN_RISK_CUTOFFS,
   });
   const best = result.best;
   const pred = best ? result.predictions[best] : undefined;
@@ -238,32 +266,16 @@ export function customerScores(result: ClvView, options: CustomerScoreOptions = 
   const aliveKind = result.pAlive.model;
   const alivePred = aliveKind ? result.predictions[aliveKind] : undefined;
   const pAliveLater = aliveKind && alivePred ? pAliveAt(scoreModelOf(result, aliveKind), t, alivePred.pAlive, x, T) : null;
-  // A fit at a parameter boundary (no dropout found) has no usable curvature there.
-  const fitted = result.models.find((m) => m.kind === best)!;
-  // Missing standard errors mean the fit's own Hessian was unusable; the interval would be too.
-  const seMissing = Object.values(fitted.standardErrors).some((v) => !Number.isFinite(v));
-  const cov = fitted.health.boundary || seMissing ? null : options.covariance !== undefined ? options.covariance : logParamCovariance(score, result.summary);
-  const purchasesInterval = cov ? expectedPurchasesInterval(score, cov, result.horizon.units, x, tx, T) : null;
+  const intervals = scoreIntervals(result, score, pred, options);
   // The CLV's monthly discount as a continuous rate per time unit; without discounting the residual sum can be infinite.
   const delta = (Math.log1p(result.horizon.monthlyDiscountRate) * unitDays) / MONTH_DAYS;
-  // The BG-type DERT integrates the full conditional expectation (a 2F1 per point): seconds per
-  // thousand customers, too slow for every analysis, so only Pareto/NBD's cheap form is scored.
-  const dertValues = delta > 0 && score.kind === 'pnbd' ? dert(score, delta, pred.pAlive, x, tx, T) : null;
+  const dertValues = delta > 0 ? dert(score, delta, pred.pAlive, x, T) : null;
   return {
     days,
     model: best,
     dert: dertValues,
-    dertWithheld: dertValues
-      ? null
-      : score.kind !== 'pnbd'
-        ? `DERT is scored only from Pareto/NBD; the model used is ${result.models.find((m) => m.kind === best)!.name}`
-        : 'no discounting (discount rate 0): the residual expected transactions may be unbounded',
-    purchasesInterval,
-    purchasesIntervalWithheld: purchasesInterval
-      ? null
-      : fitted.health.boundary
-        ? `the ${fitted.name} fit is at a parameter boundary (${fitted.health.boundary.reason}), where the Hessian gives no interval`
-        : `the Hessian of the ${fitted.name} log-likelihood is singular at the fit`,
+    dertWithheld: dertValues ? null : 'no discounting (discount rate 0): the residual expected transactions may be unbounded',
+    ...intervals,
     withheld: null,
     pNoPurchase,
     churnRisk: Array.from(pNoPurchase, churnRisk),
@@ -275,124 +287,42 @@ export function customerScores(result: ClvView, options: CustomerScoreOptions = 
   };
 }
 
-export function scoreModelOf(result: Pick<ClvView, 'models'>, kind: ClvModelKind): ScoreModel {
-  const p = result.models.find((m) => m.kind === kind)!.params;
-  return kind === 'pnbd'
-    ? { kind, params: { r: p.r, alpha: p.alpha, s: p.s, beta: p.beta } }
-    : { kind, params: { r: p.r, alpha: p.alpha, a: p.a, b: p.b } };
-}
+type ScoreIntervals = Pick<CustomerScores, 'purchasesInterval' | 'purchasesIntervalWithheld' | 'clvInterval' | 'clvIntervalWithheld'>;
 
 /**
- * Covariance of the log parameters (order r, α, a, b or r, α, s, β) from the Hessian of the
- * log-likelihood at the fit, as the fit's standard errors are; null when the Hessian is singular.
- * The L2 penalizer, if any, is left out: the interval describes sampling uncertainty of the MLE.
+ * 90% intervals of expected purchases and CLV over the horizon, centred on the point predictions.
+ * Each needs its fits' curvature: none at a parameter boundary (no dropout found, the likelihood
+ * flat towards the NBD limit) or where the fit's standard errors are missing (a singular Hessian).
  */
-export function logParamCovariance(model: ScoreModel, data: { x: Float64Array; tx: Float64Array; T: Float64Array }): Float64Array | null {
-  const rows = collapseRows([data.x, data.tx, data.T]);
-  const theta = Float64Array.from(paramVector(model), Math.log);
-  const k = theta.length;
-  const p = new Float64Array(k);
-  const gp = new Float64Array(k);
-  const grad = (t: Float64Array, out: Float64Array) => {
-    for (let j = 0; j < k; j++) p[j] = Math.exp(t[j]);
-    gp.fill(0);
-    if (model.kind === 'pnbd') pnbdLogLik(p, rows, gp);
-    else betaGeometricLogLik(model.kind === 'mbgnbd' ? 1 : 0, p, rows, gp);
-    for (let j = 0; j < k; j++) out[j] = -gp[j] * p[j];
-  };
-  return invertSymmetric(hessianFromGradient(grad, theta), k);
-}
-
-function paramVector(model: ScoreModel): number[] {
-  const q = model.params;
-  return 's' in q ? [q.r, q.alpha, q.s, q.beta] : [q.r, q.alpha, q.a, q.b];
-}
-
-function withVector(model: ScoreModel, v: ArrayLike<number>): ScoreModel {
-  return model.kind === 'pnbd'
-    ? { kind: model.kind, params: { r: v[0], alpha: v[1], s: v[2], beta: v[3] } }
-    : { kind: model.kind, params: { r: v[0], alpha: v[1], a: v[2], b: v[3] } };
-}
-
-/** E[X(T, T + t) | x, tx, T] for a score model, through the fitted-model classes' formulas. */
-export function conditionalExpected(model: ScoreModel, t: number, x: number, tx: number, T: number): number {
-  if (model.kind === 'pnbd') return pnbdConditionalExpected(paramVector(model), t, x, tx, T);
-  const m = model.kind === 'mbgnbd' ? new MbgNbdModel(model.params, NaN, model.params, NO_CONVERGENCE, 0) : new BgNbdModel(model.params, NaN, model.params, NO_CONVERGENCE, 0);
-  return m.expectedPurchases(t, Float64Array.of(x), Float64Array.of(tx), Float64Array.of(T))[0];
-}
-
-const NO_CONVERGENCE = { converged: true, iterations: 0, gradientNorm: 0, message: 'scoring only', restarts: 0 };
-
-export interface Interval {
-  low: Float64Array;
-  high: Float64Array;
-}
-
-/**
- * A 90% (by default) delta-method interval for E[X(T, T + t) | x, tx, T] from the covariance of
- * the log parameters. It is formed on the log of the expectation, where the sampling distribution
- * is closer to normal and the bounds stay positive; gradients by central differences.
- */
-export function expectedPurchasesInterval(
-  model: ScoreModel,
-  cov: Float64Array,
-  t: number,
-  x: ArrayLike<number>,
-  tx: ArrayLike<number>,
-  T: ArrayLike<number>,
-  level = 0.9,
-): Interval {
-  const z = normalQuantile(0.5 + level / 2);
-  const theta = paramVector(model).map(Math.log);
-  const k = theta.length;
-  const n = x.length;
-  const low = new Float64Array(n).fill(NaN);
-  const high = new Float64Array(n).fill(NaN);
-  const h = 1e-4;
-  const shifted = (j: number, d: number) => withVector(model, theta.map((v, i) => Math.exp(i === j ? v + d : v)));
-  const plus = Array.from({ length: k }, (_, j) => shifted(j, h));
-  const minus = Array.from({ length: k }, (_, j) => shifted(j, -h));
-  const g = new Float64Array(k);
-  for (let i = 0; i < n; i++) {
-    const e = conditionalExpected(model, t, x[i], tx[i], T[i]);
-    if (!(e > 0)) continue;
-    for (let j = 0; j < k; j++) {
-      g[j] = (Math.log(conditionalExpected(plus[j], t, x[i], tx[i], T[i])) - Math.log(conditionalExpected(minus[j], t, x[i], tx[i], T[i]))) / (2 * h);
-    }
-    let v = 0;
-    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) v += g[a] * cov[a * k + b] * g[b];
-    if (!(v >= 0)) continue;
-    const half = z * Math.sqrt(v);
-    low[i] = e * Math.exp(-half);
-    high[i] = e * Math.exp(half);
+function scoreIntervals(result: ClvView, score: ScoreModel, pred: NonNullable<ClvView['predictions'][ClvModelKind]>, options: CustomerScoreOptions): ScoreIntervals {
+  const fitted = result.models.find((m) => m.kind === score.kind)!;
+  const { summary, horizon } = result;
+  const seMissing = Object.values(fitted.standardErrors).some((v) => !Number.isFinite(v));
+  const cov = fitted.health.boundary || seMissing ? null : options.covariance !== undefined ? options.covariance : logParamCovariance(score, summary);
+  if (!cov) {
+    const why = fitted.health.boundary
+      ? `the ${fitted.name} fit is at a parameter boundary (${fitted.health.boundary.reason}), where the Hessian gives no interval`
+      : `the Hessian of the ${fitted.name} log-likelihood is singular at the fit`;
+    return { purchasesInterval: null, purchasesIntervalWithheld: why, clvInterval: null, clvIntervalWithheld: result.clvWithheld ?? why };
   }
-  return { low, high };
-}
-
-/**
- * DERT, discounted expected residual transactions: E[Σ e^{-δ τ_j}] over all purchases after T,
- * continuous discount rate δ per time unit. Pareto/NBD (Fader, Hardie & Lee 2005): given alive,
- * E[λ] · E[1/(μ + δ)], with E[1/(μ+δ)] = ∫_0^∞ e^{-δv} ((β+T)/(β+T+v))^s dv. BG-type models:
- * δ ∫_0^∞ e^{-δt} E[X(T, T+t)] dt, from the model's own conditional expectation. Both integrals
- * are taken over u = e^{-δ·}, so the range is [0, 1] and the integrands are bounded.
- */
-export function dert(model: ScoreModel, delta: number, pAlive: ArrayLike<number>, x: ArrayLike<number>, tx: ArrayLike<number>, T: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(x.length).fill(NaN);
-  if (!(delta > 0)) return out;
-  for (let i = 0; i < x.length; i++) {
-    if (model.kind === 'pnbd') {
-      const { r, alpha, s, beta } = model.params;
-      const be = beta + T[i];
-      const inv = adaptiveSimpson((u) => (u <= 0 ? 0 : Math.exp(-s * Math.log1p(-Math.log(u) / (delta * be)))), 0, 1, 1e-10) / delta;
-      out[i] = (pAlive[i] * (r + x[i]) * inv) / (alpha + T[i]);
-    } else {
-      const xi = x[i];
-      const txi = tx[i];
-      const Ti = T[i];
-      // At u = 0 (t = ∞) the expectation is approached at a horizon where e^{-δt} is ~1e-300.
-      const e = (u: number) => conditionalExpected(model, -Math.log(Math.max(u, 1e-300)) / delta, xi, txi, Ti);
-      out[i] = adaptiveSimpson(e, 0, 1, 1e-9);
-    }
+  const monthUnits = MONTH_DAYS / DAYS_PER_UNIT[result.timeUnit];
+  const v = horizonLogVariance(score, cov, { months: horizon.months, monthUnits, monthlyDiscountRate: horizon.monthlyDiscountRate }, summary.x, summary.tx, summary.T);
+  const purchasesInterval = logNormalInterval(pred.expectedPurchases, v.purchases);
+  const spend = result.spend;
+  if (result.clvWithheld || !spend) {
+    return { purchasesInterval, purchasesIntervalWithheld: null, clvInterval: null, clvIntervalWithheld: result.clvWithheld ?? 'spend is not modelled' };
   }
-  return out;
+  const gg = { p: spend.params.p, q: spend.params.q, gamma: spend.params.gamma };
+  const xSpend = spendInputs(summary).x;
+  const spendSeMissing = Object.values(spend.standardErrors).some((s) => !Number.isFinite(s));
+  const spendCov = spendSeMissing ? null : options.spendCovariance !== undefined ? options.spendCovariance : spendLogParamCovariance(gg, xSpend, summary.monetary);
+  if (!spendCov) {
+    const why = spendSeMissing || options.spendCovariance === undefined
+      ? 'the Hessian of the Gamma-Gamma log-likelihood is singular at the fit, so spend has no standard errors'
+      : 'the saved model carries no covariance of the Gamma-Gamma fit (singular at the fit, or saved before it was kept: re-run analyze)';
+    return { purchasesInterval, purchasesIntervalWithheld: null, clvInterval: null, clvIntervalWithheld: why };
+  }
+  const spendVar = spendLogVariance(gg, spendCov, xSpend, summary.monetary);
+  const clvInterval = logNormalInterval(pred.clv, Float64Array.from(v.discounted, (d, i) => d + spendVar[i]));
+  return { purchasesInterval, purchasesIntervalWithheld: null, clvInterval, clvIntervalWithheld: null };
 }

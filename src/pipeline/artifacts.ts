@@ -116,12 +116,22 @@ function headline(a: Analysis, extensions: Extension[]) {
 /** Which summaries `analyze` writes besides customers.csv and cleaning-log.json. */
 export type OutputFormat = 'html' | 'md' | 'json';
 
-export function analysisArtifacts(a: Analysis, extensions: Extension[] = [], formats: OutputFormat[] = ['html', 'md', 'json']): Record<string, string> {
-  return Object.fromEntries(Object.entries(analysisOutputs(a, extensions, formats)).map(([name, text]) => [name, typeof text === 'string' ? text : text.join('')]));
+export function analysisArtifacts(
+  a: Analysis,
+  extensions: Extension[] = [],
+  formats: OutputFormat[] = ['html', 'md', 'json'],
+  onStage: (stage: string) => void = () => {},
+): Record<string, string> {
+  return Object.fromEntries(Object.entries(analysisOutputs(a, extensions, formats, onStage)).map(([name, text]) => [name, typeof text === 'string' ? text : text.join('')]));
 }
 
 /** The same files as analysisArtifacts, customers.csv as pieces of whole rows, to be written piece by piece (writeOutputs). */
-export function analysisOutputs(a: Analysis, extensions: Extension[] = [], formats: OutputFormat[] = ['html', 'md', 'json']): Record<string, string | string[]> {
+export function analysisOutputs(
+  a: Analysis,
+  extensions: Extension[] = [],
+  formats: OutputFormat[] = ['html', 'md', 'json'],
+  onStage: (stage: string) => void = () => {},
+): Record<string, string | string[]> {
   const exec = headline(a, extensions);
   const csv = customersCsvChunks(a, extensions);
   const summary = summaryJson(a, extensions);
@@ -129,9 +139,11 @@ export function analysisOutputs(a: Analysis, extensions: Extension[] = [], forma
   summary.recommendations = recs;
   // The outputs are reconciled as written, before anything is handed to the user.
   const clv = extensions.find((e) => e.reconcile?.clv)?.reconcile?.clv;
+  onStage('checking outputs');
   const bundle = scoringBundle(a, extensions);
   const placements = [...rfmPlacement(a, bundle), ...extensions.flatMap((e) => e.reconcile?.placements ?? [])];
   const checks = reconcile(a, { customersCsv: csv, summary, clv, placements });
+  onStage('rendering report');
   summary.checks = checks;
   const failed = checks.filter((c) => !c.ok);
   const doc = {

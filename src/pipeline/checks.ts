@@ -15,34 +15,60 @@ export interface Check {
 export function readCsvColumns(text: string): Map<string, string[]> {
   const rows: string[][] = [];
   let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
+  const n = text.length;
+  let i = 0;
+  // Unquoted cells are sliced whole; only quoted cells are built up, around their doubled quotes.
+  while (i < n) {
+    let cell: string;
+    if (text.charCodeAt(i) === QUOTE) {
       cell = '';
-    } else if (ch === '\n') {
-      row.push(cell);
+      let from = ++i;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q < 0) {
+          cell += text.slice(from);
+          i = n;
+          break;
+        }
+        if (text.charCodeAt(q + 1) === QUOTE) {
+          cell += text.slice(from, q + 1);
+          i = from = q + 2;
+          continue;
+        }
+        cell += text.slice(from, q);
+        i = q + 1;
+        break;
+      }
+      // Anything between the closing quote and the delimiter belongs to the cell, as before.
+      let j = i;
+      while (j < n && text.charCodeAt(j) !== COMMA && text.charCodeAt(j) !== NEWLINE) j++;
+      cell += text.slice(i, j).replace(/\r/g, '');
+      i = j;
+    } else {
+      let j = i;
+      while (j < n && text.charCodeAt(j) !== COMMA && text.charCodeAt(j) !== NEWLINE) j++;
+      cell = text.slice(i, j);
+      if (cell.includes('\r')) cell = cell.replace(/\r/g, '');
+      i = j;
+    }
+    row.push(cell);
+    if (i >= n) break;
+    if (text.charCodeAt(i) === NEWLINE) {
       rows.push(row);
       row = [];
-      cell = '';
-    } else if (ch !== '\r') cell += ch;
+    }
+    i++;
+    // A delimiter or newline just consumed; a cell that ends the text is handled after the loop.
+    if (i === n && text.charCodeAt(n - 1) === COMMA) row.push('');
   }
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
+  if (row.length > 0) rows.push(row);
   const [header = [], ...body] = rows;
   return new Map(header.map((name, j) => [name, body.map((r) => r[j] ?? '')]));
 }
+
+const QUOTE = 34;
+const COMMA = 44;
+const NEWLINE = 10;
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
 const fmt = (x: number) => (Number.isInteger(x) ? x.toLocaleString('en-US') : x.toLocaleString('en-US', { maximumFractionDigits: 4 }));
@@ -165,7 +191,7 @@ function tallyCustomersCsv(pieces: readonly string[], asOf: string | null): CsvT
       t.negativeRecency += (csv.get('recency_days') ?? []).filter((v) => Number(v) < 0).length;
     }
     for (const [name, values] of csv) {
-      for (const v of values) if (/^(NaN|-?Infinity)$/.test(v)) t.bad++;
+      for (const v of values) if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') t.bad++;
       if (COUNTS.includes(name)) t.negatives += values.filter((v) => v !== '' && Number(v) < 0).length;
     }
   });

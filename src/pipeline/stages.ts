@@ -126,7 +126,7 @@ export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Prom
   const freeOnly = await freeOnlyCustomers(lines);
   const extension: Extension = {
     ...(result.best ? { models: { clv: ClvScorer.fromResult(result) } } : { absent: { clv: result.fitSkipped ?? result.clvWithheld ?? `no healthy purchase model: ${result.selection.reason}` } }),
-    sections: [clvSection(result, { ...(segmentOf ? { segmentOf } : {}), currency: a.currency, population: { identified: a.customers.rows, freeOnly }, scores })],
+    sections: [clvSection(result, { ...(segmentOf ? { segmentOf } : {}), currency: a.currency, population: { identified: a.customers.rows, freeOnly }, scores, idOf: (c) => log.ids[c] })],
     customerColumns: clvColumns(rows.columns, rows.ids, tableIds),
     summary: { clv: { ...clvSummaryJson(result), scores: scoresSummaryJson(scores) } },
     // With a holdout, the models see only customers acquired by the calibration end, so counts differ by design.
@@ -154,6 +154,11 @@ export function scoresSummaryJson(s: CustomerScores): Record<string, unknown> {
     pAliveLater: { withheld: s.pAliveLaterWithheld },
     dert: { is: 'discounted expected residual transactions after the calibration end, continuous discounting at the CLV monthly rate', withheld: s.dertWithheld },
     expectedPurchasesInterval: { level: 0.9, method: 'delta method on log E[X] from the Hessian of the log-likelihood in the log parameters (parameter uncertainty only)', withheld: s.purchasesIntervalWithheld },
+    clvInterval: {
+      level: 0.9,
+      method: 'delta method on log CLV: the purchase model\'s and Gamma-Gamma\'s Hessian covariances in their log parameters, independent fits (block-diagonal covariance), so the log-variances add (parameter uncertainty only, not the customer\'s own future randomness)',
+      withheld: s.clvIntervalWithheld,
+    },
   };
 }
 

@@ -3,7 +3,9 @@ import { clvRowColumns } from '../clv/columns.js';
 import { GammaGammaModel } from '../clv/gamma-gamma.js';
 import type { PurchaseModel } from '../clv/predict.js';
 import { customerPredictions, spendInputs, CLV_MODEL_NAMES, type ClvModelKind, type ClvResult, type ClvView } from '../clv/run.js';
-import { customerScores, logParamCovariance, scoreModelOf } from '../clv/scores.js';
+import { logParamCovariance, spendLogParamCovariance } from '../clv/intervals.js';
+import { scoreModelOf } from '../clv/score-model.js';
+import { customerScores } from '../clv/scores.js';
 import { clvSummary, type TimeUnit } from '../clv/summary.js';
 import { checkModelJSON, modelJSON, type ModelJSON } from '../models/estimator.js';
 import { loadModel } from '../models/registry.js';
@@ -34,6 +36,8 @@ interface ClvParams {
   models: SavedPurchaseModel[];
   /** Covariance of the chosen model's log parameters on the fitting data, row-major; null where none is usable. */
   covariance: (number | null)[] | null;
+  /** The same for Gamma-Gamma's (p, q, γ), for the CLV interval; absent in files saved before it was kept. */
+  spendCovariance?: (number | null)[] | null;
   spend: ModelJSON | null;
 }
 
@@ -62,6 +66,11 @@ export class ClvScorer implements Scorer {
     const best = r.best ? r.models.find((m) => m.kind === r.best)! : null;
     const seMissing = best ? Object.values(best.standardErrors).some((v) => !Number.isFinite(v)) : true;
     const cov = best && !best.health.boundary && !seMissing ? logParamCovariance(scoreModelOf(r, best.kind), r.summary) : null;
+    const spend = r.spend && !r.clvWithheld ? r.spend : null;
+    const spendSeMissing = !spend || Object.values(spend.standardErrors).some((v) => !Number.isFinite(v));
+    const gg = spend ? { p: spend.params.p, q: spend.params.q, gamma: spend.params.gamma } : null;
+    const spendCov = gg && !spendSeMissing ? spendLogParamCovariance(gg, spendInputs(r.summary).x, r.summary.monetary) : null;
+    const saved = (m: Float64Array | null) => (m ? Array.from(m, (v) => (Number.isFinite(v) ? v : null)) : null);
     return new ClvScorer({
       timeUnit: r.timeUnit,
       horizon: { ...r.horizon },
@@ -72,8 +81,9 @@ export class ClvScorer implements Scorer {
       clvWithheld: r.clvWithheld,
       fitSkipped: r.fitSkipped,
       models,
-      covariance: cov ? Array.from(cov, (v) => (Number.isFinite(v) ? v : null)) : null,
-      spend: r.spend && !r.clvWithheld ? r.spend.model : null,
+      covariance: saved(cov),
+      spendCovariance: saved(spendCov),
+      spend: spend ? spend.model : null,
     });
   }
 
@@ -96,8 +106,10 @@ export class ClvScorer implements Scorer {
       expectedSpend: spend,
       predictions,
       models: p.models.map((m) => ({ kind: m.kind, name: m.name, params: m.params, standardErrors: m.standardErrors, health: { boundary: m.boundary } })),
+      spend: this.spend ? { params: { ...this.spend.params }, standardErrors: { ...this.spend.standardErrors } } : null,
     };
-    const scores = customerScores(view, { days: p.days, covariance: p.covariance ? Float64Array.from(p.covariance, (v) => (v === null ? NaN : v)) : null });
+    const matrix = (m: (number | null)[] | null | undefined) => (m ? Float64Array.from(m, (v) => (v === null ? NaN : v)) : null);
+    const scores = customerScores(view, { days: p.days, covariance: matrix(p.covariance), spendCovariance: matrix(p.spendCovariance) });
     const columns = clvRowColumns(view, scores);
     // Summary rows are the customers with a purchase by the as-of day; the others get blanks.
     const n = input.ids.length;
@@ -126,7 +138,8 @@ export class ClvScorer implements Scorer {
       (p.best === null || kinds.includes(p.best as string)) &&
       Array.isArray(p.models) && p.models.every((m) => m && kinds.includes(m.kind) && m.model && typeof m.name === 'string') &&
       (p.best === null || p.models.some((m) => m.kind === p.best)) &&
-      p.selection && p.pAlive && (p.covariance === null || Array.isArray(p.covariance));
+      p.selection && p.pAlive && (p.covariance === null || Array.isArray(p.covariance)) &&
+      (p.spendCovariance === undefined || p.spendCovariance === null || Array.isArray(p.spendCovariance));
     if (!ok) throw new ModelError('model-corrupt', 'Saved CLV model is incomplete', 'Re-run analyze to write model.json again');
     return new ClvScorer(p as ClvParams);
   }

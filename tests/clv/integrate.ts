@@ -1,3 +1,6 @@
+import { adaptiveSimpson } from '../../src/clv/scores.js';
+import { conditionalExpected, type ScoreModel } from '../../src/clv/score-model.js';
+
 /**
  * Test helper: E[X(T, T+t) | x, tx, T] for the beta-geometric models by one-dimensional numerical
  * integration over the dropout probability p (λ integrates out in closed form), independent of
@@ -33,4 +36,15 @@ export function expectedByQuadrature(
     den += wS * beta * (alive + dropped);
   }
   return num / den;
+}
+
+/**
+ * Test helper: DERT by its definition, δ ∫_0^∞ e^{-δt} E[X(T, T+t) | x, tx, T] dt, integrated
+ * adaptively over u = e^{-δt} through the models' own conditional expectation: slow (a second
+ * per customer) but sharing nothing with the survival-curve form the scores use.
+ */
+export function dertByDefinition(model: ScoreModel, delta: number, x: number, tx: number, T: number): number {
+  // At u = 0 (t = ∞) the expectation is approached at a horizon where e^{-δt} is ~1e-300.
+  const e = (u: number) => conditionalExpected(model, -Math.log(Math.max(u, 1e-300)) / delta, x, tx, T);
+  return adaptiveSimpson(e, 0, 1, 1e-9);
 }

@@ -51,9 +51,18 @@ describe('clv --out', () => {
       const e = Number(row.expected_purchases_12m_paretonbd);
       expect(Number(row.expected_purchases_12m_low90)).toBeLessThan(e * (1 + 1e-9));
       expect(Number(row.expected_purchases_12m_high90)).toBeGreaterThan(e * (1 - 1e-9));
+      const clv = Number(row.clv_12m_paretonbd);
+      expect(clv).toBeGreaterThan(0);
+      expect(Number(row.clv_12m_low90)).toBeLessThan(clv * (1 + 1e-9));
+      expect(Number(row.clv_12m_high90)).toBeGreaterThan(clv * (1 - 1e-9));
+      // DERT counts every future purchase, each discounted by less than a year's 1% a month in its first year.
+      expect(Number(row.dert)).toBeGreaterThan(e / 1.01 ** 12);
     }
     expect(bands).toEqual(j.scores.churnRisk.customers);
     expect(j.scores.expectedPurchasesInterval.withheld).toBeNull();
+    expect(j.scores.clvInterval).toMatchObject({ level: 0.9, withheld: null });
+    expect(j.scores.clvInterval.method).toMatch(/Gamma-Gamma/);
+    expect(j.scores.dert.withheld).toBeNull();
   }, 60_000);
 
   it('analyze adds the score columns to customers.csv and their definitions to summary.json', async () => {
@@ -61,7 +70,7 @@ describe('clv --out', () => {
     const r = await cli('analyze', join(DATA, 'cdnow-sample.txt.gz'), '--columns', 'customer,_,date,quantity,amount', '--out', out, '-q', '--no-segments');
     expect(r.code).toBe(0);
     const header = readFileSync(join(out, 'customers.csv'), 'utf8').split('\n')[0].split(',');
-    for (const c of ['p_no_purchase_90d', 'churn_risk_90d', 'next_order_date', 'next_order_note', 'p_alive_in_90d']) expect(header).toContain(c);
+    for (const c of ['p_no_purchase_90d', 'churn_risk_90d', 'next_order_date', 'next_order_note', 'p_alive_in_90d', 'dert', 'clv_12m_low90', 'clv_12m_high90']) expect(header).toContain(c);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.clv.scores.model).toBe(summary.clv.best);
     expect(summary.clv.scores.churnRisk.low).toBe('< 0.5');

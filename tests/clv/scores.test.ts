@@ -1,46 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BgNbd, BgNbdModel } from '../../src/clv/bgnbd.js';
-import { simulateLog, simulateSummary } from '../../src/clv/simulate.js';
+import { simulateLog } from '../../src/clv/simulate.js';
 import { runClv } from '../../src/clv/run.js';
-import { MbgNbdModel } from '../../src/clv/mbgnbd.js';
-import { ParetoNbd, pnbdPAlive } from '../../src/clv/pnbd.js';
-import { churnRisk, conditionalExpected, customerScores, dert, expectedPurchasesInterval, logParamCovariance, nextPurchaseMedian, pAliveAt, probabilityNoPurchase, type ScoreModel } from '../../src/clv/scores.js';
+import { pnbdPAlive } from '../../src/clv/pnbd.js';
+import { churnRisk, customerScores, nextPurchaseMedian, pAliveAt, pBuyIfAlive, pEverBuyIfAlive, probabilityNoPurchase } from '../../src/clv/scores.js';
+import type { ScoreModel } from '../../src/clv/score-model.js';
 import { Random } from '../../src/random.js';
-
-const conv = { converged: true, iterations: 0, gradientNorm: 0, message: '' } as never;
-const BG = { r: 0.8, alpha: 5, a: 0.6, b: 2.5 };
-const PN = { r: 0.6, alpha: 8, s: 0.7, beta: 12 };
-
-/**
- * Importance sampling from the prior, weighted by each draw's likelihood of (x, tx, T) split into
- * its alive and dead parts: an estimate of the conditional future that shares no formula with the
- * closed forms under test (neither P(alive) nor the posterior).
- */
-interface Draw { w: number; alive: boolean; lambda: number; p: number; mu: number }
-
-function posteriorDraws(kind: ScoreModel['kind'], x: number, tx: number, T: number, n: number, seed: number): Draw[] {
-  const rng = new Random(seed);
-  const out: Draw[] = [];
-  for (let k = 0; k < n; k++) {
-    if (kind === 'pnbd') {
-      const lambda = rng.gamma(PN.r, PN.alpha);
-      const mu = rng.gamma(PN.s, PN.beta);
-      const lx = Math.pow(lambda, x);
-      const aliveW = lx * Math.exp(-(lambda + mu) * T);
-      const deadW = lx * (mu / (lambda + mu)) * (Math.exp(-(lambda + mu) * tx) - Math.exp(-(lambda + mu) * T));
-      out.push({ w: aliveW, alive: true, lambda, p: 0, mu }, { w: deadW, alive: false, lambda, p: 0, mu });
-    } else {
-      const lambda = rng.gamma(BG.r, BG.alpha);
-      const p = rng.beta(BG.a, BG.b);
-      const o = kind === 'mbgnbd' ? 1 : 0;
-      const lx = Math.pow(lambda, x);
-      const aliveW = lx * Math.exp(-lambda * T) * Math.pow(1 - p, x + o);
-      const deadW = x + o > 0 ? lx * Math.exp(-lambda * tx) * p * Math.pow(1 - p, x + o - 1) : 0;
-      out.push({ w: aliveW, alive: true, lambda, p, mu: 0 }, { w: deadW, alive: false, lambda, p, mu: 0 });
-    }
-  }
-  return out;
-}
+import { BG, modelOf, PN, posteriorDraws, type Draw } from './posterior-draws.js';
 
 /** Time to the next purchase after T for one draw (Infinity when there is none). */
 function nextTime(kind: ScoreModel['kind'], d: Draw, rng: Random): number {
@@ -67,12 +32,6 @@ function weightedMedian(values: number[], w: number[]): number {
     if (acc >= total / 2) return values[i];
   }
   return Infinity;
-}
-
-function modelOf(kind: ScoreModel['kind']): { score: ScoreModel; pAlive: (x: number, tx: number, T: number) => number } {
-  if (kind === 'pnbd') return { score: { kind, params: PN }, pAlive: (x, tx, T) => pnbdPAlive([PN.r, PN.alpha, PN.s, PN.beta], x, tx, T) };
-  const m = kind === 'bgnbd' ? new BgNbdModel(BG, 0, BG, conv, 0) : new MbgNbdModel(BG, 0, BG, conv, 0);
-  return { score: { kind, params: BG }, pAlive: (x, tx, T) => m.pAlive(Float64Array.of(x), Float64Array.of(tx), Float64Array.of(T))[0] };
 }
 
 describe('per-customer scores vs Monte-Carlo from the model', () => {
@@ -113,6 +72,13 @@ describe('per-customer scores vs Monte-Carlo from the model', () => {
     });
   }
 
+  it('Pareto/NBD: P(ever buys again | alive) in closed form is the limit of P(buys within t | alive)', () => {
+    for (const params of [PN, { r: 0.05, alpha: 300, s: 5, beta: 0.3 }, { r: 3, alpha: 0.5, s: 1e-6, beta: 1e4 }]) {
+      const model: ScoreModel = { kind: 'pnbd', params };
+      for (const [x, T] of [[0, 1], [3, 40], [50, 100]]) expect(Math.abs(pEverBuyIfAlive(model, x, T) - pBuyIfAlive(model, 1e15, x, T))).toBeLessThan(1e-8);
+    }
+  });
+
   it('bands follow the stated cut-offs', () => {
     expect([0.1, 0.49, 0.5, 0.79, 0.8, 1, NaN].map(churnRisk)).toEqual(['low', 'low', 'medium', 'medium', 'high', 'high', null]);
   });
@@ -131,59 +97,6 @@ describe('per-customer scores vs Monte-Carlo from the model', () => {
   });
 });
 
-describe('90% intervals for expected purchases', () => {
-  // Fixed customer histories whose expected purchases over a year are compared with the truth;
-  // one customer per dataset keeps the replications independent.
-  const hx = [0, 1, 3, 6];
-  const htx = [0, 10, 30, 45];
-  const hT = [52, 52, 52, 52];
-  for (const kind of ['bgnbd', 'pnbd'] as const) {
-    it(`${kind}: cover the true conditional expectation 85–95% of the time across 150 simulated datasets`, () => {
-      const truth = modelOf(kind).score;
-      const trueE = hx.map((x, i) => conditionalExpected(truth, 52, x, htx[i], hT[i]));
-      let covered = 0;
-      let total = 0;
-      for (let rep = 0; rep < 150; rep++) {
-        const spec = kind === 'pnbd' ? { model: kind, params: PN } : { model: kind, params: BG };
-        const sim = simulateSummary(spec, { customers: 400, T: 52, seed: 1000 + rep });
-        const fit = kind === 'pnbd' ? new ParetoNbd().fit(sim) : new BgNbd().fit(sim);
-        const score = { kind, params: fit.params } as ScoreModel;
-        const cov = logParamCovariance(score, sim);
-        const i = rep % hx.length;
-        total++;
-        // A singular Hessian gives no interval, which counts as a miss.
-        if (!cov) continue;
-        const iv = expectedPurchasesInterval(score, cov, 52, hx, htx, hT);
-        if (iv.low[i] <= trueE[i] && trueE[i] <= iv.high[i]) covered++;
-      }
-      const rate = covered / total;
-      expect(rate).toBeGreaterThanOrEqual(0.85);
-      expect(rate).toBeLessThanOrEqual(0.95);
-    }, 60_000);
-  }
-});
-
-describe('DERT', () => {
-  for (const kind of ['bgnbd', 'mbgnbd', 'pnbd'] as const) {
-    it(`${kind}: matches the Monte-Carlo mean of the discounted future purchases`, () => {
-      const { score, pAlive } = modelOf(kind);
-      const delta = 0.01;
-      for (const [x, tx, T] of [[0, 0, 30], [2, 15, 30], [5, 28, 30]] as const) {
-        const draws = posteriorDraws(kind, x, tx, T, 100_000, 11 + x);
-        let num = 0;
-        let den = 0;
-        for (const d of draws) {
-          den += d.w;
-          // Given alive: Pareto/NBD λ/(μ+δ); BG-type Σ_k (1-p)^(k-1) (λ/(λ+δ))^k = λ/(λp+δ).
-          if (d.alive) num += d.w * (kind === 'pnbd' ? d.lambda / (d.mu + delta) : d.lambda / (d.lambda * d.p + delta));
-        }
-        const got = dert(score, delta, [pAlive(x, tx, T)], [x], [tx], [T])[0];
-        expect(Math.abs(got / (num / den) - 1)).toBeLessThan(0.02);
-      }
-    });
-  }
-});
-
 describe('customerScores', () => {
   it('withholds every score with the reason when no model is fitted', () => {
     const log = simulateLog({ model: 'bgnbd', params: BG }, { customers: 20, T: 40, unitDays: 7, calibrationEnd: 10_000, seed: 3 });
@@ -193,11 +106,40 @@ describe('customerScores', () => {
     expect(s.withheld).toBe(result.fitSkipped);
     expect(s.pNoPurchase.length).toBe(0);
     expect(s.purchasesIntervalWithheld).toBe(s.withheld);
+    expect(s.clvIntervalWithheld).toBe(s.withheld);
     expect(s.dertWithheld).toBe(s.withheld);
   });
 
+  const GG = { p: 6, q: 4, gamma: 15 };
+
+  it('withholds both intervals, with the reason, for a fit at the no-dropout boundary, but still scores DERT', () => {
+    const log = simulateLog({ model: 'bgnbd', params: { r: 2, alpha: 10, a: 1e-4, b: 1e5 } }, { customers: 400, T: 50, unitDays: 7, calibrationEnd: 10_000, seed: 5, spend: GG });
+    const result = runClv(log, { timeUnit: 'weeks', observationEnd: 10_000, models: ['bgnbd'] });
+    expect(result.models[0].health.boundary).not.toBeNull();
+    const s = customerScores(result);
+    expect(s.purchasesInterval).toBeNull();
+    expect(s.clvInterval).toBeNull();
+    expect(s.purchasesIntervalWithheld).toMatch(/^the BG\/NBD fit is at a parameter boundary \(no detectable dropout/);
+    expect(s.clvIntervalWithheld).toBe(s.purchasesIntervalWithheld);
+    expect(s.dert!.every((d) => d > 0 && Number.isFinite(d))).toBe(true);
+  });
+
+  it('withholds the CLV interval alone when spend has no standard errors or is not modelled', () => {
+    const log = simulateLog({ model: 'bgnbd', params: BG }, { customers: 500, T: 50, unitDays: 7, calibrationEnd: 10_000, seed: 6, spend: GG });
+    const result = runClv(log, { timeUnit: 'weeks', observationEnd: 10_000, models: ['bgnbd'] });
+    const flat = { ...result, spend: { ...result.spend!, standardErrors: { ...result.spend!.standardErrors, q: NaN } } };
+    const s = customerScores(flat);
+    expect(s.purchasesInterval).not.toBeNull();
+    expect(s.clvInterval).toBeNull();
+    expect(s.clvIntervalWithheld).toMatch(/Gamma-Gamma log-likelihood is singular/);
+    const noAmounts = runClv({ ...log, amount: undefined }, { timeUnit: 'weeks', observationEnd: 10_000, models: ['bgnbd'] });
+    const t = customerScores(noAmounts);
+    expect(t.purchasesInterval).not.toBeNull();
+    expect(t.clvIntervalWithheld).toBe(noAmounts.clvWithheld);
+  });
+
   it('scores a healthy fit from its calibration end, consistently with the fitted expectation', () => {
-    const log = simulateLog({ model: 'pnbd', params: PN }, { customers: 600, T: 60, unitDays: 7, calibrationEnd: 10_000, seed: 4 });
+    const log = simulateLog({ model: 'pnbd', params: PN }, { customers: 600, T: 60, unitDays: 7, calibrationEnd: 10_000, seed: 4, spend: GG });
     const result = runClv(log, { timeUnit: 'weeks', observationEnd: 10_000, models: ['pnbd'] });
     expect(result.best).toBe('pnbd');
     const s = customerScores(result);
@@ -205,6 +147,8 @@ describe('customerScores', () => {
     for (let i = 0; i < result.summary.n; i++) {
       expect(s.purchasesInterval!.low[i]).toBeLessThanOrEqual(pred.expectedPurchases[i] * (1 + 1e-9));
       expect(s.purchasesInterval!.high[i]).toBeGreaterThanOrEqual(pred.expectedPurchases[i] * (1 - 1e-9));
+      expect(s.clvInterval!.low[i]).toBeLessThan(pred.clv[i]);
+      expect(s.clvInterval!.high[i]).toBeGreaterThan(pred.clv[i]);
       expect(s.pNoPurchase[i]).toBeGreaterThanOrEqual(1 - pred.pAlive[i] - 1e-12);
       if (s.nextOrderDate[i]) expect(s.nextOrderDate[i]! > '1997-05-19').toBe(true);
     }

@@ -5,6 +5,7 @@ import { analyze } from '../../pipeline/analyze.js';
 import { analysisOutputs, type OutputFormat } from '../../pipeline/artifacts.js';
 import { parseK, parseSeed } from '../options.js';
 import { writeOutputs } from '../../io/atomic.js';
+import { stageTimer } from '../stage-timer.js';
 import { parseSegmentMap } from '../../features/rfm-map.js';
 import { InputError } from '../../errors.js';
 import { calendarDate } from '../../ingest/dates.js';
@@ -28,6 +29,7 @@ interface AnalyzeFlags extends InputFlags {
   drivers: boolean;
   k: string;
   seed: string;
+  timings?: boolean;
 }
 
 export function registerAnalyze(program: Command, io: CliIO): void {
@@ -53,6 +55,7 @@ export function registerAnalyze(program: Command, io: CliIO): void {
     .option('--format <list>', 'summaries to write: any of html (report.html), md (summary.md), json (summary.json)', 'html,md,json')
     .option('--json', 'print summary.json to stdout instead of a text summary')
     .option('-q, --quiet', 'no progress output')
+    .option('--timings', 'print the wall time of each stage to stderr at the end, as one JSON line')
     .addHelpText(
       'after',
       `
@@ -75,7 +78,12 @@ Examples:
       const segmentMap = flags.segmentMap ? loadSegmentMap(flags.segmentMap) : undefined;
       const k = parseK(flags.k);
       const seed = parseSeed(flags.seed);
-      const onStage = progressReporter(io, Boolean(flags.quiet || flags.json));
+      const progress = progressReporter(io, Boolean(flags.quiet || flags.json));
+      const timer = flags.timings ? stageTimer() : null;
+      const onStage = (stage: string) => {
+        timer?.mark(stage);
+        progress(stage);
+      };
       const options = {
         ...inputOptions(flags),
         asOf: flags.asOf,
@@ -100,7 +108,7 @@ Examples:
         await a.engine.close();
         closed = true;
         onStage('writing report');
-        const files = analysisOutputs(a, extensions);
+        const files = analysisOutputs(a, extensions, undefined, onStage);
         const summaryText = files['summary.json'] as string;
         const written = writeOutputs(resolve(flags.out), Object.fromEntries(Object.entries(files).filter(([name]) => wantedFile(name, formats))));
         const summary = JSON.parse(summaryText) as { checks: { name: string; ok: boolean; detail: string }[]; skipped: { analysis: string; reason: string }[] };
@@ -114,7 +122,10 @@ Examples:
           io.stdout(`${s.findings.map((f) => `• ${f}`).join('\n')}\n\nWrote ${written.join(', ')}\n`);
         }
       } finally {
+        timer?.mark('closing');
         if (!closed) await a.engine.close();
+        if (timer) io.stderr(`timings: ${JSON.stringify(timer.done())}
+`);
       }
     });
 }

@@ -27,7 +27,7 @@ export function registerClv(program: Command, io: CliIO): void {
     .option('--discount <rate>', 'monthly discount rate', '0.01')
     .option('--margin <m>', 'profit margin applied to spend (0..1)', '1')
     .option('--penalizer <l2>', 'L2 penalty on the model parameters, as in lifetimes (0 = plain maximum likelihood)', '0')
-    .option('--out <file>', 'write a per-customer CSV: customer_id, P(alive), expected purchases, CLV, P(no purchase in 90 days), churn risk, next order date')
+    .option('--out <file>', 'write a per-customer CSV: customer_id, P(alive), expected purchases and CLV with 90% intervals, P(no purchase in 90 days), churn risk, next order date, DERT')
     .addHelpText('after', `
 --as-of is the last observed day (inclusive).
 

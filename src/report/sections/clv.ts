@@ -5,7 +5,7 @@ import { ParetoNbdModel } from '../../clv/pnbd.js';
 import type { PurchaseModel } from '../../clv/predict.js';
 import { CLV_MODEL_NAMES, type ClvModelKind, type ClvResult } from '../../clv/run.js';
 import { barChart, groupedBarChart, heatmap, histogram, lineChart } from '../charts/specs.js';
-import { fmtInt, fmtMoney as money, fmtNum, fmtPct } from '../format.js';
+import { fmtInt, fmtMoney as formatMoney, fmtNum, fmtPct } from '../format.js';
 import type { Block, Cell, ReportSection, TableBlock } from '../section.js';
 import type { CustomerScores } from '../../clv/scores.js';
 
@@ -15,13 +15,15 @@ export interface ClvSectionOptions {
   currency?: string | null;
   /** Identified customers of the core analysis, and how many more the models see (only free purchases). */
   population?: { identified: number; freeOnly: number };
-  /** Per-customer scores of the model used, for the churn-risk summary. */
+  /** Per-customer scores of the model used, for the churn-risk bands and the customers to win back. */
   scores?: CustomerScores;
+  /** Customer id of a customer, by the customer's index in the transaction log (default: the index). */
+  idOf?: (customer: number) => string;
 }
 
 export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): ReportSection {
   const { summary, horizon } = result;
-  const fmtMoney = (n: number) => money(n, opts.currency);
+  const fmtMoney = (n: number) => formatMoney(n, opts.currency);
   // The models count purchase days, free ones included, so they can see a few more customers than RFM: say so.
   const who = opts.population && opts.population.freeOnly > 0 && summary.n === opts.population.identified + opts.population.freeOnly
     ? `${fmtInt(summary.n)} customers (the ${fmtInt(opts.population.identified)} identified customers plus ${fmtInt(opts.population.freeOnly)} whose every purchase was free)`
@@ -219,10 +221,114 @@ export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): Rep
     }
   }
 
+  if (opts.scores) {
+    churnRisk(opts.scores, findings, blocks);
+    const winBack = winBackTable(result, opts.scores, opts);
+    if (winBack) {
+      findings.push(winBack.finding);
+      blocks.push(winBack.table);
+    }
+  }
   // Fit health, parameters and comparison.
   blocks.push(healthTable(result), parameterTable(result), comparisonTable(result));
-  if (opts.scores) churnRisk(opts.scores, findings, blocks);
   return { id: 'clv', title: 'Customer lifetime value', findings, blocks };
+}
+
+/** Rows of the win-back table: a working list for a campaign; customers.csv has everyone. */
+const WIN_BACK_ROWS = 50;
+
+/**
+ * The customers most worth acting on: at high churn risk (medium when none is high) and with the
+ * most predicted value, CLV or, when spend is not modelled, expected purchases, with the scores
+ * and 90% intervals a campaign needs to pick and size its offers.
+ */
+function winBackTable(result: ClvResult, s: CustomerScores, opts: ClvSectionOptions): { table: TableBlock; finding: string } | null {
+  const best = result.best;
+  const pred = best ? result.predictions[best] : undefined;
+  if (!pred || s.churnRisk.length === 0) return null;
+  const band = s.churnRisk.includes('high') ? 'high' : s.churnRisk.includes('medium') ? 'medium' : null;
+  if (!band) return null;
+  const hasClv = result.clvWithheld === null;
+  const value = hasClv ? pred.clv : pred.expectedPurchases;
+  const inBand: number[] = [];
+  for (let i = 0; i < s.churnRisk.length; i++) if (s.churnRisk[i] === band) inBand.push(i);
+  inBand.sort((i, j) => value[j] - value[i] || i - j);
+  const shown = inBand.slice(0, WIN_BACK_ROWS);
+  const { months } = result.horizon;
+  const money = (n: number) => formatMoney(n, opts.currency);
+  const idOf = (i: number) => (opts.idOf ?? String)(result.summary.customerIndex[i]);
+  const alivePred = result.pAlive.model ? result.predictions[result.pAlive.model] : undefined;
+  const clvIv = hasClv ? s.clvInterval : null;
+  const purchasesIv = s.purchasesInterval;
+  const columns = [
+    'customer',
+    ...(opts.segmentOf ? ['segment'] : []),
+    ...(hasClv ? ['CLV', ...(clvIv ? ['CLV low', 'CLV high'] : [])] : []),
+    'purchases',
+    ...(purchasesIv ? ['purchases low', 'purchases high'] : []),
+    ...(alivePred ? ['P(alive)'] : []),
+    `P(no purchase ${s.days}d)`,
+    'next order',
+    ...(s.dert ? ['DERT'] : []),
+  ];
+  const formats = [
+    undefined,
+    ...(opts.segmentOf ? [undefined] : []),
+    ...(hasClv ? ['money', ...(clvIv ? ['money', 'money'] : [])] : []),
+    'num2',
+    ...(purchasesIv ? ['num2', 'num2'] : []),
+    ...(alivePred ? ['pct'] : []),
+    'pct',
+    undefined,
+    ...(s.dert ? ['num2'] : []),
+  ];
+  const finite = (v: number) => (Number.isFinite(v) ? v : null);
+  const rows = shown.map((i) => [
+    idOf(i),
+    ...(opts.segmentOf ? [opts.segmentOf(result.summary.customerIndex[i])] : []),
+    ...(hasClv ? [finite(pred.clv[i]), ...(clvIv ? [finite(clvIv.low[i]), finite(clvIv.high[i])] : [])] : []),
+    finite(pred.expectedPurchases[i]),
+    ...(purchasesIv ? [finite(purchasesIv.low[i]), finite(purchasesIv.high[i])] : []),
+    ...(alivePred ? [alivePred.pAlive[i]] : []),
+    s.pNoPurchase[i],
+    s.nextOrderDate[i] ?? shortNote(s.nextOrderReason[i]),
+    ...(s.dert ? [finite(s.dert[i])] : []),
+  ]);
+  const withheld = [
+    hasClv && !clvIv ? `No CLV interval: ${s.clvIntervalWithheld}.` : '',
+    !purchasesIv ? `No interval for expected purchases: ${s.purchasesIntervalWithheld}.` : '',
+    !alivePred ? `No P(alive): ${result.pAlive.note ?? 'withheld'}` : '',
+  ].filter(Boolean);
+  const rule = band === 'high' ? `${fmtPct(s.cutoffs.high)} or more` : `${fmtPct(s.cutoffs.medium)} to ${fmtPct(s.cutoffs.high)}`;
+  const what = hasClv ? `predicted ${months}-month CLV` : `expected purchases over ${months} months`;
+  let total = 0;
+  let bandTotal = 0;
+  for (let i = 0; i < value.length; i++) total += value[i];
+  for (const i of inBand) bandTotal += value[i];
+  const amount = hasClv ? money(bandTotal) : `${fmtInt(bandTotal)} purchases`;
+  return {
+    finding: `The ${fmtInt(inBand.length)} customers at ${band} churn risk hold ${amount} (${fmtPct(bandTotal / total)}) of the ${what}; the ${fmtInt(shown.length)} with the most are listed under "Customers to win back".`,
+    table: {
+      kind: 'table',
+      title: `Customers to win back: ${band} churn risk, highest ${what}`,
+      columns,
+      rows,
+      formats,
+      caption:
+        `${band === 'high' ? '' : 'No customer is at high churn risk, so these are at medium risk. '}The ${fmtInt(shown.length)} of the ${fmtInt(inBand.length)} customers with a chance of ${rule} of buying nothing in the next ${s.days} days` +
+        ` that have the most ${what}; customers.csv has them all (churn_risk_${s.days}d = ${band}). ` +
+        `CLV and purchases are over the next ${months} months; low and high are their 90% intervals from the fits' parameter uncertainty: where the model's expectation lies, not how much the customer will actually buy. ` +
+        `The next order is the median of the time to the next purchase; DERT is the discounted number of all future purchases.` +
+        (withheld.length ? ` ${withheld.join(' ')}` : ''),
+    },
+  };
+}
+
+/** A next-order note short enough for a table cell. */
+function shortNote(reason: string | null): string | null {
+  if (!reason) return null;
+  if (reason.startsWith('unlikely')) return 'unlikely to buy again';
+  return reason.replace(/^median time to next purchase is beyond /, 'after ');
 }
 
 /** How many customers fall in each churn-risk band, with the cut-offs, so the weekly targeting list is sized. */
