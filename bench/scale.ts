@@ -3,8 +3,7 @@
  * 10,000,000 lines (about 1,000,000 customers) fit in 60 s and 4 GB on this machine? For each size it generates
  * the log with the project's own generator (`synth orders --lines N --seed 1`, .csv.gz, kept in --dir for the
  * next run), then times `analyze` with every stage under /usr/bin/time (wall, user+system CPU, peak RSS of the
- * process tree's largest member) and prints the per-stage table read from analyze's progress lines on stderr
- * (each stage runs from its own start to the next one's; the last to the end of the run). Needs `npm run build`.
+ * process) and prints the per-stage table from `analyze --timings`. Needs `npm run build`.
  *   npx tsx bench/scale.ts [--sizes 1000000,3000000,10000000] [--dir /tmp/clientele-scale] [--keep-outputs]
  */
 import { spawnSync } from 'node:child_process';
@@ -53,8 +52,16 @@ function timed(argv: string[]): Timed {
   return { wall, cpu: Number(m[2]) + Number(m[3]), peakMiB: Number(m[1]) / 1024, stderr: r.stderr };
 }
 
-/** Stage durations from the progress lines `  stage… (12.3 s)`, each to the next stage's start, the last to `end`. */
+/**
+ * Stage durations from analyze's `timings: {...}` line (--timings; Node's start-up as its own row), else from the
+ * progress lines `  stage… (12.3 s)`, each to the next stage's start, the last to `end`.
+ */
 function stages(stderr: string, end: number): [string, number][] {
+  const line = stderr.split('\n').find((l) => l.startsWith('timings: '));
+  if (line) {
+    const t = JSON.parse(line.slice('timings: '.length)) as { startup: number; stages: Record<string, number> };
+    return [['start-up', t.startup], ...Object.entries(t.stages)];
+  }
   const marks = [...stderr.matchAll(/^ {2}(.+?)… \(([\d.]+) s\)$/gm)].map((m) => [m[1], Number(m[2])] as const);
   return marks.map(([name, at], i) => [name, (i + 1 < marks.length ? marks[i + 1][1] : end) - at]);
 }
@@ -67,7 +74,7 @@ for (const lines of sizes) {
   let gen: Timed = { wall: NaN, cpu: NaN, peakMiB: NaN, stderr: '' };
   if (!existsSync(file)) gen = timed(['synth', 'orders', '--lines', String(lines), '--seed', '1', '--out', file]);
   const out = join(args.dir, `out-${lines}`);
-  const run = timed(['analyze', file, '--out', out]);
+  const run = timed(['analyze', file, '--out', out, '--timings']);
   // The last stage (writing report) runs to the end: the report, customers.csv, the checks and node's exit.
   const inside = stages(run.stderr, run.wall);
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
