@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { scoreSegments, segmentCustomers } from '../../src/cluster/segment.js';
+import { SAMPLED_N_INIT, scoreSegments, segmentCustomers } from '../../src/cluster/segment.js';
 import { syntheticAggregates } from '../../src/synth/index.js';
 import { categoryColumn, numberColumn, table, type Column, type Table } from '../../src/data/table.js';
 import { InputError } from '../../src/errors.js';
@@ -91,6 +91,14 @@ describe('segmentCustomers on synthetic 60-day aggregates', () => {
     expect(Array.from(scored.subsegment)).toEqual(parent.labels);
     // The planted groups are still found when the centres come from 600 of 1,500 rows.
     expect(purity(r.labels, truth.group, all).purity).toBeGreaterThan(0.95);
+  });
+
+  it('on a sample the default restarts drop to SAMPLED_N_INIT and the planted groups are still found', () => {
+    const r = segmentCustomers(t, { seed: 4, kSearchRows: 800 });
+    expect(SAMPLED_N_INIT).toBe(3);
+    expect(r.k).toBe(4);
+    expect(purity(r.labels, truth.group, all).purity).toBeGreaterThan(0.95);
+    expect(JSON.stringify(segmentCustomers(t, { seed: 4, kSearchRows: 800, nInit: SAMPLED_N_INIT }))).toBe(JSON.stringify(r));
   });
 
   it('a fixed k on a large table is fitted on the sample and every row assigned', () => {
