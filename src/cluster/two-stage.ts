@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { Random } from '../random.js';
+import { seededSample } from '../data/sample.js';
 import { takeRows, type Matrix } from '../data/matrix.js';
 import type { Table } from '../data/table.js';
 import { quantileSorted, type DesignTransform } from '../features/design.js';
@@ -96,7 +96,7 @@ export function reclusterSegment(
   // A large parent is screened and clustered on a seeded sample, as the first stage is; the
   // standardisation above used every parent row, and every parent row is assigned below.
   const sampled = sub.rows > sampleSize;
-  const fitOn = sampled ? takeRows(sub, sampleRows(sub.rows, sampleSize, options.seed ?? 42)) : sub;
+  const fitOn = sampled ? takeRows(sub, seededSample(sub.rows, sampleSize, options.seed ?? 42)) : sub;
   const screen = screenColumns(fitOn, blocks);
   const columns = screen.kept.flatMap((b) => Array.from({ length: b.width }, (_, j) => b.start + j));
   const numbers = numericColumns(screen.kept);
@@ -125,10 +125,6 @@ export function reclusterSegment(
   };
 }
 
-/** `size` distinct row indices, seeded, in increasing order (the first stage's sampler). */
-function sampleRows(rows: number, size: number, seed: number): number[] {
-  return new Random(seed).shuffle(Array.from({ length: rows }, (_, i) => i)).slice(0, size).sort((a, b) => a - b);
-}
 
 /**
  * Within the parent, a number more than this many robust SDs from the parent's median is clipped

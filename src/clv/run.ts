@@ -14,7 +14,7 @@ import { customerLifetimeValue, monthsToUnits, perDistinctHistory, type ClvOptio
 import { clvSummary, DAYS_PER_UNIT, type ClvSummary, type SummaryOptions, type TransactionLog } from './summary.js';
 import { fitHealth, type FitHealth } from './health.js';
 import { fitNbd } from './nbd.js';
-import { Random } from '../random.js';
+import { seededSample } from '../data/sample.js';
 
 export type ClvModelKind = 'bgnbd' | 'pnbd' | 'mbgnbd';
 
@@ -147,7 +147,7 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
     actualRepeats += summary.x[i];
   }
   const fitLimit = options.fitRows ?? CLV_FIT_ROWS;
-  const fitOn = summary.n > fitLimit ? subsetSummary(summary, sampleIndex(summary.n, fitLimit, options.seed ?? 1)) : summary;
+  const fitOn = summary.n > fitLimit ? subsetSummary(summary, seededSample(summary.n, fitLimit, options.seed ?? 1)) : summary;
   if (fitOn !== summary) {
     warnings.push(
       `The models were fitted and checked on a random sample of ${fitOn.n.toLocaleString('en-US')} of the ${summary.n.toLocaleString('en-US')} customers (the comparison, holdout and tracking tables too); every customer is predicted and scored`,
@@ -442,18 +442,6 @@ export function subsetSummary(summary: ClvSummary, rows: Int32Array): ClvSummary
   };
 }
 
-/** `size` distinct indices of 0..n-1, seeded, in increasing order (a partial Fisher-Yates shuffle). */
-function sampleIndex(n: number, size: number, seed: number): Int32Array {
-  const index = Int32Array.from({ length: n }, (_, i) => i);
-  const rng = new Random(seed);
-  for (let i = 0; i < size; i++) {
-    const j = i + rng.int(n - i);
-    const t = index[i];
-    index[i] = index[j];
-    index[j] = t;
-  }
-  return index.slice(0, size).sort();
-}
 
 /** Σ_i f(v_i), evaluating f once per distinct value. */
 function sumPerDistinct(values: Float64Array, f: (v: number) => number): number {

@@ -4,6 +4,8 @@ import { SAMPLED_N_INIT, scoreSegments, segmentCustomers } from '../../src/clust
 import { syntheticAggregates } from '../../src/synth/index.js';
 import { categoryColumn, numberColumn, table, type Column, type Table } from '../../src/data/table.js';
 import { InputError } from '../../src/errors.js';
+import { SegmentationModel } from '../../src/cluster/segmentation-model.js';
+import { segmentRules } from '../../src/cluster/segment-rules.js';
 
 /** Share of rows whose found cluster's majority planted group is their own group. */
 function purity(found: ArrayLike<number>, planted: ArrayLike<number>, rows: number[]): { purity: number; majority: Map<number, number> } {
@@ -99,6 +101,15 @@ describe('segmentCustomers on synthetic 60-day aggregates', () => {
     expect(r.k).toBe(4);
     expect(purity(r.labels, truth.group, all).purity).toBeGreaterThan(0.95);
     expect(JSON.stringify(segmentCustomers(t, { seed: 4, kSearchRows: 800, nInit: SAMPLED_N_INIT }))).toBe(JSON.stringify(r));
+  });
+
+  it('the segment rules are fitted on a sample of a large table and their agreement counts every row', () => {
+    const model = SegmentationModel.fromJSON(result.model);
+    const labels = Int32Array.from(result.labels);
+    const full = segmentRules(t, model.saved.design, labels, model.saved.names, 42);
+    const sampled = segmentRules(t, model.saved.design, labels, model.saved.names, 42, 500);
+    expect(full.agreement).toBeGreaterThan(0.9);
+    expect(Math.abs(sampled.agreement - full.agreement)).toBeLessThan(0.05);
   });
 
   it('a fixed k on a large table is fitted on the sample and every row assigned', () => {
