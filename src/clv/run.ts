@@ -61,7 +61,7 @@ export interface FittedClvModel {
  * What per-customer scores and columns read of a CLV run: the chosen models with their health, the horizon and the
  * customers' histories and predictions. A fresh run is one; so is a saved CLV model applied to new customers.
  */
-export type ClvView = Pick<ClvResult, 'timeUnit' | 'horizon' | 'summary' | 'best' | 'selection' | 'pAlive' | 'clvWithheld' | 'fitSkipped' | 'expectedSpend' | 'predictions'> & {
+export type ClvView = Pick<ClvResult, 'timeUnit' | 'horizon' | 'summary' | 'fitSummary' | 'best' | 'selection' | 'pAlive' | 'clvWithheld' | 'fitSkipped' | 'expectedSpend' | 'predictions'> & {
   models: (Pick<FittedClvModel, 'kind' | 'name' | 'params' | 'standardErrors'> & { health: Pick<FitHealth, 'boundary'> })[];
   /** The spend fit's parameters and standard errors, for the CLV interval; null without a spend model. */
   spend: Pick<NonNullable<ClvResult['spend']>, 'params' | 'standardErrors'> | null;
@@ -113,6 +113,8 @@ export interface ClvResult {
   warnings: string[];
   /** Customers the models were fitted and checked on: all of them, or the seeded sample above CLV_FIT_ROWS. */
   fitRows: number;
+  /** The sample's summary when the models were fitted on a sample: parameter uncertainty is that of this fit. */
+  fitSummary?: ClvSummary;
 }
 
 const ESTIMATORS: Record<ClvModelKind, (penalizer: number) => { fit(s: ClvSummary): PurchaseModel }> = {
@@ -175,6 +177,7 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
     tracking: trackRepeatTransactions([], fitOn, log, options.trackingPeriodDays ?? 7),
     warnings: [...warnings, reason],
     fitRows: fitOn.n,
+    ...(fitOn !== summary ? { fitSummary: fitOn } : {}),
   });
   if (summary.n < minCustomers) {
     return skipped(`Only ${summary.n} customer${summary.n === 1 ? '' : 's'} in the calibration period: purchase models need at least ${minCustomers} to say anything about a population, so none was fitted`);
@@ -285,6 +288,7 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
     tracking: trackRepeatTransactions(fitted, fitOn, log, options.trackingPeriodDays ?? 7),
     warnings,
     fitRows: fitOn.n,
+    ...(fitOn !== summary ? { fitSummary: fitOn } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import { dert } from './dert.js';
 import { horizonLogVariance, logNormalInterval, logParamCovariance, spendLogParamCovariance, spendLogVariance, type Interval } from './intervals.js';
 import { MONTH_DAYS } from './predict.js';
 import type { ParetoNbdParams } from './pnbd.js';
+import type { GammaGammaParams } from './gamma-gamma.js';
 import { spendInputs, type ClvModelKind, type ClvView } from './run.js';
 import { scoreModelOf, type ScoreModel } from './score-model.js';
 import { DAYS_PER_UNIT, isoDay } from './summary.js';
@@ -298,7 +299,7 @@ function scoreIntervals(result: ClvView, score: ScoreModel, pred: NonNullable<Cl
   const fitted = result.models.find((m) => m.kind === score.kind)!;
   const { summary, horizon } = result;
   const seMissing = Object.values(fitted.standardErrors).some((v) => !Number.isFinite(v));
-  const cov = fitted.health.boundary || seMissing ? null : options.covariance !== undefined ? options.covariance : logParamCovariance(score, summary);
+  const cov = fitted.health.boundary || seMissing ? null : options.covariance !== undefined ? options.covariance : logParamCovariance(score, result.fitSummary ?? summary);
   if (!cov) {
     const why = fitted.health.boundary
       ? `the ${fitted.name} fit is at a parameter boundary (${fitted.health.boundary.reason}), where the Hessian gives no interval`
@@ -315,7 +316,7 @@ function scoreIntervals(result: ClvView, score: ScoreModel, pred: NonNullable<Cl
   const gg = { p: spend.params.p, q: spend.params.q, gamma: spend.params.gamma };
   const xSpend = spendInputs(summary).x;
   const spendSeMissing = Object.values(spend.standardErrors).some((s) => !Number.isFinite(s));
-  const spendCov = spendSeMissing ? null : options.spendCovariance !== undefined ? options.spendCovariance : spendLogParamCovariance(gg, xSpend, summary.monetary);
+  const spendCov = spendSeMissing ? null : options.spendCovariance !== undefined ? options.spendCovariance : fitSpendCovariance(gg, result.fitSummary ?? summary);
   if (!spendCov) {
     const why = spendSeMissing || options.spendCovariance === undefined
       ? 'the Hessian of the Gamma-Gamma log-likelihood is singular at the fit, so spend has no standard errors'
@@ -325,4 +326,9 @@ function scoreIntervals(result: ClvView, score: ScoreModel, pred: NonNullable<Cl
   const spendVar = spendLogVariance(gg, spendCov, xSpend, summary.monetary);
   const clvInterval = logNormalInterval(pred.clv, Float64Array.from(v.discounted, (d, i) => d + spendVar[i]));
   return { purchasesInterval, purchasesIntervalWithheld: null, clvInterval, clvIntervalWithheld: null };
+}
+
+/** Gamma-Gamma's log-parameter covariance on the customers it was fitted on. */
+function fitSpendCovariance(gg: GammaGammaParams, fitted: { x: Float64Array; monetary: Float64Array }): Float64Array | null {
+  return spendLogParamCovariance(gg, spendInputs(fitted as Parameters<typeof spendInputs>[0]).x, fitted.monetary);
 }

@@ -65,11 +65,11 @@ export class ClvScorer implements Scorer {
     });
     const best = r.best ? r.models.find((m) => m.kind === r.best)! : null;
     const seMissing = best ? Object.values(best.standardErrors).some((v) => !Number.isFinite(v)) : true;
-    const cov = best && !best.health.boundary && !seMissing ? logParamCovariance(scoreModelOf(r, best.kind), r.summary) : null;
+    const cov = best && !best.health.boundary && !seMissing ? logParamCovariance(scoreModelOf(r, best.kind), r.fitSummary ?? r.summary) : null;
     const spend = r.spend && !r.clvWithheld ? r.spend : null;
     const spendSeMissing = !spend || Object.values(spend.standardErrors).some((v) => !Number.isFinite(v));
     const gg = spend ? { p: spend.params.p, q: spend.params.q, gamma: spend.params.gamma } : null;
-    const spendCov = gg && !spendSeMissing ? spendLogParamCovariance(gg, spendInputs(r.summary).x, r.summary.monetary) : null;
+    const spendCov = gg && !spendSeMissing ? spendLogParamCovariance(gg, spendInputs(r.fitSummary ?? r.summary).x, (r.fitSummary ?? r.summary).monetary) : null;
     const saved = (m: Float64Array | null) => (m ? Array.from(m, (v) => (Number.isFinite(v) ? v : null)) : null);
     return new ClvScorer({
       timeUnit: r.timeUnit,

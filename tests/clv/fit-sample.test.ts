@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runClv } from '../../src/clv/run.js';
+import { customerScores } from '../../src/clv/scores.js';
 import { simulateLog } from '../../src/clv/simulate.js';
 import { Random } from '../../src/random.js';
 
@@ -35,6 +36,20 @@ describe('runClv fitted on a seeded sample of a large population', () => {
     // Per-customer predictions from the sample's fit agree with the full fit's to a few percent in total.
     const total = (r: typeof full) => r.predictions.bgnbd?.expectedPurchases.reduce((a, v) => a + v, 0) ?? NaN;
     if (sampled.best === 'bgnbd' && full.predictions.bgnbd) expect(Math.abs(total(sampled) / total(full) - 1)).toBeLessThan(0.05);
+  });
+
+  it("the 90% intervals carry the sample fit's uncertainty, not the full data's: about sqrt(6000 / 2000) wider", () => {
+    const width = (r: typeof full) => {
+      const s = customerScores(r);
+      const iv = s.purchasesInterval!;
+      let w = 0;
+      for (let i = 0; i < iv.low.length; i++) w += Math.log(iv.high[i] / iv.low[i]);
+      return w / iv.low.length;
+    };
+    expect(sampled.best).toBe(full.best);
+    const ratio = width(sampled) / width(full);
+    expect(ratio).toBeGreaterThan(1.4);
+    expect(ratio).toBeLessThan(2.2);
   });
 
   it('the same seed gives the same sample and fit; below the sample size nothing changes', () => {
