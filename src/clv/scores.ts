@@ -299,7 +299,7 @@ function scoreIntervals(result: ClvView, score: ScoreModel, pred: NonNullable<Cl
   const fitted = result.models.find((m) => m.kind === score.kind)!;
   const { summary, horizon } = result;
   const seMissing = Object.values(fitted.standardErrors).some((v) => !Number.isFinite(v));
-  const cov = fitted.health.boundary || seMissing ? null : options.covariance !== undefined ? options.covariance : logParamCovariance(score, result.fitSummary ?? summary);
+  const cov = fitted.health.boundary || seMissing ? null : options.covariance !== undefined ? options.covariance : purchaseCovariance(result, score);
   if (!cov) {
     const why = fitted.health.boundary
       ? `the ${fitted.name} fit is at a parameter boundary (${fitted.health.boundary.reason}), where the Hessian gives no interval`
@@ -316,7 +316,7 @@ function scoreIntervals(result: ClvView, score: ScoreModel, pred: NonNullable<Cl
   const gg = { p: spend.params.p, q: spend.params.q, gamma: spend.params.gamma };
   const xSpend = spendInputs(summary).x;
   const spendSeMissing = Object.values(spend.standardErrors).some((s) => !Number.isFinite(s));
-  const spendCov = spendSeMissing ? null : options.spendCovariance !== undefined ? options.spendCovariance : fitSpendCovariance(gg, result.fitSummary ?? summary);
+  const spendCov = spendSeMissing ? null : options.spendCovariance !== undefined ? options.spendCovariance : spendCovariance(result, gg);
   if (!spendCov) {
     const why = spendSeMissing || options.spendCovariance === undefined
       ? 'the Hessian of the Gamma-Gamma log-likelihood is singular at the fit, so spend has no standard errors'
@@ -328,7 +328,28 @@ function scoreIntervals(result: ClvView, score: ScoreModel, pred: NonNullable<Cl
   return { purchasesInterval, purchasesIntervalWithheld: null, clvInterval, clvIntervalWithheld: null };
 }
 
+/** Log-parameter covariance of a purchase model on the customers it was fitted on (the sample, on a sampled run). */
+function purchaseCovariance(result: ClvView, score: ScoreModel): Float64Array | null {
+  return logParamCovariance(score, result.fitSummary ?? result.summary);
+}
+
 /** Gamma-Gamma's log-parameter covariance on the customers it was fitted on. */
-function fitSpendCovariance(gg: GammaGammaParams, fitted: { x: Float64Array; monetary: Float64Array }): Float64Array | null {
-  return spendLogParamCovariance(gg, spendInputs(fitted as Parameters<typeof spendInputs>[0]).x, fitted.monetary);
+function spendCovariance(result: ClvView, gg: GammaGammaParams): Float64Array | null {
+  const fitted = result.fitSummary ?? result.summary;
+  return spendLogParamCovariance(gg, spendInputs(fitted).x, fitted.monetary);
+}
+
+/**
+ * The covariances the intervals of the chosen model and of Gamma-Gamma need, computed once: null where there is
+ * none to use (no chosen model, a boundary fit, missing standard errors, no spend). A fresh run passes them to
+ * customerScores and saves them in the CLV scorer, so the Hessians are not evaluated twice.
+ */
+export function fitCovariances(result: ClvView): { covariance: Float64Array | null; spendCovariance: Float64Array | null } {
+  const best = result.best ? result.models.find((m) => m.kind === result.best) : undefined;
+  const seMissing = !best || Object.values(best.standardErrors).some((v) => !Number.isFinite(v));
+  const covariance = best && !best.health.boundary && !seMissing ? purchaseCovariance(result, scoreModelOf(result, best.kind)) : null;
+  const spend = result.spend && !result.clvWithheld ? result.spend : null;
+  const spendSeMissing = !spend || Object.values(spend.standardErrors).some((v) => !Number.isFinite(v));
+  const spendCov = spend && !spendSeMissing ? spendCovariance(result, { p: spend.params.p, q: spend.params.q, gamma: spend.params.gamma }) : null;
+  return { covariance, spendCovariance: spendCov };
 }

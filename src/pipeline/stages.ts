@@ -8,6 +8,7 @@ import { cancelMarkersSql, coreFeatureSources, customerBehaviour } from '../feat
 import { tableFromQuery } from '../data/from-query.js';
 import { findColumn, selectRows, type Table } from '../data/table.js';
 import { runClv, customerScores, type ClvResult, type CustomerScores, type RunClvOptions } from '../clv/index.js';
+import { fitCovariances } from '../clv/scores.js';
 import { clvRowColumns, type ClvRowColumn } from '../clv/columns.js';
 import { ClvScorer } from '../scoring/clv-scorer.js';
 import { segmentCustomers, type SegmentOptions, type SegmentationResult } from '../cluster/index.js';
@@ -116,7 +117,9 @@ export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Prom
   const observationEnd = options.observationEnd ? dayOf(options.observationEnd, '--as-of') : lastDay;
   const calibrationEnd = options.calibrationEnd ? dayOf(options.calibrationEnd, '--calibration-end') : undefined;
   const result = runClv(log, { timeUnit: 'weeks', ...options, observationEnd, calibrationEnd });
-  const scores = customerScores(result);
+  const covariances = fitCovariances(result);
+  // A missing covariance is left for customerScores to look for itself, so its reason reads as a fresh fit's.
+  const scores = customerScores(result, { covariance: covariances.covariance ?? undefined, spendCovariance: covariances.spendCovariance ?? undefined });
   const rows = { ids: Array.from(result.summary.customerIndex, (c) => log.ids[c]), columns: clvRowColumns(result, scores) };
   const segment = a.rfm?.segment;
   const tableIds = a.customers.columns[a.customers.names.indexOf('customer_id')].map(String);
@@ -125,7 +128,7 @@ export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Prom
   const segmentOf = segment ? (c: number) => segment[rowOf.get(log.ids[c]) ?? -1] ?? 'Only free purchases' : undefined;
   const freeOnly = await freeOnlyCustomers(lines);
   const extension: Extension = {
-    ...(result.best ? { models: { clv: ClvScorer.fromResult(result) } } : { absent: { clv: result.fitSkipped ?? result.clvWithheld ?? `no healthy purchase model: ${result.selection.reason}` } }),
+    ...(result.best ? { models: { clv: ClvScorer.fromResult(result, 90, covariances) } } : { absent: { clv: result.fitSkipped ?? result.clvWithheld ?? `no healthy purchase model: ${result.selection.reason}` } }),
     sections: [clvSection(result, { ...(segmentOf ? { segmentOf } : {}), currency: a.currency, population: { identified: a.customers.rows, freeOnly }, scores, idOf: (c) => log.ids[c] })],
     customerColumns: clvColumns(rows.columns, rows.ids, tableIds),
     summary: { clv: { ...clvSummaryJson(result), scores: scoresSummaryJson(scores) } },

@@ -74,14 +74,11 @@ export class ScoringBundle implements Scorer {
     for (const name of BUNDLE_PARTS) {
       if (!Object.hasOwn(comps, name)) continue;
       const part = loadScorer(comps[name]);
-      if (part.kind !== expectedKind(name)) throw new ModelError('model-corrupt', `Bundle part ${name} is a ${part.kind} model`, 'Re-run analyze to write model.json again');
+      // Each part is saved under its own kind's name.
+      if (part.kind !== name) throw new ModelError('model-corrupt', `Bundle part ${name} is a ${part.kind} model`, 'Re-run analyze to write model.json again');
       parts[name] = part;
     }
     const absent = p.absent && typeof p.absent === 'object' ? (p.absent as BundleMeta['absent']) : {};
     return new ScoringBundle(parts, { asOf: typeof p.asOf === 'string' ? p.asOf : null, currency: typeof p.currency === 'string' ? p.currency : null, absent }, { trainedAt: j.trainedAt, fingerprint: j.fingerprint });
   }
-}
-
-function expectedKind(part: BundlePart): string {
-  return part === 'rfm' ? 'rfm' : part === 'segmentation' ? 'segmentation' : part === 'rules' ? 'rules' : 'clv';
 }

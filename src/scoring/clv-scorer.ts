@@ -3,9 +3,7 @@ import { clvRowColumns } from '../clv/columns.js';
 import { GammaGammaModel } from '../clv/gamma-gamma.js';
 import type { PurchaseModel } from '../clv/predict.js';
 import { customerPredictions, spendInputs, CLV_MODEL_NAMES, type ClvModelKind, type ClvResult, type ClvView } from '../clv/run.js';
-import { logParamCovariance, spendLogParamCovariance } from '../clv/intervals.js';
-import { scoreModelOf } from '../clv/score-model.js';
-import { customerScores } from '../clv/scores.js';
+import { customerScores, fitCovariances } from '../clv/scores.js';
 import { clvSummary, type TimeUnit } from '../clv/summary.js';
 import { checkModelJSON, modelJSON, type ModelJSON } from '../models/estimator.js';
 import { loadModel } from '../models/registry.js';
@@ -57,19 +55,14 @@ export class ClvScorer implements Scorer {
     this.spend = p.spend ? GammaGammaModel.fromJSON(p.spend) : null;
   }
 
-  static fromResult(r: ClvResult, days = 90): ClvScorer {
+  /** `covariances`: the fit's, when the caller has them (fitCovariances); computed here otherwise. */
+  static fromResult(r: ClvResult, days = 90, covariances = fitCovariances(r)): ClvScorer {
     const used = [...new Set([r.best, r.pAlive.model].filter((k): k is ClvModelKind => k !== null))];
     const models = used.map((kind) => {
       const m = r.models.find((x) => x.kind === kind)!;
       return { kind, name: m.name, params: { ...m.params }, standardErrors: { ...m.standardErrors }, boundary: m.health.boundary, model: m.model };
     });
-    const best = r.best ? r.models.find((m) => m.kind === r.best)! : null;
-    const seMissing = best ? Object.values(best.standardErrors).some((v) => !Number.isFinite(v)) : true;
-    const cov = best && !best.health.boundary && !seMissing ? logParamCovariance(scoreModelOf(r, best.kind), r.fitSummary ?? r.summary) : null;
     const spend = r.spend && !r.clvWithheld ? r.spend : null;
-    const spendSeMissing = !spend || Object.values(spend.standardErrors).some((v) => !Number.isFinite(v));
-    const gg = spend ? { p: spend.params.p, q: spend.params.q, gamma: spend.params.gamma } : null;
-    const spendCov = gg && !spendSeMissing ? spendLogParamCovariance(gg, spendInputs(r.fitSummary ?? r.summary).x, (r.fitSummary ?? r.summary).monetary) : null;
     const saved = (m: Float64Array | null) => (m ? Array.from(m, (v) => (Number.isFinite(v) ? v : null)) : null);
     return new ClvScorer({
       timeUnit: r.timeUnit,
@@ -81,8 +74,8 @@ export class ClvScorer implements Scorer {
       clvWithheld: r.clvWithheld,
       fitSkipped: r.fitSkipped,
       models,
-      covariance: saved(cov),
-      spendCovariance: saved(spendCov),
+      covariance: saved(covariances.covariance),
+      spendCovariance: saved(covariances.spendCovariance),
       spend: spend ? spend.model : null,
     });
   }
