@@ -129,10 +129,17 @@ export async function timestampSql(engine: Engine, table: string, column: string
 
 /** A flag's date as 'YYYY-MM-DD', refused unless it is a real calendar day (2011-02-30 is not). */
 export function calendarDate(value: string, flag: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
-  const d = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : null;
-  if (!m || !d || d.getUTCFullYear() !== +m[1] || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) {
+  if (calendarDay(value.trim()) === null) {
     throw new InputError('bad-date', `${flag} '${value}' is not a calendar date`, 'Use YYYY-MM-DD, e.g. 2011-06-30');
   }
   return value.trim();
+}
+
+/** Days since the Unix epoch of a 'YYYY-MM-DD' that names a real day (no 2011-02-30), else null. */
+export function calendarDay(value: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return null;
+  const t = Date.UTC(+m[1], +m[2] - 1, +m[3]);
+  const d = new Date(t);
+  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3] ? t / 86_400_000 : null;
 }

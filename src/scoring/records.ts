@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { calendarDay } from '../ingest/dates.js';
 import { categoryColumn, dateColumn, numberColumn, type Column } from '../data/table.js';
 import type { TransactionLog } from '../clv/summary.js';
 import type { CustomerInput, CustomerRecord, FeatureSpec, PurchaseRecord, ScorerInputs } from './contract.js';
@@ -171,9 +172,9 @@ function purchaseLog(records: readonly CustomerRecord[], end: number): Transacti
 /** 'YYYY-MM-DD' → days since the epoch; InputError naming the field otherwise. */
 export function parseDay(value: unknown, field: string): number {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw bad(`${field} must be a date YYYY-MM-DD`);
-  const t = Date.parse(`${value}T00:00:00Z`);
-  if (!Number.isFinite(t) || new Date(t).toISOString().slice(0, 10) !== value) throw bad(`${field} is not a calendar date (${value})`);
-  return t / DAY_MS;
+  const day = calendarDay(value);
+  if (day === null) throw bad(`${field} is not a calendar date (${value})`);
+  return day;
 }
 
 /** A date or ISO timestamp, read as wall-clock time (as the order log stores local times as UTC). */
