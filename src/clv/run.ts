@@ -141,7 +141,7 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
 
   // 1. Summary; a log of dates alone still supports the purchase models.
   const hasAmounts = log.amount !== undefined && log.amount.some(Number.isFinite);
-  const summary = clvSummary(hasAmounts ? log : { ...log, amount: undefined }, options);
+  const summary = clvSummary(log, options);
   let repeatBuyers = 0;
   let actualRepeats = 0;
   for (let i = 0; i < summary.n; i++) {

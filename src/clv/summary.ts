@@ -54,7 +54,9 @@ export const DAYS_PER_UNIT: Record<TimeUnit, number> = { days: 1, weeks: 7 };
 
 /** Build the CLV summary. Holdout purchases are read only into holdoutX, never into calibration values. */
 export function clvSummary(log: TransactionLog, options: SummaryOptions): ClvSummary {
-  const { customer, days, amount, customers } = log;
+  const { customer, days, customers } = log;
+  // A log whose amount column holds no value at all (an export without prices) is a log of dates.
+  const amount = log.amount && log.amount.some(Number.isFinite) ? log.amount : undefined;
   const m = customer.length;
   if (days.length !== m || (amount && amount.length !== m)) {
     throw new InputError('clv-columns', `Transaction log columns differ in length (${m}, ${days.length}, ${amount?.length})`);

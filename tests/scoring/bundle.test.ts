@@ -162,3 +162,19 @@ describe('a purchase history gives the features analyze computes from the order 
     expect(fromRecords.columns).toEqual(fromFile.columns);
   }, 60_000);
 });
+
+describe('a log without amounts (date,id): model.json scores it as analyze placed it', () => {
+  it('RFM and the purchase-count CLV columns of every customer; no spend is asked for', async () => {
+    const o = join(tempDir('clientele-bundle-dates-'), 'out');
+    const file = new URL('../fixtures/shapes/date-id.csv', import.meta.url).pathname;
+    expect((await cli('analyze', file, '--out', o, '-q')).code).toBe(0);
+    const s = await cli('score', file, '--model', join(o, 'model.json'), '-q', '--output', join(o, 'scores.csv'));
+    expect(s.code, s.stderr).toBe(0);
+    const want = parseCsv(readFileSync(join(o, 'customers.csv'), 'utf8'));
+    const got = parseCsv(readFileSync(join(o, 'scores.csv'), 'utf8'));
+    const shared = Object.keys(got).filter((k) => k in want && k !== 'customer_id');
+    expect(shared).toEqual(expect.arrayContaining(['p_no_purchase_90d', 'next_order_date']));
+    expect(shared.some((k) => k.startsWith('expected_purchases_12m_'))).toBe(true);
+    for (const k of shared) expect(sameColumn(got[k], want[k]), k).toBe(0);
+  }, 60_000);
+});
