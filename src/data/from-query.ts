@@ -12,13 +12,28 @@ export function tableFromQuery(q: QueryResult, skip: string[] = [], dates: strin
     const name = q.names[j];
     if (skip.includes(name)) continue;
     const values = q.columns[j];
-    if (dates.includes(name)) {
-      cols.push(dateColumn(name, Float64Array.from(values, (v) => (v === null ? NaN : Number(v)))));
-    } else if (values.every((v) => v === null || typeof v === 'number')) {
-      cols.push(numberColumn(name, Float64Array.from(values, (v) => (v === null ? NaN : (v as number)))));
-    } else {
-      cols.push(categoryColumn(name, values.map((v) => (v === null ? null : String(v)))));
+    const asDate = dates.includes(name);
+    const memo = converted.get(values);
+    if (memo && memo.asDate === asDate && memo.column.name === name) {
+      cols.push(memo.column);
+      continue;
     }
+    const column = convert(name, values, asDate);
+    converted.set(values, { asDate, column });
+    cols.push(column);
   }
   return table(cols);
+}
+
+/**
+ * Columns already converted, by the result array they came from: the customers table is read as a Table by
+ * the segmentation, the model fingerprint and the scorers, and a million ids sorted into levels cost a second
+ * each time. Table columns are never written to, so sharing one is safe.
+ */
+const converted = new WeakMap<QueryResult['columns'][number], { asDate: boolean; column: Column }>();
+
+function convert(name: string, values: QueryResult['columns'][number], asDate: boolean): Column {
+  if (asDate) return dateColumn(name, Float64Array.from(values, (v) => (v === null ? NaN : Number(v))));
+  if (values.every((v) => v === null || typeof v === 'number')) return numberColumn(name, Float64Array.from(values, (v) => (v === null ? NaN : (v as number))));
+  return categoryColumn(name, values.map((v) => (v === null ? null : String(v))));
 }

@@ -7,9 +7,12 @@ export function csvCell(v: string | number | boolean | null | undefined): string
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   let s = v;
-  if (/^[=+\-@\t\r]/.test(s) && !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) s = `'${s}`;
+  if (FORMULA_START.has(s.charCodeAt(0)) && !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+/** First characters a spreadsheet reads as the start of a formula: = + - @ tab CR. */
+const FORMULA_START = new Set([61, 43, 45, 64, 9, 13]);
 
 /** Columns (equal length) to CSV text with a header row. */
 export function toCsv(names: string[], columns: ArrayLike<string | number | boolean | null>[]): string {

@@ -14,6 +14,9 @@ import { customerTable, type CustomerTableResult } from '../features/customer-ta
 import { numbers } from '../engine/engine.js';
 import { fileCurrency } from '../ingest/currency.js';
 import type { Populations } from '../features/populations.js';
+import type { Extension } from './artifacts.js';
+import type { FullOptions } from './full.js';
+import type { SegmentThread } from './segment-thread.js';
 
 export interface AnalyzeOptions extends LoadOptions, CleaningOptions {
   /** Role overrides, e.g. { customer: 'Client Ref' }. */
@@ -65,6 +68,25 @@ export interface Analysis {
  * 4 customer features → 5 RFM → 6 cohorts and revenue patterns. Knows nothing of files written or terminals.
  */
 export async function analyze(path: string, options: AnalyzeOptions = {}): Promise<Analysis> {
+  return (await analyzeFile(path, options, null)).analysis;
+}
+
+/**
+ * analyze() and the later stages (CLV, segments, drivers) as one run. On an order log they are stages of the
+ * same plan, so the segmentation starts on its own thread as soon as the customers table exists and runs beside
+ * RFM, cohorts and the CLV fits; that thread is started before the file is read, to load its code meanwhile.
+ */
+export async function analyzeWithLater(path: string, options: AnalyzeOptions & FullOptions = {}): Promise<{ analysis: Analysis; extensions: Extension[] }> {
+  const { SegmentThread } = await import('./segment-thread.js');
+  const thread = options.segments !== false && options.background !== false ? SegmentThread.start() : undefined;
+  try {
+    return await analyzeFile(path, options, { ...options, thread });
+  } finally {
+    thread?.close();
+  }
+}
+
+async function analyzeFile(path: string, options: AnalyzeOptions, later: (FullOptions & { thread?: SegmentThread }) | null): Promise<{ analysis: Analysis; extensions: Extension[] }> {
   const stage = options.onStage ?? (() => {});
   const engine = options.engine ?? (await DuckDbEngine.open());
   if (engine.dialect !== 'duckdb') throw new Error('a file is read by the embedded DuckDB engine; a warehouse table goes through analyzeTable');
@@ -87,13 +109,20 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
       const rfmResult = ct.rfmAvailable ? rfm(customers, segmentMap) : undefined;
       const hasSpend = ct.rfmAvailable || customers.names.includes('monetary');
       const conc = hasSpend ? gatedConcentration(customers, skipped) : undefined;
-      return { file: path, load, detection, asOf: null, currency, customers, rfm: rfmResult, customerTable: ct, concentration: conc, facts, skipped, cautions, segmentMap, engine };
+      const analysis: Analysis = { file: path, load, detection, asOf: null, currency, customers, rfm: rfmResult, customerTable: ct, concentration: conc, facts, skipped, cautions, segmentMap, engine };
+      if (!later) return { analysis, extensions: [] };
+      const { extendAnalysis } = await import('./full.js');
+      // The thread started for an order log is not used here: extendAnalysis starts its own.
+      later.thread?.close();
+      return { analysis, extensions: await extendAnalysis(analysis, { ...later, onStage: stage }) };
     }
 
     // An order log goes on through the typed stages (src/pipeline/run.ts), as a warehouse table does.
-    const { runStages, CORE_AFTER_ROLES, LOADED } = await import('./run.js');
-    const state = { engine, source: { kind: 'file' as const, path }, options, load, detection, currency, facts, cautions, skipped, extensions: [] };
-    return (await runStages(state, CORE_AFTER_ROLES, LOADED)).analysis;
+    const { runStages, CORE_AFTER_ROLES, LOADED, orderLogPlan } = await import('./run.js');
+    const plan = later ? orderLogPlan({ ...later, checks: false }).filter((s) => s.name !== 'load' && s.name !== 'roles') : CORE_AFTER_ROLES;
+    const state = { engine, source: { kind: 'file' as const, path }, options: { ...options, ...(later ?? {}) }, load, detection, currency, facts, cautions, skipped, extensions: [], segmentThread: later?.thread };
+    const r = await runStages(state, plan, LOADED);
+    return { analysis: r.analysis, extensions: r.extensions };
   } catch (err) {
     await engine.close();
     throw err;

@@ -13,9 +13,8 @@ import { reconcile, type Check, type Placement } from './checks.js';
 import { recommendations, type Recommendation } from '../insights/recommendations.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { numbers } from '../engine/engine.js';
-import { tableFromQuery } from '../data/from-query.js';
 import { RfmModel } from '../features/rfm-model.js';
-import { tableFingerprint } from '../models/fingerprint.js';
+import { queryFingerprint } from '../models/fingerprint.js';
 import { ScoringBundle, type BundlePart } from '../scoring/bundle.js';
 import type { Scorer } from '../scoring/contract.js';
 
@@ -225,7 +224,7 @@ export function scoringBundle(a: Analysis, extensions: Extension[] = [], trained
   if (!parts.segmentation) absent.segmentation ??= skipped.get('Segments') ?? 'no segmentation was fitted';
   if (!parts.rules) absent.rules = parts.segmentation ? 'no rules were fitted' : 'the rules describe the segments, and there are none';
   if (!parts.clv) absent.clv ??= skipped.get('Customer lifetime value') ?? (a.detection.shape === 'order-log' ? 'no CLV model was fitted' : 'CLV needs an order log with dates');
-  const fingerprint = tableFingerprint(tableFromQuery(a.customers, []));
+  const fingerprint = queryFingerprint(a.customers);
   return new ScoringBundle(parts, { asOf: a.asOf, currency: a.currency, absent }, { trainedAt, fingerprint });
 }
 

@@ -15,53 +15,14 @@ export interface Check {
 export function readCsvColumns(text: string): Map<string, string[]> {
   const rows: string[][] = [];
   let row: string[] = [];
-  const n = text.length;
-  let i = 0;
-  // Unquoted cells are sliced whole; only quoted cells are built up, around their doubled quotes.
-  while (i < n) {
-    let cell: string;
-    if (text.charCodeAt(i) === QUOTE) {
-      cell = '';
-      let from = ++i;
-      for (;;) {
-        const q = text.indexOf('"', i);
-        if (q < 0) {
-          cell += text.slice(from);
-          i = n;
-          break;
-        }
-        if (text.charCodeAt(q + 1) === QUOTE) {
-          cell += text.slice(from, q + 1);
-          i = from = q + 2;
-          continue;
-        }
-        cell += text.slice(from, q);
-        i = q + 1;
-        break;
-      }
-      // Anything between the closing quote and the delimiter belongs to the cell, as before.
-      let j = i;
-      while (j < n && text.charCodeAt(j) !== COMMA && text.charCodeAt(j) !== NEWLINE) j++;
-      cell += text.slice(i, j).replace(/\r/g, '');
-      i = j;
-    } else {
-      let j = i;
-      while (j < n && text.charCodeAt(j) !== COMMA && text.charCodeAt(j) !== NEWLINE) j++;
-      cell = text.slice(i, j);
-      if (cell.includes('\r')) cell = cell.replace(/\r/g, '');
-      i = j;
-    }
-    row.push(cell);
-    if (i >= n) break;
-    if (text.charCodeAt(i) === NEWLINE) {
+  eachCell(
+    text,
+    (t, from, to, _column, quoted) => row.push(quoted ?? t.slice(from, to)),
+    () => {
       rows.push(row);
       row = [];
-    }
-    i++;
-    // A delimiter or newline just consumed; a cell that ends the text is handled after the loop.
-    if (i === n && text.charCodeAt(n - 1) === COMMA) row.push('');
-  }
-  if (row.length > 0) rows.push(row);
+    },
+  );
   const [header = [], ...body] = rows;
   return new Map(header.map((name, j) => [name, body.map((r) => r[j] ?? '')]));
 }
@@ -176,27 +137,108 @@ interface CsvTally {
 
 function tallyCustomersCsv(pieces: readonly string[], asOf: string | null): CsvTally {
   const t: CsvTally = { rows: 0, monetary: null, frequency: null, late: 0, negativeRecency: 0, bad: 0, negatives: 0 };
-  let header = '';
-  pieces.forEach((piece, p) => {
-    // Pieces hold whole rows; each after the first is parsed under the first's header line.
-    if (p === 0) header = piece.slice(0, piece.indexOf('\n') + 1);
-    const csv = readCsvColumns(p === 0 ? piece : header + piece);
-    t.rows += csv.get('customer_id')?.length ?? 0;
-    const monetary = csv.get('monetary');
-    if (monetary) t.monetary = (t.monetary ?? 0) + monetary.reduce((s, v) => s + (v === '' ? 0 : Number(v)), 0);
-    const freq = csv.get('frequency');
-    if (freq) t.frequency = (t.frequency ?? 0) + freq.reduce((s, v) => s + Number(v), 0);
-    if (asOf) {
-      t.late += (csv.get('last_purchase') ?? []).filter((d) => d !== '' && d.slice(0, 10) > asOf).length;
-      t.negativeRecency += (csv.get('recency_days') ?? []).filter((v) => Number(v) < 0).length;
-    }
-    for (const [name, values] of csv) {
-      for (const v of values) if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') t.bad++;
-      if (COUNTS.includes(name)) t.negatives += values.filter((v) => v !== '' && Number(v) < 0).length;
-    }
-  });
+  let header: string[] | null = null;
+  let roles: Role[] = [];
+  for (const piece of pieces) {
+    // Pieces hold whole rows, the header starting the first. Cells are visited in place; only those a check
+    // reads are sliced out (a million rows of thirty columns would otherwise be thirty million strings).
+    let row: number = header ? 0 : -1;
+    const first: string[] = [];
+    eachCell(piece, (text, from, to, column, quoted) => {
+      if (row < 0) {
+        first.push(quoted ?? text.slice(from, to));
+        return;
+      }
+      const role = roles[column] ?? 'other';
+      const len = quoted === null ? to - from : quoted.length;
+      const cell = () => quoted ?? text.slice(from, to);
+      const startsMinus = quoted === null ? text.charCodeAt(from) === MINUS : quoted.startsWith('-');
+      if ((len === 3 || len === 8 || len === 9) && /^(NaN|-?Infinity)$/.test(cell())) t.bad++;
+      if (role === 'other') return;
+      if (role === 'customer') t.rows++;
+      else if (role === 'monetary') t.monetary = (t.monetary ?? 0) + (len === 0 ? 0 : Number(cell()));
+      else if (role === 'frequency') t.frequency = (t.frequency ?? 0) + Number(cell());
+      else if (role === 'last') {
+        if (asOf && len > 0 && cell().slice(0, 10) > asOf) t.late++;
+      } else if (role === 'recency') {
+        if (asOf && startsMinus && Number(cell()) < 0) t.negativeRecency++;
+      }
+      if ((role === 'recency' || role === 'count') && len > 0 && startsMinus && Number(cell()) < 0) t.negatives++;
+    }, () => {
+      if (row < 0) {
+        header = first;
+        roles = first.map(columnRole);
+        if (first.includes('monetary')) t.monetary = 0;
+        if (first.includes('frequency')) t.frequency = 0;
+      }
+      row++;
+    });
+  }
   return t;
 }
+
+/** What the checks read a customers.csv column for. */
+type Role = 'other' | 'customer' | 'monetary' | 'frequency' | 'last' | 'recency' | 'count';
+const ROLE_OF: Record<string, Role> = { customer_id: 'customer', monetary: 'monetary', frequency: 'frequency', last_purchase: 'last', recency_days: 'recency' };
+const columnRole = (name: string): Role => ROLE_OF[name] ?? (COUNTS.includes(name) ? 'count' : 'other');
+const MINUS = 45;
+
+/**
+ * Visit every cell of CSV text as readCsvColumns splits it: unquoted cells as a range of `text` (quoted null),
+ * quoted ones as their unescaped value; `endRow` after each row's last cell.
+ */
+function eachCell(text: string, cell: (text: string, from: number, to: number, column: number, quoted: string | null) => void, endRow: () => void): void {
+  const n = text.length;
+  let i = 0;
+  let column = 0;
+  while (i < n) {
+    if (text.charCodeAt(i) === QUOTE) {
+      let value = '';
+      let from = ++i;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q < 0) {
+          value += text.slice(from);
+          i = n;
+          break;
+        }
+        if (text.charCodeAt(q + 1) === QUOTE) {
+          value += text.slice(from, q + 1);
+          i = from = q + 2;
+          continue;
+        }
+        value += text.slice(from, q);
+        i = q + 1;
+        break;
+      }
+      let j = i;
+      while (j < n && text.charCodeAt(j) !== COMMA && text.charCodeAt(j) !== NEWLINE) j++;
+      value += text.slice(i, j).replace(/\r/g, '');
+      i = j;
+      cell(text, 0, 0, column, value);
+    } else {
+      let j = i;
+      while (j < n && text.charCodeAt(j) !== COMMA && text.charCodeAt(j) !== NEWLINE) j++;
+      const end = j > i && text.charCodeAt(j - 1) === CR ? j - 1 : j;
+      cell(text, i, end, column, null);
+      i = j;
+    }
+    column++;
+    if (i >= n) break;
+    if (text.charCodeAt(i) === NEWLINE) {
+      endRow();
+      column = 0;
+    }
+    i++;
+    if (i === n && text.charCodeAt(n - 1) === COMMA) {
+      cell(text, n, n, column, null);
+      column++;
+    }
+  }
+  if (column > 0) endRow();
+}
+
+const CR = 13;
 
 /** JSON.stringify writes NaN and Infinity as null, so they are counted on the object itself. */
 function countNonFinite(v: unknown, infiniteOnly: boolean): number {

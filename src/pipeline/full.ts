@@ -1,6 +1,8 @@
 import type { Analysis } from './analyze.js';
 import type { Extension } from './artifacts.js';
-import { clvStage, driversStage, optionalStage, segmentStage, type ClvStageOptions } from './stages.js';
+import { clvStage, customerFeatureTable, driversStage, optionalStage, segmentTable, type ClvStageOptions } from './stages.js';
+import { SegmentThread } from './segment-thread.js';
+import type { Table } from '../data/table.js';
 import type { SegmentOptions } from '../cluster/index.js';
 import { SMALL } from './analyze.js';
 
@@ -16,37 +18,53 @@ export interface FullOptions {
   clv?: false | ClvStageOptions;
   segments?: false | SegmentOptions;
   drivers?: boolean;
+  /** Run the segmentation on a worker thread while CLV fits on this one (default true); the answer is the same. */
+  background?: boolean;
   onStage?: (stage: string) => void;
 }
 
 /**
  * The later stages `analyze` adds to the core analysis, each optional and each able to fail on its own
- * data problem without losing the rest of the report: CLV (order logs), segmentation, drivers.
+ * data problem without losing the rest of the report: CLV (order logs), segmentation, drivers. The
+ * segmentation starts first, on a second thread, and the CLV fits run here meanwhile; the extensions come
+ * back in the order CLV, segments, drivers whichever finishes first.
  */
 export async function extendAnalysis(a: Analysis, options: FullOptions = {}): Promise<Extension[]> {
-  const out: Extension[] = [];
-  for (const run of [clvExtension, segmentsExtension, driversExtension]) {
-    const e = await run(a, options);
-    if (e) out.push(e);
+  const thread = (options.background ?? true) && options.segments !== false && a.customers.rows >= SMALL ? SegmentThread.start() : undefined;
+  try {
+    const segments = segmentsExtension(a, { ...options, thread, onStage: thread ? undefined : options.onStage });
+    // Its failure is awaited below; until then it must not count as unhandled.
+    segments.catch(() => {});
+    const clv = await clvExtension(a, options);
+    if (thread) options.onStage?.('segmentation');
+    const out = [clv, await segments, await driversExtension(a, options)];
+    return out.filter((e): e is Extension => e !== undefined);
+  } finally {
+    thread?.close();
   }
-  return out;
 }
 
 /** CLV on the purchase days of an order log (the days come from the engine; the models fit here). */
 export async function clvExtension(a: Analysis, options: FullOptions = {}): Promise<Extension | undefined> {
   if (options.clv === false || a.detection.shape !== 'order-log') return undefined;
   options.onStage?.('lifetime value');
-  const clvOptions = options.clv || {};
+  const clvOptions = { observationEnd: a.asOf ?? undefined, ...(options.clv || {}) };
   return optionalStage('Customer lifetime value', async () => (await clvStage(a, clvOptions)).extension);
 }
 
-/** k-means on the per-customer rows (from any engine). */
-export async function segmentsExtension(a: Analysis, options: FullOptions = {}): Promise<Extension | undefined> {
+/** k-means on the per-customer rows (from any engine), on `thread` when given. */
+export async function segmentsExtension(a: Analysis, options: FullOptions & { thread?: SegmentThread } = {}): Promise<Extension | undefined> {
   if (options.segments === false) return undefined;
-  if (a.customers.rows < SMALL) return skippedStage('Segments', `only ${a.customers.rows} customers; k-means segments need at least ${SMALL}`);
+  return segmentsOf(await customerFeatureTable(a), options);
+}
+
+/** The segments stage on a customer feature table: skipped below SMALL customers, a data problem becomes a note. */
+export async function segmentsOf(t: Table, options: FullOptions & { thread?: SegmentThread } = {}): Promise<Extension | undefined> {
+  if (options.segments === false) return undefined;
+  if (t.rows < SMALL) return skippedStage('Segments', `only ${t.rows} customers; k-means segments need at least ${SMALL}`);
   options.onStage?.('segmentation');
   const segOptions = options.segments || {};
-  return optionalStage('Segments', async () => (await segmentStage(a, { recluster: true, ...segOptions })).extension);
+  return optionalStage('Segments', async () => (await segmentTable(t, { recluster: true, ...segOptions, thread: options.thread })).extension);
 }
 
 /** The drivers scan reads line rows, which stay in a warehouse: it runs on files only. */

@@ -19,6 +19,7 @@ import { gatedConcentration, rawFacts, SMALL, type Analysis, type AnalyzeOptions
 import { placeLines, resolveTable, tableLineFields, type ResolvedTable } from './warehouse.js';
 import type { Extension, OutputFormat } from './artifacts.js';
 import type { FullOptions } from './full.js';
+import { SegmentThread } from './segment-thread.js';
 
 /**
  * The analysis of an order log as typed stages: load → roles → clean → customer features → RFM → cohorts → CLV →
@@ -41,6 +42,12 @@ export interface Stage {
   readonly name: StageName;
   readonly needs: readonly Relation[];
   readonly produces: readonly Relation[];
+  /**
+   * Started without waiting for it: the next stages run meanwhile (the segmentation on a worker thread while
+   * CLV fits). It is awaited, with `label` as the progress line, before a stage needing what it produces, before
+   * the checks and at the end.
+   */
+  readonly background?: { readonly label: string };
   run(s: PipelineState): Promise<void>;
 }
 
@@ -81,6 +88,8 @@ export interface PipelineState {
   analysis?: Analysis;
   extensions: Extension[];
   files?: Record<string, string>;
+  /** The thread the segments stage runs on (started by the caller, ahead of the load, so its code is loaded by then); none: inline. */
+  segmentThread?: SegmentThread;
 }
 
 const LINES = { table: 'lines', columns: LINE_COLUMNS };
@@ -90,9 +99,12 @@ function need(table: string, columns: readonly string[]): Relation {
 
 /** The stages of an order-log analysis, in order; later stages are left out when switched off. */
 export function orderLogPlan(options: PipelineOptions = {}): Stage[] {
-  const plan: Stage[] = [LOAD, ROLES, CLEAN, FEATURES, RFM, COHORTS];
-  if (options.clv !== false) plan.push(CLV);
+  const plan: Stage[] = [LOAD, ROLES, CLEAN, FEATURES];
+  // The segmentation needs only the customers table: it starts as soon as there is one, in the background, and
+  // runs beside RFM, cohorts and the CLV fits.
   if (options.segments !== false) plan.push(SEGMENTS);
+  plan.push(RFM, COHORTS);
+  if (options.clv !== false) plan.push(CLV);
   if (options.drivers !== false) plan.push(DRIVERS);
   if (options.checks !== false) plan.push(CHECKS);
   return plan;
@@ -129,8 +141,13 @@ export function checkPlan(plan: readonly Stage[], given: readonly Relation[] = [
  */
 export async function runPipeline(engine: Engine, source: Source, options: PipelineOptions = {}, plan: Stage[] = orderLogPlan(options)): Promise<PipelineResult> {
   if (source.kind === 'file' && engine.dialect !== 'duckdb') throw new Error('a file is read by the embedded DuckDB engine');
-  const state: PipelineState = { engine, source, options, cautions: [], skipped: [], extensions: [] };
-  return runStages(state, plan);
+  const thread = options.segments !== false && options.background !== false && plan.some((s) => s.name === 'segments') ? SegmentThread.start() : undefined;
+  const state: PipelineState = { engine, source, options, cautions: [], skipped: [], extensions: [], segmentThread: thread };
+  try {
+    return await runStages(state, plan);
+  } finally {
+    thread?.close();
+  }
 }
 
 /**
@@ -139,15 +156,40 @@ export async function runPipeline(engine: Engine, source: Source, options: Pipel
  */
 export async function runStages(state: PipelineState, plan: readonly Stage[], given: readonly Relation[] = []): Promise<PipelineResult> {
   checkPlan(plan, given);
-  const timings: PipelineResult['timings'] = [];
+  const seconds = new Map<StageName, number>();
+  const pending = new Map<Stage, Promise<void>>();
+  const join = async (stage: Stage) => {
+    const p = pending.get(stage);
+    if (!p) return;
+    pending.delete(stage);
+    if (stage.background) progress(state, stage.background.label);
+    await p;
+  };
   for (const stage of plan) {
+    for (const [bg] of pending) if (stage.name === 'checks' || stage.needs.some((n) => bg.produces.some((p) => p.table === n.table))) await join(bg);
     const t0 = performance.now();
-    await stage.run(state);
-    timings.push({ stage: stage.name, seconds: (performance.now() - t0) / 1000 });
+    const done = stage.run(state).then(() => void seconds.set(stage.name, (performance.now() - t0) / 1000));
+    if (!stage.background) await done;
+    else {
+      // Awaited by join; until then its failure must not count as unhandled.
+      done.catch(() => {});
+      pending.set(stage, done);
+    }
   }
+  for (const [bg] of pending) await join(bg);
+  state.extensions.sort((x, y) => rank(x) - rank(y));
   if (!state.analysis) throw new Error('pipeline plan ended before the analysis was assembled (no cohorts stage)');
+  const timings = plan.map((s) => ({ stage: s.name, seconds: seconds.get(s.name) ?? 0 }));
   return { analysis: state.analysis, extensions: state.extensions, files: state.files, timings };
 }
+
+/** Later stages' extensions in report order (CLV, segments, drivers), whichever finished first. */
+const LATER_ORDER = ['clv', 'segments', 'drivers'];
+const rank = (e: Extension) => {
+  const i = LATER_ORDER.indexOf(STAGE_OF.get(e) ?? '');
+  return i < 0 ? LATER_ORDER.length : i;
+};
+const STAGE_OF = new WeakMap<Extension, string>();
 
 /** The core stages after load and roles: what analyze() runs for an order log. */
 export const CORE_AFTER_ROLES: readonly Stage[] = [];
@@ -333,7 +375,7 @@ const COHORTS: Stage = {
   },
 };
 
-type Later = 'clvExtension' | 'segmentsExtension' | 'driversExtension';
+type Later = 'clvExtension' | 'driversExtension';
 
 /** A later stage: one of full.ts's extensions on the assembled analysis (loaded only when the plan has it). */
 function later(name: StageName, needs: Relation[], produces: Relation[], extension: Later): Stage {
@@ -344,9 +386,10 @@ function later(name: StageName, needs: Relation[], produces: Relation[], extensi
     async run(s) {
       const full = await import('./full.js');
       const a = s.analysis as Analysis;
-      const clv = s.options.clv === undefined ? { observationEnd: a.asOf ?? undefined } : s.options.clv;
-      const e = await full[extension](a, { clv, segments: s.options.segments, drivers: s.options.drivers, onStage: s.options.onStage });
-      if (e) s.extensions.push(e);
+      const e = await full[extension](a, { clv: s.options.clv, segments: s.options.segments, drivers: s.options.drivers, onStage: s.options.onStage });
+      if (!e) return;
+      STAGE_OF.set(e, name);
+      s.extensions.push(e);
     },
   };
 }
@@ -357,7 +400,19 @@ const CLV = later(
   [need('transactions', ['customer_id', 'days', 'amount']), need('clv', ['*'])],
   'clvExtension',
 );
-const SEGMENTS = later('segments', [need('customers', CUSTOMER_FEATURES)], [need('segments', ['customer_id', 'segment'])], 'segmentsExtension');
+const SEGMENTS: Stage = {
+  name: 'segments',
+  needs: [need('customers', CUSTOMER_FEATURES)],
+  produces: [need('segments', ['customer_id', 'segment'])],
+  background: { label: 'segmentation' },
+  async run(s) {
+    const [{ segmentsOf }, { orderLogFeatureTable }] = await Promise.all([import('./full.js'), import('./stages.js')]);
+    const e = await segmentsOf(orderLogFeatureTable(s.customers as QueryResult), { segments: s.options.segments, thread: s.segmentThread });
+    if (!e) return;
+    STAGE_OF.set(e, 'segments');
+    s.extensions.push(e);
+  },
+};
 const DRIVERS = later('drivers', [need('raw', ['*']), need('lines', ['amount', 'status_cancel', 'return_line'])], [need('drivers', ['*'])], 'driversExtension');
 
 const CHECKS: Stage = {

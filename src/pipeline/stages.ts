@@ -1,4 +1,4 @@
-import { ident, numbers, rowObjects } from '../engine/engine.js';
+import { ident, numbers, rowObjects, type QueryResult } from '../engine/engine.js';
 import type { LineSet } from '../sql/lines.js';
 import { transactionLogSql } from '../sql/definitions.js';
 import { InputError, ClienteleError, formatError } from '../errors.js';
@@ -11,9 +11,12 @@ import { runClv, customerScores, type ClvResult, type CustomerScores, type RunCl
 import { fitCovariances } from '../clv/scores.js';
 import { clvRowColumns, type ClvRowColumn } from '../clv/columns.js';
 import { ClvScorer } from '../scoring/clv-scorer.js';
-import { segmentCustomers, type SegmentOptions, type SegmentationResult } from '../cluster/index.js';
+import type { SegmentOptions, SegmentationResult } from '../cluster/index.js';
 import { SegmentationModel } from '../cluster/segmentation-model.js';
-import { segmentRules, SEGMENT_RULE_DEPTH } from '../cluster/segment-rules.js';
+import { SEGMENT_RULE_DEPTH } from '../cluster/segment-rules.js';
+import { RuleSetModel } from '../rules/rules-model.js';
+import { runSegmentJob, type SegmentJob } from './segment-job.js';
+import type { SegmentThread } from './segment-thread.js';
 import { driversScan, type DriversOptions, type DriversResult } from '../stats/index.js';
 import { deriveFactors } from '../stats/derive.js';
 import { findTautologies } from '../stats/tautology.js';
@@ -48,7 +51,7 @@ export async function customerFeatureTable(a: Analysis, options: FeatureTableOpt
     for (const c of t.columns) options.sources?.set(c.name, [c.name]);
     return t;
   }
-  t = tableFromQuery(a.customers, ['customer_id', 'first_purchase', 'last_purchase', 'main_country']);
+  t = orderLogFeatureTable(a.customers);
   for (const [f, cols] of coreFeatureSources(a.detection.roles)) options.sources?.set(f, cols);
   if (!options.behaviour || !a.cleaning) return t;
   const ids = a.customers.columns[a.customers.names.indexOf('customer_id')].map(String);
@@ -57,6 +60,11 @@ export async function customerFeatureTable(a: Analysis, options: FeatureTableOpt
   });
   for (const [f, cols] of b.sources) options.sources?.set(f, cols);
   return { rows: t.rows, columns: [...t.columns, ...b.columns] };
+}
+
+/** An order log's customers table as models read it: ids, dates and the country name are not features. */
+export function orderLogFeatureTable(customers: QueryResult): Table {
+  return tableFromQuery(customers, ['customer_id', 'first_purchase', 'last_purchase', 'main_country']);
 }
 
 /**
@@ -207,40 +215,42 @@ export function clvSummaryJson(r: ClvResult): Record<string, unknown> {
  */
 function clvColumns(columns: ClvRowColumn[], summaryIds: string[], tableIds: string[]): Extension['customerColumns'] {
   const rowOf = new Map(tableIds.map((id, i) => [id, i]));
+  // One lookup per customer, not one per customer and column (a million ids, twenty columns).
+  const rows = Int32Array.from(summaryIds, (id) => rowOf.get(id) ?? -1);
   return columns.map(({ name, values }) => {
     const out: (number | string | null)[] = new Array(tableIds.length).fill(null);
-    for (let i = 0; i < values.length; i++) {
-      const row = rowOf.get(summaryIds[i]);
-      if (row !== undefined) out[row] = values[i];
-    }
+    for (let i = 0; i < values.length; i++) if (rows[i] >= 0) out[rows[i]] = values[i];
     return { name, values: out };
   });
 }
 
 
-export async function segmentStage(a: Analysis, options: SegmentOptions = {}): Promise<{ result: SegmentationResult; extension: Extension }> {
-  const t = await customerFeatureTable(a);
-  const result = segmentCustomers(t, { seed: 42, ...options });
+export async function segmentStage(a: Analysis, options: SegmentOptions & { thread?: SegmentThread } = {}): Promise<{ result: SegmentationResult; extension: Extension }> {
+  return segmentTable(await customerFeatureTable(a), options);
+}
+
+/** The segmentation of a customer feature table, on `thread` when given (it overlaps whatever runs here meanwhile). */
+export async function segmentTable(t: Table, options: SegmentOptions & { thread?: SegmentThread } = {}): Promise<{ result: SegmentationResult; extension: Extension }> {
+  const { thread, ...segment } = options;
+  const opts = { seed: 42, ...segment };
+  const job = thread ? await thread.run(t, opts) : runSegmentJob(t, opts);
+  return { result: job.result, extension: segmentExtension(job, t.rows) };
+}
+
+/** The report section, saved models, customers.csv columns and summary of a finished segmentation job. */
+export function segmentExtension(job: SegmentJob, customers: number): Extension {
+  const { result, rules } = job;
   const names = result.profiles.map((p) => p.name);
   const sub = result.recluster;
-  const segmentation = SegmentationModel.fromJSON(result.model);
-  const rules = segmentRules(t, segmentation.saved.design, Int32Array.from(result.labels), names, 42);
-  // The saved design and centres must place every customer where the fit did (docs: model.json).
-  const again = segmentation.assign(t);
-  let mismatched = 0;
-  for (let i = 0; i < t.rows; i++) if (again.segment[i] !== result.labels[i] || (sub && again.subsegment[i] !== sub.labels[i])) mismatched++;
   return {
-    result,
-    extension: {
-      models: { segmentation, rules: rules.model },
-      reconcile: { placements: [{ part: 'k-means segments', customers: t.rows, mismatched }] },
-      sections: [segmentsSection(result)],
-      customerColumns: [
-        { name: 'segment', values: result.labels.map((l) => names[l] ?? String(l)) },
-        ...(sub ? [{ name: 'subsegment', values: sub.labels.map((l) => (l < 0 ? null : (sub.profiles[l]?.name ?? String(l)))) }] : []),
-      ],
-      summary: { segments: { k: result.k, reason: result.reason, silhouette: result.silhouette, sample: segmentSample(result), profiles: result.profiles, separation: result.separation, excluded: result.excluded, warnings: result.warnings, rules: { text: rules.text, agreement: rules.agreement, depth: SEGMENT_RULE_DEPTH } } },
-    },
+    models: { segmentation: SegmentationModel.fromJSON(result.model), rules: RuleSetModel.fromJSON(rules.json) },
+    reconcile: { placements: [{ part: 'k-means segments', customers, mismatched: job.mismatched }] },
+    sections: [segmentsSection(result)],
+    customerColumns: [
+      { name: 'segment', values: result.labels.map((l) => names[l] ?? String(l)) },
+      ...(sub ? [{ name: 'subsegment', values: sub.labels.map((l) => (l < 0 ? null : (sub.profiles[l]?.name ?? String(l)))) }] : []),
+    ],
+    summary: { segments: { k: result.k, reason: result.reason, silhouette: result.silhouette, sample: segmentSample(result), profiles: result.profiles, separation: result.separation, excluded: result.excluded, warnings: result.warnings, rules: { text: rules.text, agreement: rules.agreement, depth: SEGMENT_RULE_DEPTH } } },
   };
 }
 

@@ -5,7 +5,8 @@ import type { Engine } from '../../src/engine/engine.js';
 import { duckdb } from '../../src/sql/dialect.js';
 import { analyze } from '../../src/pipeline/analyze.js';
 import { extendAnalysis } from '../../src/pipeline/full.js';
-import { checkPlan, orderLogPlan, runPipeline, type Stage } from '../../src/pipeline/run.js';
+import { checkPlan, orderLogPlan, runPipeline, runStages, type PipelineState, type Stage } from '../../src/pipeline/run.js';
+import type { Analysis } from '../../src/pipeline/analyze.js';
 
 const SHAPES = join(import.meta.dirname, '../fixtures/shapes');
 
@@ -32,12 +33,13 @@ describe('typed pipeline stages', () => {
     for (const clv of [undefined, false] as const)
       for (const segments of [undefined, false] as const)
         for (const drivers of [undefined, false] as const) expect(() => checkPlan(orderLogPlan({ clv, segments, drivers }))).not.toThrow();
-    expect(orderLogPlan().map((s) => s.name)).toEqual(['load', 'roles', 'clean', 'customer features', 'rfm', 'cohorts', 'clv', 'segments', 'drivers', 'checks']);
+    expect(orderLogPlan().map((s) => s.name)).toEqual(['load', 'roles', 'clean', 'customer features', 'segments', 'rfm', 'cohorts', 'clv', 'drivers', 'checks']);
   });
 
   it('a stage placed before the stage that produces its input is refused before any SQL runs', async () => {
-    const plan = orderLogPlan();
+    const plan = orderLogPlan({ segments: false });
     const swapped = [plan[0], plan[1], plan[2], plan[4], plan[3], ...plan.slice(5)];
+    expect(swapped.map((s) => s.name).slice(3, 5)).toEqual(['rfm', 'customer features']);
     const engine = recordingEngine();
     await expect(runPipeline(engine, { kind: 'table', name: 'orders' }, {}, swapped)).rejects.toThrow('stage rfm needs customers, which no earlier stage produces');
     expect(engine.statements).toEqual([]);
@@ -50,13 +52,26 @@ describe('typed pipeline stages', () => {
     expect(() => checkPlan([...plan, plan[3]])).toThrow('stage customer features appears twice');
   });
 
+  it('a background stage runs beside the next ones and is awaited before a stage that needs what it produces', async () => {
+    const events: string[] = [];
+    const tick = () => new Promise((r) => setTimeout(r, 20));
+    const bg: Stage = { name: 'segments', needs: [], produces: [{ table: 'segments', columns: ['segment'] }], background: { label: 'segmentation' }, run: async () => { events.push('bg start'); await tick(); await tick(); events.push('bg end'); } };
+    const beside: Stage = { name: 'rfm', needs: [], produces: [], run: async () => { events.push('beside'); } };
+    const reader: Stage = { name: 'drivers', needs: [{ table: 'segments', columns: ['segment'] }], produces: [], run: async (st) => { events.push('reader'); st.analysis = {} as Analysis; } };
+    const state: PipelineState = { engine: recordingEngine(), source: { kind: 'table', name: 't' }, options: { onStage: (x) => events.push(`progress ${x}`) }, cautions: [], skipped: [], extensions: [] };
+    const r = await runStages(state, [bg, beside, reader]);
+    expect(events).toEqual(['bg start', 'beside', 'progress segmentation', 'bg end', 'reader']);
+    expect(r.timings.map((t) => t.stage)).toEqual(['segments', 'rfm', 'drivers']);
+    expect(r.timings[0].seconds).toBeGreaterThan(0.03);
+  });
+
   it('runs every stage on a file, timed in order, and gives what analyze and its later stages give', async () => {
     const file = join(SHAPES, 'status-cancellations.csv');
     const engine = await DuckDbEngine.open();
     const r = await runPipeline(engine, { kind: 'file', path: file }, { segments: { seed: 42 } });
     const a = await analyze(file);
     try {
-      expect(r.timings.map((t) => t.stage)).toEqual(['load', 'roles', 'clean', 'customer features', 'rfm', 'cohorts', 'clv', 'segments', 'drivers', 'checks']);
+      expect(r.timings.map((t) => t.stage)).toEqual(['load', 'roles', 'clean', 'customer features', 'segments', 'rfm', 'cohorts', 'clv', 'drivers', 'checks']);
       expect(r.timings.every((t) => t.seconds >= 0)).toBe(true);
       expect(r.analysis.customers).toEqual(a.customers);
       expect(r.analysis.rfm?.segment).toEqual(a.rfm?.segment);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { analyze } from '../../pipeline/analyze.js';
+import { analyze, analyzeWithLater } from '../../pipeline/analyze.js';
 import { analysisOutputs, type OutputFormat } from '../../pipeline/artifacts.js';
 import { parseK, parseSeed } from '../options.js';
 import { writeOutputs } from '../../io/atomic.js';
@@ -92,17 +92,19 @@ Examples:
         outlierRule: flags.outliers,
         onStage,
       };
-      const a = source.kind === 'file' ? await analyze(source.file, options) : await analyzeWarehouse(source.engine, source.table, options);
+      const later = {
+        clv: flags.clv ? { calibrationEnd: flags.calibrationEnd } : (false as const),
+        segments: flags.segments ? { k, seed } : (false as const),
+        drivers: flags.drivers,
+      };
+      // A file runs as one plan with its later stages; a warehouse table's later stages follow its core.
+      const run = source.kind === 'file' ? await analyzeWithLater(source.file, { ...options, ...later }) : { analysis: await analyzeWarehouse(source.engine, source.table, options), extensions: null };
+      const a = run.analysis;
       let closed = false;
       try {
         // Loaded only when a later stage runs, so a core-only run does not pay for the model code.
         const wanted = flags.clv || flags.segments || flags.drivers;
-        const extensions = !wanted ? [] : await (await import('../../pipeline/full.js')).extendAnalysis(a, {
-          clv: flags.clv ? { observationEnd: a.asOf ?? undefined, calibrationEnd: flags.calibrationEnd } : false,
-          segments: flags.segments ? { k, seed } : false,
-          drivers: flags.drivers,
-          onStage,
-        });
+        const extensions = run.extensions ?? (!wanted ? [] : await (await import('../../pipeline/full.js')).extendAnalysis(a, { ...later, onStage }));
         // Every query has run: the engine's tables and buffers (gigabytes at 10M lines) go before the
         // outputs are built, so the two peaks do not add up.
         await a.engine.close();
