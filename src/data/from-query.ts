@@ -33,7 +33,18 @@ export function tableFromQuery(q: QueryResult, skip: string[] = [], dates: strin
 const converted = new WeakMap<QueryResult['columns'][number], { asDate: boolean; column: Column }>();
 
 function convert(name: string, values: QueryResult['columns'][number], asDate: boolean): Column {
-  if (asDate) return dateColumn(name, Float64Array.from(values, (v) => (v === null ? NaN : Number(v))));
-  if (values.every((v) => v === null || typeof v === 'number')) return numberColumn(name, Float64Array.from(values, (v) => (v === null ? NaN : (v as number))));
-  return categoryColumn(name, values.map((v) => (v === null ? null : String(v))));
+  const n = values.length;
+  const out = new Float64Array(n);
+  if (asDate) {
+    for (let i = 0; i < n; i++) out[i] = values[i] === null ? NaN : Number(values[i]);
+    return dateColumn(name, out);
+  }
+  // One plain loop both checks for numbers and copies them (Float64Array.from with a callback is several times slower).
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null) out[i] = NaN;
+    else if (typeof v === 'number') out[i] = v;
+    else return categoryColumn(name, values.map((x) => (x === null ? null : String(x))));
+  }
+  return numberColumn(name, out);
 }

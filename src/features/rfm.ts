@@ -33,24 +33,33 @@ export interface RfmResult {
  */
 export function rfmScores(values: Float64Array, higherIsBetter: boolean): Int8Array {
   const n = values.length;
-  const order = Array.from({ length: n }, (_, i) => i);
-  const key = (i: number) => (Number.isNaN(values[i]) ? Infinity : higherIsBetter ? values[i] : -values[i]);
-  order.sort((a, b) => key(a) - key(b) || 0);
-  const out = new Int8Array(n);
   // The SQL this replaces ranked NULLs last in both directions: after the best values when higher is better.
-  let before = 0;
-  for (let k = 0; k < n; ) {
-    let e = k;
-    while (e + 1 < n && sameValue(values[order[e + 1]], values[order[k]])) e++;
-    for (let j = k; j <= e; j++) out[order[j]] = 1 + Math.floor((5 * before) / n);
-    before += e - k + 1;
-    k = e + 1;
+  // So a missing value has every present value before it, and a present one those with a worse key.
+  const keys = new Float64Array(n);
+  let present = 0;
+  for (let i = 0; i < n; i++) if (!Number.isNaN(values[i])) keys[present++] = higherIsBetter ? values[i] : -values[i];
+  // A native numeric sort and a binary search per customer, not an index sort through a comparator: a million
+  // customers take milliseconds instead of a second.
+  const sorted = keys.subarray(0, present).sort();
+  const out = new Int8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    const before = Number.isNaN(v) ? present : lowerBound(sorted, higherIsBetter ? v : -v);
+    out[i] = 1 + Math.floor((5 * before) / n);
   }
   return out;
 }
 
-function sameValue(a: number, b: number): boolean {
-  return a === b || (Number.isNaN(a) && Number.isNaN(b));
+/** How many of the ascending `sorted` are strictly below `x`. */
+function lowerBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Score and segment customers from their recency_days, frequency and monetary columns (rows in customer order). */

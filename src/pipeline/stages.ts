@@ -132,13 +132,15 @@ export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Prom
   const segment = a.rfm?.segment;
   const tableIds = a.customers.columns[a.customers.names.indexOf('customer_id')].map(String);
   const rowOf = new Map(tableIds.map((id, i) => [id, i]));
+  // The customers-table row of each customer code of the log (-1: not in the table), looked up once.
+  const tableRow = Int32Array.from(log.ids, (id) => rowOf.get(id) ?? -1);
   // Customers whose every purchase was free are in the purchase-count models but have no revenue, hence no RFM score.
-  const segmentOf = segment ? (c: number) => segment[rowOf.get(log.ids[c]) ?? -1] ?? 'Only free purchases' : undefined;
+  const segmentOf = segment ? (c: number) => segment[tableRow[c]] ?? 'Only free purchases' : undefined;
   const freeOnly = await freeOnlyCustomers(lines);
   const extension: Extension = {
     ...(result.best ? { models: { clv: ClvScorer.fromResult(result, 90, covariances) } } : { absent: { clv: result.fitSkipped ?? result.clvWithheld ?? `no healthy purchase model: ${result.selection.reason}` } }),
     sections: [clvSection(result, { ...(segmentOf ? { segmentOf } : {}), currency: a.currency, population: { identified: a.customers.rows, freeOnly }, scores, idOf: (c) => log.ids[c] })],
-    customerColumns: clvColumns(rows.columns, rows.ids, tableIds),
+    customerColumns: clvColumns(rows.columns, Int32Array.from(result.summary.customerIndex, (c) => tableRow[c]), tableIds.length),
     summary: { clv: { ...clvSummaryJson(result), scores: scoresSummaryJson(scores) } },
     // With a holdout, the models see only customers acquired by the calibration end, so counts differ by design.
     reconcile: calibrationEnd === undefined ? { clv: { customers: result.summary.n, freeOnly } } : undefined,
@@ -213,13 +215,10 @@ export function clvSummaryJson(r: ClvResult): Record<string, unknown> {
  * withheld predictions get no column rather than a column of meaningless numbers, except the
  * scores (P(no purchase), churn risk, next order date), which stay as blank columns.
  */
-function clvColumns(columns: ClvRowColumn[], summaryIds: string[], tableIds: string[]): Extension['customerColumns'] {
-  const rowOf = new Map(tableIds.map((id, i) => [id, i]));
-  // One lookup per customer, not one per customer and column (a million ids, twenty columns).
-  const rows = Int32Array.from(summaryIds, (id) => rowOf.get(id) ?? -1);
+function clvColumns(columns: ClvRowColumn[], tableRows: Int32Array, customers: number): Extension['customerColumns'] {
   return columns.map(({ name, values }) => {
-    const out: (number | string | null)[] = new Array(tableIds.length).fill(null);
-    for (let i = 0; i < values.length; i++) if (rows[i] >= 0) out[rows[i]] = values[i];
+    const out: (number | string | null)[] = new Array(customers).fill(null);
+    for (let i = 0; i < values.length; i++) if (tableRows[i] >= 0) out[tableRows[i]] = values[i];
     return { name, values: out };
   });
 }
