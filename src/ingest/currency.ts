@@ -24,14 +24,14 @@ export async function fileCurrency(engine: Engine, load: LoadedTable, roles: Rol
   if (roles.currency) {
     const q = engine.sql;
     const c = q.ident(roles.currency);
-    const r = await engine.query(`SELECT DISTINCT ${q.trim(q.toText(c))} AS code FROM ${load.table} WHERE ${c} IS NOT NULL LIMIT 10`);
+    const r = await engine.query(`SELECT DISTINCT ${q.trim(q.toText(c))} AS code FROM ${load.table} WHERE ${c} IS NOT NULL ORDER BY code LIMIT 10`);
     tokens.push(...r.columns[0].map(String).filter((v) => v !== ''));
   }
   const settled = settleCurrency(tokens);
   if (settled === 'conflict') {
     throw new InputError(
       'mixed-currency',
-      `The amounts are in more than one currency (${[...new Set(tokens)].join(', ')})`,
+      `The amounts are in more than one currency (${[...new Set(tokens)].sort().join(', ')})`,
       'clientele does not convert currencies: filter the export to one currency, or pass --currency to state it',
     );
   }

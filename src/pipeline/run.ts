@@ -16,7 +16,7 @@ import { CUSTOMER_FEATURES } from '../sql/definitions.js';
 import { LINE_COLUMNS, ShardedLines, type LineSet } from '../sql/lines.js';
 import { rowObjects } from '../engine/engine.js';
 import { gatedConcentration, rawFacts, SMALL, type Analysis, type AnalyzeOptions } from './analyze.js';
-import { placeLines, resolveTable, tableLineFields, type ResolvedTable } from './warehouse.js';
+import { placeLines, resolveTable, tableLineFields, tableLoad, type ResolvedTable } from './warehouse.js';
 import type { Extension, OutputFormat } from './artifacts.js';
 import type { FullOptions } from './full.js';
 import { SegmentThread } from './segment-thread.js';
@@ -211,17 +211,7 @@ const LOAD: Stage = {
     }
     s.table = await resolveTable(s.engine, s.source.name);
     // Row counts need the roles (duplicates are dropped only with an order id): the clean stage fills them in.
-    s.load = {
-      table: s.table.relation,
-      grouped: s.table.relation,
-      rows: NaN,
-      distinctRows: NaN,
-      schema: s.table.schema,
-      sniff: { path: s.source.name, format: 'table', gzip: false, encoding: 'utf-8', sampleLines: [], bytes: 0 },
-      skippedRows: 0,
-      warnings: [],
-      numberFormats: [],
-    };
+    s.load = tableLoad(s.table, s.source.name);
   },
 };
 

@@ -15,7 +15,13 @@ import type { JobFailure, SegmentJob } from './segment-job.js';
  */
 export class SegmentThread {
   private used = false;
-  private constructor(private readonly worker: Worker | null) {}
+  /** The thread failed or ended before a job reached it: the job then runs here. */
+  private lost = false;
+  private constructor(private readonly worker: Worker | null) {
+    // Without a listener a thread that fails to start would throw in this process, even if never used.
+    worker?.on('error', () => void (this.lost = true));
+    worker?.on('exit', () => void (this.lost = true));
+  }
 
   static start(): SegmentThread {
     try {
@@ -30,7 +36,7 @@ export class SegmentThread {
     if (this.used) throw new Error('a SegmentThread runs one job');
     this.used = true;
     const worker = this.worker;
-    if (!worker) return inlineJob(t, options);
+    if (!worker || this.lost) return inlineJob(t, options);
     return new Promise<SegmentJob>((resolve, reject) => {
       let settled = false;
       const inline = () => {

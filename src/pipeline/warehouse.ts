@@ -1,6 +1,6 @@
 import type { Engine } from '../engine/engine.js';
 import { InputError } from '../errors.js';
-import type { SchemaColumn } from '../ingest/load.js';
+import type { LoadedTable, SchemaColumn } from '../ingest/load.js';
 import type { RoleMap } from '../ingest/roles.js';
 import type { Dialect } from '../sql/dialect.js';
 import { roleFields, type LineFields } from '../sql/definitions.js';
@@ -35,6 +35,21 @@ export function tableLineFields(d: Dialect, roles: RoleMap, type: (c: string) =>
     id,
     text: (x) => d.toText(d.ident(x)),
   });
+}
+
+/** A warehouse table as the stages after the load see it: its own relation and schema, row counts not yet known. */
+export function tableLoad(t: ResolvedTable, name: string): LoadedTable {
+  return {
+    table: t.relation,
+    grouped: t.relation,
+    rows: NaN,
+    distinctRows: NaN,
+    schema: t.schema,
+    sniff: { path: name, format: 'table', gzip: false, encoding: 'utf-8', sampleLines: [], bytes: 0 },
+    skippedRows: 0,
+    warnings: [],
+    numberFormats: [],
+  };
 }
 
 export interface ResolvedTable {

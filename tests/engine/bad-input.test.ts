@@ -154,3 +154,39 @@ describe('hostile table and column names', () => {
     for (const s of ch!.shards) expect((await s.sql('SELECT count() FROM shop.sentinel')).trim()).toBe('1');
   });
 });
+
+describe('profile --engine', () => {
+  type Profile = { rows: number; duplicateRows: number; columns: { name: string; missing: number; distinct: number; role?: string }[]; dateRange?: { first: string; last: string }; detectionProblem?: string };
+  async function profileOf(...args: string[]): Promise<Profile> {
+    const r = await cli('profile', ...args, '--json', ...(args.includes('text_dates') ? [] : MAP));
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as Profile;
+  }
+  const comparable = (p: Profile) => ({ rows: p.rows, duplicateRows: p.duplicateRows, columns: p.columns.map(({ name, missing, distinct, role }) => ({ name, missing, distinct, role })), dateRange: p.dateRange && { first: p.dateRange.first, last: p.dateRange.last }, problem: p.detectionProblem });
+
+  let embedded: Profile;
+  beforeAll(async () => {
+    embedded = await profileOf(join(out, 'hostile.csv'));
+  });
+  it('the embedded profile of the exported rows is the planted truth', () => {
+    const data = rows();
+    expect(embedded.rows).toBe(data.length);
+    expect(embedded.duplicateRows).toBe(0);
+    expect(embedded.columns.find((c) => c.name === COL.customer)).toMatchObject({ role: 'customer', missing: 0, distinct: 30 });
+    expect(embedded.columns.find((c) => c.name === COL.invoice)).toMatchObject({ role: 'order', distinct: new Set(data.map((r) => r.invoice)).size });
+    const dates = data.map((r) => r.date.slice(0, 16)).sort();
+    expect(embedded.dateRange).toMatchObject({ first: dates[0], last: dates[dates.length - 1] });
+  });
+  it.runIf(pgOk.ok)('PostgreSQL profiles the hostile table as the file is profiled', async () => {
+    expect(comparable(await profileOf('--engine', pg!.url, '--table', HOSTILE_TABLE))).toEqual(comparable(embedded));
+  });
+  it.runIf(chOk.ok)('two-shard ClickHouse profiles the hostile Distributed table as the file is profiled', async () => {
+    expect(comparable(await profileOf('--engine', ch!.url, '--table', HOSTILE_TABLE))).toEqual(comparable(embedded));
+  });
+  it.runIf(pgOk.ok)('a text order date is named as the problem, and a missing table is one line', async () => {
+    const p = await profileOf('--engine', pg!.url, '--table', 'text_dates');
+    expect(p.detectionProblem).toMatch(/InvoiceDate \(timestamp\) is varchar in the table, not a date or timestamp/);
+    oneLine(await cli('profile', '--engine', pg!.url, '--table', 'no_such_table'), /Table no_such_table does not exist/);
+    oneLine(await cli('profile', '--engine', pg!.url), /--engine needs --table/);
+  });
+});

@@ -11,6 +11,7 @@ import { InputError } from '../../errors.js';
 import { calendarDate } from '../../ingest/dates.js';
 import { progressReporter, type CliIO } from '../io.js';
 import { commonInputOptions, inputOptions, type InputFlags } from './input-flags.js';
+import { inputSource } from './source.js';
 
 interface AnalyzeFlags extends InputFlags {
   out: string;
@@ -68,7 +69,7 @@ Examples:
   clientele analyze --engine clickhouse://default:secret@ch:8123/shop --table order_lines`,
     )
     .action(async (file: string | undefined, flags: AnalyzeFlags) => {
-      const source = analyzeSource(file, flags);
+      const source = inputSource(file, flags, 'analyze');
       if (!['mad', 'iqr', 'none'].includes(flags.outliers)) {
         throw new InputError('bad-option', `--outliers '${flags.outliers}' is not one of mad, iqr, none`);
       }
@@ -130,20 +131,6 @@ Examples:
 `);
       }
     });
-}
-
-type Source = { kind: 'file'; file: string } | { kind: 'engine'; engine: string; table: string };
-
-/** A file, or --engine with --table; never both, never neither. */
-function analyzeSource(file: string | undefined, flags: AnalyzeFlags): Source {
-  if (flags.engine !== undefined) {
-    if (file !== undefined) throw new InputError('bad-option', `Both a file (${file}) and --engine were given`, 'Analyse either a file or --engine URL --table NAME');
-    if (!flags.table) throw new InputError('bad-option', '--engine needs --table, the table or view holding the order lines', 'e.g. --table public.order_lines');
-    return { kind: 'engine', engine: flags.engine, table: flags.table };
-  }
-  if (flags.table !== undefined) throw new InputError('bad-option', '--table needs --engine, the database holding the table', 'e.g. --engine postgres://user:pass@host:5432/db');
-  if (file === undefined) throw new InputError('bad-option', 'No file to analyse', 'Pass an order export (e.g. clientele analyze orders.csv), or --engine URL --table NAME');
-  return { kind: 'file', file };
 }
 
 /** Connect, analyse the table, and close the connection if the analysis fails (on success the caller closes it). */
