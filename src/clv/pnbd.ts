@@ -24,7 +24,12 @@ const ALPHA = 1;
 const S = 2;
 const BETA = 3;
 
-const hypGrad = new Float64Array(3);
+/**
+ * [d/db, d/dc, d/dz, d/db at fixed c - b] of ln 2F1. Each of r and s moves one of b and c - b with
+ * the other fixed, so the likelihood reads d/dc and the fourth entry, never d/db + d/dc (see
+ * logHyp2f1Unit for why that sum is not good enough).
+ */
+const hypGrad = new Float64Array(4);
 
 /** Scratch for one evaluation of ln R(y) and its gradient with respect to (r, alpha, s, beta). */
 interface LogR {
@@ -39,11 +44,10 @@ function logRatio(r: number, alpha: number, s: number, beta: number, x: number, 
     const z = (alpha - beta) / (alpha + y);
     out.value = logHyp2f1Unit(r + x, c, z, withGrad ? hypGrad : undefined, (beta + y) / (alpha + y), s + 1);
     if (!withGrad) return;
-    const gb = hypGrad[0];
     const gc = hypGrad[1];
     const gz = hypGrad[2];
     const ay = alpha + y;
-    d[R] = gb + gc;
+    d[R] = hypGrad[3];
     d[S] = gc;
     d[ALPHA] = (gz * (beta + y)) / (ay * ay);
     d[BETA] = -gz / ay;
@@ -54,14 +58,13 @@ function logRatio(r: number, alpha: number, s: number, beta: number, x: number, 
     const w = (alpha + y) / (beta + y);
     out.value = Math.log(w) + logHyp2f1Unit(s + 1, c, z, withGrad ? hypGrad : undefined, w, r + x);
     if (!withGrad) return;
-    const gb = hypGrad[0];
     const gc = hypGrad[1];
     const gz = hypGrad[2];
     const by = beta + y;
     // d ln(1-z)/dz = -1/(1-z); 1 - z = (alpha+y)/(beta+y).
     const gzAll = gz - by / (alpha + y);
     d[R] = gc;
-    d[S] = gb + gc;
+    d[S] = hypGrad[3];
     d[BETA] = (gzAll * (alpha + y)) / (by * by);
     d[ALPHA] = -gzAll / by;
   }
@@ -114,9 +117,6 @@ function rowTerms(
 ): RowResult {
   const withGrad = grad !== undefined;
   const lnAtx = Math.log(alpha + tx);
-  const lnBtx = Math.log(beta + tx);
-  const lnAT = Math.log(alpha + T);
-  const lnBT = Math.log(beta + T);
   // ΔA = A(T) - A(tx) <= 0, with each log ratio as one log1p: (r + x) may be in the hundreds of thousands.
   const gapA = Math.log1p((T - tx) / (alpha + tx));
   const gapB = Math.log1p((T - tx) / (beta + tx));
@@ -144,22 +144,27 @@ function rowTerms(
   if (grad === undefined) return row;
 
   const lnkR = -1 / (r + s + x);
-  const lnkS = 1 / s - 1 / (r + s + x);
+  const lnkS = (r + x) / (s * (r + s + x));
   // d ln L = d(prefactor) + dA(tx) + dQ/Q, dQ = u dΔA - v (dln k + dln R(T)) + w (dln k + dln R(tx)).
+  // Differences such as ln β - ln(β+tx) or s/β - s/(β+tx) are formed as one quotient or log1p:
+  // on the log scale they are multiplied by β or s, which run to 1e8 and beyond when dropout is
+  // homogeneous (s, β → ∞), and the rounding of two nearly equal terms would swamp the gradient.
   const dTx = rTx.d;
   const dT = same ? rTx.d : rT.d;
+  const atx = alpha + tx;
+  const btx = beta + tx;
   const gr =
-    dgx + Math.log(alpha) - lnAtx +
+    dgx - Math.log1p(tx / alpha) +
     (same ? 0 : (u * -gapA - v * (lnkR + dT[R]) + w * (lnkR + dTx[R])) / q);
   const ga =
-    r / alpha - (r + x) / (alpha + tx) +
-    (same ? 0 : (u * -(r + x) * (1 / (alpha + T) - 1 / (alpha + tx)) - v * dT[ALPHA] + w * dTx[ALPHA]) / q);
+    (r * tx) / (alpha * atx) - x / atx +
+    (same ? 0 : (u * (r + x) * ((T - tx) / ((alpha + T) * atx)) - v * dT[ALPHA] + w * dTx[ALPHA]) / q);
   const gs =
-    Math.log(beta) - lnBtx +
+    -Math.log1p(tx / beta) +
     (same ? 0 : (u * -gapB - v * (lnkS + dT[S]) + w * (lnkS + dTx[S])) / q);
   const gb =
-    s / beta - s / (beta + tx) +
-    (same ? 0 : (u * -s * (1 / (beta + T) - 1 / (beta + tx)) - v * dT[BETA] + w * dTx[BETA]) / q);
+    (s * tx) / (beta * btx) +
+    (same ? 0 : (u * s * ((T - tx) / ((beta + T) * btx)) - v * dT[BETA] + w * dTx[BETA]) / q);
   grad[R] += weight * gr;
   grad[ALPHA] += weight * ga;
   grad[S] += weight * gs;
@@ -366,7 +371,7 @@ export interface ParetoNbdOptions {
 const NAMES = ['r', 'alpha', 's', 'beta'] as const;
 
 /** Starting points: purchase rate from mean frequency over mean age, lifetime of the order of the mean age. */
-function pnbdStarts(rows: WeightedRows): Float64Array[] {
+export function pnbdStarts(rows: WeightedRows): Float64Array[] {
   const [X, , TT] = rows.columns;
   let sw = 0;
   let sx = 0;

@@ -44,3 +44,36 @@ export function digamma(x: number): number {
 export function lbeta(a: number, b: number): number {
   return lgamma(a) + lgamma(b) - lgamma(a + b);
 }
+
+/**
+ * ln Γ(b + e) - ln Γ(b). With b in the millions and e of order one, each lgamma is ~1e7 and the
+ * difference of the two keeps only ~1e-9 of its value; Stirling's series of the two, subtracted
+ * term by term, keeps every digit. The first omitted term, 1/(1188 x^9), is below 1e-16 from x = 30.
+ */
+export function lgammaRatio(b: number, e: number): number {
+  const c = b + e;
+  if (!(b >= 30 && c >= 30)) return lgamma(c) - lgamma(b);
+  // (c - ½) ln c - (b - ½) ln b - e = (b - ½) ln(c/b) + e ln c - e.
+  return (b - 0.5) * Math.log1p(e / b) + e * Math.log(c) - e + stirlingTail(c) - stirlingTail(b);
+}
+
+function stirlingTail(x: number): number {
+  const f = 1 / (x * x);
+  return (1 / 12 - f * (1 / 360 - f * (1 / 1260 - f / 1680))) / x;
+}
+
+/**
+ * ψ(b + e) - ψ(b), for the same reason as lgammaRatio: with b in the millions ψ(b) ≈ ln b and the
+ * difference, ≈ e/b, would keep only the digits the two logarithms do not share.
+ */
+export function digammaDiff(b: number, e: number): number {
+  const c = b + e;
+  if (!(b >= 30 && c >= 30)) return digamma(c) - digamma(b);
+  // ψ(x) = ln x - 1/(2x) - 1/(12x²) + 1/(120x⁴) - 1/(252x⁶) + 1/(240x⁸) - …; first omitted term below 1e-16 from x = 30.
+  return Math.log1p(e / b) + e / (2 * b * c) + digammaTail(c) - digammaTail(b);
+}
+
+function digammaTail(x: number): number {
+  const f = 1 / (x * x);
+  return -f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f / 240)));
+}

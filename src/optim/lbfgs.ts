@@ -61,7 +61,7 @@ export function minimize(f: Objective, x0: Float64Array, options: MinimizeOption
   const d = new Float64Array(n);
   const xNew = new Float64Array(n);
   const gNew = new Float64Array(n);
-  const state: LineState = { f, x, d, xTrial: xNew, gTrial: gNew, evaluations: 0 };
+  const state: LineState = { f, x, d, xTrial: xNew, gTrial: gNew, evaluations: 0, flat: 0 };
 
   let iterations = 0;
   let message = 'maximum iterations reached';
@@ -110,15 +110,24 @@ export function minimize(f: Objective, x0: Float64Array, options: MinimizeOption
     const step0 = stored === 0 && !H0 ? Math.min(1, 1 / Math.sqrt(dot(d, d))) : 1;
 
     state.evaluations = 0;
+    state.flat = ftol * Math.max(1, Math.abs(fx));
     const ls = strongWolfe(state, fx, dg, step0);
     evaluations += state.evaluations;
     iterations++;
     if (!ls.ok) {
       if (stored > 0 || H0) {
-        // Retry once along steepest descent before giving up.
+        // Retry once along steepest descent before giving up: a quasi-Newton direction can be
+        // nearly orthogonal to the gradient, and so flat, far from any minimum.
         stored = 0;
         H0 = null;
         continue;
+      }
+      if (ls.flat) {
+        // Along -g itself no step can lower f by more than the function tolerance: the same
+        // verdict the relative-change test below gives after a step that small.
+        converged = true;
+        message = 'no decrease above the function tolerance along the gradient';
+        break;
       }
       message = 'line search could not find a lower value';
       break;
@@ -164,6 +173,15 @@ interface LineState {
   xTrial: Float64Array;
   gTrial: Float64Array;
   evaluations: number;
+  /** Changes of f below this (the function tolerance, absolute) are not worth resolving. */
+  flat: number;
+}
+
+interface LineResult {
+  ok: boolean;
+  value: number;
+  /** No decrease was found because none above `flat` is possible inside the final bracket. */
+  flat?: boolean;
 }
 
 interface LinePoint {
@@ -176,7 +194,7 @@ interface LinePoint {
  * Strong-Wolfe line search with cubic interpolation in the zoom phase. On success the accepted
  * point is left in state.xTrial / state.gTrial.
  */
-function strongWolfe(st: LineState, f0: number, dg0: number, t0: number): { ok: boolean; value: number } {
+function strongWolfe(st: LineState, f0: number, dg0: number, t0: number): LineResult {
   const lo0: LinePoint = { t: 0, f: f0, dg: dg0 };
   let prev = lo0;
   let t = t0;
@@ -209,7 +227,8 @@ function strongWolfe(st: LineState, f0: number, dg0: number, t0: number): { ok: 
   return { ok: false, value: f0 };
 }
 
-function zoom(st: LineState, f0: number, dg0: number, lo: LinePoint, hi: LinePoint): { ok: boolean; value: number } {
+function zoom(st: LineState, f0: number, dg0: number, lo: LinePoint, hi: LinePoint): LineResult {
+  let flat = false;
   for (let i = 0; i < MAX_LINE_EVALS; i++) {
     let t = cubicMin(lo, hi);
     const left = Math.min(lo.t, hi.t);
@@ -217,6 +236,15 @@ function zoom(st: LineState, f0: number, dg0: number, lo: LinePoint, hi: LinePoi
     // Safeguard: keep the trial inside the middle 80% of the bracket.
     if (!Number.isFinite(t) || t < left + 0.1 * width || t > left + 0.9 * width) t = 0.5 * (lo.t + hi.t);
     if (width < 1e-16 * Math.max(1, Math.abs(lo.t))) break;
+    // Near a minimum f varies by less than its rounding, and the bracket then shrinks on noise
+    // alone until the evaluations run out. Stop once nothing worth finding is left: inside the
+    // bracket f cannot fall below lo by much more than |slope| × width, and once every trial
+    // point rounds to the same x a new evaluation only repeats an old one.
+    if (Math.abs(lo.dg) * width <= st.flat) {
+      flat = true;
+      break;
+    }
+    if (sameTrialPoints(st, left, width)) break;
     const cur = evaluate(st, t);
     if (approxWolfe(cur, f0, dg0)) return { ok: true, value: cur.f };
     if (!Number.isFinite(cur.f) || !Number.isFinite(cur.dg) || cur.f > f0 + C1 * t * dg0 || cur.f >= lo.f) {
@@ -231,7 +259,16 @@ function zoom(st: LineState, f0: number, dg0: number, lo: LinePoint, hi: LinePoi
     const p = evaluate(st, lo.t);
     return { ok: true, value: p.f };
   }
-  return { ok: false, value: f0 };
+  return { ok: false, value: f0, flat };
+}
+
+/** Whether x + t d is the same point in floating point for every t in [t0, t0 + width]. */
+function sameTrialPoints(st: LineState, t0: number, width: number): boolean {
+  const { x, d } = st;
+  for (let i = 0; i < x.length; i++) {
+    if (Math.abs(width * d[i]) > Number.EPSILON * Math.abs(x[i] + t0 * d[i])) return false;
+  }
+  return true;
 }
 
 /**

@@ -83,3 +83,38 @@ describe('logHyp2f1Unit where A&S 15.3.6 cancels and the series needs millions o
     }
   });
 });
+
+describe('logHyp2f1Unit for b in the millions on the A&S 15.3.6 path, and d/db with c - b fixed', () => {
+  // (b, c - b, 1 - z, ln 2F1(1, b; c; z), [d/db, d/dc, d/dz, d/db at fixed c - b]) from mpmath at
+  // 50 digits with c - b and 1 - z exact. The first four have (c - 1)(1 - z) < 1 and 1 - z < 1e-6:
+  // the Pareto/NBD likelihood as s, β → ∞ (homogeneous dropout); in the fourth z rounds to 1.
+  // The last two take the series and the integral, for the fourth derivative on every method.
+  const cases: [number, number, number, number, number[]][] = [
+    [1317209.1278282958, 2.5908031269568685, 5e-7, 13.14640032809034, [0.34407020998028017, -0.34406969559479546, 644890.87908803082, 5.1438548470377782e-7]],
+    [1317209.1278282958, 1.5908031269568685, 3e-7, 13.767595065343827, [0.56843876936016364, -0.56843831073584057, 1319650.8492432191, 4.5862432306993389e-7]],
+    [3e9, 1.7, 1e-10, 21.534801621624477, [0.60065602895151317, -0.60065602872902189, 3325261534.879596, 2.2249128207623569e-10]],
+    [1e24, 3.5, 2e-25, 54.232340370010714, [0.34180372075812802, -0.34180372075812802, 5.0115427289430842e23, 8.9976914542113833e-25]],
+    [20000.5, 3.3, 0.05, 2.99260572344155, [0.00094596279396282527, -0.00094580688705677276, 19.934342527684787, 1.5590690605250872e-7]],
+    [12900.0, 13.7, 0.0018, 5.8670116809991063, [0.026835727127785217, -0.026807988846054024, 356.20026214998195, 2.7738281731192778e-5]],
+  ];
+
+  it('matches mpmath to 1e-13 in value, 1e-10 in d/dz and d/db at fixed c - b, 1e-9 in d/db and d/dc', () => {
+    for (const [b, e, w, value, g] of cases) {
+      const grad = new Float64Array(4);
+      const v = logHyp2f1Unit(b, b + e, 1 - w, grad, w, e);
+      expect(Math.abs(v - value)).toBeLessThan(1e-13 * Math.abs(value));
+      // d/db and d/dc carry ψ at small arguments, good to ~1e-11; the other two do not.
+      for (const [i, tol] of [[0, 1e-9], [1, 1e-9], [2, 1e-10], [3, 1e-10]]) expect(Math.abs(grad[i] - g[i])).toBeLessThan(tol * Math.abs(g[i]));
+      const three = new Float64Array(3);
+      logHyp2f1Unit(b, b + e, 1 - w, three, w, e);
+      expect(Array.from(three)).toEqual(Array.from(grad.subarray(0, 3)));
+    }
+  });
+
+  it('is NaN at once, gradient included, when a parameter has overflowed or z = 1', () => {
+    const grad = new Float64Array(4);
+    expect(logHyp2f1Unit(Infinity, Infinity, NaN, grad, 0, 2.5)).toBeNaN();
+    expect(Array.from(grad).every(Number.isNaN)).toBe(true);
+    expect(logHyp2f1Unit(2, 3, 1, undefined, 0, 1)).toBeNaN();
+  });
+});

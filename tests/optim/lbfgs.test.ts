@@ -83,6 +83,40 @@ describe('minimize (L-BFGS)', () => {
     expect(Number.isFinite(r2.value)).toBe(true);
   });
 
+  it('stops, converged, once the line search can only resolve rounding noise in the objective', () => {
+    // A quadratic with its exact gradient and a value carrying deterministic noise of 1e-10 of
+    // itself (a sum over many rows computed with some cancellation looks like this): near the
+    // minimum every decrease is below the noise, and the zoom phase would bisect on it until its
+    // evaluations ran out, then fail along steepest descent too (141 evaluations, not converged).
+    const bits = new Float64Array(1);
+    const words = new Uint32Array(bits.buffer);
+    const noise = (x: Float64Array) => {
+      let h = 0x811c9dc5;
+      for (const v of x) {
+        bits[0] = v;
+        h = Math.imul(h ^ words[0], 0x01000193);
+        h = Math.imul(h ^ words[1], 0x01000193);
+      }
+      h ^= h >>> 15;
+      h = Math.imul(h, 0x2c1b3c6d);
+      h ^= h >>> 12;
+      return (h >>> 0) / 2 ** 32 - 0.5;
+    };
+    const a = [1, 10, 100, 0.1];
+    const f = (x: Float64Array, g: Float64Array) => {
+      let v = 10;
+      for (let i = 0; i < x.length; i++) {
+        v += a[i] * (x[i] - 1) ** 2;
+        g[i] = 2 * a[i] * (x[i] - 1);
+      }
+      return v * (1 + 1e-10 * noise(x));
+    };
+    const r = minimize(f, new Float64Array([3, -2, 0.5, 7]), { gradientTolerance: 1e-12, functionTolerance: 1e-14 });
+    expect(r.converged).toBe(true);
+    expect(r.evaluations).toBeLessThan(60);
+    for (const v of r.x) expect(Math.abs(v - 1)).toBeLessThan(1e-6);
+  });
+
   it('reports a non-finite start instead of looping', () => {
     const r = minimize((_x, g) => {
       g[0] = NaN;
