@@ -126,6 +126,15 @@ export function fitMle(spec: MleSpec, rows: WeightedRows, options: MleOptions = 
       functionTolerance: 1e-14,
       initialInverseHessian: h0 ?? undefined,
     });
+    // A subsample can put the optimum on a boundary the full data leave: with 3,000 customers the spread of
+    // dropout rates may be indistinguishable from none (s, β → ∞), with 30,000 it is not. The polish then starts so
+    // far along that ridge that the full-data gradient is flat there, and stops. The full data fitted from the
+    // first start find the interior optimum; it replaces the polish only when it is clearly better.
+    const first = spec.starts(rows).map((start) => start.map(Math.log)).find((t) => t.every(Number.isFinite));
+    if (first) {
+      const direct = minimize(fullObjective, first, { maxIterations, gradientTolerance: 1e-9, functionTolerance: 1e-14 });
+      if (Number.isFinite(direct.value) && direct.value < best.value - 1e-9 * Math.max(1, Math.abs(best.value))) best = direct;
+    }
   }
 
   const theta = best.x;
