@@ -1,7 +1,6 @@
 import { InputError } from '../errors.js';
 import { findColumn, type Table } from '../data/table.js';
 import type { DesignTransform } from '../features/design.js';
-import { median } from '../stats/sample.js';
 
 /** One input feature of a segment: its mean in original units and the distance from the overall mean in SDs. */
 export interface FeatureProfile {
@@ -130,24 +129,36 @@ function namesById(names: SegmentNames | undefined, k: number): Map<number, stri
  * clustering scale (`scaled`, e.g. log1p) in SDs of all rows. Rows labelled -1 are left out.
  */
 function medianAndShift(labels: ArrayLike<number>, k: number, value: (i: number) => number, scaled: (v: number) => number): { medians: number[]; overallMedian: number; shifts: number[] } {
-  const byCluster: number[][] = Array.from({ length: k }, () => []);
-  const all: number[] = [];
+  // Typed arrays sized by a counting pass, not growing arrays: a million customers per feature.
+  const sizes = new Int32Array(k);
+  let m = 0;
   for (let i = 0; i < labels.length; i++) {
+    if (labels[i] < 0 || Number.isNaN(value(i))) continue;
+    sizes[labels[i]]++;
+    m++;
+  }
+  const byCluster = Array.from(sizes, (size) => new Float64Array(size));
+  const filled = new Int32Array(k);
+  const all = new Float64Array(m);
+  for (let i = 0, j = 0; i < labels.length; i++) {
     if (labels[i] < 0) continue;
     const v = value(i);
     if (Number.isNaN(v)) continue;
-    byCluster[labels[i]].push(v);
-    all.push(v);
+    byCluster[labels[i]][filled[labels[i]]++] = v;
+    all[j++] = v;
   }
-  const medianOf = (v: number[]): number => (v.length === 0 ? NaN : median(v));
-  const meanOf = (v: number[]): number => v.reduce((a, x) => a + scaled(x), 0) / v.length;
+  // Means in row order first, then the medians sort the arrays in place.
+  const meanOf = (v: Float64Array): number => v.reduce((a, x) => a + scaled(x), 0) / v.length;
   const mu = meanOf(all);
   const sd = Math.sqrt(all.reduce((a, x) => a + (scaled(x) - mu) ** 2, 0) / all.length);
-  return {
-    medians: byCluster.map(medianOf),
-    overallMedian: medianOf(all),
-    shifts: byCluster.map((v) => (v.length > 0 && sd > 0 ? (meanOf(v) - mu) / sd : 0)),
+  const shifts = byCluster.map((v) => (v.length > 0 && sd > 0 ? (meanOf(v) - mu) / sd : 0));
+  const medianOf = (v: Float64Array): number => {
+    if (v.length === 0) return NaN;
+    v.sort();
+    const h = v.length >> 1;
+    return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
   };
+  return { medians: byCluster.map(medianOf), overallMedian: medianOf(all), shifts };
 }
 
 /**

@@ -126,46 +126,55 @@ export function fitMle(spec: MleSpec, rows: WeightedRows, options: MleOptions = 
       functionTolerance: 1e-14,
       initialInverseHessian: h0 ?? undefined,
     });
-    // A subsample can put the optimum on a boundary the full data leave: with 3,000 customers the spread of
-    // dropout rates may be indistinguishable from none (s, β → ∞), with 30,000 it is not. The polish then starts so
-    // far along that ridge that the full-data gradient is flat there, and stops. The full data fitted from the
-    // first start find the interior optimum; it replaces the polish only when it is clearly better.
-    const first = spec.starts(rows).map((start) => start.map(Math.log)).find((t) => t.every(Number.isFinite));
-    if (first) {
-      const direct = minimize(fullObjective, first, { maxIterations, gradientTolerance: 1e-9, functionTolerance: 1e-14 });
-      if (Number.isFinite(direct.value) && direct.value < best.value - 1e-9 * Math.max(1, Math.abs(best.value))) best = direct;
-    }
   }
 
-  const theta = best.x;
-  const params = theta.map(Math.exp);
-  const logLikelihood = spec.logLik(params, rows, null);
-  const standardErrors = new Float64Array(k).fill(NaN);
-  // Hessian of the full penalised negative LL on the log scale (the mean objective times W), by
-  // forward differences of the gradient: accurate to ~1e-7, ample for standard errors.
-  const g0 = new Float64Array(k);
-  fullObjective(theta, g0);
-  const h = hessianFromGradient((t, out) => void fullObjective(t, out), theta, g0);
-  for (let i = 0; i < k * k; i++) h[i] *= totalWeight;
-  const cov = invertSymmetric(h, k);
-  if (cov) {
-    for (let j = 0; j < k; j++) {
-      const v = cov[j * k + j];
-      if (v > 0) standardErrors[j] = params[j] * Math.sqrt(v);
+  const finish = (r: ReturnType<typeof minimize>): MleFit => {
+    const theta = r.x;
+    const params = theta.map(Math.exp);
+    const logLikelihood = spec.logLik(params, rows, null);
+    const standardErrors = new Float64Array(k).fill(NaN);
+    // Hessian of the full penalised negative LL on the log scale (the mean objective times W), by
+    // forward differences of the gradient: accurate to ~1e-7, ample for standard errors.
+    const g0 = new Float64Array(k);
+    fullObjective(theta, g0);
+    const h = hessianFromGradient((t, out) => void fullObjective(t, out), theta, g0);
+    for (let i = 0; i < k * k; i++) h[i] *= totalWeight;
+    const cov = invertSymmetric(h, k);
+    if (cov) {
+      for (let j = 0; j < k; j++) {
+        const v = cov[j * k + j];
+        if (v > 0) standardErrors[j] = params[j] * Math.sqrt(v);
+      }
     }
-  }
-  return {
-    params,
-    logLikelihood,
-    standardErrors,
-    convergence: {
-      converged: best.converged,
-      iterations: best.iterations,
-      gradientNorm: best.gradientNorm,
-      message: best.message,
-      restarts: tried,
-    },
+    return {
+      params,
+      logLikelihood,
+      standardErrors,
+      convergence: { converged: r.converged, iterations: r.iterations, gradientNorm: r.gradientNorm, message: r.message, restarts: tried },
+    };
   };
+  const fit = finish(best);
+  if (sample === rows || !atEdge(fit)) return fit;
+  // A subsample can put the optimum on a boundary the full data leave: with 3,000 customers the spread of dropout
+  // rates may be indistinguishable from none (s, β → ∞), with 30,000 it is not. The polish then starts so far along
+  // that ridge that the full-data gradient is flat there, and stops. When the polished fit is at an edge (a
+  // parameter without a usable standard error), the full data are fitted from the first start as well, and that
+  // optimum is kept when it is clearly better.
+  const first = spec.starts(rows).map((start) => start.map(Math.log)).find((t) => t.every(Number.isFinite));
+  if (!first) return fit;
+  const direct = minimize(fullObjective, first, { maxIterations, gradientTolerance: 1e-9, functionTolerance: 1e-14 });
+  return Number.isFinite(direct.value) && direct.value < best.value - 1e-9 * Math.max(1, Math.abs(best.value)) ? finish(direct) : fit;
+}
+
+/**
+ * Relative standard error above which a parameter counts as flat (at the edge of the parameter space): the
+ * fit-health checks (src/clv/health.ts) read a boundary from the same test.
+ */
+export const FLAT_RELATIVE_SE = 10;
+
+/** Whether some parameter of the fit has no usable standard error: the likelihood is flat there, as at a boundary. */
+export function atEdge(fit: MleFit): boolean {
+  return Array.from(fit.params).some((p, j) => !(fit.standardErrors[j] / p <= FLAT_RELATIVE_SE));
 }
 
 /**

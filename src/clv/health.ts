@@ -5,6 +5,7 @@
  */
 import type { PurchaseModel } from './predict.js';
 import type { NbdFit } from './nbd.js';
+import { FLAT_RELATIVE_SE } from './fit.js';
 
 /** Which parameters carry dropout in each model: they run to the NBD limit when there is none. */
 export const DROPOUT_PARAMS: Record<string, readonly string[]> = { bgnbd: ['a', 'b'], mbgnbd: ['a', 'b'], pnbd: ['s', 'beta'] };
@@ -18,8 +19,6 @@ export const DROPOUT_LR_CRITICAL = 2.706;
 
 /** Largest per-customer gradient (log-scale parameters) accepted as a stationary point. */
 const GRADIENT_TOLERANCE = 1e-4;
-/** A standard error above this multiple of the estimate means the likelihood is flat in it. */
-const FLAT_RELATIVE_SE = 10;
 
 export interface FitHealth {
   healthy: boolean;

@@ -128,13 +128,15 @@ export function fitDesign(t: Table, options: DesignOptions = {}): Design {
       skip(c.name, 'identifier-like (unique per row)');
       continue;
     }
-    const unusable = !explicit && options.strict ? unusableReason(c) : null;
+    // One sort of a numeric column's values serves both the usability checks and the fit.
+    const sorted = c.kind === 'number' ? sortedPresent(c.values) : null;
+    const unusable = !explicit && options.strict ? unusableReason(c, sorted) : null;
     if (unusable) {
       skip(c.name, unusable);
       continue;
     }
     if (c.kind === 'number') {
-      const step = fitNumeric(c, scaling, log1pOption, notes);
+      const step = fitNumeric(c, sorted as Float64Array, scaling, log1pOption, notes);
       if (step) steps.push(step);
     } else if (!oneHot) {
       skip(c.name, 'categorical and one-hot encoding is off');
@@ -197,18 +199,26 @@ export function applyDesign(transform: DesignTransform, t: Table): Matrix {
   return { rows: n, cols: p, data };
 }
 
-function fitNumeric(c: Extract<Column, { kind: 'number' }>, scaling: Scaling, log1pOption: DesignOptions['log1p'], notes: string[]): NumericStep | null {
-  const present = c.values.filter((v) => !Number.isNaN(v));
-  if (present.length === 0) {
+/** A numeric column's present values in ascending order (a native sort of a plain copy: a million rows take ~0.1 s). */
+function sortedPresent(values: Float64Array): Float64Array {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) m++;
+  const out = new Float64Array(m);
+  for (let i = 0, j = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out[j++] = values[i];
+  return out.sort();
+}
+
+function fitNumeric(c: Extract<Column, { kind: 'number' }>, sorted: Float64Array, scaling: Scaling, log1pOption: DesignOptions['log1p'], notes: string[]): NumericStep | null {
+  if (sorted.length === 0) {
     notes.push(`${c.name} skipped: no values`);
     return null;
   }
-  const sorted = Float64Array.from(present).sort();
   const impute = quantileSorted(sorted, 0.5);
-  const missing = c.values.length - present.length;
+  const missing = c.values.length - sorted.length;
   if (missing > 0) notes.push(`${c.name}: ${missing} missing value${missing === 1 ? '' : 's'} imputed with the median ${round(impute)}`);
 
-  const x = Float64Array.from(c.values, (v) => (Number.isNaN(v) ? impute : v));
+  const x = new Float64Array(c.values.length);
+  for (let i = 0; i < x.length; i++) x[i] = Number.isNaN(c.values[i]) ? impute : c.values[i];
   const nonNegative = sorted[0] >= 0;
   let log1p = false;
   if (Array.isArray(log1pOption) && log1pOption.includes(c.name)) {
@@ -293,7 +303,7 @@ const CONTACT_CODE_NAME = /zip|post_?code|postal|phone|mobile_?(no|num|number)|t
  * Why a column cannot describe behaviour, or null. Each test reads the values: a name alone never
  * drops a column, except a postcode or phone number, whose values look like ordinary numbers.
  */
-function unusableReason(c: Column): string | null {
+function unusableReason(c: Column, sortedValues: Float64Array | null): string | null {
   if (c.kind === 'date') return null;
   const n = columnLength(c);
   if (c.kind === 'category') {
@@ -303,9 +313,8 @@ function unusableReason(c: Column): string | null {
     for (let l = 1; l < counts.length; l++) if (counts[l] > counts[top]) top = l;
     return counts.length > 0 && counts[top] >= NEAR_CONSTANT_SHARE * n ? nearConstant(counts[top] / n, c.levels[top]) : null;
   }
-  const present = c.values.filter((v) => !Number.isNaN(v));
-  if (present.length === 0) return null;
-  const sorted = Float64Array.from(present).sort();
+  const sorted = sortedValues ?? sortedPresent(c.values);
+  if (sorted.length === 0) return null;
   let run = 1;
   let best = 1;
   let mode = sorted[0];

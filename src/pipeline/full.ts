@@ -1,7 +1,8 @@
 import type { Analysis } from './analyze.js';
 import type { Extension } from './artifacts.js';
-import { clvStage, customerFeatureTable, driversStage, optionalStage, segmentTable, type ClvStageOptions } from './stages.js';
+import { clvStage, customerFeatureTable, driversStage, optionalStage, segmentTable, type ClvData, type ClvStageOptions } from './stages.js';
 import { SegmentThread } from './segment-thread.js';
+import { ClienteleError } from '../errors.js';
 import type { Table } from '../data/table.js';
 import type { SegmentOptions } from '../cluster/index.js';
 import { SMALL } from './analyze.js';
@@ -45,11 +46,14 @@ export async function extendAnalysis(a: Analysis, options: FullOptions = {}): Pr
 }
 
 /** CLV on the purchase days of an order log (the days come from the engine; the models fit here). */
-export async function clvExtension(a: Analysis, options: FullOptions = {}): Promise<Extension | undefined> {
+export async function clvExtension(a: Analysis, options: FullOptions = {}, data?: ClvData | ClienteleError): Promise<Extension | undefined> {
   if (options.clv === false || a.detection.shape !== 'order-log') return undefined;
   options.onStage?.('lifetime value');
   const clvOptions = { observationEnd: a.asOf ?? undefined, ...(options.clv || {}) };
-  return optionalStage('Customer lifetime value', async () => (await clvStage(a, clvOptions)).extension);
+  return optionalStage('Customer lifetime value', async () => {
+    if (data instanceof ClienteleError) throw data;
+    return (await clvStage(a, clvOptions, data)).extension;
+  });
 }
 
 /** k-means on the per-customer rows (from any engine), on `thread` when given. */

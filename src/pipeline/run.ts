@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Engine, QueryResult } from '../engine/engine.js';
-import { InputError } from '../errors.js';
+import { ClienteleError, InputError } from '../errors.js';
 import { loadFile, type LoadedTable, type SchemaColumn } from '../ingest/load.js';
 import { detectRoles, wrongType, type RoleDetection } from '../ingest/roles.js';
 import { calendarDate } from '../ingest/dates.js';
@@ -19,6 +19,7 @@ import { gatedConcentration, rawFacts, SMALL, type Analysis, type AnalyzeOptions
 import { placeLines, resolveTable, tableLineFields, tableLoad, type ResolvedTable } from './warehouse.js';
 import type { Extension, OutputFormat } from './artifacts.js';
 import type { FullOptions } from './full.js';
+import type { ClvData } from './stages.js';
 import { SegmentThread } from './segment-thread.js';
 
 /**
@@ -36,7 +37,7 @@ export interface Relation {
   readonly columns: readonly string[];
 }
 
-export type StageName = 'load' | 'roles' | 'clean' | 'customer features' | 'rfm' | 'cohorts' | 'clv' | 'segments' | 'drivers' | 'checks';
+export type StageName = 'load' | 'roles' | 'clean' | 'customer features' | 'rfm' | 'clv data' | 'cohorts' | 'clv' | 'segments' | 'drivers' | 'checks';
 
 export interface Stage {
   readonly name: StageName;
@@ -86,6 +87,8 @@ export interface PipelineState {
   cautions: string[];
   skipped: Analysis['skipped'];
   analysis?: Analysis;
+  /** What the CLV stage reads from the engine, fetched before the cohorts so the fits need no SQL (or why it could not be). */
+  clvData?: ClvData | ClienteleError;
   extensions: Extension[];
   files?: Record<string, string>;
   /** The thread the segments stage runs on (started by the caller, ahead of the load, so its code is loaded by then); none: inline. */
@@ -103,8 +106,9 @@ export function orderLogPlan(options: PipelineOptions = {}): Stage[] {
   // The segmentation needs only the customers table: it starts as soon as there is one, in the background, and
   // runs beside RFM, cohorts and the CLV fits.
   if (options.segments !== false) plan.push(SEGMENTS);
-  plan.push(RFM, COHORTS);
-  if (options.clv !== false) plan.push(CLV);
+  // CLV's queries run first; then the cohort queries run in the engine while the CLV models fit here.
+  if (options.clv !== false) plan.push(RFM, CLV_DATA, COHORTS, CLV);
+  else plan.push(RFM, COHORTS);
   if (options.drivers !== false) plan.push(DRIVERS);
   if (options.checks !== false) plan.push(CHECKS);
   return plan;
@@ -165,18 +169,24 @@ export async function runStages(state: PipelineState, plan: readonly Stage[], gi
     if (stage.background) progress(state, stage.background.label);
     await p;
   };
-  for (const stage of plan) {
-    for (const [bg] of pending) if (stage.name === 'checks' || stage.needs.some((n) => bg.produces.some((p) => p.table === n.table))) await join(bg);
-    const t0 = performance.now();
-    const done = stage.run(state).then(() => void seconds.set(stage.name, (performance.now() - t0) / 1000));
-    if (!stage.background) await done;
-    else {
-      // Awaited by join; until then its failure must not count as unhandled.
-      done.catch(() => {});
-      pending.set(stage, done);
+  try {
+    for (const stage of plan) {
+      for (const [bg] of pending) if (stage.name === 'checks' || stage.needs.some((n) => bg.produces.some((p) => p.table === n.table))) await join(bg);
+      const t0 = performance.now();
+      const done = stage.run(state).then(() => void seconds.set(stage.name, (performance.now() - t0) / 1000));
+      if (!stage.background) await done;
+      else {
+        // Awaited by join; until then its failure must not count as unhandled.
+        done.catch(() => {});
+        pending.set(stage, done);
+      }
     }
+    for (const [bg] of pending) await join(bg);
+  } catch (err) {
+    // The caller closes the engine on failure: background queries must have finished by then.
+    await Promise.allSettled(pending.values());
+    throw err;
   }
-  for (const [bg] of pending) await join(bg);
   state.extensions.sort((x, y) => rank(x) - rank(y));
   if (!state.analysis) throw new Error('pipeline plan ended before the analysis was assembled (no cohorts stage)');
   const timings = plan.map((s) => ({ stage: s.name, seconds: seconds.get(s.name) ?? 0 }));
@@ -327,45 +337,84 @@ const RFM: Stage = {
   },
 };
 
-/** Cohorts, and on the embedded engine the revenue patterns and populations; then the analysis is assembled. */
+/**
+ * Cohorts, populations and revenue patterns; then the analysis is assembled. Its queries are all sent at once and run
+ * in the background: the engine works through them while the CLV models fit on this thread.
+ */
 const COHORTS: Stage = {
   name: 'cohorts',
   needs: [need('lines', ['customer_id', 'ts', 'amount', 'is_cancel', 'bad_price', 'non_product', 'status_cancel', 'return_line', 'order_id', 'country']), need('customers', ['customer_id', 'monetary']), need('rfm', ['segment'])],
   produces: [need('cohorts', ['cohort', 'k', 'customers', 'revenue']), need('analysis', ['*'])],
+  background: { label: 'cohorts' },
   async run(s) {
-    progress(s, 'cohorts');
     const lines = s.lines as LineSet;
     const cleaning = s.cleaning as CleaningLog;
-    s.cohorts = await cohorts(lines);
-    s.populations = await populations(lines, cleaning.hasAmounts);
-    s.revenue = cleaning.hasAmounts ? await revenuePatterns(lines) : undefined;
+    [s.cohorts, s.populations, s.revenue] = await Promise.all([cohorts(lines), populations(lines, cleaning.hasAmounts), cleaning.hasAmounts ? revenuePatterns(lines) : undefined]);
     if (!cleaning.hasAmounts) s.skipped.push({ analysis: 'Revenue and spend', reason: 'the log has no amount or unit price column' });
     const customers = s.customers as QueryResult;
     const concentration = cleaning.hasAmounts ? gatedConcentration(customers, s.skipped) : undefined;
-    s.analysis = {
-      file: s.source.kind === 'file' ? s.source.path : s.source.name,
-      load: s.load as LoadedTable,
-      detection: s.detection as RoleDetection,
-      asOf: s.asOf as string,
-      currency: s.currency ?? null,
-      populations: s.populations,
-      segmentMap: s.options.segmentMap ?? DEFAULT_SEGMENT_MAP,
-      skipped: s.skipped,
-      cautions: s.cautions,
-      cleaning,
-      customers,
-      rfm: s.rfm,
-      cohorts: s.cohorts,
-      revenue: s.revenue,
-      concentration,
-      facts: s.facts as Analysis['facts'],
-      engine: s.engine,
-      lines,
-    };
+    s.analysis = analysisOf(s, concentration);
   },
 };
 
-type Later = 'clvExtension' | 'driversExtension';
+/** The analysis as far as the stages have filled it (before the cohorts stage: no cohorts, populations or revenue). */
+function analysisOf(s: PipelineState, concentration?: Analysis['concentration']): Analysis {
+  return {
+    file: s.source.kind === 'file' ? s.source.path : s.source.name,
+    load: s.load as LoadedTable,
+    detection: s.detection as RoleDetection,
+    asOf: s.asOf as string,
+    currency: s.currency ?? null,
+    populations: s.populations,
+    segmentMap: s.options.segmentMap ?? DEFAULT_SEGMENT_MAP,
+    skipped: s.skipped,
+    cautions: s.cautions,
+    cleaning: s.cleaning,
+    customers: s.customers as QueryResult,
+    rfm: s.rfm,
+    cohorts: s.cohorts,
+    revenue: s.revenue,
+    concentration,
+    facts: s.facts as Analysis['facts'],
+    engine: s.engine,
+    lines: s.lines,
+  };
+}
+
+const CLV_LINES = need('lines', ['customer_id', 'ts', 'amount', 'is_cancel', 'status_cancel', 'non_product', 'bad_price']);
+
+const CLV_DATA: Stage = {
+  name: 'clv data',
+  needs: [CLV_LINES],
+  produces: [need('transactions', ['customer_id', 'days', 'amount'])],
+  async run(s) {
+    if (s.options.clv === false) return;
+    progress(s, 'lifetime value');
+    const { clvData } = await import('./stages.js');
+    // A data problem here is the CLV stage's to report (as a note, not a failed run), as when it fetched its own data.
+    s.clvData = await clvData(s.lines as LineSet).catch((err: unknown) => {
+      if (err instanceof ClienteleError) return err;
+      throw err;
+    });
+  },
+};
+
+/** The CLV fits, scores and section: no SQL (the data came before the cohorts), so they run while the cohort queries do. */
+const CLV: Stage = {
+  name: 'clv',
+  needs: [need('transactions', ['customer_id', 'days', 'amount']), need('customers', ['customer_id']), need('rfm', ['segment'])],
+  produces: [need('clv', ['*'])],
+  async run(s) {
+    const { clvExtension } = await import('./full.js');
+    // The clv data stage announced 'lifetime value' already.
+    const e = await clvExtension(analysisOf(s), { clv: s.options.clv, onStage: s.clvData ? undefined : s.options.onStage }, s.clvData);
+    if (!e) return;
+    STAGE_OF.set(e, 'clv');
+    s.extensions.push(e);
+  },
+};
+
+type Later = 'driversExtension';
 
 /** A later stage: one of full.ts's extensions on the assembled analysis (loaded only when the plan has it). */
 function later(name: StageName, needs: Relation[], produces: Relation[], extension: Later): Stage {
@@ -384,12 +433,6 @@ function later(name: StageName, needs: Relation[], produces: Relation[], extensi
   };
 }
 
-const CLV = later(
-  'clv',
-  [need('lines', ['customer_id', 'ts', 'amount', 'is_cancel', 'status_cancel', 'non_product', 'bad_price']), need('customers', ['customer_id']), need('rfm', ['segment'])],
-  [need('transactions', ['customer_id', 'days', 'amount']), need('clv', ['*'])],
-  'clvExtension',
-);
 const SEGMENTS: Stage = {
   name: 'segments',
   needs: [need('customers', CUSTOMER_FEATURES)],

@@ -113,15 +113,29 @@ export function dayOf(date: string, flag: string): number {
 }
 
 /** CLV needs each customer's purchase dates: only an order log has them. */
-export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Promise<{ result: ClvResult; scores: CustomerScores; rows: { ids: string[]; columns: ClvRowColumn[] }; extension: Extension }> {
+/** What CLV reads from the engine: the purchase days, the last day with a line, and the customers with only free purchases. */
+export interface ClvData {
+  log: Awaited<ReturnType<typeof transactionLog>>;
+  lastDay: number;
+  freeOnly: number;
+}
+
+/** The engine's part of the CLV stage, fetched before the fits so the engine is free for other stages while they run. */
+export async function clvData(lines: LineSet): Promise<ClvData> {
+  const d = lines.d;
+  const log = await transactionLog(lines);
+  const lastDay = Number(rowObjects(await lines.aggregate({ aggs: [{ as: 'last', kind: 'max', of: d.toDouble(d.epochDay(d.toDate('ts'))) }] }))[0].last);
+  return { log, lastDay, freeOnly: await freeOnlyCustomers(lines) };
+}
+
+/** The CLV models, scores, report section and customers.csv columns; with `data` it runs no SQL. */
+export async function clvStage(a: Analysis, options: ClvStageOptions = {}, data?: ClvData): Promise<{ result: ClvResult; scores: CustomerScores; rows: { ids: string[]; columns: ClvRowColumn[] }; extension: Extension }> {
   if (a.detection.shape !== 'order-log') {
     throw new InputError('clv-needs-log', 'CLV needs an order log with one row per order or line and its date; this file has one row per customer', 'Run clv on the order export instead');
   }
   const lines = a.lines;
   if (!lines) throw new InputError('clv-needs-log', 'CLV needs cleaned order lines', 'Run clv on the order export');
-  const d = lines.d;
-  const log = await transactionLog(lines);
-  const lastDay = Number(rowObjects(await lines.aggregate({ aggs: [{ as: 'last', kind: 'max', of: d.toDouble(d.epochDay(d.toDate('ts'))) }] }))[0].last);
+  const { log, lastDay, freeOnly } = data ?? (await clvData(lines));
   const observationEnd = options.observationEnd ? dayOf(options.observationEnd, '--as-of') : lastDay;
   const calibrationEnd = options.calibrationEnd ? dayOf(options.calibrationEnd, '--calibration-end') : undefined;
   const result = runClv(log, { timeUnit: 'weeks', ...options, observationEnd, calibrationEnd });
@@ -136,7 +150,6 @@ export async function clvStage(a: Analysis, options: ClvStageOptions = {}): Prom
   const tableRow = Int32Array.from(log.ids, (id) => rowOf.get(id) ?? -1);
   // Customers whose every purchase was free are in the purchase-count models but have no revenue, hence no RFM score.
   const segmentOf = segment ? (c: number) => segment[tableRow[c]] ?? 'Only free purchases' : undefined;
-  const freeOnly = await freeOnlyCustomers(lines);
   const extension: Extension = {
     ...(result.best ? { models: { clv: ClvScorer.fromResult(result, 90, covariances) } } : { absent: { clv: result.fitSkipped ?? result.clvWithheld ?? `no healthy purchase model: ${result.selection.reason}` } }),
     sections: [clvSection(result, { ...(segmentOf ? { segmentOf } : {}), currency: a.currency, population: { identified: a.customers.rows, freeOnly }, scores, idOf: (c) => log.ids[c] })],

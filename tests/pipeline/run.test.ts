@@ -33,7 +33,7 @@ describe('typed pipeline stages', () => {
     for (const clv of [undefined, false] as const)
       for (const segments of [undefined, false] as const)
         for (const drivers of [undefined, false] as const) expect(() => checkPlan(orderLogPlan({ clv, segments, drivers }))).not.toThrow();
-    expect(orderLogPlan().map((s) => s.name)).toEqual(['load', 'roles', 'clean', 'customer features', 'segments', 'rfm', 'cohorts', 'clv', 'drivers', 'checks']);
+    expect(orderLogPlan().map((s) => s.name)).toEqual(['load', 'roles', 'clean', 'customer features', 'segments', 'rfm', 'clv data', 'cohorts', 'clv', 'drivers', 'checks']);
   });
 
   it('a stage placed before the stage that produces its input is refused before any SQL runs', async () => {
@@ -71,7 +71,7 @@ describe('typed pipeline stages', () => {
     const r = await runPipeline(engine, { kind: 'file', path: file }, { segments: { seed: 42 } });
     const a = await analyze(file);
     try {
-      expect(r.timings.map((t) => t.stage)).toEqual(['load', 'roles', 'clean', 'customer features', 'segments', 'rfm', 'cohorts', 'clv', 'drivers', 'checks']);
+      expect(r.timings.map((t) => t.stage)).toEqual(['load', 'roles', 'clean', 'customer features', 'segments', 'rfm', 'clv data', 'cohorts', 'clv', 'drivers', 'checks']);
       expect(r.timings.every((t) => t.seconds >= 0)).toBe(true);
       expect(r.analysis.customers).toEqual(a.customers);
       expect(r.analysis.rfm?.segment).toEqual(a.rfm?.segment);
