@@ -50,13 +50,21 @@ export class PostgresEngine implements Engine {
     return { names, columns, rows: rows.length };
   }
 
-  private async run(sql: string, values?: (string | number)[]): Promise<pg.QueryArrayResult> {
-    const t0 = TRACE ? performance.now() : 0;
-    try {
-      return await this.client.query({ text: sql, values, rowMode: 'array' });
-    } finally {
-      if (TRACE) trace(t0, sql, 'postgres');
-    }
+  /** The statement before this one: a connection runs one at a time, and stages may send several together. */
+  private last: Promise<unknown> = Promise.resolve();
+
+  private run(sql: string, values?: (string | number)[]): Promise<pg.QueryArrayResult> {
+    // Queued here, not in pg, whose own queue of a busy client is deprecated (and warns on stderr).
+    const next = this.last.then(async () => {
+      const t0 = TRACE ? performance.now() : 0;
+      try {
+        return await this.client.query({ text: sql, values, rowMode: 'array' });
+      } finally {
+        if (TRACE) trace(t0, sql, 'postgres');
+      }
+    });
+    this.last = next.catch(() => {});
+    return next;
   }
 
   async close(): Promise<void> {
