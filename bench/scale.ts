@@ -4,7 +4,10 @@
  * the log with the project's own generator (`synth orders --lines N --seed 1`, .csv.gz, kept in --dir for the
  * next run), then times `analyze` with every stage under /usr/bin/time (wall, user+system CPU, peak RSS of the
  * process) and prints the per-stage table from `analyze --timings`. Needs `npm run build`.
- *   npx tsx bench/scale.ts [--sizes 1000000,3000000,10000000] [--dir /tmp/clientele-scale] [--keep-outputs]
+ *   npx tsx bench/scale.ts [--sizes 1000000,3000000,10000000] [--dir /tmp/clientele-scale] [--keep-outputs] [--no-engines]
+ * With a 1M-line size it then times the same log embedded, in a real PostgreSQL and in a real two-shard ClickHouse
+ * cluster started on loopback ports (bench/engines.ts's `engineScale`; the core pushed down plus the report, one
+ * round), unless --no-engines or the servers are not installed.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -17,6 +20,7 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '1000000,3000000,10000000' },
     dir: { type: 'string', default: '/tmp/clientele-scale' },
     'keep-outputs': { type: 'boolean', default: false },
+    'no-engines': { type: 'boolean', default: false },
   },
 });
 const sizes = args.sizes.split(',').map((s) => Number(s.replace(/_/g, '')));
@@ -105,3 +109,21 @@ console.log(`|---|${rows.map(() => '---:').join('|')}|`);
 for (const n of names) console.log(`| ${n} | ${rows.map((r) => fmt(r.stages.find(([m]) => m === n)?.[1] ?? NaN)).join(' | ')} |`);
 const big = rows.find((r) => r.lines >= 10_000_000);
 if (big) console.log(`\n10M target (60 s, 4 GB): ${fmt(big.run.wall)} s ${big.run.wall < 60 ? 'met' : 'NOT met'}, ${fmt(big.run.peakMiB / 1024, 2)} GB ${big.run.peakMiB < 4096 ? 'met' : 'NOT met'}`);
+
+const million = rows.find((r) => r.lines === 1_000_000);
+if (million && !args['no-engines']) {
+  const { engineScale } = await import('./engines.js');
+  const { postgresAvailable } = await import('../tests/helpers/postgres.js');
+  const { clickhouseAvailable } = await import('../tests/helpers/clickhouse.js');
+  const missing = [postgresAvailable(), clickhouseAvailable()].filter((a) => !a.ok).map((a) => (a as { reason: string }).reason);
+  if (missing.length) console.log(`\nEmbedded vs PostgreSQL vs two-shard ClickHouse skipped: ${missing.join('; ')}`);
+  else {
+    const file = join(args.dir, 'orders-1000000.csv.gz');
+    console.log(`\nThe 1M-line log embedded, in PostgreSQL and in two-shard ClickHouse (core pushed down + report, one round):`);
+    const results = await engineScale(file, { rounds: 1 });
+    const base = results[0].seconds[0];
+    for (const r of results) {
+      console.log(`  ${r.engine.padEnd(22)} ${fmt(r.seconds[0], 2).padStart(6)} s, ${(r.seconds[0] / base).toFixed(2)}x the embedded time${r.loadSeconds !== undefined ? `; loading the table took ${fmt(r.loadSeconds)} s (not counted)` : ''}`);
+    }
+  }
+}
