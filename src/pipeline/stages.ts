@@ -230,6 +230,13 @@ export function clvSummaryJson(r: ClvResult): Record<string, unknown> {
  */
 function clvColumns(columns: ClvRowColumn[], tableRows: Int32Array, customers: number): Extension['customerColumns'] {
   return columns.map(({ name, values }) => {
+    // A numeric column as doubles, NaN where blank (written as blank, read as missing): a million boxed numbers per
+    // column would cost three times the memory, and twenty such columns are held until the outputs are written.
+    if (values.every((v) => v === null || typeof v === 'number')) {
+      const out = new Float64Array(customers).fill(NaN);
+      for (let i = 0; i < values.length; i++) if (tableRows[i] >= 0 && values[i] !== null) out[tableRows[i]] = values[i] as number;
+      return { name, values: out };
+    }
     const out: (number | string | null)[] = new Array(customers).fill(null);
     for (let i = 0; i < values.length; i++) if (tableRows[i] >= 0) out[tableRows[i]] = values[i];
     return { name, values: out };
