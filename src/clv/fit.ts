@@ -95,9 +95,11 @@ export function fitMle(spec: MleSpec, rows: WeightedRows, options: MleOptions = 
   let best: ReturnType<typeof minimize> | null = null;
   let agree = 0;
   let tried = 0;
+  let firstStart: Float64Array | null = null;
   for (const start of spec.starts(rows)) {
     const theta0 = start.map(Math.log);
     if (!theta0.every(Number.isFinite)) continue;
+    firstStart ??= theta0;
     tried++;
     const r = minimize(objective, theta0, { maxIterations, gradientTolerance: 1e-9, functionTolerance: 1e-14 });
     if (!Number.isFinite(r.value)) continue;
@@ -160,9 +162,8 @@ export function fitMle(spec: MleSpec, rows: WeightedRows, options: MleOptions = 
   // that ridge that the full-data gradient is flat there, and stops. When the polished fit is at an edge (a
   // parameter without a usable standard error), the full data are fitted from the first start as well, and that
   // optimum is kept when it is clearly better.
-  const first = spec.starts(rows).map((start) => start.map(Math.log)).find((t) => t.every(Number.isFinite));
-  if (!first) return fit;
-  const direct = minimize(fullObjective, first, { maxIterations, gradientTolerance: 1e-9, functionTolerance: 1e-14 });
+  if (!firstStart) return fit;
+  const direct = minimize(fullObjective, firstStart, { maxIterations, gradientTolerance: 1e-9, functionTolerance: 1e-14 });
   return Number.isFinite(direct.value) && direct.value < best.value - 1e-9 * Math.max(1, Math.abs(best.value)) ? finish(direct) : fit;
 }
 

@@ -62,11 +62,11 @@ export class DuckDbEngine implements Engine {
     const columns: ColumnValues[] = names.map((_, j) => {
       const out: ColumnValues = new Array(rows);
       let k = 0;
-      const plain = PLAIN.has(types[j].typeId);
+      const id = types[j].typeId;
+      const plain = PLAIN.has(id);
       for (const chunk of chunks) {
         const vector = chunk.getColumnVector(j);
         const n = chunk.rowCount;
-        const id = types[j].typeId;
         if (id === DuckDBTypeId.DOUBLE && doublesInto(vector, n, out, k)) {
           k += n;
           continue;

@@ -112,8 +112,6 @@ async function analyzeFile(path: string, options: AnalyzeOptions, later: (FullOp
       const analysis: Analysis = { file: path, load, detection, asOf: null, currency, customers, rfm: rfmResult, customerTable: ct, concentration: conc, facts, skipped, cautions, segmentMap, engine };
       if (!later) return { analysis, extensions: [] };
       const { extendAnalysis } = await import('./full.js');
-      // The thread started for an order log is not used here: extendAnalysis starts its own.
-      later.thread?.close();
       return { analysis, extensions: await extendAnalysis(analysis, { ...later, onStage: stage }) };
     }
 

@@ -137,19 +137,19 @@ interface CsvTally {
 
 function tallyCustomersCsv(pieces: readonly string[], asOf: string | null): CsvTally {
   const t: CsvTally = { rows: 0, monetary: null, frequency: null, late: 0, negativeRecency: 0, bad: 0, negatives: 0 };
-  let header: string[] | null = null;
-  let roles: Role[] = [];
+  // Filled from the header line, which starts the first piece.
+  let roles: Role[] | null = null;
   for (const piece of pieces) {
     // Pieces hold whole rows, the header starting the first. Cells are visited in place; only those a check
     // reads are sliced out (a million rows of thirty columns would otherwise be thirty million strings).
-    let row: number = header ? 0 : -1;
+    let inHeader = roles === null;
     const first: string[] = [];
     eachCell(piece, (text, from, to, column, quoted) => {
-      if (row < 0) {
+      if (inHeader) {
         first.push(quoted ?? text.slice(from, to));
         return;
       }
-      const role = roles[column] ?? 'other';
+      const role = roles?.[column] ?? 'other';
       const len = quoted === null ? to - from : quoted.length;
       const cell = () => quoted ?? text.slice(from, to);
       const startsMinus = quoted === null ? text.charCodeAt(from) === MINUS : quoted.startsWith('-');
@@ -165,13 +165,11 @@ function tallyCustomersCsv(pieces: readonly string[], asOf: string | null): CsvT
       }
       if ((role === 'recency' || role === 'count') && len > 0 && startsMinus && Number(cell()) < 0) t.negatives++;
     }, () => {
-      if (row < 0) {
-        header = first;
-        roles = first.map(columnRole);
-        if (first.includes('monetary')) t.monetary = 0;
-        if (first.includes('frequency')) t.frequency = 0;
-      }
-      row++;
+      if (!inHeader) return;
+      inHeader = false;
+      roles = first.map(columnRole);
+      if (first.includes('monetary')) t.monetary = 0;
+      if (first.includes('frequency')) t.frequency = 0;
     });
   }
   return t;

@@ -30,8 +30,9 @@ export interface FullOptions {
  * segmentation starts first, on a second thread, and the CLV fits run here meanwhile; the extensions come
  * back in the order CLV, segments, drivers whichever finishes first.
  */
-export async function extendAnalysis(a: Analysis, options: FullOptions = {}): Promise<Extension[]> {
-  const thread = (options.background ?? true) && options.segments !== false && a.customers.rows >= SMALL ? SegmentThread.start() : undefined;
+export async function extendAnalysis(a: Analysis, options: FullOptions & { thread?: SegmentThread } = {}): Promise<Extension[]> {
+  // A thread the caller started ahead (analyzeWithLater, before it knew the file's shape) is used; else one starts now.
+  const thread = (options.background ?? true) && options.segments !== false && a.customers.rows >= SMALL ? (options.thread ?? SegmentThread.start()) : undefined;
   try {
     const segments = segmentsExtension(a, { ...options, thread, onStage: thread ? undefined : options.onStage });
     // Its failure is awaited below; until then it must not count as unhandled.

@@ -3,8 +3,8 @@ import type { Engine } from '../engine/engine.js';
 import { ident, rowObjects } from '../engine/engine.js';
 import { ClienteleError, formatError } from '../errors.js';
 import { COPIES, loadFile, type LoadOptions } from '../ingest/load.js';
-import { detectRoles, wrongType, type RoleDetection, type RoleMap } from '../ingest/roles.js';
-import { resolveTable, tableLoad } from './warehouse.js';
+import { detectRoles, type RoleDetection, type RoleMap } from '../ingest/roles.js';
+import { orderDateColumn, resolveTable, tableLoad } from './warehouse.js';
 import { timestampSql } from '../ingest/dates.js';
 import { describeFormat, type ColumnNumberFormat } from '../ingest/numbers.js';
 import { fileCurrency } from '../ingest/currency.js';
@@ -111,8 +111,7 @@ export async function profileTable(engine: Engine, name: string, options: { map?
   try {
     detection = await detectRoles(engine, t.relation, t.schema, options.map, []);
     currency = await fileCurrency(engine, load, detection.roles, options.currency);
-    const ts = t.schema.find((c) => c.name === detection?.roles.timestamp);
-    if (ts && !/^(DATE|TIMESTAMP)/.test(ts.type)) throw wrongType(ts, 'timestamp', 'a date or timestamp');
+    const ts = orderDateColumn(t.schema, detection.roles);
     if (ts) {
       const x = d.toTimestamp(d.ident(ts.name));
       const r = rowObjects(await engine.query(`SELECT ${d.formatSecond(d.min(x))} AS ${d.ident('first')}, ${d.formatSecond(d.max(x))} AS ${d.ident('last')} FROM ${t.relation}`))[0];

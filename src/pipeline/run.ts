@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import type { Engine, QueryResult } from '../engine/engine.js';
 import { ClienteleError, InputError } from '../errors.js';
-import { loadFile, type LoadedTable, type SchemaColumn } from '../ingest/load.js';
-import { detectRoles, wrongType, type RoleDetection } from '../ingest/roles.js';
+import { loadFile, type LoadedTable } from '../ingest/load.js';
+import { detectRoles, type RoleDetection } from '../ingest/roles.js';
 import { calendarDate } from '../ingest/dates.js';
 import { fileCurrency } from '../ingest/currency.js';
 import { buildLines, cleanLines, type CleaningLog } from '../clean/lines.js';
@@ -16,7 +16,7 @@ import { CUSTOMER_FEATURES } from '../sql/definitions.js';
 import { LINE_COLUMNS, ShardedLines, type LineSet } from '../sql/lines.js';
 import { rowObjects } from '../engine/engine.js';
 import { gatedConcentration, rawFacts, SMALL, type Analysis, type AnalyzeOptions } from './analyze.js';
-import { placeLines, resolveTable, tableLineFields, tableLoad, type ResolvedTable } from './warehouse.js';
+import { orderDateColumn, placeLines, resolveTable, tableLineFields, tableLoad, type ResolvedTable } from './warehouse.js';
 import type { Extension, OutputFormat } from './artifacts.js';
 import type { FullOptions } from './full.js';
 import type { ClvData } from './stages.js';
@@ -241,10 +241,7 @@ const ROLES: Stage = {
         file ? 'Run clientele analyze on it (customer tables have their own steps)' : 'Point --table at the order lines, or export the customer table to a file',
       );
     }
-    if (!file) {
-      const ts = load.schema.find((c) => c.name === s.detection?.roles.timestamp) as SchemaColumn;
-      if (!/^(DATE|TIMESTAMP)/.test(ts.type)) throw wrongType(ts, 'timestamp', 'a date or timestamp');
-    }
+    if (!file) orderDateColumn(load.schema, s.detection.roles);
     s.facts = await rawFacts(s.engine, load.table, s.detection.roles);
     if (file) s.currency = await fileCurrency(s.engine, load, s.detection.roles, s.options.currency);
   },

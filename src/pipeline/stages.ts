@@ -112,7 +112,6 @@ export function dayOf(date: string, flag: string): number {
   return Date.parse(calendarDate(date, flag) + 'T00:00:00Z') / DAY_MS;
 }
 
-/** CLV needs each customer's purchase dates: only an order log has them. */
 /** What CLV reads from the engine: the purchase days, the last day with a line, and the customers with only free purchases. */
 export interface ClvData {
   log: Awaited<ReturnType<typeof transactionLog>>;
@@ -128,7 +127,10 @@ export async function clvData(lines: LineSet): Promise<ClvData> {
   return { log, lastDay, freeOnly: await freeOnlyCustomers(lines) };
 }
 
-/** The CLV models, scores, report section and customers.csv columns; with `data` it runs no SQL. */
+/**
+ * The CLV models, scores, report section and customers.csv columns; with `data` it runs no SQL. CLV needs each
+ * customer's purchase dates: only an order log has them.
+ */
 export async function clvStage(a: Analysis, options: ClvStageOptions = {}, data?: ClvData): Promise<{ result: ClvResult; scores: CustomerScores; rows: { ids: string[]; columns: ClvRowColumn[] }; extension: Extension }> {
   if (a.detection.shape !== 'order-log') {
     throw new InputError('clv-needs-log', 'CLV needs an order log with one row per order or line and its date; this file has one row per customer', 'Run clv on the order export instead');

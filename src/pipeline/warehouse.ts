@@ -1,7 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { InputError } from '../errors.js';
 import type { LoadedTable, SchemaColumn } from '../ingest/load.js';
-import type { RoleMap } from '../ingest/roles.js';
+import { wrongType, type RoleMap } from '../ingest/roles.js';
 import type { Dialect } from '../sql/dialect.js';
 import { roleFields, type LineFields } from '../sql/definitions.js';
 import { InlineLines, MaterialisedLines, ShardedLines, type LineSet } from '../sql/lines.js';
@@ -35,6 +35,16 @@ export function tableLineFields(d: Dialect, roles: RoleMap, type: (c: string) =>
     id,
     text: (x) => d.toText(d.ident(x)),
   });
+}
+
+/**
+ * A warehouse table's order-date column, which must be a date or timestamp: the SQL layer takes the table's types
+ * as they are, so a text date is refused with one line (cast it in a view). None when no order date was detected.
+ */
+export function orderDateColumn(schema: readonly SchemaColumn[], roles: RoleMap): SchemaColumn | undefined {
+  const ts = schema.find((c) => c.name === roles.timestamp);
+  if (ts && !/^(DATE|TIMESTAMP)/.test(ts.type)) throw wrongType(ts, 'timestamp', 'a date or timestamp');
+  return ts;
 }
 
 /** A warehouse table as the stages after the load see it: its own relation and schema, row counts not yet known. */
