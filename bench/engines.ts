@@ -11,7 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { run } from '../src/cli/main.js';
+import { run } from '../src/cli/program.js';
 import { postgresAvailable, startPostgres } from '../tests/helpers/postgres.js';
 import { clickhouseAvailable, startClickHouse } from '../tests/helpers/clickhouse.js';
 import { loadClickHouse, loadPostgres, tempDir, typedExtract } from '../tests/helpers/warehouse-data.js';

@@ -1,73 +1,14 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
-import { ClienteleError, formatError } from '../errors.js';
-import { processIO, type CliIO } from './io.js';
-import { registerAnalyze } from './commands/analyze.js';
-import { registerProfile } from './commands/profile.js';
-import { registerClv } from './commands/clv.js';
-import { registerSegment, registerScore } from './commands/segment.js';
-import { registerModel, registerRules } from './commands/model.js';
-import { registerTest } from './commands/test.js';
-import { registerSynth } from './commands/synth.js';
-import { registerServe } from './commands/serve.js';
-import { VERSION } from '../pipeline/artifacts.js';
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
 /**
- * Run the CLI and return its exit code: 0 success, 2 bad input or usage, 1 internal fault.
- * Only the entry point below calls process.exit, so tests run commands in-process.
+ * The `clientele` command. A gzip file argument starts decompressing first, on libuv's threads, while the program's
+ * modules load: the two took 0.15 s each, one after the other, at the start of every analysis of a .csv.gz.
+ * Nothing here imports more than node: modules before that starts.
  */
-export async function run(argv: string[], io: CliIO = processIO): Promise<number> {
-  const debug = argv.includes('--debug');
-  const program = new Command('clientele')
-    .description('E-commerce customer analytics from a raw export: cleaning, RFM, cohorts, CLV, segments, prediction, drivers')
-    .version(VERSION)
-    .option('--debug', 'show stack traces for errors')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
-    .showHelpAfterError('(run with --help for usage)');
-  registerAnalyze(program, io);
-  registerProfile(program, io);
-  registerClv(program, io);
-  registerSegment(program, io);
-  registerModel(program, io);
-  registerRules(program, io);
-  registerScore(program, io);
-  registerTest(program, io);
-  registerSynth(program, io);
-  registerServe(program, io);
-  for (const c of program.commands) c.exitOverride().option('--debug', 'show stack traces for errors');
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return 0;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      return 2;
-    }
-    if (err instanceof ClienteleError) {
-      io.stderr(`clientele: ${formatError(err)}\n`);
-      if (debug && err.stack) io.stderr(err.stack + '\n');
-      return 2;
-    }
-    const e = err as Error;
-    io.stderr(`clientele: internal error: ${e?.message ?? String(err)}${debug ? '' : ' (rerun with --debug for details)'}\n`);
-    if (debug && e?.stack) io.stderr(e.stack + '\n');
-    return 1;
-  }
-}
+import { prefetchPlainText } from '../ingest/plain-text.js';
 
-function isMain(): boolean {
-  try {
-    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
-  run(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+const argv = process.argv.slice(2);
+// An argument that is not the input (a flag's value) is at worst decompressed for nothing and removed at exit;
+// prefetchPlainText touches only gzip files, whatever their name.
+for (const arg of argv) if (!arg.startsWith('-')) prefetchPlainText(arg);
+const { run } = await import('./program.js');
+process.exitCode = await run(argv);

@@ -1,7 +1,7 @@
 import { createClient, ClickHouseLogLevel, type ClickHouseClient } from '@clickhouse/client';
 import type { ColumnValues, Engine, QueryResult } from './engine.js';
 import { clickhouse } from '../sql/dialect.js';
-import { TRACE, trace } from './trace.js';
+import { TRACE, trace, traceStart } from './trace.js';
 import { connectError } from './postgres.js';
 import { InputError } from '../errors.js';
 import { cleanMessage } from './messages.js';
@@ -45,17 +45,17 @@ export class ClickHouseEngine implements Engine {
   }
 
   async exec(sql: string): Promise<void> {
-    const t0 = TRACE ? performance.now() : 0;
+    const t0 = TRACE ? traceStart() : undefined;
     try {
       await this.client.command({ query: sql });
     } finally {
-      if (TRACE) trace(t0, sql, 'clickhouse');
+      if (t0) trace(t0, sql, 'clickhouse');
     }
   }
 
   async query(sql: string, params?: (string | number)[]): Promise<QueryResult> {
     if (params?.length) throw new Error('ClickHouse 18.16 has no bound parameters: quote values with sql.literal');
-    const t0 = TRACE ? performance.now() : 0;
+    const t0 = TRACE ? traceStart() : undefined;
     try {
       const rs = await this.client.query({ query: sql, format: 'JSONCompact' });
       const json = (await rs.json()) as { meta: { name: string; type: string }[]; data: unknown[][] };
@@ -65,7 +65,7 @@ export class ClickHouseEngine implements Engine {
       const columns: ColumnValues[] = names.map((_, j) => json.data.map((row) => plain(row[j], numeric[j])));
       return { names, columns, rows: json.data.length };
     } finally {
-      if (TRACE) trace(t0, sql, 'clickhouse');
+      if (t0) trace(t0, sql, 'clickhouse');
     }
   }
 

@@ -2,7 +2,7 @@ import { DuckDBInstance, DuckDBTypeId, JSDuckDBValueConverter, type DuckDBConnec
 import { endianness } from 'node:os';
 import type { ColumnValues, Engine, QueryResult } from './engine.js';
 import { duckdb } from '../sql/dialect.js';
-import { TRACE, trace } from './trace.js';
+import { TRACE, trace, traceStart } from './trace.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,13 +38,13 @@ export class DuckDbEngine implements Engine {
   }
 
   async exec(sql: string): Promise<void> {
-    const t0 = TRACE ? performance.now() : 0;
+    const t0 = TRACE ? traceStart() : undefined;
     await this.conn.run(sql);
-    if (TRACE) trace(t0, sql);
+    if (t0) trace(t0, sql);
   }
 
   async query(sql: string, params?: (string | number)[]): Promise<QueryResult> {
-    const t0 = TRACE ? performance.now() : 0;
+    const t0 = TRACE ? traceStart() : undefined;
     const result = params === undefined ? await this.conn.run(sql) : await this.conn.run(sql, params);
     const chunks: DuckDBDataChunk[] = [];
     let rows = 0;
@@ -54,7 +54,7 @@ export class DuckDbEngine implements Engine {
       chunks.push(chunk);
       rows += chunk.rowCount;
     }
-    if (TRACE) trace(t0, sql);
+    if (t0) trace(t0, sql);
     const names = result.columnNames();
     const types = result.columnTypes();
     // Every engine returns one array per column, empty for an empty result. Values as JS numbers, strings,

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { ColumnValues, Engine, QueryResult } from './engine.js';
 import { postgres } from '../sql/dialect.js';
-import { TRACE, trace } from './trace.js';
+import { TRACE, trace, traceStart } from './trace.js';
 import { InputError } from '../errors.js';
 
 /**
@@ -56,11 +56,11 @@ export class PostgresEngine implements Engine {
   private run(sql: string, values?: (string | number)[]): Promise<pg.QueryArrayResult> {
     // Queued here, not in pg, whose own queue of a busy client is deprecated (and warns on stderr).
     const next = this.last.then(async () => {
-      const t0 = TRACE ? performance.now() : 0;
+      const t0 = TRACE ? traceStart() : undefined;
       try {
         return await this.client.query({ text: sql, values, rowMode: 'array' });
       } finally {
-        if (TRACE) trace(t0, sql, 'postgres');
+        if (t0) trace(t0, sql, 'postgres');
       }
     });
     this.last = next.catch(() => {});

@@ -1,6 +1,20 @@
-/** CLIENTELE_TRACE_SQL=1 prints each statement's time to stderr, to find slow steps (any engine). */
+/**
+ * CLIENTELE_TRACE_SQL=1 prints each statement's wall time and the process's CPU time meanwhile (every thread's, so
+ * the engine's workers are counted; statements that overlap share it) to stderr, to find slow steps (any engine).
+ */
 export const TRACE = process.env.CLIENTELE_TRACE_SQL === '1';
 
-export function trace(t0: number, sql: string, engine = 'sql'): void {
-  process.stderr.write(`[${engine} ${(performance.now() - t0).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 110)}\n`);
+export interface TraceStart {
+  wall: number;
+  cpu: NodeJS.CpuUsage;
+}
+
+export function traceStart(): TraceStart {
+  return { wall: performance.now(), cpu: process.cpuUsage() };
+}
+
+export function trace(start: TraceStart, sql: string, engine = 'sql'): void {
+  const cpu = process.cpuUsage(start.cpu);
+  const ms = (performance.now() - start.wall).toFixed(0);
+  process.stderr.write(`[${engine} ${ms} ms, cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 110)}\n`);
 }

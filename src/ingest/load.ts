@@ -1,11 +1,10 @@
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.js';
 import { ident, literal, type Engine } from '../engine/engine.js';
 import { sniffFile, type SniffResult } from './sniff.js';
+import { PlainTextError, withPlainText } from './plain-text.js';
 import { readXlsxAsCsv } from './xlsx.js';
 import { findMalformedLine } from './scan-lines.js';
 import { convertNumberColumns, type ColumnNumberFormat, type DecimalMark } from './numbers.js';
@@ -84,9 +83,9 @@ export async function loadFile(engine: Engine, path: string, options: LoadOption
       rmSync(dir, { recursive: true, force: true });
     }
   } else if (sniff.format === 'whitespace') {
-    await loadWhitespace(engine, table, sniff, options.columns);
+    await plainText(sniff, (source) => loadWhitespace(engine, table, sniff, source, options.columns));
   } else {
-    skippedRows = await withPlainText(sniff, (source) => loadCsv(engine, table, sniff, source, options));
+    skippedRows = await plainText(sniff, (source) => loadCsv(engine, table, sniff, source, options));
     if (skippedRows > 0) {
       warnings.push(`${skippedRows.toLocaleString('en-US')} malformed rows (wrong number of fields or unclosed quotes) were skipped`);
     }
@@ -122,27 +121,15 @@ export async function loadFile(engine: Engine, path: string, options: LoadOption
   return { table: 'raw', grouped: 'raw_grouped', rows, distinctRows: Number(count.columns[1][0]), schema, sniff, skippedRows, warnings, numberFormats };
 }
 
-/**
- * DuckDB reads a gzip file on one thread; decompressed first (by zlib, streaming, on libuv's threads) into a
- * temp file, the same CSV is parsed on all cores, which is faster end to end. The temp file is always removed.
- */
-async function withPlainText<T>(sniff: SniffResult, read: (source: string) => Promise<T>): Promise<T> {
+/** `read` on the file's text: the file itself, or its decompressed copy when it is gzip-compressed. */
+async function plainText<T>(sniff: SniffResult, read: (source: string) => Promise<T>): Promise<T> {
   if (!sniff.gzip) return read(sniff.path);
-  const dir = mkdtempSync(join(tmpdir(), 'clientele-gunzip-'));
   try {
-    const plain = join(dir, 'data.csv');
-    try {
-      // 1 MB chunks: with the 64 kB defaults the stream overhead triples the decompression time.
-      const chunk = 1 << 20;
-      await pipeline(createReadStream(sniff.path, { highWaterMark: chunk }), createGunzip({ chunkSize: chunk }), createWriteStream(plain, { highWaterMark: 4 * chunk }));
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ENOSPC') throw new InputError('no-space', `Not enough space in ${tmpdir()} to decompress ${basename(sniff.path)}`, 'Free some space or set TMPDIR');
-      throw new InputError('corrupt-gzip', `${basename(sniff.path)} is a corrupt or truncated gzip file`, 'Re-download or re-compress it');
-    }
-    return await read(plain);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    return await withPlainText(sniff.path, read);
+  } catch (err) {
+    if (!(err instanceof PlainTextError)) throw err;
+    if (err.reason === 'no-space') throw new InputError('no-space', `Not enough space in ${tmpdir()} to decompress ${basename(sniff.path)}`, 'Free some space or set TMPDIR');
+    throw new InputError('corrupt-gzip', `${basename(sniff.path)} is a corrupt or truncated gzip file`, 'Re-download or re-compress it');
   }
 }
 
@@ -180,7 +167,7 @@ async function loadCsv(engine: Engine, table: string, sniff: SniffResult, source
   return Number(rejects.columns[0][0]);
 }
 
-async function loadWhitespace(engine: Engine, table: string, sniff: SniffResult, columns?: string[]): Promise<void> {
+async function loadWhitespace(engine: Engine, table: string, sniff: SniffResult, source: string, columns?: string[]): Promise<void> {
   const name = basename(sniff.path);
   const firstFields = sniff.sampleLines[0].trim().split(/\s+/);
   const hasHeader = firstFields.every((f) => !/^[-+]?[\d.]+$/.test(f));
@@ -213,13 +200,13 @@ async function loadWhitespace(engine: Engine, table: string, sniff: SniffResult,
     engine.exec(`CREATE OR REPLACE TABLE ${table} AS
       SELECT ${fields.join(', ')} FROM (
         SELECT regexp_split_to_array(trim(line), '\\s+') AS parts
-        FROM read_csv(${literal(sniff.path)}, columns={'line': 'VARCHAR'}, header=false, delim='\\x01', quote='', escape='', encoding=${literal(sniff.encoding)})
+        FROM read_csv(${literal(source)}, columns={'line': 'VARCHAR'}, header=false, delim='\\x01', quote='', escape='', encoding=${literal(sniff.encoding)})
         WHERE trim(line) <> ''
       ) ${hasHeader && !columns ? 'OFFSET 1' : ''}`),
   );
   if (hasHeader && columns) await engine.exec(`DELETE FROM ${table} WHERE rowid = (SELECT min(rowid) FROM ${table})`);
   const bad = await engine.query(
-    `SELECT count(*)::DOUBLE FROM (SELECT regexp_split_to_array(trim(line), '\\s+') AS p FROM read_csv(${literal(sniff.path)}, columns={'line': 'VARCHAR'}, header=false, delim='\\x01', quote='', escape='', encoding=${literal(sniff.encoding)}) WHERE trim(line) <> '') WHERE len(p) <> ${width}`,
+    `SELECT count(*)::DOUBLE FROM (SELECT regexp_split_to_array(trim(line), '\\s+') AS p FROM read_csv(${literal(source)}, columns={'line': 'VARCHAR'}, header=false, delim='\\x01', quote='', escape='', encoding=${literal(sniff.encoding)}) WHERE trim(line) <> '') WHERE len(p) <> ${width}`,
   );
   const nBad = Number(bad.columns[0][0]);
   if (nBad > 0) {

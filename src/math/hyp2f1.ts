@@ -8,6 +8,12 @@ import { digamma, digammaDiff, lgamma, lgammaRatio } from './gamma.js';
 const EPS = 1e-16;
 /** Beyond this many terms a series is not worth summing; the 1 - z transformation takes over. */
 const MAX_TERMS = 20_000;
+/**
+ * logHyp2f1Unit's series gives way to A&S 15.3.6 past this many terms (1 - z below 0.05) when that formula is well
+ * conditioned and c - b - 1 is at least CLEAR_OF_INTEGER from an integer (nearer, its two terms' poles cost digits).
+ */
+const NEAR_ONE_TERMS = 720;
+const CLEAR_OF_INTEGER = 0.05;
 
 /**
  * ln 2F1(a, b; c; z) for 0 <= z < 1 and c > 0, c not a non-positive integer.
@@ -121,6 +127,13 @@ export function logHyp2f1Unit(b: number, c: number, z: number, grad?: Float64Arr
   if (termsNeeded > MAX_TERMS / 4) {
     if (illConditioned && c > 1) return logHyp2f1UnitIntegral(b, c, cMinusB, grad, oneMinusZ);
     return logHyp2f1UnitNearOne(b, c, cMinusB - 1, z, grad, oneMinusZ);
+  }
+  // Well conditioned and clear of the poles at integer m, A&S 15.3.6 is a few terms where the series is hundreds
+  // to thousands: the Pareto/NBD's light buyers once β is a few hundred times α (Online Retail's fit walks there,
+  // and those rows were 70% of its time). It agrees with the series to 1e-14 in value and 3e-10 in the gradient.
+  const m = cMinusB - 1;
+  if (termsNeeded > NEAR_ONE_TERMS && !illConditioned && Math.abs(m - Math.round(m)) >= CLEAR_OF_INTEGER) {
+    return unitNearOneDirect(b, c, m, z, grad, oneMinusZ);
   }
   const limit = MAX_TERMS;
   // Terms grow in ratio towards z, so the tail after term j is below term_j * z / (1 - z).
