@@ -293,9 +293,10 @@ async function flagOutliers(lines: LineSet, rule: 'mad' | 'iqr'): Promise<Cleani
   await lines.flag('outlier', `${base} AND ${test}`);
   const r = firstRow(await lines.aggregate({ aggs: [{ as: 'n', kind: 'count', where: 'outlier' }] }));
   const ex = await lines.rows(
-    (l) => `SELECT order_id, coalesce(description, product) AS item, quantity, unit_price, amount FROM ${l} WHERE outlier ORDER BY amount DESC LIMIT 5`,
+    // Ties (the same large order line repeated) are broken by order and item, or each run could list other examples.
+    (l) => `SELECT order_id, coalesce(description, product) AS item, quantity, unit_price, amount FROM ${l} WHERE outlier ORDER BY amount DESC, order_id, item LIMIT 5`,
     ['order_id', 'item', 'quantity', 'unit_price', 'amount'],
-    `ORDER BY ${d.ident('amount')} DESC LIMIT 5`,
+    `ORDER BY ${d.ident('amount')} DESC, ${d.ident('order_id')}, ${d.ident('item')} LIMIT 5`,
   );
   const examples = Array.from({ length: ex.rows }, (_, i) => ex.columns.map((c) => c[i] as string | number | null));
   return {
