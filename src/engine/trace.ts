@@ -3,6 +3,8 @@
  * the engine's workers are counted; statements that overlap share it) to stderr, to find slow steps (any engine).
  */
 export const TRACE = process.env.CLIENTELE_TRACE_SQL === '1';
+/** Characters of each statement shown (CLIENTELE_TRACE_WIDTH, default 110). */
+const WIDTH = Number(process.env.CLIENTELE_TRACE_WIDTH) || 110;
 
 export interface TraceStart {
   wall: number;
@@ -16,5 +18,5 @@ export function traceStart(): TraceStart {
 export function trace(start: TraceStart, sql: string, engine = 'sql'): void {
   const cpu = process.cpuUsage(start.cpu);
   const ms = (performance.now() - start.wall).toFixed(0);
-  process.stderr.write(`[${engine} ${ms} ms, cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 110)}\n`);
+  process.stderr.write(`[${engine} ${ms} ms, cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, WIDTH)}\n`);
 }
