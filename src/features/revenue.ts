@@ -43,10 +43,11 @@ export interface RevenuePatterns {
 
 /**
  * Revenue totals include lines without a customer id (they are real sales); new-vs-returning and customer
- * counts use attributed lines only.
+ * counts use attributed lines only. `orders`, when given, is the count of revenue-earning orders computed elsewhere
+ * (the populations' all-lines orders, the same filter), and the totals skip their own distinct count of it.
  */
-export async function revenuePatterns(lines: LineSet): Promise<RevenuePatterns> {
-  const a = revenueAggregations(lines.d);
+export async function revenuePatterns(lines: LineSet, options: { orders?: Promise<number> } = {}): Promise<RevenuePatterns> {
+  const a = revenueAggregations(lines.d, { totalOrders: options.orders === undefined });
   // Sent together: a connection still runs one statement at a time, but queued, they keep running while this
   // thread is busy elsewhere (the CLV fits) instead of each waiting for it to come back.
   const [t, c, w, m] = await Promise.all([lines.aggregate(a.totals), lines.aggregate(a.byCountry), lines.aggregate(a.byWeekdayHour), lines.aggregate(a.byMonth)]);
@@ -69,7 +70,7 @@ export async function revenuePatterns(lines: LineSet): Promise<RevenuePatterns> 
   return {
     totalRevenue: Number(totals.revenue ?? 0),
     attributedRevenue: Number(totals.attributed ?? 0),
-    orders: Number(totals.orders ?? 0),
+    orders: options.orders === undefined ? Number(totals.orders ?? 0) : await options.orders,
     byCountry,
     byWeekdayHour,
     byMonth,

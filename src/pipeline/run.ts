@@ -346,7 +346,10 @@ const COHORTS: Stage = {
   async run(s) {
     const lines = s.lines as LineSet;
     const cleaning = s.cleaning as CleaningLog;
-    [s.cohorts, s.populations, s.revenue] = await Promise.all([cohorts(lines), populations(lines, cleaning.hasAmounts), cleaning.hasAmounts ? revenuePatterns(lines) : undefined]);
+    const pops = populations(lines, cleaning.hasAmounts);
+    // The revenue totals take their order count from the populations (one distinct count over every line fewer).
+    const revenue = cleaning.hasAmounts ? revenuePatterns(lines, { orders: pops.then((p) => p.allLines.orders) }) : undefined;
+    [s.cohorts, s.populations, s.revenue] = await Promise.all([cohorts(lines), pops, revenue]);
     if (!cleaning.hasAmounts) s.skipped.push({ analysis: 'Revenue and spend', reason: 'the log has no amount or unit price column' });
     const customers = s.customers as QueryResult;
     const concentration = cleaning.hasAmounts ? gatedConcentration(customers, s.skipped) : undefined;
