@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import type { ColumnValues, Engine, QueryResult } from './engine.js';
 import { postgres } from '../sql/dialect.js';
@@ -19,6 +21,7 @@ export class PostgresEngine implements Engine {
 
   static async open(url: URL): Promise<PostgresEngine> {
     const where = `${url.hostname}:${url.port || 5432}`;
+    const tls = tlsOptions(url);
     const client = new pg.Client({
       host: url.hostname,
       port: Number(url.port || 5432),
@@ -27,13 +30,14 @@ export class PostgresEngine implements Engine {
       database: decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined,
       connectionTimeoutMillis: 10_000,
       types: { getTypeParser: typeParser },
+      ssl: tls.options,
     });
     // A dropped connection must surface as the query's error, not as an unhandled 'error' event.
     client.on('error', () => {});
     try {
       await client.connect();
     } catch (err) {
-      throw connectError(err, where, 'PostgreSQL');
+      throw connectError(err, where, 'PostgreSQL', tls.mode);
     }
     return new PostgresEngine(client, where);
   }
@@ -87,11 +91,61 @@ function plain(v: unknown): string | number | boolean | null {
   return String(v);
 }
 
+/** libpq's sslmode values clientele follows; `prefer` and `allow` (TLS if the server offers it) are not among them. */
+export const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
+/**
+ * TLS as libpq's URL parameters ask for it: `sslmode` (default disable) and `sslrootcert`, a PEM file of the
+ * certificate authorities to trust (the system's when absent). require encrypts without checking the certificate,
+ * verify-ca checks it was issued by a trusted authority, verify-full also that it names the host.
+ */
+export function tlsOptions(url: URL): { mode: SslMode; options: false | ConnectionOptions } {
+  const given = url.searchParams.get('sslmode') ?? 'disable';
+  if (!(SSL_MODES as readonly string[]).includes(given)) {
+    throw new InputError('engine-sslmode', `--engine sslmode=${given} is not one clientele knows`, `Use sslmode=${SSL_MODES.join(', sslmode=')}`);
+  }
+  const mode = given as SslMode;
+  const rootCert = url.searchParams.get('sslrootcert');
+  if (mode === 'disable') {
+    if (rootCert !== null) throw new InputError('engine-sslmode', '--engine gives sslrootcert without TLS (sslmode is disable)', 'Add sslmode=verify-full (or verify-ca) to use it');
+    return { mode, options: false };
+  }
+  if (mode === 'require') return { mode, options: { rejectUnauthorized: false } };
+  let ca: string | undefined;
+  if (rootCert !== null) {
+    try {
+      ca = readFileSync(rootCert, 'utf8');
+    } catch {
+      throw new InputError('engine-sslrootcert', `--engine sslrootcert=${rootCert} cannot be read`, 'Give the path of a PEM file with the server\'s certificate authority');
+    }
+  }
+  // verify-ca checks the chain only: a certificate issued for another name is accepted, as libpq does.
+  return { mode, options: { rejectUnauthorized: true, ca, ...(mode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}) } };
+}
+
+const UNTRUSTED = new Set(['SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE']);
+
 /** Connection failures, in one line naming the server and what to check. */
-export function connectError(err: unknown, where: string, server: string): Error {
+export function connectError(err: unknown, where: string, server: string, sslmode: SslMode = 'disable'): Error {
   const e = err as { code?: string; message?: string };
   const code = e.code ?? '';
   const msg = e.message ?? String(err);
+  if (/does not support SSL/i.test(msg)) {
+    return new InputError('engine-tls', `${server} at ${where} does not accept TLS connections (sslmode=${sslmode})`, 'Enable ssl on the server, or leave sslmode out of --engine to connect unencrypted');
+  }
+  if (UNTRUSTED.has(code)) {
+    return new InputError('engine-tls', `${server} at ${where} presented a certificate clientele does not trust (${msg.split('\n')[0]})`, 'Pass its certificate authority with sslrootcert=/path/ca.pem, or use sslmode=require to encrypt without checking it');
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return new InputError('engine-tls', `${server} at ${where} presented a certificate for another name (${msg.split('\n')[0]})`, 'Connect by the name the certificate gives, or use sslmode=verify-ca to check only who issued it');
+  }
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    return new InputError('engine-tls', `${server} at ${where} presented a certificate that is not valid now (${msg.split('\n')[0]})`, 'Renew the server\'s certificate');
+  }
+  if (/no encryption/i.test(msg) && sslmode === 'disable') {
+    return new InputError('engine-tls', `${server} at ${where} accepts only encrypted connections (${msg.split('\n')[0]})`, 'Add ?sslmode=verify-full (with sslrootcert=/path/ca.pem if its authority is private) or ?sslmode=require to --engine');
+  }
   if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN'].includes(code) || /timeout|ECONNREFUSED|ENOTFOUND/i.test(msg)) {
     return new InputError('engine-unreachable', `Cannot reach ${server} at ${where} (${code || msg.split('\n')[0]})`, 'Check the host and port in --engine and that the server is running');
   }

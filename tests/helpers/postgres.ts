@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -35,7 +35,15 @@ export function postgresAvailable(): PgAvailability {
   return bin ? { ok: true, bin } : { ok: false, reason: 'PostgreSQL installed but no initdb under /usr/lib/postgresql/*/bin' };
 }
 
-export async function startPostgres(bin: string): Promise<PgServer> {
+export interface PgTls {
+  /** PEM files of the server's certificate and key (copied into the server's directory). */
+  readonly cert: string;
+  readonly key: string;
+  /** Refuse unencrypted logins (pg_hba hostssl lines only). */
+  readonly only?: boolean;
+}
+
+export async function startPostgres(bin: string, options: { tls?: PgTls } = {}): Promise<PgServer> {
   const dir = mkdtempSync(join(tmpdir(), 'clientele-pg-'));
   const data = join(dir, 'data');
   const user = 'clientele';
@@ -54,17 +62,32 @@ export async function startPostgres(bin: string): Promise<PgServer> {
     ...owner,
     stdio: 'ignore',
   });
+  const tlsArgs: string[] = [];
+  if (options.tls) {
+    // PostgreSQL refuses a key that others can read, or that its own user does not own.
+    for (const [name, from] of [['server.crt', options.tls.cert], ['server.key', options.tls.key]] as const) {
+      copyFileSync(from, join(dir, name));
+      chmodSync(join(dir, name), 0o600);
+      if (isRoot) chownSync(join(dir, name), 65534, 65534);
+    }
+    tlsArgs.push('-c', 'ssl=on', '-c', `ssl_cert_file=${join(dir, 'server.crt')}`, '-c', `ssl_key_file=${join(dir, 'server.key')}`);
+    if (options.tls.only) {
+      const hba = join(data, 'pg_hba.conf');
+      writeFileSync(hba, 'local all all scram-sha-256\nhostssl all all 127.0.0.1/32 scram-sha-256\n');
+      if (isRoot) chownSync(hba, 65534, 65534);
+    }
+  }
   let log = '';
   const child = startProcess(
     `${bin}/postgres`,
-    ['-D', data, '-c', `port=${port}`, '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    ['-D', data, '-c', `port=${port}`, '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', ...tlsArgs],
     // SIGINT is PostgreSQL's fast shutdown: it does not wait for a client that is still connected.
     { ...owner, stopSignal: 'INT' },
   );
   child.stdout?.on('data', (b) => (log += b));
   child.stderr?.on('data', (b) => (log += b));
   const connect = async (db = 'postgres') => {
-    const c = new pg.Client({ host: '127.0.0.1', port, user, password, database: db });
+    const c = new pg.Client({ host: '127.0.0.1', port, user, password, database: db, ssl: options.tls ? { rejectUnauthorized: false } : false });
     await c.connect();
     return c;
   };
