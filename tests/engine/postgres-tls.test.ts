@@ -57,7 +57,8 @@ describe.runIf(ready)('PostgreSQL over TLS', () => {
     expect(full.code, full.stderr).toBe(0);
     const customers = readFileSync(join(dir, 'out', 'customers.csv'), 'utf8');
     expect(customers.trim().split('\n')).toHaveLength(21);
-    for (const params of [{ sslmode: 'verify-ca', sslrootcert: certs.ca }, { sslmode: 'require' }]) {
+    const modes: Record<string, string>[] = [{ sslmode: 'verify-ca', sslrootcert: certs.ca }, { sslmode: 'require' }];
+    for (const params of modes) {
       const r = await run(withParams(tlsOnly!.url, params));
       expect(r.code, r.stderr).toBe(0);
       expect(readFileSync(join(dir, 'out', 'customers.csv'), 'utf8')).toBe(customers);
