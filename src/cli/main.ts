@@ -4,7 +4,7 @@
  * modules load: the two took 0.15 s each, one after the other, at the start of every analysis of a .csv.gz.
  * Nothing here imports more than node: modules before that starts.
  */
-import { prefetchPlainText } from '../ingest/plain-text.js';
+import { dropPrefetched, prefetchPlainText } from '../ingest/plain-text.js';
 
 const argv = process.argv.slice(2);
 // An argument that is not the input (a flag's value) is at worst decompressed for nothing and removed at exit;
@@ -12,3 +12,4 @@ const argv = process.argv.slice(2);
 for (const arg of argv) if (!arg.startsWith('-')) prefetchPlainText(arg);
 const { run } = await import('./program.js');
 process.exitCode = await run(argv);
+dropPrefetched();

@@ -23,6 +23,7 @@ interface Pending {
   stamp: string;
   dir: string;
   done: Promise<string>;
+  stop: () => void;
 }
 
 const prefetched = new Map<string, Pending>();
@@ -65,16 +66,16 @@ pipeline(createReadStream(workerData.from, { highWaterMark: chunk }), createGunz
  * Decompress on a worker thread of its own: on the main thread the stream's chunks wait for every synchronous step
  * (module loading, a query's result conversion) before moving on.
  */
-function decompress(path: string): { dir: string; done: Promise<string> } {
+function decompress(path: string): { dir: string; done: Promise<string>; stop: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'clientele-gunzip-'));
   const plain = join(dir, 'data.txt');
+  const worker = new Worker(GUNZIP, { eval: true, workerData: { from: path, to: plain } });
   const done = new Promise<string>((ok, fail) => {
-    const worker = new Worker(GUNZIP, { eval: true, workerData: { from: path, to: plain } });
     worker.once('message', (failure: PlainTextError['reason'] | null) => (failure ? fail(new PlainTextError(failure)) : ok(plain)));
     worker.once('error', () => fail(new PlainTextError('corrupt-gzip')));
     worker.once('exit', () => fail(new PlainTextError('corrupt-gzip')));
   });
-  return { dir, done };
+  return { dir, done, stop: () => void worker.terminate() };
 }
 
 let exitHook = false;
@@ -88,16 +89,28 @@ export function prefetchPlainText(path: string): void {
   if (prefetched.has(key) || !isGzip(key)) return;
   const stamp = stampOf(key);
   if (stamp === null) return;
-  const { dir, done } = decompress(key);
+  const { dir, done, stop } = decompress(key);
   // Held for the claimant; a failure nobody claims is not an error of the run.
   done.catch(() => undefined);
-  prefetched.set(key, { stamp, dir, done });
+  prefetched.set(key, { stamp, dir, done, stop });
   if (!exitHook) {
     exitHook = true;
     process.once('exit', () => {
       for (const p of prefetched.values()) rmSync(p.dir, { recursive: true, force: true });
     });
   }
+}
+
+/**
+ * Stop and remove every prefetched file nobody claimed (the command ended first, e.g. on a usage error): a thread
+ * still decompressing would otherwise keep the process running until it finished.
+ */
+export function dropPrefetched(): void {
+  for (const p of prefetched.values()) {
+    p.stop();
+    rmSync(p.dir, { recursive: true, force: true });
+  }
+  prefetched.clear();
 }
 
 /**

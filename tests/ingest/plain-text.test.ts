@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { PlainTextError, prefetchPlainText, withPlainText } from '../../src/ingest/plain-text.js';
+import { dropPrefetched, PlainTextError, prefetchPlainText, withPlainText } from '../../src/ingest/plain-text.js';
 
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const MULTI_YEAR = new URL('../fixtures/shapes/multi-year.csv.gz', import.meta.url).pathname;
@@ -82,6 +82,17 @@ describe('gzip inputs decompressed to a temporary file', () => {
       expect((err as PlainTextError).reason).toBe('corrupt-gzip');
       expect(left()).toEqual([]);
     }
+  });
+
+  it('a prefetch nobody claims is stopped and removed when the command ends, not at exit', async () => {
+    const p = gz('unclaimed.csv.gz', 'id,x\n' + '1,2\n'.repeat(2_000_000));
+    prefetchPlainText(p);
+    expect(left()).toHaveLength(1);
+    dropPrefetched();
+    expect(left()).toEqual([]);
+    // Claiming it afterwards decompresses it anew.
+    expect((await withPlainText(p, async (plain) => readFileSync(plain, 'utf8'))).length).toBe(5 + 4 * 2_000_000);
+    expect(left()).toEqual([]);
   });
 
   it('leaves plain text, directories and missing files alone', () => {
