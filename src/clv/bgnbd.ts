@@ -184,9 +184,11 @@ export function betaGeometricLogLik(o: 0 | 1, p: Float64Array, rows: WeightedRow
     if (x + o === 0) continue;
     const g = TT[i] === TX[i] ? 0 : Math.log1p((TT[i] - TX[i]) * iTx[i]);
     const d = logC4[x] + (r + x) * g;
-    ll += wi * softplus(d);
+    // softplus(d) and its derivative, the logistic of d, from one exponential of -|d|.
+    const e = Math.exp(-Math.abs(d));
+    ll += wi * ((d > 0 ? d : 0) + Math.log1p(e));
     if (withGrad) {
-      const w4 = d < 0 ? Math.exp(d) / (1 + Math.exp(d)) : 1 / (1 + Math.exp(-d));
+      const w4 = d < 0 ? e / (1 + e) : 1 / (1 + e);
       gR += wi * w4 * g;
       gAlpha += wi * w4 * (r + x) * (iT[i] - iTx[i]);
       W4[x] += wi * w4;
