@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, tempDir } from '../helpers/cli.js';
+import { cli, expectOneLine, tempDir } from '../helpers/cli.js';
 import { freePorts } from '../helpers/servers.js';
 import { postgresAvailable, startPostgres, type PgServer } from '../helpers/postgres.js';
 import { CLUSTER, clickhouseAvailable, startClickHouse, type ChCluster } from '../helpers/clickhouse.js';
@@ -93,23 +93,17 @@ afterAll(async () => {
   rmSync(out, { recursive: true, force: true });
 }, 60_000);
 
-function oneLine(r: { code: number; stderr: string }, pattern: RegExp): void {
-  expect(r.code, r.stderr).toBe(2);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/at .*\.(ts|js):\d+/);
-}
 
 const analyzeTable = (url: string, table: string, ...rest: string[]) => cli('analyze', '--engine', url, '--table', table, '--out', join(out, 'run'), '--quiet', '--no-clv', '--no-segments', '--no-drivers', ...rest);
 
 describe('bad --engine input', () => {
   it('an unreachable PostgreSQL or ClickHouse server is one line naming host and port', async () => {
-    oneLine(await analyzeTable(`postgres://u:p@127.0.0.1:${closedPort}/shop`, 'orders'), new RegExp(`Cannot reach PostgreSQL at 127\\.0\\.0\\.1:${closedPort} .*Check the host and port`));
-    oneLine(await analyzeTable(`clickhouse://u:p@127.0.0.1:${closedPort}/shop`, 'orders'), new RegExp(`Cannot reach ClickHouse at 127\\.0\\.0\\.1:${closedPort} .*Check the host and port`));
+    expectOneLine(await analyzeTable(`postgres://u:p@127.0.0.1:${closedPort}/shop`, 'orders'), new RegExp(`Cannot reach PostgreSQL at 127\\.0\\.0\\.1:${closedPort} .*Check the host and port`));
+    expectOneLine(await analyzeTable(`clickhouse://u:p@127.0.0.1:${closedPort}/shop`, 'orders'), new RegExp(`Cannot reach ClickHouse at 127\\.0\\.0\\.1:${closedPort} .*Check the host and port`));
   });
   it('a URL of another scheme, or --engine without --table, says what to pass', async () => {
-    oneLine(await analyzeTable('mysql://u:p@127.0.0.1:3306/shop', 'orders'), /names no engine clientele speaks \(mysql\)/);
-    oneLine(await cli('analyze', '--engine', 'postgres://u:p@127.0.0.1:1/x'), /--engine needs --table/);
+    expectOneLine(await analyzeTable('mysql://u:p@127.0.0.1:3306/shop', 'orders'), /names no engine clientele speaks \(mysql\)/);
+    expectOneLine(await cli('analyze', '--engine', 'postgres://u:p@127.0.0.1:1/x'), /--engine needs --table/);
   });
   const servers = [
     { name: 'PostgreSQL', ok: pgOk.ok, url: () => pg!.url, password: () => pg!.password, table: 'text_dates', wrong: /Column InvoiceDate \(timestamp\) is varchar in the table, not a date or timestamp\. Cast it in a view/ },
@@ -118,10 +112,10 @@ describe('bad --engine input', () => {
   for (const s of servers) {
     it.runIf(s.ok)(`${s.name}: wrong password, missing table, a column of the wrong type`, async () => {
       const r = await analyzeTable(s.url().replace(s.password(), 'not-the-password'), 'orders');
-      oneLine(r, new RegExp(`${s.name} at 127\\.0\\.0\\.1:\\d+ refused the login .*Check the user name and password`));
+      expectOneLine(r, new RegExp(`${s.name} at 127\\.0\\.0\\.1:\\d+ refused the login .*Check the user name and password`));
       expect(r.stderr).not.toContain('not-the-password');
-      oneLine(await analyzeTable(s.url(), 'no_such_table'), /Table no_such_table does not exist\. Check --table; tables here include /);
-      oneLine(await analyzeTable(s.url(), s.table), s.wrong);
+      expectOneLine(await analyzeTable(s.url(), 'no_such_table'), /Table no_such_table does not exist\. Check --table; tables here include /);
+      expectOneLine(await analyzeTable(s.url(), s.table), s.wrong);
     });
   }
 });
@@ -195,7 +189,7 @@ describe('profile --engine', () => {
   it.runIf(pgOk.ok)('a text order date is named as the problem, and a missing table is one line', async () => {
     const p = await profileOf('--engine', pg!.url, '--table', 'text_dates');
     expect(p.detectionProblem).toMatch(/InvoiceDate \(timestamp\) is varchar in the table, not a date or timestamp/);
-    oneLine(await cli('profile', '--engine', pg!.url, '--table', 'no_such_table'), /Table no_such_table does not exist/);
-    oneLine(await cli('profile', '--engine', pg!.url), /--engine needs --table/);
+    expectOneLine(await cli('profile', '--engine', pg!.url, '--table', 'no_such_table'), /Table no_such_table does not exist/);
+    expectOneLine(await cli('profile', '--engine', pg!.url), /--engine needs --table/);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, tempDir } from '../helpers/cli.js';
+import { cli, expectOneLine, tempDir } from '../helpers/cli.js';
 import { postgresAvailable, startPostgres, type PgServer } from '../helpers/postgres.js';
 import { makeCertificates, opensslAvailable, type TestCertificates } from '../helpers/tls.js';
 
@@ -43,11 +43,6 @@ afterAll(async () => {
 const run = (url: string) => cli('analyze', '--engine', url, '--table', 'orders', '--out', join(dir, 'out'), '--quiet', '--no-clv', '--no-segments', '--no-drivers');
 const withParams = (url: string, params: Record<string, string>) => `${url}?${new URLSearchParams(params)}`;
 
-function oneLine(r: { code: number; stderr: string }, pattern: RegExp): void {
-  expect(r.code, r.stderr).toBe(2);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(pattern);
-}
 
 describe.runIf(ready)('PostgreSQL over TLS', () => {
   it('verify-full by the certificate\'s name, verify-ca and require analyse the table, as the unencrypted server does', async () => {
@@ -69,24 +64,24 @@ describe.runIf(ready)('PostgreSQL over TLS', () => {
   }, 60_000);
 
   it('verify-full refuses a certificate issued for another name, with what to do', async () => {
-    oneLine(await run(withParams(tlsOnly!.url, { sslmode: 'verify-full', sslrootcert: certs.ca })), /presented a certificate for another name .*sslmode=verify-ca to check only who issued it/);
+    expectOneLine(await run(withParams(tlsOnly!.url, { sslmode: 'verify-full', sslrootcert: certs.ca })), /presented a certificate for another name .*sslmode=verify-ca to check only who issued it/);
   });
 
   it('a server that wants TLS, asked without it, says to add sslmode', async () => {
-    oneLine(await run(tlsOnly!.url), /accepts only encrypted connections .*Add \?sslmode=verify-full .*or \?sslmode=require/);
+    expectOneLine(await run(tlsOnly!.url), /accepts only encrypted connections .*Add \?sslmode=verify-full .*or \?sslmode=require/);
   });
 
   it('a certificate from an authority clientele was not given is refused by verify-full and verify-ca, with what to pass', async () => {
     for (const sslmode of ['verify-full', 'verify-ca']) {
-      oneLine(await run(withParams(tlsOnly!.url, { sslmode })), /presented a certificate clientele does not trust .*sslrootcert=\/path\/ca\.pem, or use sslmode=require/);
-      oneLine(await run(withParams(tlsOnly!.url, { sslmode, sslrootcert: certs.otherCa })), /does not trust/);
+      expectOneLine(await run(withParams(tlsOnly!.url, { sslmode })), /presented a certificate clientele does not trust .*sslrootcert=\/path\/ca\.pem, or use sslmode=require/);
+      expectOneLine(await run(withParams(tlsOnly!.url, { sslmode, sslrootcert: certs.otherCa })), /does not trust/);
     }
   });
 
   it('a server without TLS, an unknown sslmode and an unreadable sslrootcert are one line each', async () => {
-    oneLine(await run(withParams(plain!.url, { sslmode: 'require' })), /does not accept TLS connections \(sslmode=require\)/);
-    oneLine(await run(withParams(tlsOnly!.url, { sslmode: 'prefer' })), /sslmode=prefer is not one clientele knows\. Use sslmode=disable, sslmode=require, sslmode=verify-ca, sslmode=verify-full/);
-    oneLine(await run(withParams(tlsOnly!.url, { sslmode: 'verify-full', sslrootcert: join(dir, 'missing.pem') })), /sslrootcert=.*missing\.pem cannot be read/);
-    oneLine(await run(withParams(tlsOnly!.url, { sslrootcert: certs.ca })), /sslrootcert without TLS/);
+    expectOneLine(await run(withParams(plain!.url, { sslmode: 'require' })), /does not accept TLS connections \(sslmode=require\)/);
+    expectOneLine(await run(withParams(tlsOnly!.url, { sslmode: 'prefer' })), /sslmode=prefer is not one clientele knows\. Use sslmode=disable, sslmode=require, sslmode=verify-ca, sslmode=verify-full/);
+    expectOneLine(await run(withParams(tlsOnly!.url, { sslmode: 'verify-full', sslrootcert: join(dir, 'missing.pem') })), /sslrootcert=.*missing\.pem cannot be read/);
+    expectOneLine(await run(withParams(tlsOnly!.url, { sslrootcert: certs.ca })), /sslrootcert without TLS/);
   });
 });

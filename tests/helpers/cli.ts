@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,3 +23,11 @@ export function tempDir(prefix = 'clientele-test-'): string {
 }
 
 export const DATA = new URL('../../data/', import.meta.url).pathname;
+
+/** A refused command: exit 2 and one line on stderr matching `pattern`, with no stack trace. */
+export function expectOneLine(r: { code: number; stderr: string }, pattern: RegExp): void {
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/at .*\.(ts|js):\d+/);
+}
