@@ -54,27 +54,61 @@ export type BoundedAssignKernel = (
   otherShift: Float64Array,
 ) => number;
 
-export function boundedAssignSource(d: number, k: number, mode: { fresh: boolean; inertia: boolean }): string {
+/**
+ * A mode flag fixed when the source is generated, or `'run'`: read at run time from the kernel's last two
+ * arguments (fresh, inertia), so one compiled function serves all three passes.
+ */
+export type KernelFlag = boolean | 'run';
+
+export function boundedAssignSource(d: number, k: number, mode: { fresh: KernelFlag; inertia: KernelFlag }): string {
   const unrolled = d <= MAX_UNROLLED;
   // Few centres: hold them in locals and unroll the full scan (measured 1M x 8, k = 8, a fresh pass
   // on two threads: 55 -> 37 ms; on one, 70 ms).
   const local = unrolled && k * d <= 4 * MAX_UNROLLED;
   const cs = local ? range(k) : [];
   const hoist = local ? `const ${cs.flatMap((c) => range(d).map((j) => `c${c}_${j} = centers[${c * d + j}]`)).join(', ')};` : '';
+  /** `code` where the flag holds: always, never, or behind a run-time test. */
+  const when = (flag: KernelFlag, name: string, code: string, otherwise = ''): string =>
+    flag === 'run' ? `if (${name}) { ${code} }${otherwise ? ` else { ${otherwise} }` : ''}` : flag ? code : otherwise;
+  const pick = (flag: KernelFlag, name: string, yes: string, no: string): string => (flag === 'run' ? `(${name} ? ${yes} : ${no})` : flag ? yes : no);
+  // The nearest and second-nearest centre, exactly as a scan of every centre in order (ties to the
+  // lower index). Between fresh passes the assigned centre's distance is already known, so the scan
+  // starts from it; and a centre whose partial sum already exceeds the second-nearest distance can be
+  // neither, so its remaining features are skipped (the sums that finish are the same additions).
+  const split = Math.ceil(d / 2);
+  const partial = (point: (j: number) => string, skip: string): string =>
+    unrolled
+      ? `s = 0; ${range(split).map((j) => `e = x${j} - ${point(j)}; s += e * e;`).join(' ')}
+        if (s > b2) ${skip}
+        ${range(d).slice(split).map((j) => `e = x${j} - ${point(j)}; s += e * e;`).join(' ')}`
+      : `s = 0; for (let j = 0; j < D; j++) { e = data[r + j] - ${point(-1)}; s += e * e; }`;
+  const compare = (c: string): string => `if (s < b1 || (s === b1 && ${c} < best)) { b2 = b1; b1 = s; best = ${c}; } else if (s < b2) { b2 = s; }`;
+  const skipOwn = mode.fresh === true ? null : mode.fresh === false ? 'a' : 'own_';
   const scan = local
     ? cs
-        .map((c) => `s = 0; ${range(d).map((j) => `e = x${j} - c${c}_${j}; s += e * e;`).join(' ')}\n        if (s < b1) { b2 = b1; b1 = s; best = ${c}; } else if (s < b2) { b2 = s; }`)
+        .map((c) => `${skipOwn ? `if (${skipOwn} !== ${c}) ` : ''}c${c}: { ${partial((j) => `c${c}_${j}`, `break c${c};`)}
+        ${compare(String(c))} }`)
         .join('\n        ')
     : `for (let c = 0, o = 0; c < k; c++, o += D) {
-        ${squaredDistance(d, 'centers', 'o')}
-        if (s < b1) { b2 = b1; b1 = s; best = c; } else if (s < b2) { b2 = s; }
+        ${skipOwn ? `if (c === ${skipOwn}) continue;` : ''}
+        ${partial((j) => (j < 0 ? 'centers[o + j]' : `centers[o + ${j}]`), 'continue;')}
+        ${compare('c')}
       }`;
   const addRow = (sign: string, label: string): string =>
     unrolled
       ? `{ const so = sumOffset + ${label} * D; ${range(d).map((j) => `sums[so + ${j}] ${sign}= x${j};`).join(' ')} counts[countOffset + ${label}] ${sign}= 1; }`
       : `{ const so = sumOffset + ${label} * D; for (let j = 0; j < D; j++) sums[so + j] ${sign}= data[r + j]; counts[countOffset + ${label}] ${sign}= 1; }`;
-  const needRow = mode.fresh || mode.inertia;
-  return `(function boundedAssign(data, start, end, centers, k, labels, sums, counts, sumOffset, countOffset, upper, lower, shift, half, otherShift) {
+  const ownDistance = `{
+        const o = a * D;
+        ${squaredDistance(d, 'centers', 'o')}
+        own = s;
+        u = Math.sqrt(s);
+      }`;
+  const tail = [
+    when(mode.fresh, 'fresh', addRow('+', 'a')),
+    when(mode.inertia, 'inertia', `const o = a * D;\n    ${squaredDistance(d, 'centers', 'o')}\n    total += s;`),
+  ].filter(Boolean);
+  return `(function boundedAssign(data, start, end, centers, k, labels, sums, counts, sumOffset, countOffset, upper, lower, shift, half, otherShift, fresh, inertia) {
   const D = ${d};
   ${hoist}
   let total = 0;
@@ -82,34 +116,33 @@ export function boundedAssignSource(d: number, k: number, mode: { fresh: boolean
     const r = i * D;
     let a = labels[i];
     ${
-      mode.fresh
+      mode.fresh === true
         ? `let u = Infinity;
     let l = 0;
     {
       ${loadRow(d)}
+      const own = Infinity;
       {`
-        : `let u = upper[i] + shift[a];
-    let l = lower[i] - otherShift[a];
-    const m = half[a] > l ? half[a] : l;
+        : `let u = ${pick(mode.fresh, 'fresh', 'Infinity', 'upper[i] + shift[a]')};
+    let l = ${pick(mode.fresh, 'fresh', '0', 'lower[i] - otherShift[a]')};
+    const m = ${pick(mode.fresh, 'fresh', '-Infinity', 'half[a] > l ? half[a] : l')};
     if (u > m) {
       ${loadRow(d)}
-      {
-        const o = a * D;
-        ${squaredDistance(d, 'centers', 'o')}
-        u = Math.sqrt(s);
-      }
+      let own = Infinity;
+      ${when(mode.fresh === 'run' ? 'run' : true, '!fresh', ownDistance)}
+      ${mode.fresh === 'run' ? 'const own_ = fresh ? -1 : a;' : ''}
       if (u > m) {`
     }
-        let b1 = Infinity;
+        let b1 = own;
         let b2 = Infinity;
-        let best = 0;
-        ${local ? 'let s = 0, e = 0;' : ''}
+        let best = ${pick(mode.fresh, 'fresh', '0', 'a')};
+        let s = 0, e = 0;
         ${scan}
         if (best !== a) {
-          ${mode.fresh ? '' : `${addRow('-', 'a')} ${addRow('+', 'best')}`}
+          ${when(mode.fresh, 'fresh', '', `${addRow('-', 'a')} ${addRow('+', 'best')}`)}
           a = best;
           labels[i] = a;
-          ${mode.inertia ? '' : 'total++;'}
+          ${when(mode.inertia, 'inertia', '', 'total++;')}
         }
         u = Math.sqrt(b1);
         l = Math.sqrt(b2);
@@ -118,11 +151,10 @@ export function boundedAssignSource(d: number, k: number, mode: { fresh: boolean
     upper[i] = u;
     lower[i] = l;
     ${
-      needRow
-        ? `{
+      tail.length > 0
+        ? `${mode.fresh === 'run' || mode.inertia === 'run' ? `if (${[mode.fresh === 'run' ? 'fresh' : null, mode.inertia === 'run' ? 'inertia' : null].filter(Boolean).join(' || ')}) ` : ''}{
     ${loadRow(d)}
-    ${mode.fresh ? addRow('+', 'a') : ''}
-    ${mode.inertia ? `const o = a * D;\n    ${squaredDistance(d, 'centers', 'o')}\n    total += s;` : ''}
+    ${tail.join('\n    ')}
     }`
         : ''
     }
@@ -290,7 +322,7 @@ export function chunkRunnerSource(d: number, k: number): string {
   const potentials = ${potentialSource(d, trials)};
   const nearest = ${nearestSource(d)};
   const kd = k * ${d};
-  ${runSource(String(stride.sums), String(stride.counts), String(stride.values), '')}
+  ${runSource(String(stride.sums), String(stride.counts), String(stride.values), '', (args) => `kernels[op](${args})`)}
 })`;
 }
 
@@ -298,15 +330,13 @@ export function chunkRunnerSource(d: number, k: number): string {
  * chunkRunnerSource with k a run-time argument of makeRunner(rows, chunkRows, chunks, k): centres are
  * scanned in a loop instead of held in locals. For small inputs a fit is a few milliseconds, so compiling
  * one heavily unrolled runner per k (nine for k = 2..10, three assignment kernels each) cost more than the
- * passes it sped up; this one is compiled once per feature count and stays hot across every k.
+ * passes it sped up; this one is compiled once per feature count and stays hot across every k. Its one assignment
+ * kernel takes the pass (fresh, update, with inertia) as arguments: compiling three was a third of a small search's
+ * compile time.
  */
 export function smallRunnerSource(d: number): string {
   return `(function makeRunner(rows, chunkRows, chunks, k) {
-  const kernels = [
-    ${boundedAssignSource(d, Number.MAX_SAFE_INTEGER, { fresh: true, inertia: false })},
-    ${boundedAssignSource(d, Number.MAX_SAFE_INTEGER, { fresh: false, inertia: false })},
-    ${boundedAssignSource(d, Number.MAX_SAFE_INTEGER, { fresh: false, inertia: true })},
-  ];
+  const assign = ${boundedAssignSource(d, Number.MAX_SAFE_INTEGER, { fresh: 'run', inertia: 'run' })};
   const potentials = ${potentialGenericSource(d)};
   const nearest = ${nearestSource(d)};
   const trials = 2 + Math.floor(Math.log(k));
@@ -314,7 +344,7 @@ export function smallRunnerSource(d: number): string {
   const countsStride = k + 8;
   const valuesStride = trials + 8;
   const kd = k * ${d};
-  ${runSource('sumsStride', 'countsStride', 'valuesStride', ', trials')}
+  ${runSource('sumsStride', 'countsStride', 'valuesStride', ', trials', (args) => `assign(${args}, op === 0, op === 2)`)}
 })`;
 }
 
@@ -322,7 +352,7 @@ export function smallRunnerSource(d: number): string {
  * The `run(s, first, step, op, arg)` of a runner: chunks first, first + step, ... of one operation, with
  * the per-chunk strides as literals or as names the runner defines (`kd`, `k`, the kernels in scope).
  */
-function runSource(sums: string, counts: string, values: string, potentialsTail: string): string {
+function runSource(sums: string, counts: string, values: string, potentialsTail: string, assign: (args: string) => string): string {
   return `return function run(s, first, step, op, arg) {
     for (let ch = first; ch < chunks; ch += step) {
       const start = ch * chunkRows;
@@ -332,7 +362,7 @@ function runSource(sums: string, counts: string, values: string, potentialsTail:
           s.partialSums.fill(0, ch * ${sums}, ch * ${sums} + kd);
           s.partialCounts.fill(0, ch * ${counts}, ch * ${counts} + k);
         }
-        s.chunkValues[ch * ${values}] = kernels[op](s.data, start, end, s.centers, k, s.labels, s.partialSums, s.partialCounts, ch * ${sums}, ch * ${counts}, s.upper, s.lower, s.shift, s.half, s.otherShift);
+        s.chunkValues[ch * ${values}] = ${assign(`s.data, start, end, s.centers, k, s.labels, s.partialSums, s.partialCounts, ch * ${sums}, ch * ${counts}, s.upper, s.lower, s.shift, s.half, s.otherShift`)};
       } else if (op === 3) {
         potentials(s.data, start, end, s.candidates, s.distances, arg, rows, s.chunkValues, ch * ${values}${potentialsTail});
       } else {
@@ -386,7 +416,12 @@ function compiled<T>(key: string, source: () => string): T {
   return f as T;
 }
 
-export const predictKernel = (d: number, k: number): BoundedAssignKernel => compiled(`predict:${d}:${k}`, () => boundedAssignSource(d, k, { fresh: true, inertia: false }));
+/**
+ * The exact assignment of predict, with the centres unrolled for `k`, or for any k (null): small inputs take that
+ * one, compiled once per feature count, since compiling a kernel per k costs more than their passes.
+ */
+export const predictKernel = (d: number, k: number | null): BoundedAssignKernel =>
+  compiled(`predict:${d}:${k ?? 'any'}`, () => boundedAssignSource(d, k ?? Number.MAX_SAFE_INTEGER, { fresh: true, inertia: false }));
 export const momentsKernel = (d: number): ((data: Float64Array, rows: number, out: Float64Array) => void) => compiled(`moments:${d}`, () => momentsSource(d));
 export const pairSumsKernel = (d: number): PairSumsKernel => compiled(`pairs:${d}`, () => pairSumsSource(d));
 export const smallRunnerFactory = (d: number): SmallRunnerFactory => compiled(`small:${d}`, () => smallRunnerSource(d));

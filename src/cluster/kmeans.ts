@@ -5,7 +5,7 @@ import { Random } from '../random.js';
 import { kmeansPlusPlus } from './kmeans-plusplus.js';
 import { momentsKernel, predictKernel } from './kernels.js';
 import { lloyd, type KMeansRun } from './lloyd.js';
-import { createExecutor, defaultThreads } from './chunks.js';
+import { createExecutor, defaultThreads, SMALL_INPUT_CELLS } from './chunks.js';
 import { elkan } from './elkan.js';
 
 export interface KMeansOptions {
@@ -100,7 +100,7 @@ export class FittedKMeans implements FittedModel {
     // A full exact scan with the distance arithmetic of fit's passes; the bound arrays are only written.
     const bounds = new Float64Array(n);
     const perCentre = new Float64Array(k);
-    predictKernel(d, k)(x.data, 0, n, data, k, labels, new Float64Array(k * d), new Float64Array(k), 0, 0, bounds, bounds, perCentre, perCentre, perCentre);
+    predictKernel(d, n * d <= SMALL_INPUT_CELLS ? null : k)(x.data, 0, n, data, k, labels, new Float64Array(k * d), new Float64Array(k), 0, 0, bounds, bounds, perCentre, perCentre, perCentre);
     return labels;
   }
 
