@@ -1,7 +1,7 @@
 import { numbers, strings } from '../engine/engine.js';
 import { cohortAggregation } from '../sql/definitions.js';
 import { duckdb, type Dialect } from '../sql/dialect.js';
-import { renderAggregation, type LineSet } from '../sql/lines.js';
+import { aggregationOver, type LineSet } from '../sql/lines.js';
 
 export interface CohortResult {
   /** Acquisition months, 'YYYY-MM', oldest first. */
@@ -18,7 +18,7 @@ export interface CohortResult {
 
 /** The cohort matrix's one SQL definition, as DuckDB runs it (other engines: `cohortAggregation` in src/sql). */
 export function cohortSql(d: Dialect = duckdb): string {
-  return renderAggregation(d, cohortAggregation(d), cohortAggregation(d).from?.('lines') ?? 'lines', 'final');
+  return aggregationOver(d, cohortAggregation(d));
 }
 
 export async function cohorts(lines: LineSet): Promise<CohortResult> {

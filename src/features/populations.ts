@@ -1,7 +1,7 @@
 import { rowObjects } from '../engine/engine.js';
 import { populationsAggregation } from '../sql/definitions.js';
 import { duckdb, type Dialect } from '../sql/dialect.js';
-import { renderAggregation, type LineSet } from '../sql/lines.js';
+import { aggregationOver, type LineSet } from '../sql/lines.js';
 
 /**
  * The two populations every figure belongs to (docs/cleaning.md §6). A sentence or tile uses one and says which:
@@ -20,8 +20,7 @@ export interface Populations {
 
 /** The populations' one SQL definition, as DuckDB runs it (other engines: `populationsAggregation` in src/sql). */
 export function populationsSql(d: Dialect = duckdb): string {
-  const a = populationsAggregation(d);
-  return renderAggregation(d, a, a.from?.('lines') ?? 'lines', 'final');
+  return aggregationOver(d, populationsAggregation(d));
 }
 
 export async function populations(lines: LineSet, hasAmounts = true): Promise<Populations> {

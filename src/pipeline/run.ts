@@ -346,6 +346,7 @@ const COHORTS: Stage = {
   async run(s) {
     const lines = s.lines as LineSet;
     const cleaning = s.cleaning as CleaningLog;
+    await lines.keepGrain();
     const pops = populations(lines, cleaning.hasAmounts);
     // The revenue totals take their order count from the populations (one distinct count over every line fewer).
     const revenue = cleaning.hasAmounts ? revenuePatterns(lines, { orders: pops.then((p) => p.allLines.orders) }) : undefined;

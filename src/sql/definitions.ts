@@ -183,18 +183,37 @@ export function customerFeatures(lines: LineSet, asOf: string): Promise<QueryRes
   return lines.keep('customers', (l) => customerFeaturesSql(lines.d, l, asOf), [...CUSTOMER_FEATURES], `ORDER BY ${lines.d.bytewise(lines.d.ident('customer_id'))}`);
 }
 
+/** The order grain's count of the lines each row stands for. */
+export const GRAIN_LINES = 'grain_lines';
+/** The order grain's exact money partial (Dialect.moneyPartial) of those lines' amounts. */
+export const GRAIN_AMOUNT = 'grain_amount';
+
+/**
+ * The order grain: the lines summed per customer, order, moment, country and flags, which is every distinction the
+ * cohort, population and revenue aggregations draw. An order's lines mostly collapse into one row (Online Retail:
+ * hundreds of thousands of lines, tens of thousands of rows), so those six aggregations read it instead of every
+ * line. Counts and exact money partials add up, and distinct counts of orders and customers are the same over it,
+ * so every figure equals the one over the lines, to the cent. All of a customer's lines stay on one shard.
+ */
+export function orderGrainSql(d: Dialect, lines: string): string {
+  const keys = ['customer_id', 'order_id', 'ts', 'country', 'status_cancel', 'return_line', 'is_cancel', 'bad_price', 'non_product'];
+  return `SELECT ${keys.join(', ')}, ${d.toDouble(d.count())} AS ${GRAIN_LINES}, ${d.moneyPartial('amount')} AS ${GRAIN_AMOUNT}
+    FROM ${lines} GROUP BY ${keys.join(', ')}`;
+}
+
 /**
  * Customers per acquisition month and months since, with their revenue. Additive over customers, so on a sharded
  * table each shard's matrix is summed.
  */
 export function cohortAggregation(d: Dialect): Aggregation {
-  const from = (lines: string) => {
-    const sales = `SELECT customer_id, ts, amount FROM ${lines} WHERE ${ANALYTIC_LINE} AND NOT is_cancel`;
+  const from = (grain: string) => {
+    const sales = `SELECT customer_id, ts, ${GRAIN_AMOUNT} FROM ${grain} WHERE ${ANALYTIC_LINE} AND NOT is_cancel`;
     const firsts = `SELECT customer_id, ${d.monthStart('min(ts)')} AS cohort_month FROM ${d.sub(sales, 's1')} GROUP BY customer_id`;
-    const activity = `SELECT customer_id, ${d.monthStart('ts')} AS activity_month, ${d.sumMoney('amount')} AS month_revenue FROM ${d.sub(sales, 's2')} GROUP BY customer_id, ${d.monthStart('ts')}`;
+    const activity = `SELECT customer_id, ${d.monthStart('ts')} AS activity_month, ${d.sumMoneyPartials(GRAIN_AMOUNT)} AS month_revenue FROM ${d.sub(sales, 's2')} GROUP BY customer_id, ${d.monthStart('ts')}`;
     return d.sub(`SELECT * FROM ${d.innerJoin(d.sub(activity, 'activity'), d.sub(firsts, 'firsts'), ['customer_id'])}`, 'cm');
   };
   return {
+    over: 'grain',
     from,
     keys: [
       { as: 'cohort', expr: d.formatMonth('cohort_month') },
@@ -215,22 +234,23 @@ export function cohortAggregation(d: Dialect): Aggregation {
 export function populationsAggregation(d: Dialect): Aggregation {
   const earning = 'NOT bad_price AND NOT non_product AND NOT status_cancel';
   // A join, not `customer_id IN (subquery)`: PostgreSQL re-runs an IN subquery per row once its ids outgrow work_mem.
-  const buyers = (lines: string) => `SELECT customer_id, max(1) AS buyer FROM ${lines} WHERE ${ANALYTIC_LINE} AND NOT is_cancel GROUP BY customer_id`;
+  const buyers = (grain: string) => `SELECT customer_id, max(1) AS buyer FROM ${grain} WHERE ${ANALYTIC_LINE} AND NOT is_cancel GROUP BY customer_id`;
   return {
-    from: (lines) =>
-      d.sub(`SELECT *, (buyer IS NOT NULL) AS identified FROM ${d.sub(`SELECT * FROM ${d.leftJoinOne(d.sub(`SELECT * FROM ${lines}`, 'all_lines'), d.sub(buyers(lines), 'buyers'), ['customer_id'])}`, 'joined')}`, 'l'),
+    over: 'grain',
+    from: (grain) =>
+      d.sub(`SELECT *, (buyer IS NOT NULL) AS identified FROM ${d.sub(`SELECT * FROM ${d.leftJoinOne(d.sub(`SELECT * FROM ${grain}`, 'all_lines'), d.sub(buyers(grain), 'buyers'), ['customer_id'])}`, 'joined')}`, 'l'),
     aggs: [
-      { as: 'all_lines', kind: 'count', where: earning },
+      { as: 'all_lines', kind: 'lines', where: earning },
       { as: 'all_orders', kind: 'distinct', of: 'order_id', where: 'NOT bad_price AND NOT non_product AND NOT is_cancel' },
-      { as: 'all_revenue', kind: 'money', of: 'amount', where: earning },
+      { as: 'all_revenue', kind: 'moneySum', of: GRAIN_AMOUNT, where: earning },
       { as: 'customers', kind: 'distinct', of: 'customer_id', where: `${ANALYTIC_LINE} AND NOT is_cancel` },
-      { as: 'id_lines', kind: 'count', where: `${ANALYTIC_LINE} AND identified` },
+      { as: 'id_lines', kind: 'lines', where: `${ANALYTIC_LINE} AND identified` },
       { as: 'id_orders', kind: 'distinct', of: 'order_id', where: `${ANALYTIC_LINE} AND NOT is_cancel` },
-      { as: 'id_revenue', kind: 'money', of: 'amount', where: `${ANALYTIC_LINE} AND NOT status_cancel AND identified` },
-      { as: 'anon_lines', kind: 'count', where: `customer_id IS NULL AND ${earning}` },
-      { as: 'anon_revenue', kind: 'money', of: 'amount', where: `customer_id IS NULL AND ${earning}` },
-      { as: 'orphan_lines', kind: 'count', where: `${ANALYTIC_LINE} AND return_line AND NOT identified` },
-      { as: 'orphan_revenue', kind: 'money', of: 'amount', where: `${ANALYTIC_LINE} AND return_line AND NOT identified` },
+      { as: 'id_revenue', kind: 'moneySum', of: GRAIN_AMOUNT, where: `${ANALYTIC_LINE} AND NOT status_cancel AND identified` },
+      { as: 'anon_lines', kind: 'lines', where: `customer_id IS NULL AND ${earning}` },
+      { as: 'anon_revenue', kind: 'moneySum', of: GRAIN_AMOUNT, where: `customer_id IS NULL AND ${earning}` },
+      { as: 'orphan_lines', kind: 'lines', where: `${ANALYTIC_LINE} AND return_line AND NOT identified` },
+      { as: 'orphan_revenue', kind: 'moneySum', of: GRAIN_AMOUNT, where: `${ANALYTIC_LINE} AND return_line AND NOT identified` },
     ],
   };
 }
@@ -243,17 +263,18 @@ export function populationsAggregation(d: Dialect): Aggregation {
 export function revenueAggregations(d: Dialect, options: { totalOrders?: boolean } = {}): { totals: Aggregation; byCountry: Aggregation; byWeekdayHour: Aggregation; byMonth: Aggregation } {
   const earning = 'NOT bad_price AND NOT non_product AND NOT status_cancel';
   const orders: Agg = { as: 'orders', kind: 'distinct', of: 'order_id', where: 'NOT is_cancel' };
-  const month = (lines: string) => {
-    const firsts = `SELECT customer_id, ${d.monthStart('min(ts)')} AS first_month FROM ${lines} WHERE ${ANALYTIC_LINE} AND NOT is_cancel GROUP BY customer_id`;
-    const m = `SELECT customer_id, ${d.monthStart('ts')} AS month_start, ${d.sumMoney('amount')} AS month_revenue FROM ${lines} WHERE ${ANALYTIC_LINE} GROUP BY customer_id, ${d.monthStart('ts')}`;
+  const month = (grain: string) => {
+    const firsts = `SELECT customer_id, ${d.monthStart('min(ts)')} AS first_month FROM ${grain} WHERE ${ANALYTIC_LINE} AND NOT is_cancel GROUP BY customer_id`;
+    const m = `SELECT customer_id, ${d.monthStart('ts')} AS month_start, ${d.sumMoneyPartials(GRAIN_AMOUNT)} AS month_revenue FROM ${grain} WHERE ${ANALYTIC_LINE} GROUP BY customer_id, ${d.monthStart('ts')}`;
     return d.sub(`SELECT * FROM ${d.innerJoin(d.sub(m, 'm'), d.sub(firsts, 'firsts'), ['customer_id'])}`, 'mf');
   };
   return {
     totals: {
+      over: 'grain',
       where: earning,
       aggs: [
-        { as: 'revenue', kind: 'money', of: 'amount' },
-        { as: 'attributed', kind: 'money', of: 'amount', where: 'customer_id IS NOT NULL' },
+        { as: 'revenue', kind: 'moneySum', of: GRAIN_AMOUNT },
+        { as: 'attributed', kind: 'moneySum', of: GRAIN_AMOUNT, where: 'customer_id IS NOT NULL' },
         // Earning and not cancelled is the populations' all_orders filter (is_cancel includes status_cancel): a caller
         // that has that count can spare this distinct count over every line.
         ...(options.totalOrders === false ? [] : [orders]),
@@ -262,19 +283,22 @@ export function revenueAggregations(d: Dialect, options: { totalOrders?: boolean
       ],
     },
     byCountry: {
+      over: 'grain',
       where: earning,
       keys: [{ as: 'country_name', expr: "coalesce(country, '(unknown)')" }],
-      aggs: [{ as: 'revenue', kind: 'money', of: 'amount' }, { as: 'customers', kind: 'distinct', of: 'customer_id' }, orders],
+      aggs: [{ as: 'revenue', kind: 'moneySum', of: GRAIN_AMOUNT }, { as: 'customers', kind: 'distinct', of: 'customer_id' }, orders],
     },
     byWeekdayHour: {
+      over: 'grain',
       where: earning,
       keys: [
         { as: 'weekday', expr: d.isoWeekday('ts') },
         { as: 'hour', expr: d.hourOfDay('ts') },
       ],
-      aggs: [orders, { as: 'sales', kind: 'money', of: 'amount', where: 'NOT is_cancel' }],
+      aggs: [orders, { as: 'sales', kind: 'moneySum', of: GRAIN_AMOUNT, where: 'NOT is_cancel' }],
     },
     byMonth: {
+      over: 'grain',
       from: month,
       keys: [{ as: 'month', expr: d.formatMonth('month_start') }],
       aggs: [

@@ -45,6 +45,10 @@ export interface Dialect {
    * the rows arrive in, which differs between runs of a parallel engine and between engines.
    */
   sumMoney(x: string, where?: string): string;
+  /** The exact sum sumMoney converts, kept exact (a decimal): a partial that sumMoneyPartials adds up later. */
+  moneyPartial(x: string): string;
+  /** sumMoney over partials from moneyPartial: the same double as sumMoney over the rows they summed. */
+  sumMoneyPartials(x: string, where?: string): string;
   boolOr(x: string): string;
   /** Interpolated quantile (DuckDB's quantile_cont), or null where the engine has none and clientele computes it. */
   quantileCont(x: string, p: number): string | null;
@@ -115,6 +119,8 @@ export const duckdb: Dialect = {
   max: (x, w) => filtered(`max(${x})`, w),
   countDistinct: (x, w) => filtered(`count(DISTINCT ${x})`, w),
   sumMoney: (x, w) => `CAST(${filtered(`sum(CAST(${x} AS DECIMAL(38, 8)))`, w)} AS DOUBLE)`,
+  moneyPartial: (x) => `sum(CAST(${x} AS DECIMAL(38, 8)))`,
+  sumMoneyPartials: (x, w) => `CAST(${filtered(`sum(${x})`, w)} AS DOUBLE)`,
   boolOr: (x) => `bool_or(${x})`,
   quantileCont: (x, p) => `quantile_cont(${x}, ${finite(p)})`,
   monthStart: (ts) => `date_trunc('month', ${ts})`,
@@ -149,6 +155,8 @@ export const postgres: Dialect = {
   // POSIX regexes: the patterns clientele uses (anchors, classes, \s, alternation) mean the same in RE2.
   regex: (x, p, i) => `(${x} ${i ? '~*' : '~'} ${standardLiteral(p)})`,
   sumMoney: (x, w) => `CAST(${filtered(`sum(CAST(${x} AS numeric(38, 8)))`, w)} AS double precision)`,
+  moneyPartial: (x) => `sum(CAST(${x} AS numeric(38, 8)))`,
+  sumMoneyPartials: (x, w) => `CAST(${filtered(`sum(${x})`, w)} AS double precision)`,
   boolOr: (x) => `bool_or(${x})`,
   quantileCont: (x, p) => `percentile_cont(${finite(p)}) WITHIN GROUP (ORDER BY ${x})`,
   daysBetween: (a, b) => `(${b} - ${a})`,
@@ -203,6 +211,9 @@ export const clickhouse: Dialect = {
   // 18.16's toDecimal128(x, 8) truncates x * 1e8 (2.675 becomes 2.67499999); rounded hundred-millionths as whole
   // decimals add up exactly, as DuckDB's rounding cast does.
   sumMoney: (x, w) => `(toFloat64(${chIf('sum', `toDecimal128(round(toNullable(${x}) * 100000000), 0)`, w)}) / 100000000)`,
+  // Partials are those whole hundred-millionths.
+  moneyPartial: (x) => `sum(toDecimal128(round(toNullable(${x}) * 100000000), 0))`,
+  sumMoneyPartials: (x, w) => `(toFloat64(${chIf('sum', x, w)}) / 100000000)`,
   boolOr: (x) => `max(${x})`,
   // quantileExact picks an element rather than interpolating: clientele computes these from a value histogram.
   quantileCont: () => null,

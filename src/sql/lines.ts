@@ -1,5 +1,6 @@
 import type { Engine, QueryResult } from '../engine/engine.js';
 import type { Dialect } from './dialect.js';
+import { GRAIN_LINES, orderGrainSql } from './definitions.js';
 
 /**
  * The cleaned order lines, wherever they live: one relation with the columns below, built from one definition
@@ -15,8 +16,11 @@ export const LINE_COLUMNS = [
   'status_cancel', 'return_line', 'non_product', 'is_cancel', 'bad_price', 'outlier',
 ] as const;
 
-/** `money` is a sum added up exactly (Dialect.sumMoney), so its double does not depend on row order. */
-export type Kind = 'count' | 'sum' | 'money' | 'min' | 'max' | 'distinct';
+/**
+ * `money` is a sum added up exactly (Dialect.sumMoney), so its double does not depend on row order. Over the order
+ * grain, `lines` counts the lines its rows stand for and `moneySum` adds up its exact money partials.
+ */
+export type Kind = 'count' | 'sum' | 'money' | 'min' | 'max' | 'distinct' | 'lines' | 'moneySum';
 
 /** One aggregate of a grouped query: `count` counts rows where `where` holds; the others aggregate `of`. */
 export interface Agg {
@@ -35,6 +39,8 @@ export interface Agg {
 export interface Aggregation {
   readonly keys?: { as: string; expr: string }[];
   readonly aggs: Agg[];
+  /** Read the order grain (`orderGrainSql`) instead of the lines; `from` then gets the grain. */
+  readonly over?: 'grain';
   readonly from?: (lines: string) => string;
   readonly where?: string;
   readonly orderBy?: string;
@@ -74,7 +80,16 @@ export abstract class LineSet {
     return this.rows(build, columns, tail);
   }
 
+  /** The order grain as a FROM item: a subquery over the lines, unless the engine keeps it as a table. */
+  grain(): string {
+    return this.d.sub(orderGrainSql(this.d, this.relation()), 'grain');
+  }
+
+  /** Where the engine holds tables, keep the order grain as one, for the aggregations that follow; the lines must be final. */
+  async keepGrain(): Promise<void> {}
+
   protected fromOf(a: Aggregation): string {
+    if (a.over === 'grain') return a.from ? a.from(this.grain()) : this.grain();
     // An aggregation with its own `from` may read the raw rows before the lines exist.
     if (a.from) return a.from(this.defined() ? this.relation() : '');
     return this.relation();
@@ -83,13 +98,21 @@ export abstract class LineSet {
 
 export function renderAgg(d: Dialect, g: Agg, mode: 'final' | 'partial'): string {
   if (g.kind === 'count') return d.toDouble(d.count(g.where));
+  if (g.kind === 'lines') return `coalesce(${d.sum(GRAIN_LINES, g.where)}, 0)`;
   const x = g.of as string;
+  if (g.kind === 'moneySum') return d.sumMoneyPartials(x, g.where);
   if (g.kind === 'sum') return d.sum(x, g.where);
   if (g.kind === 'money') return d.sumMoney(x, g.where);
   if (g.kind === 'min') return d.min(x, g.where);
   if (g.kind === 'max') return d.max(x, g.where);
   if (mode === 'partial') return g.where ? `uniqExactIfState(${x}, ${g.where})` : `uniqExactState(${x})`;
   return d.toDouble(d.countDistinct(x, g.where));
+}
+
+/** An aggregation as one query over a table of lines named `lines` (the grain, where it reads it, as a subquery). */
+export function aggregationOver(d: Dialect, a: Aggregation, lines = 'lines'): string {
+  const base = a.over === 'grain' ? d.sub(orderGrainSql(d, lines), 'grain') : lines;
+  return renderAggregation(d, a, a.from ? a.from(base) : base, 'final');
 }
 
 export function renderAggregation(d: Dialect, a: Aggregation, from: string, mode: 'final' | 'partial'): string {
@@ -105,12 +128,30 @@ export function renderAggregation(d: Dialect, a: Aggregation, from: string, mode
 /** DuckDB and PostgreSQL: the lines are a table in the engine. */
 export class MaterialisedLines extends LineSet {
   private ready = false;
+  private grainKept = false;
+
+  override grain(): string {
+    return this.grainKept ? 'order_grain' : super.grain();
+  }
+
+  override async keepGrain(): Promise<void> {
+    const sql = orderGrainSql(this.d, this.relation());
+    if (this.d.name === 'postgres') {
+      await this.engine.exec('DROP TABLE IF EXISTS pg_temp.order_grain');
+      await this.engine.exec(`CREATE TEMP TABLE order_grain AS ${sql}`);
+      await this.engine.exec('ANALYZE order_grain');
+    } else {
+      await this.engine.exec(`CREATE OR REPLACE TABLE order_grain AS ${sql}`);
+    }
+    this.grainKept = true;
+  }
 
   defined(): boolean {
     return this.ready;
   }
 
   async define(definition: string): Promise<void> {
+    this.grainKept = false;
     if (this.d.name === 'postgres') {
       await this.engine.exec('DROP TABLE IF EXISTS pg_temp.lines');
       await this.engine.exec(`CREATE TEMP TABLE lines AS ${definition}`);
@@ -128,6 +169,7 @@ export class MaterialisedLines extends LineSet {
   }
 
   async remove(predicate: string): Promise<void> {
+    this.grainKept = false;
     await this.engine.exec(`DELETE FROM lines WHERE ${predicate}`);
   }
 
@@ -144,6 +186,7 @@ export class MaterialisedLines extends LineSet {
   }
 
   async flag(column: string, predicate: string): Promise<void> {
+    this.grainKept = false;
     await this.engine.exec(`UPDATE lines SET ${this.d.ident(column)} = ${this.d.true} WHERE ${predicate}`);
   }
 }
@@ -207,7 +250,7 @@ export class ShardedLines extends InlineLines {
         g.kind === 'distinct' ? `toFloat64(${g.where ? 'uniqExactIfMerge' : 'uniqExactMerge'}(${c}))`
         : g.kind === 'min' ? `min(${c})`
         : g.kind === 'max' ? `max(${c})`
-        : g.kind === 'money' ? d.sumMoney(c)
+        : g.kind === 'money' || g.kind === 'moneySum' ? d.sumMoney(c)
         : `sum(${c})`;
       return `${m} AS ${c}`;
     });
