@@ -135,15 +135,19 @@ export class MaterialisedLines extends LineSet {
   }
 
   override async keepGrain(): Promise<void> {
-    const sql = orderGrainSql(this.d, this.relation());
-    if (this.d.name === 'postgres') {
-      await this.engine.exec('DROP TABLE IF EXISTS pg_temp.order_grain');
-      await this.engine.exec(`CREATE TEMP TABLE order_grain AS ${sql}`);
-      await this.engine.exec('ANALYZE order_grain');
-    } else {
-      await this.engine.exec(`CREATE OR REPLACE TABLE order_grain AS ${sql}`);
-    }
+    await this.createTable('order_grain', orderGrainSql(this.d, this.relation()), { analyze: true });
     this.grainKept = true;
+  }
+
+  /** A table of the engine's own (TEMP in PostgreSQL, where `analyze` also refreshes its statistics). */
+  private async createTable(name: string, select: string, options: { analyze?: boolean } = {}): Promise<void> {
+    if (this.d.name === 'postgres') {
+      await this.engine.exec(`DROP TABLE IF EXISTS pg_temp.${name}`);
+      await this.engine.exec(`CREATE TEMP TABLE ${name} AS ${select}`);
+      if (options.analyze) await this.engine.exec(`ANALYZE ${name}`);
+    } else {
+      await this.engine.exec(`CREATE OR REPLACE TABLE ${name} AS ${select}`);
+    }
   }
 
   defined(): boolean {
@@ -152,14 +156,8 @@ export class MaterialisedLines extends LineSet {
 
   async define(definition: string): Promise<void> {
     this.grainKept = false;
-    if (this.d.name === 'postgres') {
-      await this.engine.exec('DROP TABLE IF EXISTS pg_temp.lines');
-      await this.engine.exec(`CREATE TEMP TABLE lines AS ${definition}`);
-      // The later aggregations group and count by these; fresh statistics keep PostgreSQL's plans sane.
-      await this.engine.exec('ANALYZE lines');
-    } else {
-      await this.engine.exec(`CREATE OR REPLACE TABLE lines AS ${definition}`);
-    }
+    // The later aggregations group and count by these; fresh statistics keep PostgreSQL's plans sane.
+    await this.createTable('lines', definition, { analyze: true });
     this.ready = true;
   }
 
@@ -176,12 +174,7 @@ export class MaterialisedLines extends LineSet {
   override async keep(name: string, build: (lines: string) => string, columns: string[], tail = ''): Promise<QueryResult> {
     const t = this.d.ident(name);
     const list = columns.map((c) => this.d.ident(c)).join(', ');
-    if (this.d.name === 'postgres') {
-      await this.engine.exec(`DROP TABLE IF EXISTS pg_temp.${t}`);
-      await this.engine.exec(`CREATE TEMP TABLE ${t} AS SELECT ${list} FROM ${this.d.sub(build('lines'), 'q')} ${tail}`);
-    } else {
-      await this.engine.exec(`CREATE OR REPLACE TABLE ${t} AS SELECT ${list} FROM ${this.d.sub(build('lines'), 'q')} ${tail}`);
-    }
+    await this.createTable(t, `SELECT ${list} FROM ${this.d.sub(build('lines'), 'q')} ${tail}`);
     return this.engine.query(`SELECT ${list} FROM ${t} ${tail}`);
   }
 
