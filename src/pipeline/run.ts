@@ -301,6 +301,14 @@ const CLEAN: Stage = {
       s.load = { ...s.load, distinctRows };
       s.cleaning = { ...log, timestampSql: d.toTimestamp(d.ident(tsCol)) };
     }
+    const removed = (s.cleaning as CleaningLog).steps.find((x) => x.step === 'duplicates' && x.action === 'removed')?.rows ?? 0;
+    if (removed > 0 && !roles.product && !roles.description) {
+      // An order id makes a repeated row a duplicate only if a line names its item: without one, an order with the same
+      // amount on two lines is two identical rows.
+      s.cautions.push(
+        `${removed.toLocaleString('en-US')} rows were removed as exact duplicates, but the lines name no product: two lines of one order with the same amount cannot be told from a repeated row. If the export lists such lines separately, rerun with --keep-duplicates`,
+      );
+    }
     if ((s.cleaning as CleaningLog).analyticLines === 0) {
       throw new InputError('no-customer-lines', `No line of ${sourceName(s)} has both a customer id and a valid sale`, 'Check the --map customer= column');
     }
@@ -318,7 +326,15 @@ const FEATURES: Stage = {
     progress(s, 'customer features');
     // Recency counts to the day after the window (the usual max(date) + 1 day snapshot), so a purchase on the
     // last observed day is 1 day old.
-    s.customers = await customerFeatures(lines, d.date(nextDay(s.asOf)), (s.cleaning as CleaningLog).hasAmounts);
+    const roles = (s.detection as RoleDetection).roles;
+    s.customers = await customerFeatures(lines, d.date(nextDay(s.asOf)), {
+      amounts: (s.cleaning as CleaningLog).hasAmounts,
+      quantities: Boolean(roles.quantity),
+      products: Boolean(roles.product),
+    });
+    // Blank columns say why, as the money columns do without amounts.
+    if (!roles.quantity) s.skipped.push({ analysis: 'Items per customer', reason: 'the log has no quantity column, so how many units a line holds is unknown (items is blank)' });
+    if (!roles.product) s.skipped.push({ analysis: 'Distinct products per customer', reason: 'the log has no product column (distinct_products is blank)' });
   },
 };
 
@@ -392,11 +408,15 @@ const CLV_DATA: Stage = {
     if (s.options.clv === false) return;
     progress(s, 'lifetime value');
     const { clvData } = await import('./stages.js');
+    // The cohort queries read the order grain. Built here, beside CLV's queries, it is ready when they are sent; built
+    // by the cohorts stage, their sending would wait for this thread, busy fitting CLV models (2 s at 3M lines).
+    const grain = (s.lines as LineSet).keepGrain();
     // A data problem here is the CLV stage's to report (as a note, not a failed run), as when it fetched its own data.
     s.clvData = await clvData(s.lines as LineSet).catch((err: unknown) => {
       if (err instanceof ClienteleError) return err;
       throw err;
     });
+    await grain;
   },
 };
 

@@ -85,7 +85,7 @@ export abstract class LineSet {
     return this.d.sub(orderGrainSql(this.d, this.relation()), 'grain');
   }
 
-  /** Where the engine holds tables, keep the order grain as one, for the aggregations that follow; the lines must be final. */
+  /** Where the engine holds tables, keep the order grain as one (once), for the aggregations that follow; the lines must be final. */
   async keepGrain(): Promise<void> {}
 
   protected fromOf(a: Aggregation): string {
@@ -135,6 +135,7 @@ export class MaterialisedLines extends LineSet {
   }
 
   override async keepGrain(): Promise<void> {
+    if (this.grainKept) return;
     await this.createTable('order_grain', orderGrainSql(this.d, this.relation()), { analyze: true });
     this.grainKept = true;
   }

@@ -137,6 +137,51 @@ describe('minimal logs', () => {
   });
 });
 
+describe('features the log cannot give are blank, not zero', () => {
+  const column = (csv: string, name: string) => {
+    const [header, ...rows] = csv.trim().split('\n').map((l) => l.split(','));
+    return rows.map((r) => r[header.indexOf(name)]);
+  };
+
+  it('without quantity and product columns, items and distinct_products are blank and the summary says why', async () => {
+    const rows = ['Order,Customer,Date,Amount'];
+    for (let c = 0; c < 60; c++) for (let o = 0; o <= c % 4; o++) rows.push(`${1000 + c * 10 + o},C${c},2023-0${1 + o}-1${c % 9} 10:00,${(5 + ((c * 7 + o * 3) % 40)).toFixed(2)}`);
+    const orders = rows.length - 1;
+    // The same line twice: a repeated row or two equal lines of one order, which nothing here can tell apart.
+    rows.push(rows[1]);
+    const r = await analyzeJson(file('no-items.csv', `${rows.join('\n')}\n`), '--no-clv', '--no-segments');
+    expect(column(r.csv, 'items').every((v) => v === '')).toBe(true);
+    expect(column(r.csv, 'distinct_products').every((v) => v === '')).toBe(true);
+    // What the log does give stays: one order per line here.
+    expect(column(r.csv, 'frequency').map(Number).reduce((a, b) => a + b, 0)).toBe(orders);
+    expect(r.summary.cautions.join(' ')).toMatch(/^1 rows were removed as exact duplicates, but the lines name no product: .* rerun with --keep-duplicates/);
+    const skipped = r.summary.skipped.map((s: { analysis: string; reason: string }) => `${s.analysis}: ${s.reason}`);
+    expect(skipped).toContain('Items per customer: the log has no quantity column, so how many units a line holds is unknown (items is blank)');
+    expect(skipped).toContain('Distinct products per customer: the log has no product column (distinct_products is blank)');
+  });
+
+  it('with them, items are the units bought and distinct_products the codes, per customer', async () => {
+    const r = await analyzeJson(join(SHAPES, 'status-cancellations.csv'), '--no-clv', '--no-segments');
+    const text = readFileSync(join(SHAPES, 'status-cancellations.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    // Independent tally: sale lines (not cancelled, positive price) by customer.
+    const units = new Map<string, number>();
+    const codes = new Map<string, Set<string>>();
+    for (const [, customer, , sku, quantity, price, , status] of text) {
+      if (/^(cancel|return|refund|void)/i.test(status) || !(Number(price) > 0) || Number(quantity) < 0) continue;
+      units.set(customer, (units.get(customer) ?? 0) + Number(quantity));
+      codes.set(customer, (codes.get(customer) ?? new Set()).add(sku));
+    }
+    const ids = column(r.csv, 'customer_id');
+    const items = column(r.csv, 'items').map(Number);
+    const products = column(r.csv, 'distinct_products').map(Number);
+    ids.forEach((id, i) => {
+      expect(items[i], id).toBe(units.get(id));
+      expect(products[i], id).toBe(codes.get(id)?.size);
+    });
+    expect(r.summary.skipped.map((s: { analysis: string }) => s.analysis)).not.toContain('Items per customer');
+  });
+});
+
 describe('non-product lines by structure', () => {
   it('Online Retail: fee codes and whole fee descriptions go, real products whose names hold fee words stay', async () => {
     const r = await analyzeJson(join(DATA, 'online-retail.csv.gz'), '--no-clv', '--no-segments', '--no-drivers');
