@@ -302,11 +302,12 @@ const CLEAN: Stage = {
       s.cleaning = { ...log, timestampSql: d.toTimestamp(d.ident(tsCol)) };
     }
     const removed = (s.cleaning as CleaningLog).steps.find((x) => x.step === 'duplicates' && x.action === 'removed')?.rows ?? 0;
-    if (removed > 0 && !roles.product && !roles.description) {
-      // An order id makes a repeated row a duplicate only if a line names its item: without one, an order with the same
-      // amount on two lines is two identical rows.
+    // An order id makes a repeated row a duplicate if each order is one row, or if a line names its item; otherwise an
+    // order with the same amount on two lines is two identical rows.
+    const oneRowPerOrder = s.facts?.invoices !== undefined && s.facts.invoices >= (s.load as LoadedTable).distinctRows;
+    if (removed > 0 && !roles.product && !roles.description && !oneRowPerOrder) {
       s.cautions.push(
-        `${removed.toLocaleString('en-US')} rows were removed as exact duplicates, but the lines name no product: two lines of one order with the same amount cannot be told from a repeated row. If the export lists such lines separately, rerun with --keep-duplicates`,
+        `${removed.toLocaleString('en-US')} ${removed === 1 ? 'row was' : 'rows were'} removed as exact duplicates, but the lines name no product: two lines of one order with the same amount cannot be told from a repeated row. If the export lists such lines separately, rerun with --keep-duplicates`,
       );
     }
     if ((s.cleaning as CleaningLog).analyticLines === 0) {

@@ -154,10 +154,19 @@ describe('features the log cannot give are blank, not zero', () => {
     expect(column(r.csv, 'distinct_products').every((v) => v === '')).toBe(true);
     // What the log does give stays: one order per line here.
     expect(column(r.csv, 'frequency').map(Number).reduce((a, b) => a + b, 0)).toBe(orders);
-    expect(r.summary.cautions.join(' ')).toMatch(/^1 rows were removed as exact duplicates, but the lines name no product: .* rerun with --keep-duplicates/);
+    // One row per order: a repeated row can only be a duplicate.
+    expect(r.summary.cautions.join(' ')).not.toMatch(/exact duplicates/);
     const skipped = r.summary.skipped.map((s: { analysis: string; reason: string }) => `${s.analysis}: ${s.reason}`);
     expect(skipped).toContain('Items per customer: the log has no quantity column, so how many units a line holds is unknown (items is blank)');
     expect(skipped).toContain('Distinct products per customer: the log has no product column (distinct_products is blank)');
+  });
+
+  it('duplicates removed from orders of several lines that name no product come with a caution', async () => {
+    const rows = ['Order,Customer,Date,Amount'];
+    for (let c = 0; c < 60; c++) for (let o = 0; o <= c % 3; o++) rows.push(`${1000 + c * 10 + o},C${c},2023-0${1 + o}-1${c % 9} 10:00,${(5 + c).toFixed(2)}`, `${1000 + c * 10 + o},C${c},2023-0${1 + o}-1${c % 9} 10:00,${(7 + c).toFixed(2)}`);
+    rows.push(rows[1]);
+    const r = await analyzeJson(file('no-products.csv', `${rows.join('\n')}\n`), '--no-clv', '--no-segments');
+    expect(r.summary.cautions.join(' ')).toMatch(/^1 row was removed as exact duplicates, but the lines name no product: .* rerun with --keep-duplicates/);
   });
 
   it('with them, items are the units bought and distinct_products the codes, per customer', async () => {
