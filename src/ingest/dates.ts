@@ -10,6 +10,23 @@ export interface DateFormat {
   readonly patterns: string[];
   /** Human-readable name, e.g. "DD-MM-YYYY". */
   readonly label: string;
+  /** Whole seconds or milliseconds since 1970-01-01 UTC, read as UTC wall-clock time (patterns is then empty). */
+  readonly epoch?: 'seconds' | 'milliseconds';
+}
+
+/**
+ * Epoch values from 1973 to 2100: whole seconds have 9–10 digits there, milliseconds 12–13, so a column is one or the
+ * other, never both (an 8-digit YYYYMMDD is tried first).
+ */
+const EPOCH = { seconds: [1e8, 4.1e9], milliseconds: [1e11, 4.1e12] } as const;
+
+function epochUnit(values: string[]): DateFormat['epoch'] | null {
+  if (!values.every((v) => /^\d{9,13}$/.test(v))) return null;
+  for (const unit of ['seconds', 'milliseconds'] as const) {
+    const [lo, hi] = EPOCH[unit];
+    if (values.every((v) => +v >= lo && +v < hi)) return unit;
+  }
+  return null;
 }
 
 const ISO = /^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
@@ -47,6 +64,8 @@ export function inferDateFormat(sample: string[], column: string, userFormat?: s
   }
   if (values.every((v) => ISO.test(v))) return { patterns: [], label: 'YYYY-MM-DD' };
   if (values.every((v) => COMPACT.test(v) && validCompact(v))) return { patterns: ['%Y%m%d'], label: 'YYYYMMDD' };
+  const epoch = epochUnit(values);
+  if (epoch) return { patterns: [], label: `Unix ${epoch} (UTC)`, epoch };
   if (values.every((v) => YMD_SLASH.test(v))) {
     const sep = values[0].includes('.') ? '.' : '/';
     return { patterns: withTimes(`%Y${sep}%m${sep}%d`), label: `YYYY${sep}MM${sep}DD` };
@@ -109,6 +128,7 @@ function parseUserFormat(f: string): DateFormat {
 /** SQL expression turning a VARCHAR column into a TIMESTAMP (NULL where it does not parse). */
 export function dateSql(columnSql: string, format: DateFormat): string {
   const v = `trim(${columnSql})`;
+  if (format.epoch) return `make_timestamp(TRY_CAST(${v} AS BIGINT) * ${format.epoch === 'seconds' ? 1_000_000 : 1000})`;
   // Trimming every value costs a string copy per row; only values that fail as they are get trimmed.
   if (format.patterns.length === 0) return `coalesce(TRY_CAST(${columnSql} AS TIMESTAMP), TRY_CAST(${v} AS TIMESTAMP))`;
   const list = format.patterns.map((p) => `'${p.replace(/'/g, "''")}'`).join(', ');

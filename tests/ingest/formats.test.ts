@@ -111,6 +111,43 @@ describe('dates: day/month order inferred from the values', () => {
   });
 });
 
+describe('dates: Unix epoch timestamps', () => {
+  // Twins of one log: ISO text, and the same instants as epoch seconds and milliseconds computed here by Date.UTC.
+  const iso = ['2021-03-01 09:15:00', '2021-03-02 18:40:30', '2021-05-20 23:59:59', '2022-01-10 00:00:00', '2022-02-14 12:00:00'];
+  const rowsWith = (value: (t: string) => string) =>
+    iso.map((t, i) => [String(i + 1), i % 2 ? 'A' : 'B', value(t), '1', String(2 + i), 'X']);
+  const utc = (t: string) => Date.UTC(+t.slice(0, 4), +t.slice(5, 7) - 1, +t.slice(8, 10), +t.slice(11, 13), +t.slice(14, 16), +t.slice(17, 19));
+
+  async function timestamps(name: string, rows: string[][]) {
+    writeFileSync(join(dir, name), csv(',', rows));
+    const a = await analyze(join(dir, name));
+    try {
+      const ts = (await a.engine.query(`SELECT strftime(ts, '%Y-%m-%d %H:%M:%S') FROM lines ORDER BY ts`)).columns[0];
+      return { ts, format: a.cleaning?.dateFormat };
+    } finally {
+      await a.engine.close();
+    }
+  }
+
+  it('seconds and milliseconds since 1970 read as the UTC instants they are', async () => {
+    const seconds = await timestamps('epoch-s.csv', rowsWith((t) => String(utc(t) / 1000)));
+    const millis = await timestamps('epoch-ms.csv', rowsWith((t) => String(utc(t) + 7)));
+    expect(seconds).toEqual({ ts: iso, format: 'Unix seconds (UTC)' });
+    expect(millis.format).toBe('Unix milliseconds (UTC)');
+    expect(millis.ts).toEqual(iso);
+  });
+
+  it('whole numbers that are neither, or both, are refused with one line', async () => {
+    for (const [name, value] of [['small.csv', (_: string, i: number) => String(1000 + i)], ['mixed.csv', (t: string, i: number) => String(i ? utc(t) / 1000 : utc(t))]] as const) {
+      writeFileSync(join(dir, name), csv(',', iso.map((t, i) => [String(i + 1), 'A', value(t, i), '1', '2', 'X'])));
+      const r = await cli('analyze', join(dir, name), '--out', join(dir, `${name}-out`), '-q');
+      expect(r.code, name).toBe(2);
+      expect(r.stderr.trim().split('\n'), name).toHaveLength(1);
+      expect(r.stderr).toMatch(/not dates in a known format/);
+    }
+  });
+});
+
 describe('safe outputs', () => {
   it('neutralises spreadsheet formulas in customers.csv and escapes data in the report', async () => {
     const rows = [
