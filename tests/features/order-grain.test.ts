@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { analyze } from '../../src/pipeline/analyze.js';
+import { tempDir } from '../helpers/cli.js';
+
+/**
+ * The cohort matrix, the populations and the revenue patterns are computed in SQL over the order grain (lines summed
+ * per customer, order, moment, country and flags). Here every figure is recomputed in plain JS from the cleaned lines
+ * themselves, on logs with cancellations, returns, fee lines, lines without a customer and orders split over countries.
+ */
+const SHAPES = new URL('../fixtures/shapes/', import.meta.url).pathname;
+
+/**
+ * A log whose orders cross every key of the grain: an order over two countries at one moment and over two hours, a
+ * line without a country, lines without a customer, a return invoice, a negative quantity, a fee line and a free line.
+ */
+function crossingLog(): string {
+  const rows = ['InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'];
+  const countries = ['France', 'Germany', 'Spain', ''];
+  for (let c = 0; c < 40; c++) {
+    for (let o = 0; o < 1 + (c % 4); o++) {
+      const order = 5000 + c * 10 + o;
+      const day = `2023-${String(1 + ((c + o * 3) % 12)).padStart(2, '0')}-${String(1 + (c % 27)).padStart(2, '0')}`;
+      const customer = c % 13 === 5 ? '' : String(12000 + c);
+      for (let l = 0; l < 3; l++) {
+        const hour = 9 + ((c + l) % 2) * (o + 1);
+        rows.push(`${order},P${(c * 7 + l) % 23}0,Item ${l},${1 + ((c + l) % 5)},${day} ${hour}:00:00,${(1.25 + ((c * 3 + l) % 9) * 0.75).toFixed(2)},${customer},${countries[(c + o + l) % 4]}`);
+      }
+      if (o === 1) rows.push(`C${order},P${c % 23}0,Item 0,-1,${day} 17:00:00,2.00,${customer},${countries[c % 4]}`);
+      if (c % 6 === 2) rows.push(`${order},POST,POSTAGE,1,${day} 09:00:00,18.00,${customer},${countries[c % 3]}`);
+      if (c % 9 === 4) rows.push(`${order},P10,Item 0,-2,${day} 09:30:00,3.00,${customer},${countries[c % 3]}`);
+      if (c % 10 === 7) rows.push(`${order},P20,Item 9,1,${day} 09:40:00,0,${customer},${countries[c % 3]}`);
+    }
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+interface Line {
+  customer: string | null;
+  order: string;
+  day: string;
+  hour: number;
+  country: string | null;
+  amount: number;
+  statusCancel: boolean;
+  returnLine: boolean;
+  isCancel: boolean;
+  badPrice: boolean;
+  nonProduct: boolean;
+}
+
+const isoWeekday = (day: string) => ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+const monthsBetween = (a: string, b: string) => (+b.slice(0, 4) - +a.slice(0, 4)) * 12 + (+b.slice(5, 7) - +a.slice(5, 7));
+const close = (got: number, want: number) => expect(Math.abs(got - want)).toBeLessThan(1e-6 * Math.max(1, Math.abs(want)));
+
+function add<K>(m: Map<K, number>, k: K, v: number): void {
+  m.set(k, (m.get(k) ?? 0) + v);
+}
+function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  (m.get(k) ?? m.set(k, new Set()).get(k)!).add(v);
+}
+
+const dir = tempDir('clientele-grain-');
+writeFileSync(join(dir, 'crossing.csv'), crossingLog());
+
+for (const path of [join(dir, 'crossing.csv'), ...['catalogue-fee-words.csv', 'european-semicolon.csv', 'status-cancellations.csv'].map((f) => SHAPES + f)]) {
+  describe(`order grain figures equal a count over the lines: ${basename(path)}`, async () => {
+    const a = await analyze(path);
+    const q = await a.engine.query(
+      `SELECT customer_id, order_id, strftime(ts, '%Y-%m-%d') AS day, hour(ts)::DOUBLE AS hour, country, amount, status_cancel, return_line, is_cancel, bad_price, non_product FROM lines`,
+    );
+    await a.engine.close();
+    const col = (name: string) => q.columns[q.names.indexOf(name)];
+    const lines: Line[] = Array.from({ length: q.rows }, (_, i) => ({
+      customer: col('customer_id')[i] as string | null,
+      order: String(col('order_id')[i]),
+      day: String(col('day')[i]),
+      hour: Number(col('hour')[i]),
+      country: col('country')[i] as string | null,
+      amount: Number(col('amount')[i]),
+      statusCancel: col('status_cancel')[i] === true,
+      returnLine: col('return_line')[i] === true,
+      isCancel: col('is_cancel')[i] === true,
+      badPrice: col('bad_price')[i] === true,
+      nonProduct: col('non_product')[i] === true,
+    }));
+    const earning = lines.filter((l) => !l.badPrice && !l.nonProduct && !l.statusCancel);
+    const analytic = lines.filter((l) => l.customer !== null && !l.badPrice && !l.nonProduct);
+    const buyers = new Set(analytic.filter((l) => !l.isCancel).map((l) => l.customer));
+
+    it('has lines of every kind the grain must keep apart', () => {
+      expect(lines.some((l) => l.isCancel)).toBe(true);
+      expect(new Set(lines.map((l) => l.order)).size).toBeLessThan(lines.length);
+      if (!path.endsWith('crossing.csv')) return;
+      const split = (key: (l: Line) => unknown) => {
+        const seen = new Map<string, Set<unknown>>();
+        for (const l of lines) addTo(seen, l.order, key(l));
+        return [...seen.values()].some((v) => v.size > 1);
+      };
+      expect([split((l) => l.country), split((l) => l.hour), split((l) => l.nonProduct), split((l) => l.badPrice), split((l) => l.returnLine)]).toEqual([true, true, true, true, true]);
+      expect(lines.some((l) => l.customer === null) && lines.some((l) => l.country === null)).toBe(true);
+    });
+
+    it('populations', () => {
+      const p = a.populations!;
+      expect(p.allLines.lines).toBe(earning.length);
+      expect(p.allLines.orders).toBe(new Set(earning.filter((l) => !l.isCancel).map((l) => l.order)).size);
+      close(p.allLines.revenue!, earning.reduce((s, l) => s + l.amount, 0));
+      expect(p.identified.customers).toBe(buyers.size);
+      expect(p.identified.lines).toBe(analytic.filter((l) => buyers.has(l.customer)).length);
+      expect(p.identified.orders).toBe(new Set(analytic.filter((l) => !l.isCancel).map((l) => l.order)).size);
+      close(p.identified.revenue!, analytic.filter((l) => !l.statusCancel && buyers.has(l.customer)).reduce((s, l) => s + l.amount, 0));
+      expect(p.anonymous.lines).toBe(earning.filter((l) => l.customer === null).length);
+      const orphans = analytic.filter((l) => l.returnLine && !buyers.has(l.customer));
+      expect(p.orphanReturns.lines).toBe(orphans.length);
+      close(p.orphanReturns.revenue!, orphans.reduce((s, l) => s + l.amount, 0));
+    });
+
+    it('revenue by country and by weekday × hour', () => {
+      const revenue = new Map<string, number>();
+      const customers = new Map<string, Set<string>>();
+      const orders = new Map<string, Set<string>>();
+      const slotOrders = new Map<string, Set<string>>();
+      const slotSales = new Map<string, number>();
+      for (const l of earning) {
+        const c = l.country ?? '(unknown)';
+        add(revenue, c, l.amount);
+        if (l.customer !== null) addTo(customers, c, l.customer);
+        if (l.isCancel) continue;
+        addTo(orders, c, l.order);
+        const slot = `${isoWeekday(l.day)} ${l.hour}`;
+        addTo(slotOrders, slot, l.order);
+        add(slotSales, slot, l.amount);
+      }
+      const r = a.revenue!;
+      expect(r.byCountry.map((x) => x.country).sort()).toEqual([...revenue.keys()].sort());
+      for (const x of r.byCountry) {
+        close(x.revenue, revenue.get(x.country)!);
+        expect(x.customers).toBe(customers.get(x.country)?.size ?? 0);
+        expect(x.orders).toBe(orders.get(x.country)?.size ?? 0);
+      }
+      expect(r.byWeekdayHour).toHaveLength(slotOrders.size);
+      for (const x of r.byWeekdayHour) {
+        const slot = `${x.weekday} ${x.hour}`;
+        expect(x.orders).toBe(slotOrders.get(slot)!.size);
+        close(x.revenue, slotSales.get(slot)!);
+      }
+    });
+
+    it('months with new and returning customers, and the cohort matrix', () => {
+      const first = new Map<string, string>();
+      for (const l of analytic) if (!l.isCancel && (!first.has(l.customer!) || l.day < first.get(l.customer!)!)) first.set(l.customer!, l.day);
+      const monthRevenue = new Map<string, number>();
+      for (const l of analytic) add(monthRevenue, `${l.customer}|${l.day.slice(0, 7)}`, l.amount);
+      const byMonth = new Map<string, { revenue: number; fresh: number; back: number }>();
+      for (const [key, v] of monthRevenue) {
+        const [customer, month] = key.split('|');
+        const f = first.get(customer);
+        if (f === undefined) continue;
+        const m = byMonth.get(month) ?? byMonth.set(month, { revenue: 0, fresh: 0, back: 0 }).get(month)!;
+        m.revenue += v;
+        if (month === f.slice(0, 7)) m.fresh++;
+        else if (month > f.slice(0, 7)) m.back++;
+      }
+      const r = a.revenue!;
+      expect(r.byMonth.map((x) => x.month)).toEqual([...byMonth.keys()].sort());
+      for (const x of r.byMonth) {
+        const m = byMonth.get(x.month)!;
+        close(x.revenue, m.revenue);
+        expect([x.newCustomers, x.returningCustomers]).toEqual([m.fresh, m.back]);
+      }
+      // Cohorts: customers active (a sale line) k months after their first month.
+      const active = new Map<string, Set<string>>();
+      for (const l of analytic) if (!l.isCancel) addTo(active, `${first.get(l.customer!)!.slice(0, 7)}|${monthsBetween(first.get(l.customer!)!.slice(0, 7), l.day.slice(0, 7))}`, l.customer!);
+      const c = a.cohorts!;
+      c.cohorts.forEach((cohort, i) => {
+        expect(c.sizes[i], cohort).toBe(active.get(`${cohort}|0`)!.size);
+        c.retention[i].forEach((share, k) => expect(share! * c.sizes[i], `${cohort} +${k}`).toBeCloseTo(active.get(`${cohort}|${k}`)?.size ?? 0, 9));
+      });
+    });
+  });
+}
