@@ -207,7 +207,7 @@ export async function cleanLines(input: CleaningInput, roles: RoleMap, options: 
     step: 'cancellations and returns',
     rows: f('n_returns') + f('n_status_cancel'),
     action: 'netted',
-    why: `${f('n_returns').toLocaleString('en-US')} return lines ('C' invoices or negative quantities) are netted against their customer's revenue; ${f('n_status_cancel').toLocaleString('en-US')} lines with a cancelled status earn no revenue; both count in the customer's return rate`,
+    why: `${f('n_returns').toLocaleString('en-US')} return lines ('C' invoices, negative quantities or negative amounts) are netted against their customer's revenue; ${f('n_status_cancel').toLocaleString('en-US')} lines with a cancelled status earn no revenue; both count in the customer's return rate`,
   });
   steps.push({
     step: 'zero or negative price',

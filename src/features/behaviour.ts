@@ -49,15 +49,25 @@ export function coreFeatureSources(roles: RoleMap): Map<string, string[]> {
   return new Map(Object.entries(CORE_SOURCES).map(([f, rs]) => [f, [...new Set(rs.flatMap(columnsOf))]]));
 }
 
-/** SQL flags of a raw line that earned nothing: a cancelled/returned status, a 'C' invoice, a negative quantity. */
-export function cancelMarkersSql(roles: RoleMap, type: (column: string) => string): [status: string, invoice: string, quantity: string] {
+/**
+ * SQL flags of a raw line that earned nothing: a cancelled/returned status, a 'C' invoice, a negative quantity or amount
+ * (the amount column, else quantity × unit price, as the lines table computes it).
+ */
+export function cancelMarkersSql(roles: RoleMap, type: (column: string) => string): [status: string, invoice: string, negative: string] {
   const text = (c: string) => `trim(CAST(${ident(c)} AS VARCHAR))`;
   const flag = (sql: string) => `coalesce(${sql}, false)`;
   return [
     roles.status ? flag(`regexp_matches(${text(roles.status)}, '${CANCEL_STATUS}', 'i')`) : 'false',
     roles.order ? flag(`regexp_matches(${text(roles.order)}, '${RETURN_INVOICE}')`) : 'false',
-    roles.quantity ? flag(`${numericSql(roles.quantity, type(roles.quantity))} < 0`) : 'false',
+    negativeSql(roles, type),
   ];
+}
+
+function negativeSql(roles: RoleMap, type: (column: string) => string): string {
+  const num = (c: string) => numericSql(c, type(c));
+  const amount = roles.amount ? num(roles.amount) : roles.price ? `${num(roles.price)} * ${roles.quantity ? num(roles.quantity) : '1'}` : null;
+  const tests = [roles.quantity ? `${num(roles.quantity)} < 0` : null, amount ? `${amount} < 0` : null].filter(Boolean);
+  return tests.length ? tests.map((t) => `coalesce(${t}, false)`).join(' OR ') : 'false';
 }
 
 export interface BehaviourInput {

@@ -334,8 +334,13 @@ const FEATURES: Stage = {
       products: Boolean(roles.product),
     });
     // Blank columns say why, as the money columns do without amounts.
-    if (!roles.quantity) s.skipped.push({ analysis: 'Items per customer', reason: 'the log has no quantity column, so how many units a line holds is unknown (items is blank)' });
-    if (!roles.product) s.skipped.push({ analysis: 'Distinct products per customer', reason: 'the log has no product column (distinct_products is blank)' });
+    if (!roles.quantity && !roles.product) {
+      s.skipped.push({ analysis: 'Items and distinct products per customer', reason: 'the log has no quantity or product column (items and distinct_products are blank)' });
+    } else if (!roles.quantity) {
+      s.skipped.push({ analysis: 'Items per customer', reason: 'the log has no quantity column, so how many units a line holds is unknown (items is blank)' });
+    } else if (!roles.product) {
+      s.skipped.push({ analysis: 'Distinct products per customer', reason: 'the log has no product column (distinct_products is blank)' });
+    }
   },
 };
 

@@ -283,7 +283,7 @@ function segmentSample(r: SegmentationResult) {
 /** The rows a drivers scan reads, and which of them are cancelled or returned lines. */
 export interface DriversRows {
   readonly table: Table;
-  /** 1 for a line that earned nothing: a cancelled, returned, refunded or voided status, a 'C' invoice, or a negative quantity. */
+  /** 1 for a line that earned nothing: a cancelled, returned, refunded or voided status, a 'C' invoice, or a negative quantity or amount. */
   readonly cancelled: Uint8Array | null;
   /** Cancelled lines by marker: status, invoice, quantity. */
   readonly markers: { readonly status: number; readonly invoice: number; readonly quantity: number };
@@ -366,7 +366,7 @@ export async function driversStage(a: Analysis, options: DriversStageOptions): P
     const by = [
       m.status ? `${m.status.toLocaleString('en-US')} by status` : '',
       m.invoice ? `${m.invoice.toLocaleString('en-US')} by a 'C' invoice` : '',
-      m.quantity ? `${m.quantity.toLocaleString('en-US')} by a negative quantity` : '',
+      m.quantity ? `${m.quantity.toLocaleString('en-US')} by a negative quantity or amount` : '',
     ].filter(Boolean);
     if (includeCancelled) {
       excluded = { rows: 0, of: t.rows, why: `${n.toLocaleString('en-US')} cancelled or returned lines kept in ${options.outcome} (--include-cancelled)` };

@@ -80,7 +80,8 @@ export interface LineRules {
 
 /**
  * The typed, flagged line, as a SELECT over `source` (distinct raw rows, or every copy when duplicates are kept).
- * Cancellations: a cancelled/returned status, a 'C' invoice, or a negative quantity. Every rule only flags.
+ * Cancellations: a cancelled/returned status, a 'C' invoice, a negative quantity, or a negative amount (a refund or
+ * credit: a line that pays money back is a return whatever its quantity says). Every rule only flags.
  */
 export function lineDefinition(d: Dialect, source: string, f: LineFields, rules: LineRules): string {
   const hasAmounts = Boolean(f.amount || f.price);
@@ -109,7 +110,7 @@ export function lineDefinition(d: Dialect, source: string, f: LineFields, rules:
   ].filter(Boolean).join(' OR ') || d.false;
   const flagged = `SELECT *,
       ${f.status ? flag(d.regex('status', CANCEL_STATUS, true)) : d.false} AS status_cancel,
-      (${f.order ? flag(d.regex('order_id', RETURN_INVOICE)) : d.false} OR ${flag('quantity < 0')}) AS return_line,
+      (${f.order ? flag(d.regex('order_id', RETURN_INVOICE)) : d.false} OR ${flag('quantity < 0')}${hasAmounts ? ` OR ${flag('amount < 0')}` : ''}) AS return_line,
       ${rules.keepNonProduct ? d.false : `(${nonProduct})`} AS non_product
     FROM ${d.sub(typed, 'typed')}`;
   const cols = LINE_COLUMNS.slice(0, 15).map((c) => d.ident(c)).join(', ');

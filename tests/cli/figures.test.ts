@@ -157,8 +157,7 @@ describe('features the log cannot give are blank, not zero', () => {
     // One row per order: a repeated row can only be a duplicate.
     expect(r.summary.cautions.join(' ')).not.toMatch(/exact duplicates/);
     const skipped = r.summary.skipped.map((s: { analysis: string; reason: string }) => `${s.analysis}: ${s.reason}`);
-    expect(skipped).toContain('Items per customer: the log has no quantity column, so how many units a line holds is unknown (items is blank)');
-    expect(skipped).toContain('Distinct products per customer: the log has no product column (distinct_products is blank)');
+    expect(skipped).toContain('Items and distinct products per customer: the log has no quantity or product column (items and distinct_products are blank)');
   });
 
   it('duplicates removed from orders of several lines that name no product come with a caution', async () => {
@@ -187,7 +186,41 @@ describe('features the log cannot give are blank, not zero', () => {
       expect(items[i], id).toBe(units.get(id));
       expect(products[i], id).toBe(codes.get(id)?.size);
     });
-    expect(r.summary.skipped.map((s: { analysis: string }) => s.analysis)).not.toContain('Items per customer');
+    expect(r.summary.skipped.map((s: { analysis: string }) => s.analysis).join(' ')).not.toMatch(/items|products/i);
+  });
+});
+
+describe('refunds written as negative amounts', () => {
+  it('are returns netted against their customers, not prices excluded: revenue is the sum of the amounts', async () => {
+    const rows = ['order_id,customer_id,order_date,amount'];
+    let net = 0;
+    let refunds = 0;
+    let refundLines = 0;
+    for (let c = 0; c < 80; c++) {
+      for (let o = 0; o <= c % 3; o++) {
+        const amount = 10 + ((c * 13 + o * 7) % 90) + 0.25 * (c % 4);
+        rows.push(`O${c}-${o},K${c},2023-${String(1 + ((c + o) % 9)).padStart(2, '0')}-0${1 + (o % 8)},${amount.toFixed(2)}`);
+        net += Math.round(amount * 100);
+        if ((c + o) % 7 === 0) {
+          // The whole order paid back a few days later, under its own id.
+          rows.push(`R${c}-${o},K${c},2023-${String(1 + ((c + o) % 9)).padStart(2, '0')}-1${1 + (o % 8)},-${amount.toFixed(2)}`);
+          net -= Math.round(amount * 100);
+          refunds += Math.round(amount * 100);
+          refundLines++;
+        }
+      }
+    }
+    const r = await analyzeJson(file('refunds.csv', `${rows.join('\n')}\n`), '--no-clv', '--no-segments');
+    expect(refundLines).toBeGreaterThan(10);
+    expect(r.summary.populations.identified.revenue).toBeCloseTo(net / 100, 6);
+    expect(r.summary.populations.allLines.revenue).toBeCloseTo(net / 100, 6);
+    const [header, ...body] = r.csv.trim().split('\n').map((l) => l.split(','));
+    const sum = (name: string) => body.reduce((t, row) => t + Number(row[header.indexOf(name)]), 0);
+    expect(sum('monetary')).toBeCloseTo(net / 100, 6);
+    expect(sum('returns_value')).toBeCloseTo(refunds / 100, 6);
+    const step = (name: string) => r.log.steps.find((x: { step: string }) => x.step === name);
+    expect(step('zero or negative price').rows).toBe(0);
+    expect(step('cancellations and returns').why).toMatch(new RegExp(`^${refundLines} return lines`));
   });
 });
 

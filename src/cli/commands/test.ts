@@ -29,7 +29,7 @@ export function registerTest(program: Command, io: CliIO): void {
     .addHelpText('after', `
 Order logs gain derived factors: "<date column> season", "<date column> month", "<date column> weekend",
 add-on count and presence from comma-list columns, and age bands. Cancelled and returned lines (a
-cancelled/returned/refunded/void status, a 'C' invoice or a negative quantity) earned no spend, so a spend
+cancelled/returned/refunded/void status, a 'C' invoice, or a negative quantity or amount) earned no spend, so a spend
 outcome leaves them out. Factors tied to the outcome by construction (its score or band, or components
 such as Unit Price and Quantity of a line total) are reported as tautologies, not as drivers.
 
