@@ -184,6 +184,9 @@ export function customerFeatures(lines: LineSet, asOf: string): Promise<QueryRes
   return lines.keep('customers', (l) => customerFeaturesSql(lines.d, l, asOf), [...CUSTOMER_FEATURES], `ORDER BY ${lines.d.bytewise(lines.d.ident('customer_id'))}`);
 }
 
+/** The revenue-by-country name of lines without a country. */
+export const UNKNOWN_COUNTRY = '(unknown)';
+
 /** The order grain's count of the lines each row stands for. */
 export const GRAIN_LINES = 'grain_lines';
 /** The order grain's exact money partial (Dialect.moneyPartial) of those lines' amounts. */
@@ -286,7 +289,7 @@ export function revenueAggregations(d: Dialect, options: { totalOrders?: boolean
     byCountry: {
       over: 'grain',
       where: earning,
-      keys: [{ as: 'country_name', expr: "coalesce(country, '(unknown)')" }],
+      keys: [{ as: 'country_name', expr: `coalesce(country, ${d.literal(UNKNOWN_COUNTRY)})` }],
       aggs: [{ as: 'revenue', kind: 'moneySum', of: GRAIN_AMOUNT }, { as: 'customers', kind: 'distinct', of: 'customer_id' }, orders],
     },
     byWeekdayHour: {

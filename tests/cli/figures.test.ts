@@ -190,6 +190,28 @@ describe('features the log cannot give are blank, not zero', () => {
   });
 });
 
+describe('what the log does not say, the report does not chart', () => {
+  it('a log of dates only names the busiest weekday, no hour, and charts weekdays alone', async () => {
+    const r = await analyzeJson(join(SHAPES, 'multi-year.csv.gz'), '--no-clv', '--no-segments');
+    const text = `${r.summary.findings.join(' ')} ${r.html}`;
+    expect(text).toMatch(/Orders peak on (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \(the log has dates without times\)/);
+    expect(text).not.toMatch(/around 0:00/);
+    expect(r.html).toContain('Orders by weekday');
+    expect(r.html).not.toContain('Orders by weekday and hour');
+    // Nor does it name countries: no one-bar geography of "(unknown)".
+    expect(r.html).toMatch(/The log names no country, so revenue \([^)]+, all lines\) is not broken down by geography/);
+    expect(r.html).not.toContain('Revenue by country');
+    expect(r.html).not.toMatch(/accounts for 100% of all-lines revenue/);
+  });
+
+  it('a log with times and countries keeps the weekday × hour view and the geography', async () => {
+    const r = await analyzeJson(join(SHAPES, 'catalogue-fee-words.csv'), '--no-clv', '--no-segments');
+    expect(r.html).toContain('Orders by weekday and hour');
+    expect(r.html).toContain('Revenue by country (top 15)');
+    expect(r.html).toMatch(/Orders peak on (Mon|Tue|Wed|Thu|Fri|Sat|Sun) around \d+:00/);
+  });
+});
+
 describe('refunds written as negative amounts', () => {
   it('are returns netted against their customers, not prices excluded: revenue is the sum of the amounts', async () => {
     const rows = ['order_id,customer_id,order_date,amount'];

@@ -1,4 +1,5 @@
 import type { Concentration, RevenuePatterns } from '../../features/revenue.js';
+import { UNKNOWN_COUNTRY } from '../../sql/definitions.js';
 import { barChart, heatmap, lineChart, stackedBar } from '../charts/specs.js';
 import { fmtMoney, fmtPct } from '../format.js';
 import type { ReportSection } from '../section.js';
@@ -15,12 +16,17 @@ export function revenueSection(r: RevenuePatterns, c: Concentration | undefined,
   const money = (n: number) => fmtMoney(n, options.currency);
   const top = r.byCountry[0];
   const busiest = [...r.byWeekdayHour].sort((a, b) => b.orders - a.orders)[0];
+  // Every order at midnight: the log has dates without times, and an hour of day would be an artefact of that.
+  const timed = r.byWeekdayHour.some((x) => x.hour !== 0);
   const findings: string[] = [];
   if (c) {
     findings.push(`The top 10% of identified customers bring ${fmtPct(c.top10)} of their net revenue (top 1%: ${fmtPct(c.top1)}, top 20%: ${fmtPct(c.top20)}; Gini ${c.gini.toFixed(2)}).`);
   }
-  if (top) findings.push(`${top.country} accounts for ${fmtPct(top.revenue / r.totalRevenue)} of all-lines revenue across ${r.byCountry.length} countries.`);
-  if (busiest) findings.push(`Orders peak on ${WEEKDAYS[busiest.weekday]} around ${busiest.hour}:00.`);
+  // No line names a country (no such column, or it is empty): one "(unknown)" bar would be a geography of nothing.
+  const located = r.byCountry.some((x) => x.country !== UNKNOWN_COUNTRY);
+  if (top && located) findings.push(`${top.country} accounts for ${fmtPct(top.revenue / r.totalRevenue)} of all-lines revenue across ${r.byCountry.length} countries.`);
+  if (!located) findings.push(`The log names no country, so revenue (${money(r.totalRevenue)}, all lines) is not broken down by geography.`);
+  if (busiest) findings.push(timed ? `Orders peak on ${WEEKDAYS[busiest.weekday]} around ${busiest.hour}:00.` : `Orders peak on ${WEEKDAYS[busiest.weekday]} (the log has dates without times).`);
   const edges = partialMonths(r.dateRange.first, r.dateRange.last);
   const months = r.byMonth.map((m) => ({ ...m, month: edges.label(m.month) }));
   return {
@@ -35,19 +41,31 @@ export function revenueSection(r: RevenuePatterns, c: Concentration | undefined,
             spec: lineChart(c.curve, 'customers', 'revenue', { xTitle: 'share of customers (best first)', yTitle: 'share of net revenue', format: '%', xFormat: '%', point: false }),
           }]
         : []),
-      {
-        kind: 'chart',
-        title: 'Revenue by country (top 15)',
-        spec: barChart(r.byCountry.slice(0, 15).map((x) => ({ country: x.country, revenue: x.revenue })), 'country', 'revenue', { yTitle: `revenue, all lines${options.currency ? ` (${options.currency})` : ''}` }),
-      },
-      {
-        kind: 'chart',
-        title: 'Orders by weekday and hour',
-        spec: heatmap(
-          r.byWeekdayHour.map((x) => ({ weekday: WEEKDAYS[x.weekday], order: x.weekday, hour: x.hour, orders: x.orders })),
-          'hour', 'weekday', 'orders', { xTitle: 'hour of day', yTitle: 'weekday', colorTitle: 'orders', ySort: WEEKDAYS.slice(1), xType: 'ordinal' },
-        ),
-      },
+      ...(located
+        ? [{
+            kind: 'chart' as const,
+            title: 'Revenue by country (top 15)',
+            spec: barChart(r.byCountry.slice(0, 15).map((x) => ({ country: x.country, revenue: x.revenue })), 'country', 'revenue', { yTitle: `revenue, all lines${options.currency ? ` (${options.currency})` : ''}` }),
+          }]
+        : []),
+      timed
+        ? {
+            kind: 'chart' as const,
+            title: 'Orders by weekday and hour',
+            spec: heatmap(
+              r.byWeekdayHour.map((x) => ({ weekday: WEEKDAYS[x.weekday], order: x.weekday, hour: x.hour, orders: x.orders })),
+              'hour', 'weekday', 'orders', { xTitle: 'hour of day', yTitle: 'weekday', colorTitle: 'orders', ySort: WEEKDAYS.slice(1), xType: 'ordinal' },
+            ),
+          }
+        : {
+            kind: 'chart' as const,
+            title: 'Orders by weekday',
+            spec: barChart(
+              r.byWeekdayHour.map((x) => ({ weekday: WEEKDAYS[x.weekday], orders: x.orders })).sort((a, b) => WEEKDAYS.indexOf(a.weekday) - WEEKDAYS.indexOf(b.weekday)),
+              'weekday', 'orders', { sort: 'none', horizontal: false },
+            ),
+            caption: 'The log has dates without times, so orders are shown by weekday only.',
+          },
       {
         kind: 'chart',
         title: 'New and returning customers by month',
@@ -60,14 +78,16 @@ export function revenueSection(r: RevenuePatterns, c: Concentration | undefined,
         ),
         caption: edges.note,
       },
-      {
-        kind: 'table',
-        title: 'Revenue by country (all lines)',
-        columns: ['country', `revenue${options.currency ? ` (${options.currency})` : ''}`, 'share', 'customers', 'orders'],
-        rows: r.byCountry.map((x) => [x.country, x.revenue, x.revenue / r.totalRevenue, x.customers, x.orders]),
-        formats: [undefined, 'money', 'pct', 'int', 'int'],
-        caption: `All-lines revenue ${money(r.totalRevenue)}${options.identifiedRevenue != null ? `, of which ${money(options.identifiedRevenue)} from identified customers` : ''}.`,
-      },
+      ...(located
+        ? [{
+            kind: 'table' as const,
+            title: 'Revenue by country (all lines)',
+            columns: ['country', `revenue${options.currency ? ` (${options.currency})` : ''}`, 'share', 'customers', 'orders'],
+            rows: r.byCountry.map((x) => [x.country, x.revenue, x.revenue / r.totalRevenue, x.customers, x.orders]),
+            formats: [undefined, 'money', 'pct', 'int', 'int'] as const,
+            caption: `All-lines revenue ${money(r.totalRevenue)}${options.identifiedRevenue != null ? `, of which ${money(options.identifiedRevenue)} from identified customers` : ''}.`,
+          }]
+        : []),
     ],
   };
 }
