@@ -52,8 +52,16 @@ export function executiveSummary(a: Analysis): ExecutiveSummary {
     const risk = segs.filter((s) => s.segment === 'At Risk' || s.segment === "Can't Lose Them");
     const riskN = risk.reduce((s, x) => s + x.customers, 0);
     if (riskN > 0) {
-      const riskShare = withAmounts ? `; ${fmtPct(risk.reduce((s, x) => s + x.revenueShare, 0))} of revenue` : '';
-      sentences.push(`${riskN === 1 ? '1 once-valuable customer is' : `${fmtInt(riskN)} once-valuable customers are`} slipping away (At Risk, Can't Lose Them${riskShare}): target them with win-back offers this week.`);
+      const revenueShare = risk.reduce((s, x) => s + x.revenueShare, 0);
+      const customerShare = risk.reduce((s, x) => s + x.customerShare, 0);
+      const riskShare = withAmounts ? `; ${fmtPct(revenueShare)} of revenue` : '';
+      // They bought often; whether they were worth much is the revenue's to say. Below their share of customers, they
+      // spent less than the average customer, and a win-back this week would not be the best use of the budget.
+      if (withAmounts && revenueShare < customerShare) {
+        sentences.push(`${riskN === 1 ? '1 frequent buyer is' : `${fmtInt(riskN)} frequent buyers are`} slipping away (At Risk, Can't Lose Them; ${fmtPct(revenueShare)} of revenue from ${fmtPct(customerShare)} of customers): a low-cost win-back at most.`);
+      } else {
+        sentences.push(`${riskN === 1 ? '1 once-valuable customer is' : `${fmtInt(riskN)} once-valuable customers are`} slipping away (At Risk, Can't Lose Them${riskShare}): target them with win-back offers this week.`);
+      }
       keyNumbers.push({ label: 'customers slipping away', value: fmtInt(riskN) });
     }
   }

@@ -212,6 +212,26 @@ describe('what the log does not say, the report does not chart', () => {
   });
 });
 
+describe('the win-back advice follows the money', () => {
+  it('frequent buyers who spent little are not called once-valuable nor put first', async () => {
+    // 20 big recent buyers; 60 customers who bought small and often, long ago; 60 one-time buyers.
+    const rows = ['order_id,customer_id,order_date,amount'];
+    let id = 0;
+    const day = (d: number) => new Date(Date.UTC(2023, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
+    for (let c = 0; c < 20; c++) for (let o = 0; o < 12; o++) rows.push(`O${id++},BIG${c},${day(300 + o * 5 + (c % 5))},${(900 + c * 10).toFixed(2)}`);
+    for (let c = 0; c < 60; c++) for (let o = 0; o < 8; o++) rows.push(`O${id++},SMALL${c},${day(o * 9 + (c % 7))},${(3 + (c % 4)).toFixed(2)}`);
+    for (let c = 0; c < 60; c++) rows.push(`O${id++},ONCE${c},${day(5 * c)},${(20 + (c % 9)).toFixed(2)}`);
+    const r = await analyzeJson(file('winback.csv', `${rows.join('\n')}\n`), '--no-clv', '--no-segments');
+    const risk = r.summary.rfm.segments.filter((s: { segment: string }) => s.segment === 'At Risk' || s.segment === "Can't Lose Them");
+    const customers = risk.reduce((t: number, s: { customers: number }) => t + s.customers, 0);
+    expect(customers).toBeGreaterThan(0);
+    const text = r.summary.findings.join(' ');
+    expect(text).toMatch(/frequent buyers? (is|are) slipping away .* a low-cost win-back at most/);
+    expect(text).not.toMatch(/once-valuable/);
+    expect(r.html).toMatch(/less than their [\d.]+% of customers, so a win-back is worth only a low-cost try/);
+  });
+});
+
 describe('refunds written as negative amounts', () => {
   it('are returns netted against their customers, not prices excluded: revenue is the sum of the amounts', async () => {
     const rows = ['order_id,customer_id,order_date,amount'];

@@ -15,7 +15,12 @@ export function rfmSection(rfm: RfmResult, opts: { frequencyLabel?: string; curr
     `${top.segment} are ${fmtPct(top.customerShare)} of customers and bring ${fmtPct(top.revenueShare)} of revenue.`,
   ];
   if (riskCustomers > 0) {
-    findings.push(`${fmtInt(riskCustomers)} customers are At Risk or Can't Lose Them; they brought ${fmtPct(riskRevenue)} of revenue and are the first win-back target.`);
+    const riskShare = risk.reduce((a, s) => a + s.customerShare, 0);
+    findings.push(
+      opts.hasAmounts !== false && riskRevenue < riskShare
+        ? `${fmtInt(riskCustomers)} customers are At Risk or Can't Lose Them; they brought ${fmtPct(riskRevenue)} of revenue, less than their ${fmtPct(riskShare)} of customers, so a win-back is worth only a low-cost try.`
+        : `${fmtInt(riskCustomers)} customers are At Risk or Can't Lose Them; they brought ${fmtPct(riskRevenue)} of revenue and are the first win-back target.`,
+    );
   }
   const freqLabel = opts.frequencyLabel ?? 'orders';
   return {
