@@ -22,6 +22,11 @@ export interface CleaningOptions {
   dateFormat?: string;
   /** Last observed day 'YYYY-MM-DD' (inclusive): later lines are cut before anything is computed. */
   asOf?: string;
+  /**
+   * Without asOf, the last day an order can have been placed ('YYYY-MM-DD': the day of the run, plus one for the time
+   * zones ahead of UTC). A later line (a mistyped year) would otherwise set the window's end, and every recency with it.
+   */
+  latestPossible?: string;
 }
 
 export interface CleaningStep {
@@ -180,6 +185,30 @@ export async function cleanLines(input: CleaningInput, roles: RoleMap, options: 
     const cut = Number(firstRow(await lines.aggregate({ aggs: [{ as: 'n', kind: 'count', where: after }] })).n);
     await lines.remove(after);
     steps.push({ step: 'after --as-of', rows: cut, action: 'removed', why: `lines dated after ${options.asOf}, the last observed day: everything is computed as if the data ended there` });
+  } else if (options.latestPossible) {
+    const after = `${d.toDate('ts')} > ${d.date(options.latestPossible)}`;
+    const future = firstRow(await lines.aggregate({ aggs: [{ as: 'n', kind: 'count', where: after }, { as: 'example', kind: 'min', of: 'ts_raw', where: after }] }));
+    const cut = Number(future.n);
+    if (cut > 0) {
+      await lines.remove(after);
+      steps.push({
+        step: 'dated in the future',
+        rows: cut,
+        action: 'removed',
+        why: `dated after ${options.latestPossible} (e.g. '${String(future.example)}'): no order can have been placed by the day of this run (a mistyped year, or a scheduled date); pass --as-of to set the last observed day yourself`,
+      });
+    }
+  }
+
+  const isolated = await isolatedEarlyDays(lines);
+  if (isolated) {
+    await lines.remove(`${d.toDate('ts')} < ${d.date(isolated.next)}`);
+    steps.push({
+      step: 'isolated early dates',
+      rows: isolated.lines,
+      action: 'removed',
+      why: `dated ${isolated.first === isolated.last ? isolated.first : `${isolated.first} to ${isolated.last}`}, ${isolated.gapDays.toLocaleString('en-US')} days before the next line (${isolated.next}), a gap longer than all the data after it: a placeholder for a missing date (1970-01-01, 1900-01-01) or a mistyped year, which would set those customers' tenure and a cohort of their own`,
+    });
   }
 
   const fc = firstRow(
@@ -328,4 +357,32 @@ export function quantileCont(sorted: Float64Array, weights: Float64Array, p: num
   };
   const a = at(lo);
   return pos === lo ? a : a + (pos - lo) * (at(lo + 1) - a);
+}
+
+/** At most this share of the lines may lie before the gap for them to count as isolated. */
+const ISOLATED_SHARE = 0.001;
+
+/**
+ * The earliest lines, if they stand apart: at most ISOLATED_SHARE of all lines, followed by a gap with no line that is
+ * longer than the whole span of the data after it. Real histories start with their first customers and grow; a few
+ * lines decades before the rest are a date placeholder or a typo. Null when there are none.
+ */
+async function isolatedEarlyDays(lines: LineSet): Promise<{ first: string; last: string; next: string; gapDays: number; lines: number } | null> {
+  const d = lines.d;
+  const q = await lines.aggregate({ keys: [{ as: 'day', expr: d.toDouble(d.epochDay(d.toDate('ts'))) }], aggs: [{ as: 'n', kind: 'count' }], orderBy: d.ident('day') });
+  const days = numbers(q, 'day');
+  const counts = numbers(q, 'n');
+  const total = counts.reduce((s, v) => s + v, 0);
+  let before = 0;
+  let cut = -1;
+  for (let i = 0; i + 1 < days.length; i++) {
+    before += counts[i];
+    if (before > ISOLATED_SHARE * total) break;
+    if (days[i + 1] - days[i] > days[days.length - 1] - days[i + 1]) cut = i;
+  }
+  if (cut < 0) return null;
+  const ymd = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+  let n = 0;
+  for (let i = 0; i <= cut; i++) n += counts[i];
+  return { first: ymd(days[0]), last: ymd(days[cut]), next: ymd(days[cut + 1]), gapDays: days[cut + 1] - days[cut], lines: n };
 }

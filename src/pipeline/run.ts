@@ -257,7 +257,7 @@ const CLEAN: Stage = {
     s.asOf = asOf;
     if (s.source.kind === 'file') {
       progress(s, 'cleaning');
-      const { lines, ...cleaning } = await buildLines(s.engine, s.load as LoadedTable, (s.load as LoadedTable).schema, roles, { ...s.options, asOf });
+      const { lines, ...cleaning } = await buildLines(s.engine, s.load as LoadedTable, (s.load as LoadedTable).schema, roles, { latestPossible: latestPossibleDay(), ...s.options, asOf });
       s.lines = lines;
       s.cleaning = cleaning;
     } else {
@@ -295,11 +295,16 @@ const CLEAN: Stage = {
           dateFormat: type(tsCol).toLowerCase(),
         },
         roles,
-        { ...s.options, asOf },
+        { latestPossible: latestPossibleDay(), ...s.options, asOf },
       );
       s.lines = cleaned;
       s.load = { ...s.load, distinctRows };
       s.cleaning = { ...log, timestampSql: d.toTimestamp(d.ident(tsCol)) };
+    }
+    // Lines left out for their dates are named where the reader looks first.
+    for (const step of ['dated in the future', 'isolated early dates']) {
+      const x = (s.cleaning as CleaningLog).steps.find((y) => y.step === step);
+      if (x) s.cautions.push(`${x.rows.toLocaleString('en-US')} ${x.rows === 1 ? 'line is' : 'lines are'} left out: ${x.why}`);
     }
     const removed = (s.cleaning as CleaningLog).steps.find((x) => x.step === 'duplicates' && x.action === 'removed')?.rows ?? 0;
     // An order id makes a repeated row a duplicate if each order is one row, or if a line names its item; otherwise an
@@ -487,6 +492,14 @@ const CHECKS: Stage = {
 };
 
 (CORE_AFTER_ROLES as Stage[]).push(CLEAN, FEATURES, RFM, COHORTS);
+
+/**
+ * The last day an order can carry: today in UTC plus one (UTC+14 is a day ahead). The one place the pipeline reads the
+ * clock, and only as a bound: a log whose lines all lie before it gives the same answer on any day.
+ */
+function latestPossibleDay(): string {
+  return nextDay(new Date().toISOString().slice(0, 10));
+}
 
 function nextDay(ymd: string): string {
   return new Date(Date.parse(`${ymd}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);

@@ -212,6 +212,62 @@ describe('what the log does not say, the report does not chart', () => {
   });
 });
 
+describe('a line dated in the future', () => {
+  const log = () => {
+    const rows = ['order_id,customer_id,order_date,amount'];
+    for (let c = 0; c < 40; c++) for (let o = 0; o <= c % 3; o++) rows.push(`O${c}-${o},K${c},2023-0${1 + ((c + o) % 9)}-1${o},${(10 + c).toFixed(2)}`);
+    const last = rows.slice(1).map((l) => l.split(',')[2]).sort().at(-1);
+    // A mistyped year on one more order.
+    rows.push('O99-0,K1,2099-03-01,25.00');
+    return { path: file('future.csv', `${rows.join('\n')}\n`), last };
+  };
+
+  it('cannot end the window: it is left out with a caution, and recency counts from the real last day', async () => {
+    const { path, last } = log();
+    const r = await analyzeJson(path, '--no-clv', '--no-segments');
+    expect(r.summary.asOf).toBe(last);
+    expect(r.log.steps.find((x: { step: string }) => x.step === 'dated in the future')).toMatchObject({ rows: 1, action: 'removed' });
+    expect(r.summary.cautions.join(' ')).toMatch(/^1 line is left out: dated after \d{4}-\d{2}-\d{2} \(e\.g\. '2099-03-01'\): no order can have been placed by the day of this run/);
+    const recency = r.csv.trim().split('\n').slice(1).map((l) => Number(l.split(',')[3]));
+    expect(Math.max(...recency)).toBeLessThan(400);
+  });
+
+  it('--as-of still decides the window when given', async () => {
+    const r = await analyzeJson(log().path, '--no-clv', '--no-segments', '--as-of', '2023-06-30');
+    expect(r.summary.asOf).toBe('2023-06-30');
+    expect(r.log.steps.map((x: { step: string }) => x.step)).not.toContain('dated in the future');
+    expect(r.log.steps.find((x: { step: string }) => x.step === 'after --as-of').rows).toBeGreaterThan(1);
+  });
+});
+
+describe('a few lines decades before the rest', () => {
+  const log = (early: string[]) => {
+    const rows = ['order_id,customer_id,order_date,amount'];
+    for (let c = 0; c < 400; c++) for (let o = 0; o < 3; o++) rows.push(`O${c}-${o},K${c},2022-${String(1 + ((c + o * 4) % 12)).padStart(2, '0')}-${String(1 + (c % 28)).padStart(2, '0')},${(10 + (c % 50)).toFixed(2)}`);
+    early.forEach((day, i) => rows.push(`E${i},K${i},${day},15.00`));
+    return file(`early-${early.length}.csv`, `${rows.join('\n')}\n`);
+  };
+
+  it('are a placeholder date, left out with a caution: no 1970 cohort, no 52-year tenure', async () => {
+    const r = await analyzeJson(log(['1970-01-01']), '--no-clv', '--no-segments');
+    expect(r.log.steps.find((x: { step: string }) => x.step === 'isolated early dates')).toMatchObject({ rows: 1, action: 'removed' });
+    expect(r.summary.cautions.join(' ')).toMatch(/^1 line is left out: dated 1970-01-01, [\d,]+ days before the next line \(2022-01-01\)/);
+    expect(r.summary.cohorts.cohorts[0]).toBe('2022-01');
+    const tenure = r.csv.trim().split('\n').slice(1).map((l) => Number(l.split(',')[11]));
+    expect(Math.max(...tenure)).toBeLessThan(366);
+  });
+
+  it('but a real early period, or a short gap, stays', async () => {
+    // Two lines in 2015, 0.17% of the lines: more than ISOLATED_SHARE, so they stay (and show as a cohort).
+    const many = await analyzeJson(log(['2015-03-01', '2015-03-02']), '--no-clv', '--no-segments');
+    expect(many.log.steps.map((x: { step: string }) => x.step)).not.toContain('isolated early dates');
+    // One line half a year early: the gap is shorter than the year that follows.
+    const near = await analyzeJson(log(['2021-07-01']), '--no-clv', '--no-segments');
+    expect(near.log.steps.map((x: { step: string }) => x.step)).not.toContain('isolated early dates');
+    expect(near.summary.cohorts.cohorts[0]).toBe('2021-07');
+  });
+});
+
 describe('the win-back advice follows the money', () => {
   it('frequent buyers who spent little are not called once-valuable nor put first', async () => {
     // 20 big recent buyers; 60 customers who bought small and often, long ago; 60 one-time buyers.
