@@ -12,7 +12,7 @@ import { cohorts, type CohortResult } from '../features/cohorts.js';
 import { populations, type Populations } from '../features/populations.js';
 import { revenuePatterns, type RevenuePatterns } from '../features/revenue.js';
 import { DEFAULT_SEGMENT_MAP } from '../features/rfm-map.js';
-import { CUSTOMER_FEATURES } from '../sql/definitions.js';
+import { CUSTOMER_FEATURES, repeatedTotalsAggregation } from '../sql/definitions.js';
 import { LINE_COLUMNS, ShardedLines, type LineSet } from '../sql/lines.js';
 import { rowObjects } from '../engine/engine.js';
 import { gatedConcentration, rawFacts, SMALL, type Analysis, type AnalyzeOptions } from './analyze.js';
@@ -367,7 +367,7 @@ const RFM: Stage = {
  */
 const COHORTS: Stage = {
   name: 'cohorts',
-  needs: [need('lines', ['customer_id', 'ts', 'amount', 'is_cancel', 'bad_price', 'non_product', 'status_cancel', 'return_line', 'order_id', 'country']), need('customers', ['customer_id', 'monetary']), need('rfm', ['segment'])],
+  needs: [need('lines', ['customer_id', 'ts', 'amount', 'is_cancel', 'bad_price', 'non_product', 'status_cancel', 'return_line', 'order_id', 'country', 'product', 'unit_price']), need('customers', ['customer_id', 'monetary']), need('rfm', ['segment'])],
   produces: [need('cohorts', ['cohort', 'k', 'customers', 'revenue']), need('analysis', ['*'])],
   background: { label: 'cohorts' },
   async run(s) {
@@ -377,13 +377,34 @@ const COHORTS: Stage = {
     const pops = populations(lines, cleaning.hasAmounts);
     // The revenue totals take their order count from the populations (one distinct count over every line fewer).
     const revenue = cleaning.hasAmounts ? revenuePatterns(lines, { orders: pops.then((p) => p.allLines.orders) }) : undefined;
-    [s.cohorts, s.populations, s.revenue] = await Promise.all([cohorts(lines), pops, revenue]);
+    // An amount column (not quantity × price) may hold the order's total on each of its lines; without an order id, an
+    // order is a customer's lines at one moment.
+    const roles = (s.detection as RoleDetection).roles;
+    const totals = roles.amount ? lines.aggregate(repeatedTotalsAggregation(lines.d)) : undefined;
+    let repeated: QueryResult | undefined;
+    [s.cohorts, s.populations, s.revenue, repeated] = await Promise.all([cohorts(lines), pops, revenue, totals]);
+    const caution = repeated && repeatedTotalsCaution(rowObjects(repeated)[0] ?? {}, roles.amount as string);
+    if (caution) s.cautions.push(caution);
     if (!cleaning.hasAmounts) s.skipped.push({ analysis: 'Revenue and spend', reason: 'the log has no amount or unit price column' });
     const customers = s.customers as QueryResult;
     const concentration = cleaning.hasAmounts ? gatedConcentration(customers, s.skipped) : undefined;
     s.analysis = analysisOf(s, concentration);
   },
 };
+
+/**
+ * Orders that are checked before an amount column is called an order total, and the share of them with one amount on
+ * every line that makes it one: a line amount repeats across differing lines only by coincidence.
+ */
+const REPEATED_TOTALS_MIN_ORDERS = 20;
+const REPEATED_TOTALS_SHARE = 0.9;
+
+function repeatedTotalsCaution(r: Record<string, unknown>, column: string): string | null {
+  const varied = Number(r.varied_orders ?? 0);
+  const same = Number(r.one_amount ?? 0);
+  if (varied < REPEATED_TOTALS_MIN_ORDERS || same < REPEATED_TOTALS_SHARE * varied) return null;
+  return `${column} looks like an order total repeated on each line: in ${same.toLocaleString('en-US')} of ${varied.toLocaleString('en-US')} orders whose lines differ in product or price, every line has the same ${column}, so each order's revenue is counted once per line. Map the line amount instead (--map amount=COLUMN); without one, export the line price, which with the quantity gives it, and leave ${column} out`;
+}
 
 /** The analysis as far as the stages have filled it (before the cohorts stage: no cohorts, populations or revenue). */
 function analysisOf(s: PipelineState, concentration?: Analysis['concentration']): Analysis {

@@ -232,6 +232,28 @@ export function cohortAggregation(d: Dialect): Aggregation {
 }
 
 /**
+ * Orders of several sale lines that differ in product or unit price, and how many of them carry one amount on every
+ * line: a line amount varies with what the line holds, an order total repeated on each line does not (then every
+ * revenue figure counts the order once per line). All of an order's lines are one customer's, so shards add up.
+ */
+export function repeatedTotalsAggregation(d: Dialect): Aggregation {
+  const orders = (lines: string) =>
+    d.sub(
+      `SELECT order_id, ${d.toDouble(d.countDistinct('amount'))} AS amounts
+        FROM ${lines} WHERE ${ANALYTIC_LINE} AND NOT is_cancel AND amount IS NOT NULL
+        GROUP BY order_id HAVING ${d.count()} > 1 AND (${d.countDistinct('product')} > 1 OR ${d.countDistinct('unit_price')} > 1)`,
+      'orders',
+    );
+  return {
+    from: orders,
+    aggs: [
+      { as: 'varied_orders', kind: 'count' },
+      { as: 'one_amount', kind: 'count', where: 'amounts = 1' },
+    ],
+  };
+}
+
+/**
  * The two populations every figure belongs to (docs/cleaning.md §6): all revenue-earning lines, and identified
  * customers (those with a sale line). Additive per customer, so a sharded table's partials merge exactly.
  */

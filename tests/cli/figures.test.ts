@@ -268,6 +268,29 @@ describe('a few lines decades before the rest', () => {
   });
 });
 
+describe('an order total repeated on each line', () => {
+  // A Shopify-style export: one row per line item, and the order's Total on every one of them.
+  const log = (amount: 'order' | 'line') => {
+    const rows = ['Name,Email,Created at,Lineitem sku,Lineitem quantity,Total'];
+    for (let o = 0; o < 60; o++) {
+      const items = Array.from({ length: 1 + (o % 4) }, (_, i) => ({ sku: `S${(o * 7 + i * 3) % 41}`, qty: 1 + ((o + i) % 3), price: 5 + ((o * 13 + i * 17) % 50) }));
+      const total = items.reduce((t, x) => t + x.qty * x.price, 0);
+      for (const x of items) rows.push(`#${1000 + o},c${o % 25}@shop.test,2023-${String(1 + (o % 12)).padStart(2, '0')}-0${1 + (o % 9)} 10:00,${x.sku},${x.qty},${(amount === 'order' ? total : x.qty * x.price).toFixed(2)}`);
+    }
+    return file(`repeated-${amount}.csv`, `${rows.join('\n')}\n`);
+  };
+
+  it('is named in a caution: each order would count once per line', async () => {
+    const r = await analyzeJson(log('order'), '--no-clv', '--no-segments');
+    expect(r.summary.cautions.join(' ')).toMatch(/Total looks like an order total repeated on each line: in 45 of 45 orders whose lines differ in product or price, every line has the same Total/);
+  });
+
+  it('a line amount is not', async () => {
+    const r = await analyzeJson(log('line'), '--no-clv', '--no-segments');
+    expect(r.summary.cautions.join(' ')).not.toMatch(/order total/);
+  });
+});
+
 describe('the win-back advice follows the money', () => {
   it('frequent buyers who spent little are not called once-valuable nor put first', async () => {
     // 20 big recent buyers; 60 customers who bought small and often, long ago; 60 one-time buyers.
