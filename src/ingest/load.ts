@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.js';
 import { ident, literal, type Engine } from '../engine/engine.js';
-import { sniffFile, type SniffResult } from './sniff.js';
+import { sniffFile, titleLines, type SniffResult } from './sniff.js';
 import { PlainTextError, withPlainText } from './plain-text.js';
 import { readXlsxAsCsv } from './xlsx.js';
 import { findMalformedLine } from './scan-lines.js';
@@ -75,9 +75,13 @@ export async function loadFile(engine: Engine, path: string, options: LoadOption
     const dir = mkdtempSync(join(tmpdir(), 'clientele-xlsx-'));
     try {
       const csvPath = join(dir, 'sheet.csv');
-      writeFileSync(csvPath, await readXlsxAsCsv(path, options.sheet));
+      const csv = await readXlsxAsCsv(path, options.sheet);
+      writeFileSync(csvPath, csv);
+      const head = csv.slice(0, 64 * 1024).split('\n');
+      const titles = titleLines(head, ',');
+      if (titles > 0) warnings.push(titleWarning(titles, head, true));
       await guard(name, () =>
-        engine.exec(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_csv(${literal(csvPath)}, header=true, all_varchar=true)`),
+        engine.exec(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_csv(${literal(csvPath)}, header=true, all_varchar=true${titles > 0 ? `, skip=${titles}` : ''})`),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -85,7 +89,10 @@ export async function loadFile(engine: Engine, path: string, options: LoadOption
   } else if (sniff.format === 'whitespace') {
     await plainText(sniff, (source) => loadWhitespace(engine, table, sniff, source, options.columns));
   } else {
-    skippedRows = await plainText(sniff, (source) => loadCsv(engine, table, sniff, source, options));
+    const head = sniff.headLines ?? sniff.sampleLines;
+    const titles = options.columns ? 0 : titleLines(head, sniff.delimiter ?? ',');
+    if (titles > 0) warnings.push(titleWarning(titles, head));
+    skippedRows = await plainText(sniff, (source) => loadCsv(engine, table, sniff, source, options, titles));
     if (skippedRows > 0) {
       warnings.push(`${skippedRows.toLocaleString('en-US')} malformed rows (wrong number of fields or unclosed quotes) were skipped`);
     }
@@ -122,6 +129,14 @@ export async function loadFile(engine: Engine, path: string, options: LoadOption
 }
 
 /** `read` on the file's text: the file itself, or its decompressed copy when it is gzip-compressed. */
+/** The cleaning log's line for title lines skipped above the header, quoting the first one that says something. */
+function titleWarning(n: number, lines: readonly string[], sheet = false): string {
+  const said = lines.slice(0, n).map((l) => l.replace(/[,;\t|"]+/g, ' ').trim()).find((l) => l !== '');
+  const title = said ? ` (a title: '${said.slice(0, 60)}')` : '';
+  // A worksheet's empty rows are not in its text, so only a file's line number says where the header is.
+  return sheet ? `the rows above the worksheet's header were skipped${title}` : `${n} line${n === 1 ? '' : 's'} above the header skipped${title}; the header is line ${n + 1}`;
+}
+
 async function plainText<T>(sniff: SniffResult, read: (source: string) => Promise<T>): Promise<T> {
   if (!sniff.gzip) return read(sniff.path);
   try {
@@ -133,7 +148,7 @@ async function plainText<T>(sniff: SniffResult, read: (source: string) => Promis
   }
 }
 
-async function loadCsv(engine: Engine, table: string, sniff: SniffResult, source: string, options: LoadOptions): Promise<number> {
+async function loadCsv(engine: Engine, table: string, sniff: SniffResult, source: string, options: LoadOptions, titles: number): Promise<number> {
   const name = basename(sniff.path);
   const base = [
     `delim=${literal(sniff.delimiter ?? ',')}`,
@@ -147,6 +162,8 @@ async function loadCsv(engine: Engine, table: string, sniff: SniffResult, source
   ];
   if (options.columns) {
     base.push('header=false');
+  } else if (titles > 0) {
+    base.push(`skip=${titles}`);
   }
   // Counting duplicates while reading costs nothing extra, where a later DISTINCT is a second pass.
   const read = (extra: string[], group: boolean) =>

@@ -12,8 +12,10 @@ export interface SniffResult {
   readonly encoding: 'utf-8' | 'latin-1';
   /** For delimited text: the delimiter DuckDB should use. */
   readonly delimiter?: string;
-  /** First decoded lines of a text file (for header and shape checks). */
+  /** First decoded lines of a text file (for header and shape checks), blank lines left out. */
   readonly sampleLines: string[];
+  /** The file's first lines as they are, blank ones included (for where the header is). */
+  readonly headLines?: string[];
   readonly bytes: number;
 }
 
@@ -94,16 +96,17 @@ function sniffText(name: string, bytes: Buffer): Omit<SniffResult, 'path' | 'gzi
     text = bytes.toString('latin1');
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const headLines = text.split(/\r?\n/).slice(0, 50);
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 50);
   if (lines.length === 0) throw new InputError('empty-file', `${name} has no data (only blank lines)`, 'Export the data again');
   const first = lines[0].trimStart();
   if (first.startsWith('{')) return { format: 'jsonl', encoding, sampleLines: lines };
   const delimiter = pickDelimiter(lines);
-  if (delimiter) return { format: 'csv', encoding, delimiter, sampleLines: lines };
+  if (delimiter) return { format: 'csv', encoding, delimiter, sampleLines: lines, headLines };
   const widths = lines.map((l) => l.trim().split(/\s+/).length);
   if (widths[0] >= 2 && widths.every((w) => w === widths[0])) return { format: 'whitespace', encoding, sampleLines: lines };
   // A single column, or ragged text: let the CSV reader judge it and report precisely.
-  return { format: 'csv', encoding, delimiter: ',', sampleLines: lines };
+  return { format: 'csv', encoding, delimiter: ',', sampleLines: lines, headLines };
 }
 
 /** The delimiter that splits the sample lines into the same (>1) number of fields most consistently. */
@@ -133,4 +136,49 @@ function countOutsideQuotes(line: string, d: string): number {
     else if (c === d && !q) n++;
   }
   return n;
+}
+
+/** Most title lines looked for above a header. */
+const MAX_TITLE_LINES = 20;
+
+/**
+ * Lines above the header that a report export puts there (a title, an export date, blank lines): each has at most one
+ * non-empty field, and the header after them has two or more, all named, with the next line as wide. 0 when the first
+ * line is the header (or the file has no such shape). A data row of a headerless file fills its fields, so it is
+ * never taken for a title.
+ */
+export function titleLines(lines: readonly string[], delimiter: string): number {
+  const fields = (line: string) => splitFields(line, delimiter);
+  for (let i = 0; i < Math.min(lines.length - 2, MAX_TITLE_LINES); i++) {
+    const f = fields(lines[i]);
+    if (f.filter((x) => x.trim() !== '').length > 1) {
+      if (i === 0) return 0;
+      const next = fields(lines[i + 1]);
+      return f.length >= 2 && f.every((x) => x.trim() !== '') && next.length === f.length ? i : 0;
+    }
+  }
+  return 0;
+}
+
+/** Fields of one delimited line, quotes ("a,b" and doubled "") understood. */
+function splitFields(line: string, delimiter: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur.replace(/\r$/, ''));
+  return out;
 }

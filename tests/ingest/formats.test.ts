@@ -84,6 +84,35 @@ describe('formats: every reader gives the same answer', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no worksheet Missing.*Notes, Orders/);
   });
+
+  it('title lines above the header (a report export): CSV and .xlsx read as the plain file, and the log says so', async () => {
+    writeFileSync(join(dir, 'titled.csv'), `Sales report,,,,,\nExported 2024-03-01,,,,,\n,,,,,\n${csv(',')}`);
+    writeFileSync(join(dir, 'titled-bare.csv'), `Sales report\n\n${csv(',')}`);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Orders');
+    ws.addRow(['Sales report']);
+    ws.addRow([]);
+    ws.addRow(HEADER);
+    for (const r of ROWS) ws.addRow([Number(r[0]), r[1], new Date(r[2].replace(' ', 'T') + 'Z'), Number(r[3]), Number(r[4]), r[5]]);
+    await wb.xlsx.writeFile(join(dir, 'titled.xlsx'));
+    const said: [string, string][] = [
+      ['titled.csv', "3 lines above the header skipped (a title: 'Sales report'); the header is line 4"],
+      ['titled-bare.csv', "2 lines above the header skipped (a title: 'Sales report'); the header is line 3"],
+      ['titled.xlsx', "the rows above the worksheet's header were skipped (a title: 'Sales report')"],
+    ];
+    for (const [name, warning] of said) {
+      expect(await facts(join(dir, name)), name).toMatchObject(expected);
+      const a = await analyze(join(dir, name));
+      await a.engine.close();
+      expect(a.load.warnings, name).toContain(warning);
+    }
+    // A first line with two or more fields is the header, blank names and all.
+    writeFileSync(join(dir, 'indexed.csv'), csv(',', ROWS.map((r, i) => [String(i), ...r]), ['', ...HEADER]));
+    const a = await analyze(join(dir, 'indexed.csv'));
+    await a.engine.close();
+    expect(a.load.warnings.join(' ')).not.toMatch(/above the header/);
+    expect(a.customers.rows).toBe(2);
+  });
 });
 
 describe('dates: day/month order inferred from the values', () => {
