@@ -149,7 +149,7 @@ const MAX_TITLE_LINES = 20;
  */
 export function titleLines(lines: readonly string[], delimiter: string): number {
   const fields = (line: string) => splitFields(line, delimiter);
-  for (let i = 0; i < Math.min(lines.length - 2, MAX_TITLE_LINES); i++) {
+  for (let i = 0; i + 1 < lines.length && i <= MAX_TITLE_LINES; i++) {
     const f = fields(lines[i]);
     if (f.filter((x) => x.trim() !== '').length > 1) {
       if (i === 0) return 0;
@@ -160,25 +160,20 @@ export function titleLines(lines: readonly string[], delimiter: string): number 
   return 0;
 }
 
-/** Fields of one delimited line, quotes ("a,b" and doubled "") understood. */
+/** Fields of one delimited line, a quoted field ("a,b", doubled "") taken whole; quotes are not removed. */
 function splitFields(line: string, delimiter: string): string[] {
+  const d = delimiter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const field = new RegExp(`\\s*("(?:[^"]|"")*"|[^${d}]*)\\s*(?:${d}|$)`, 'y');
+  const text = line.replace(/\r$/, '');
   const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
+  for (let at = 0; at <= text.length; ) {
+    field.lastIndex = at;
+    const m = field.exec(text);
+    if (!m || m[0] === '') break;
+    out.push(m[1].replace(/^"|"$/g, ''));
+    at = field.lastIndex;
+    if (!m[0].endsWith(delimiter)) break;
   }
-  out.push(cur.replace(/\r$/, ''));
+  if (text.endsWith(delimiter)) out.push('');
   return out;
 }

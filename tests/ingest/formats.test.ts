@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { DuckDbEngine } from '../../src/engine/duckdb.js';
 import { analyze } from '../../src/pipeline/analyze.js';
+import { titleLines } from '../../src/ingest/sniff.js';
 import { cli, tempDir } from '../helpers/cli.js';
 
 const HEADER = ['Invoice', 'Customer ID', 'Order Date', 'Qty', 'Price', 'Country'];
@@ -83,6 +84,15 @@ describe('formats: every reader gives the same answer', () => {
     const r = await cli('analyze', join(dir, 'a.xlsx'), '--sheet', 'Missing', '-q', '--out', join(dir, 'x'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no worksheet Missing.*Notes, Orders/);
+  });
+
+  it('title lines: where the header is, by the shape of the first lines', () => {
+    expect(titleLines(['Sales report,,,', 'Exported,,,', ',,,', 'a,b,c,d', '1,2,3,4'], ',')).toBe(3);
+    expect(titleLines(['Sales report', '', 'a,b,"c,d"', '1,2,"3,4"'], ',')).toBe(2);
+    expect(titleLines(['"Report, 2024",,', 'a,b,c', '1,2,3'], ',')).toBe(1);
+    expect(titleLines(['T;;', 'x;y;z', '1;2;3'], ';')).toBe(1);
+    // The header first, blank names included; a header with no line after it; a header narrower than its rows.
+    expect([titleLines(['a,b', '1,2', '3,4'], ','), titleLines([',a,b', '0,1,2'], ','), titleLines(['only', 'a,b'], ','), titleLines(['t', 'a,b', '1,2,3'], ',')]).toEqual([0, 0, 0, 0]);
   });
 
   it('title lines above the header (a report export): CSV and .xlsx read as the plain file, and the log says so', async () => {
