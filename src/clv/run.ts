@@ -79,6 +79,8 @@ export interface ClvResult {
   timeUnit: ClvSummary['timeUnit'];
   /** Horizon, discount and margin used for predictions. */
   horizon: { months: number; units: number; monthlyDiscountRate: number; margin: number };
+  /** The longest customer history the models rest on (time units): a horizon past it extrapolates. */
+  history: number;
   summary: ClvSummary;
   models: FittedClvModel[];
   /** The healthy model chosen for predictions; null when none is healthy or nothing was fitted. */
@@ -159,9 +161,17 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
   for (let i = 0; i < fitOn.n; i++) fitRepeats += fitOn.x[i];
   const units = monthsToUnits(months, summary.timeUnit);
   const horizon = { months, units, monthlyDiscountRate, margin };
+  let history = 0;
+  for (let i = 0; i < summary.n; i++) if (summary.T[i] > history) history = summary.T[i];
+  if (summary.n > 0 && units > history) {
+    warnings.push(
+      `The ${months}-month horizon is longer than the history the models rest on (${historyText(history, summary.timeUnit)}, the longest customer's): the forecast extrapolates past anything observed, so read it as a rough guide, or shorten it (--months)`,
+    );
+  }
   const skipped = (reason: string): ClvResult => ({
     timeUnit: summary.timeUnit,
     horizon,
+    history,
     summary,
     models: [],
     best: null,
@@ -273,6 +283,7 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
   return {
     timeUnit: summary.timeUnit,
     horizon,
+    history,
     summary,
     models,
     best,
@@ -485,4 +496,12 @@ export function clvResultToJSON(result: ClvResult): unknown {
       return v;
     }),
   );
+}
+
+/** A history length in words: "7 weeks", "4 months", "2.5 years". */
+export function historyText(length: number, unit: ClvSummary['timeUnit']): string {
+  const days = length * DAYS_PER_UNIT[unit];
+  if (days < 90) return `${Math.round(days / 7)} weeks`;
+  if (days < 730) return `${Math.round(days / 30.44)} months`;
+  return `${(days / 365.25).toFixed(1)} years`;
 }

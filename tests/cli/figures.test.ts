@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { cli, DATA, tempDir } from '../helpers/cli.js';
 import { reconcile } from '../../src/pipeline/checks.js';
@@ -288,6 +289,21 @@ describe('an order total repeated on each line', () => {
   it('a line amount is not', async () => {
     const r = await analyzeJson(log('line'), '--no-clv', '--no-segments');
     expect(r.summary.cautions.join(' ')).not.toMatch(/order total/);
+  });
+});
+
+describe('a forecast longer than the history', () => {
+  it('says it extrapolates, in the headline and as a warning; a full year of history does not', async () => {
+    // Online Retail's first seven weeks: a 12-month forecast from them reaches far past the data.
+    const text = gunzipSync(readFileSync(join(DATA, 'online-retail.csv.gz'))).toString('utf8').split('\n');
+    // Descriptions hold commas inside quotes: the line's one timestamp is found by its shape.
+    const early = text.filter((l, i) => i === 0 || (/\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.exec(l)?.[0] ?? '9999') < '2011-01-20');
+    const r = await analyzeJson(file('seven-weeks.csv', `${early.join('\n')}\n`), '--no-segments');
+    expect(r.summary.clv.best).not.toBeNull();
+    expect(r.summary.findings.join(' ')).toMatch(/Over the next 12 months .*This extrapolates: the longest customer history is 7 weeks\./);
+    expect(r.summary.clv.warnings.join(' ')).toMatch(/The 12-month horizon is longer than the history the models rest on \(7 weeks/);
+    const full = await analyzeJson(join(DATA, 'online-retail.csv.gz'), '--no-segments');
+    expect(full.summary.findings.join(' ')).not.toMatch(/extrapolates/);
   });
 });
 

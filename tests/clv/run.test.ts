@@ -22,8 +22,10 @@ describe('runClv on the CDNOW sample', () => {
     expect(rel(pnbd.params.s, 0.606)).toBeLessThan(0.01);
     expect(Math.abs(pnbd.logLikelihood - -9595.0)).toBeLessThan(0.1);
     expect(rel(result.spend!.params.p, 6.25)).toBeLessThan(0.01);
-    // Pareto/NBD's in-sample expectation is 2.8% above the 2,457 actual repeats: flagged, still usable.
+    // Pareto/NBD's in-sample expectation is 2.8% above the 2,457 actual repeats: flagged, still usable. The 39-week
+    // calibration period is shorter than the 12-month horizon, which is said too.
     expect(result.warnings).toEqual([
+      "The 12-month horizon is longer than the history the models rest on (9 months, the longest customer's): the forecast extrapolates past anything observed, so read it as a rough guide, or shorten it (--months)",
       'Pareto/NBD: in-sample expected repeat purchases differ from the actual 2,457 by 2.8% (a maximum-likelihood fit should match closely)',
     ]);
     for (const m of result.models) {
@@ -118,6 +120,7 @@ describe('runClv edge cases', () => {
     const master = readCdnow('cdnow-master.txt.gz');
     const r = runClv(master, { timeUnit: 'weeks', observationEnd: OBSERVATION_END, calibrationEnd: CALIBRATION_END, models: ['bgnbd'] });
     expect(r.warnings).toEqual([
+      "The 12-month horizon is longer than the history the models rest on (9 months, the longest customer's): the forecast extrapolates past anything observed, so read it as a rough guide, or shorten it (--months)",
       '1 repeat buyer with zero or negative mean spend left out of the spend model; net returns into orders to keep them',
     ]);
     expect(r.spend!.excluded).toBe(1);

@@ -3,7 +3,7 @@ import { BgNbdModel } from '../../clv/bgnbd.js';
 import { MbgNbdModel } from '../../clv/mbgnbd.js';
 import { ParetoNbdModel } from '../../clv/pnbd.js';
 import type { PurchaseModel } from '../../clv/predict.js';
-import { CLV_MODEL_NAMES, type ClvModelKind, type ClvResult } from '../../clv/run.js';
+import { CLV_MODEL_NAMES, historyText, type ClvModelKind, type ClvResult } from '../../clv/run.js';
 import { barChart, groupedBarChart, heatmap, histogram, lineChart } from '../charts/specs.js';
 import { fmtInt, fmtMoney as formatMoney, fmtNum, fmtPct } from '../format.js';
 import type { Block, Cell, ReportSection, TableBlock } from '../section.js';
@@ -46,13 +46,15 @@ export function clvSection(result: ClvResult, opts: ClvSectionOptions = {}): Rep
   const clvTotal = hasClv ? sum(pred.clv) : NaN;
   const purchases = sum(pred.expectedPurchases);
   const valueWord = horizon.margin < 1 ? 'margin' : 'revenue';
+  // A forecast longer than every history it rests on says so where it is stated.
+  const beyond = result.history > 0 && horizon.units > result.history ? ` This extrapolates: the longest customer history is ${historyText(result.history, result.timeUnit)}.` : '';
   if (hasClv) {
     const top = topShare(pred.clv, 0.1);
     findings.push(
-      `Over the next ${horizon.months} months the ${who} are expected to make ${fmtInt(purchases)} purchases worth ${fmtMoney(clvTotal)} in discounted ${valueWord}; the top 10% of customers account for ${fmtPct(top)} of it.`,
+      `Over the next ${horizon.months} months the ${who} are expected to make ${fmtInt(purchases)} purchases worth ${fmtMoney(clvTotal)} in discounted ${valueWord}; the top 10% of customers account for ${fmtPct(top)} of it.${beyond}`,
     );
   } else {
-    findings.push(`Over the next ${horizon.months} months the ${who} are expected to make ${fmtInt(purchases)} purchases. ${result.clvWithheld}.`);
+    findings.push(`Over the next ${horizon.months} months the ${who} are expected to make ${fmtInt(purchases)} purchases. ${result.clvWithheld}.${beyond}`);
   }
   const aliveKind = result.pAlive.model;
   const alivePred = aliveKind ? result.predictions[aliveKind] : undefined;
