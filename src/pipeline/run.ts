@@ -12,7 +12,7 @@ import { cohorts, type CohortResult } from '../features/cohorts.js';
 import { populations, type Populations } from '../features/populations.js';
 import { revenuePatterns, type RevenuePatterns } from '../features/revenue.js';
 import { DEFAULT_SEGMENT_MAP } from '../features/rfm-map.js';
-import { CUSTOMER_FEATURES, repeatedTotalsAggregation } from '../sql/definitions.js';
+import { CUSTOMER_FEATURES, repeatedTotalsAggregation, sharedOrdersAggregation } from '../sql/definitions.js';
 import { LINE_COLUMNS, ShardedLines, type LineSet } from '../sql/lines.js';
 import { rowObjects } from '../engine/engine.js';
 import { gatedConcentration, rawFacts, SMALL, type Analysis, type AnalyzeOptions } from './analyze.js';
@@ -381,10 +381,18 @@ const COHORTS: Stage = {
     // order is a customer's lines at one moment.
     const roles = (s.detection as RoleDetection).roles;
     const totals = roles.amount ? lines.aggregate(repeatedTotalsAggregation(lines.d)) : undefined;
+    const shared = roles.order ? lines.aggregate(sharedOrdersAggregation(lines.d)) : undefined;
     let repeated: QueryResult | undefined;
-    [s.cohorts, s.populations, s.revenue, repeated] = await Promise.all([cohorts(lines), pops, revenue, totals]);
+    let sharedOrders: QueryResult | undefined;
+    [s.cohorts, s.populations, s.revenue, repeated, sharedOrders] = await Promise.all([cohorts(lines), pops, revenue, totals, shared]);
     const caution = repeated && repeatedTotalsCaution(rowObjects(repeated)[0] ?? {}, roles.amount as string);
     if (caution) s.cautions.push(caution);
+    const n = sharedOrders ? Number(rowObjects(sharedOrders)[0]?.shared_orders ?? 0) : 0;
+    if (n > 0) {
+      s.cautions.push(
+        `${n.toLocaleString('en-US')} ${n === 1 ? 'order id belongs' : 'order ids belong'} to more than one customer (${roles.order} restarting by year or store, or merged accounts): the order totals count such an id once, customers.csv once per customer. Make the ids unique in the export (e.g. prefix the year) to count every order`,
+      );
+    }
     if (!cleaning.hasAmounts) s.skipped.push({ analysis: 'Revenue and spend', reason: 'the log has no amount or unit price column' });
     const customers = s.customers as QueryResult;
     const concentration = cleaning.hasAmounts ? gatedConcentration(customers, s.skipped) : undefined;

@@ -254,6 +254,19 @@ export function repeatedTotalsAggregation(d: Dialect): Aggregation {
 }
 
 /**
+ * Order ids that more than one customer carries (numbering restarted by year or store, or merged accounts): the order
+ * totals count such an id once, customers.csv once per customer. On a sharded table only ids shared within a shard
+ * are seen, so the count is a lower bound there.
+ */
+export function sharedOrdersAggregation(d: Dialect): Aggregation {
+  return {
+    over: 'grain',
+    from: (grain) => d.sub(`SELECT order_id FROM ${grain} WHERE customer_id IS NOT NULL GROUP BY order_id HAVING ${d.countDistinct('customer_id')} > 1`, 'shared'),
+    aggs: [{ as: 'shared_orders', kind: 'count' }],
+  };
+}
+
+/**
  * The two populations every figure belongs to (docs/cleaning.md §6): all revenue-earning lines, and identified
  * customers (those with a sale line). Additive per customer, so a sharded table's partials merge exactly.
  */

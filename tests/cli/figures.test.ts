@@ -307,6 +307,21 @@ describe('a forecast longer than the history', () => {
   });
 });
 
+describe('order numbers shared by customers', () => {
+  it('are named in a caution: per-customer counts stay right, the order totals join them', async () => {
+    // Numbering restarts each year: order 1 of 2022 and order 1 of 2023 are two customers' orders.
+    const rows = ['order_id,customer_id,order_date,amount'];
+    for (const year of [2022, 2023]) for (let o = 0; o < 30; o++) rows.push(`${o + 1},C${year}-${o % 20},${year}-0${1 + (o % 9)}-1${o % 9},${(10 + o).toFixed(2)}`);
+    const r = await analyzeJson(file('restarting.csv', `${rows.join('\n')}\n`), '--no-clv', '--no-segments');
+    expect(r.summary.cautions.join(' ')).toMatch(/30 order ids belong to more than one customer \(order_id restarting by year or store/);
+    const frequency = r.csv.trim().split('\n').slice(1).map((l) => Number(l.split(',')[4]));
+    expect(frequency.reduce((a, b) => a + b, 0)).toBe(60);
+    expect(r.summary.populations.identified.orders).toBe(30);
+    const unique = await analyzeJson(join(SHAPES, 'status-cancellations.csv'), '--no-clv', '--no-segments');
+    expect(unique.summary.cautions.join(' ')).not.toMatch(/more than one customer/);
+  });
+});
+
 describe('the win-back advice follows the money', () => {
   it('frequent buyers who spent little are not called once-valuable nor put first', async () => {
     // 20 big recent buyers; 60 customers who bought small and often, long ago; 60 one-time buyers.
