@@ -21,18 +21,22 @@ export interface RoleDetection {
   readonly shapeReason: string;
 }
 
-/** Normalised names (lower case, letters and digits only) that identify each role, best first. */
+/**
+ * Normalised names (accents folded, lower case, letters and digits only) that identify each role, best first: the
+ * English names, then the usual German, French, Spanish, Italian, Dutch and Portuguese ones. A name only proposes a
+ * role; the values still have to fit it (numbers for amounts, dates for the order date).
+ */
 const NAMES: Record<Role, string[]> = {
-  customer: ['customerid', 'customer', 'custid', 'customerno', 'customernumber', 'customerkey', 'customercode', 'buyerid', 'buyer', 'shopperid'],
-  order: ['invoiceno', 'invoice', 'invoiceid', 'invoicenumber', 'orderid', 'order', 'orderno', 'ordernumber', 'transactionid', 'receiptid', 'basketid'],
-  timestamp: ['invoicedate', 'orderdate', 'purchasedate', 'transactiondate', 'date', 'datetime', 'timestamp', 'orderdatetime', 'createdat', 'purchasetime', 'time'],
-  quantity: ['quantity', 'qty', 'units', 'numberofcds', 'unitssold', 'quantityordered', 'lineitemquantity'],
-  price: ['unitprice', 'price', 'itemprice', 'priceeach', 'unitcost', 'lineitemprice'],
-  amount: ['amount', 'totalprice', 'lineamount', 'linetotal', 'sales', 'revenue', 'dollarvalue', 'totalamount', 'ordertotal', 'total', 'value', 'saleamount'],
-  product: ['stockcode', 'sku', 'productid', 'productcode', 'itemid', 'itemcode', 'product', 'lineitemsku'],
-  description: ['description', 'productname', 'itemname', 'itemdescription', 'lineitemname'],
+  customer: ['customerid', 'customer', 'custid', 'customerno', 'customernumber', 'customerkey', 'customercode', 'buyerid', 'buyer', 'shopperid', 'kunde', 'kundennummer', 'kundenid', 'kundennr', 'numeroclient', 'idclient', 'codeclient', 'cliente', 'idcliente', 'codigocliente', 'numerocliente', 'codicecliente', 'klant', 'klantnummer', 'klantid', 'numerodeclient', 'numerodecliente', 'codigodecliente', 'numerodocliente'],
+  order: ['invoiceno', 'invoice', 'invoiceid', 'invoicenumber', 'orderid', 'order', 'orderno', 'ordernumber', 'transactionid', 'receiptid', 'basketid', 'bestellung', 'bestellnummer', 'bestellnr', 'auftragsnummer', 'rechnung', 'rechnungsnummer', 'rechnungsnr', 'belegnummer', 'commande', 'numerocommande', 'nocommande', 'facture', 'numerofacture', 'pedido', 'numeropedido', 'factura', 'numerofactura', 'ordine', 'numeroordine', 'fattura', 'numerofattura', 'bestelling', 'bestelnummer', 'factuur', 'factuurnummer', 'encomenda', 'numeroencomenda', 'numerodefacture', 'numerodecommande', 'numerodefactura', 'numerodepedido', 'numerodellordine', 'numerodafatura'],
+  timestamp: ['invoicedate', 'orderdate', 'purchasedate', 'transactiondate', 'date', 'datetime', 'timestamp', 'orderdatetime', 'createdat', 'purchasetime', 'time', 'datum', 'bestelldatum', 'rechnungsdatum', 'belegdatum', 'auftragsdatum', 'datecommande', 'datefacture', 'fecha', 'fechapedido', 'fechafactura', 'dataordine', 'datafattura', 'besteldatum', 'factuurdatum', 'datapedido', 'dataencomenda', 'datedefacture', 'datedecommande', 'fechadefactura', 'fechadepedido', 'datadoordine', 'datadafatura', 'datadopedido'],
+  quantity: ['quantity', 'qty', 'units', 'numberofcds', 'unitssold', 'quantityordered', 'lineitemquantity', 'menge', 'anzahl', 'stuck', 'quantite', 'cantidad', 'quantita', 'aantal', 'quantidade'],
+  price: ['unitprice', 'price', 'itemprice', 'priceeach', 'unitcost', 'lineitemprice', 'preis', 'einzelpreis', 'stuckpreis', 'prix', 'prixunitaire', 'precio', 'preciounitario', 'prezzo', 'prezzounitario', 'prijs', 'stukprijs', 'preco', 'precounitario', 'precodeunitario'],
+  amount: ['amount', 'totalprice', 'lineamount', 'linetotal', 'sales', 'revenue', 'dollarvalue', 'totalamount', 'ordertotal', 'total', 'value', 'saleamount', 'betrag', 'gesamtbetrag', 'umsatz', 'summe', 'gesamtpreis', 'montant', 'montanttotal', 'importe', 'importetotal', 'importo', 'bedrag', 'totaalbedrag', 'valortotal'],
+  product: ['stockcode', 'sku', 'productid', 'productcode', 'itemid', 'itemcode', 'product', 'lineitemsku', 'artikel', 'artikelnummer', 'artikelnr', 'produkt', 'produktnummer', 'produit', 'codeproduit', 'producto', 'codigoproducto', 'prodotto', 'codiceprodotto', 'artikelcode', 'produto', 'codigoproduto', 'codigodeproducto', 'codedeproduit', 'codigodoproduto'],
+  description: ['description', 'productname', 'itemname', 'itemdescription', 'lineitemname', 'beschreibung', 'bezeichnung', 'artikelbezeichnung', 'produktname', 'designation', 'libelle', 'descripcion', 'descrizione', 'omschrijving', 'descricao', 'nomproduit', 'nombreproducto'],
   category: ['producttype', 'category', 'productcategory', 'department', 'productline'],
-  country: ['country', 'countryname', 'countrycode'],
+  country: ['country', 'countryname', 'countrycode', 'land', 'lieferland', 'pays', 'pais', 'paese'],
   city: ['city', 'region', 'state'],
   status: ['orderstatus', 'status', 'transactionstatus'],
   spend: ['totalspend', 'totalspent', 'spend', 'monetary', 'totalpurchaseamount', 'totalpurchases', 'lifetimespend'],
@@ -57,7 +61,8 @@ const GENERIC_CUSTOMER = ['id', 'user', 'userid', 'client', 'clientid', 'member'
 const NUMERIC_ROLES = new Set<Role>(['quantity', 'price', 'amount', 'spend', 'orders', 'items', 'recency', 'rating', 'age']);
 
 export function normaliseName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  // "Quantité" and "Stück" are quantite and stuck, not quantit and stck.
+  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
 function isNumericType(t: string): boolean {

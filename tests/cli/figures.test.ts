@@ -322,6 +322,27 @@ describe('order numbers shared by customers', () => {
   });
 });
 
+describe('headers in other languages', () => {
+  it('German, French, Spanish and Dutch twins of an export give the English figures', async () => {
+    const text = readFileSync(join(SHAPES, 'catalogue-fee-words.csv'), 'utf8');
+    const [, ...body] = text.split('\n');
+    const english = await analyzeJson(join(SHAPES, 'catalogue-fee-words.csv'), '--no-clv', '--no-segments');
+    const headers: Record<string, string> = {
+      de: 'Rechnungsnummer,Artikelnummer,Bezeichnung,Menge,Rechnungsdatum,Einzelpreis,Kundennummer,Land',
+      fr: 'Numéro de facture,Code produit,Désignation,Quantité,Date facture,Prix unitaire,Numéro client,Pays',
+      es: 'Número de factura,Código producto,Descripción,Cantidad,Fecha factura,Precio unitario,Número cliente,País',
+      nl: 'Factuurnummer,Artikelcode,Omschrijving,Aantal,Factuurdatum,Stukprijs,Klantnummer,Land',
+    };
+    for (const [lang, header] of Object.entries(headers)) {
+      const r = await analyzeJson(file(`catalogue-${lang}.csv`, [header, ...body].join('\n')), '--no-clv', '--no-segments');
+      expect(Object.keys(r.summary.roles).sort(), lang).toEqual(Object.keys(english.summary.roles).sort());
+      // The same customers, features and segments: only the header differs.
+      expect(r.csv, lang).toBe(english.csv);
+      expect(r.summary.populations, lang).toEqual(english.summary.populations);
+    }
+  });
+});
+
 describe('the win-back advice follows the money', () => {
   it('frequent buyers who spent little are not called once-valuable nor put first', async () => {
     // 20 big recent buyers; 60 customers who bought small and often, long ago; 60 one-time buyers.
