@@ -323,7 +323,7 @@ describe('order numbers shared by customers', () => {
 });
 
 describe('headers in other languages', () => {
-  it('German, French, Spanish and Dutch twins of an export give the English figures', async () => {
+  it('German, French, Spanish, Dutch, Italian and Portuguese twins of an export give the English figures', async () => {
     const text = readFileSync(join(SHAPES, 'catalogue-fee-words.csv'), 'utf8');
     const [, ...body] = text.split('\n');
     const english = await analyzeJson(join(SHAPES, 'catalogue-fee-words.csv'), '--no-clv', '--no-segments');
@@ -332,6 +332,8 @@ describe('headers in other languages', () => {
       fr: 'Numéro de facture,Code produit,Désignation,Quantité,Date facture,Prix unitaire,Numéro client,Pays',
       es: 'Número de factura,Código producto,Descripción,Cantidad,Fecha factura,Precio unitario,Número cliente,País',
       nl: 'Factuurnummer,Artikelcode,Omschrijving,Aantal,Factuurdatum,Stukprijs,Klantnummer,Land',
+      it: 'Numero fattura,Codice prodotto,Descrizione,Quantità,Data fattura,Prezzo unitario,Codice cliente,Paese',
+      pt: 'Número da fatura,Código do produto,Descrição,Quantidade,Data da fatura,Preço unitário,Número do cliente,País',
     };
     for (const [lang, header] of Object.entries(headers)) {
       const r = await analyzeJson(file(`catalogue-${lang}.csv`, [header, ...body].join('\n')), '--no-clv', '--no-segments');
