@@ -12,7 +12,7 @@ import { cohorts, type CohortResult } from '../features/cohorts.js';
 import { populations, type Populations } from '../features/populations.js';
 import { revenuePatterns, type RevenuePatterns } from '../features/revenue.js';
 import { DEFAULT_SEGMENT_MAP } from '../features/rfm-map.js';
-import { CUSTOMER_FEATURES, repeatedTotalsAggregation, sharedOrdersAggregation } from '../sql/definitions.js';
+import { CUSTOMER_FEATURES } from '../sql/definitions.js';
 import { LINE_COLUMNS, ShardedLines, type LineSet } from '../sql/lines.js';
 import { rowObjects } from '../engine/engine.js';
 import { gatedConcentration, rawFacts, SMALL, type Analysis, type AnalyzeOptions } from './analyze.js';
@@ -21,6 +21,7 @@ import type { Extension, OutputFormat } from './artifacts.js';
 import type { FullOptions } from './full.js';
 import type { ClvData } from './stages.js';
 import { SegmentThread } from './segment-thread.js';
+import { cleaningCautions, exportShapeCautions } from './cautions.js';
 
 /**
  * The analysis of an order log as typed stages: load → roles → clean → customer features → RFM → cohorts → CLV →
@@ -301,20 +302,9 @@ const CLEAN: Stage = {
       s.load = { ...s.load, distinctRows };
       s.cleaning = { ...log, timestampSql: d.toTimestamp(d.ident(tsCol)) };
     }
-    // Lines left out for their dates are named where the reader looks first.
-    for (const step of ['dated in the future', 'isolated early dates']) {
-      const x = (s.cleaning as CleaningLog).steps.find((y) => y.step === step);
-      if (x) s.cautions.push(`${x.rows.toLocaleString('en-US')} ${x.rows === 1 ? 'line is' : 'lines are'} left out: ${x.why}`);
-    }
-    const removed = (s.cleaning as CleaningLog).steps.find((x) => x.step === 'duplicates' && x.action === 'removed')?.rows ?? 0;
-    // An order id makes a repeated row a duplicate if each order is one row, or if a line names its item; otherwise an
-    // order with the same amount on two lines is two identical rows.
-    const oneRowPerOrder = s.facts?.invoices !== undefined && s.facts.invoices >= (s.load as LoadedTable).distinctRows;
-    if (removed > 0 && !roles.product && !roles.description && !oneRowPerOrder) {
-      s.cautions.push(
-        `${removed.toLocaleString('en-US')} ${removed === 1 ? 'row was' : 'rows were'} removed as exact duplicates, but the lines name no product: two lines of one order with the same amount cannot be told from a repeated row. If the export lists such lines separately, rerun with --keep-duplicates`,
-      );
-    }
+    // Each order one distinct row: a repeated row can only be a duplicate.
+    const onePerOrder = s.facts?.invoices !== undefined && s.facts.invoices >= (s.load as LoadedTable).distinctRows;
+    s.cautions.push(...cleaningCautions(s.cleaning as CleaningLog, roles, onePerOrder));
     if ((s.cleaning as CleaningLog).analyticLines === 0) {
       throw new InputError('no-customer-lines', `No line of ${sourceName(s)} has both a customer id and a valid sale`, 'Check the --map customer= column');
     }
@@ -377,42 +367,15 @@ const COHORTS: Stage = {
     const pops = populations(lines, cleaning.hasAmounts);
     // The revenue totals take their order count from the populations (one distinct count over every line fewer).
     const revenue = cleaning.hasAmounts ? revenuePatterns(lines, { orders: pops.then((p) => p.allLines.orders) }) : undefined;
-    // An amount column (not quantity × price) may hold the order's total on each of its lines; without an order id, an
-    // order is a customer's lines at one moment.
-    const roles = (s.detection as RoleDetection).roles;
-    const totals = roles.amount ? lines.aggregate(repeatedTotalsAggregation(lines.d)) : undefined;
-    const shared = roles.order ? lines.aggregate(sharedOrdersAggregation(lines.d)) : undefined;
-    let repeated: QueryResult | undefined;
-    let sharedOrders: QueryResult | undefined;
-    [s.cohorts, s.populations, s.revenue, repeated, sharedOrders] = await Promise.all([cohorts(lines), pops, revenue, totals, shared]);
-    const caution = repeated && repeatedTotalsCaution(rowObjects(repeated)[0] ?? {}, roles.amount as string);
-    if (caution) s.cautions.push(caution);
-    const n = sharedOrders ? Number(rowObjects(sharedOrders)[0]?.shared_orders ?? 0) : 0;
-    if (n > 0) {
-      s.cautions.push(
-        `${n.toLocaleString('en-US')} ${n === 1 ? 'order id belongs' : 'order ids belong'} to more than one customer (${roles.order} restarting by year or store, or merged accounts): the order totals count such an id once, customers.csv once per customer. Make the ids unique in the export (e.g. prefix the year) to count every order`,
-      );
-    }
+    let shape: string[];
+    [s.cohorts, s.populations, s.revenue, shape] = await Promise.all([cohorts(lines), pops, revenue, exportShapeCautions(lines, (s.detection as RoleDetection).roles)]);
+    s.cautions.push(...shape);
     if (!cleaning.hasAmounts) s.skipped.push({ analysis: 'Revenue and spend', reason: 'the log has no amount or unit price column' });
     const customers = s.customers as QueryResult;
     const concentration = cleaning.hasAmounts ? gatedConcentration(customers, s.skipped) : undefined;
     s.analysis = analysisOf(s, concentration);
   },
 };
-
-/**
- * Orders that are checked before an amount column is called an order total, and the share of them with one amount on
- * every line that makes it one: a line amount repeats across differing lines only by coincidence.
- */
-const REPEATED_TOTALS_MIN_ORDERS = 20;
-const REPEATED_TOTALS_SHARE = 0.9;
-
-function repeatedTotalsCaution(r: Record<string, unknown>, column: string): string | null {
-  const varied = Number(r.varied_orders ?? 0);
-  const same = Number(r.one_amount ?? 0);
-  if (varied < REPEATED_TOTALS_MIN_ORDERS || same < REPEATED_TOTALS_SHARE * varied) return null;
-  return `${column} looks like an order total repeated on each line: in ${same.toLocaleString('en-US')} of ${varied.toLocaleString('en-US')} orders whose lines differ in product or price, every line has the same ${column}, so each order's revenue is counted once per line. Map the line amount instead (--map amount=COLUMN); without one, export the line price, which with the quantity gives it, and leave ${column} out`;
-}
 
 /** The analysis as far as the stages have filled it (before the cohorts stage: no cohorts, populations or revenue). */
 function analysisOf(s: PipelineState, concentration?: Analysis['concentration']): Analysis {
