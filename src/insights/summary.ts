@@ -2,6 +2,9 @@ import type { Analysis } from '../pipeline/analyze.js';
 import { fmtInt, fmtMoney, fmtPct } from '../report/format.js';
 import { numbers } from '../engine/engine.js';
 
+/** At Risk and Can't Lose Them customers below this fraction of the average customer's revenue are not called valuable. */
+export const LOW_VALUE_SHARE = 0.5;
+
 export interface ExecutiveSummary {
   readonly keyNumbers: { label: string; value: string }[];
   readonly sentences: string[];
@@ -55,9 +58,9 @@ export function executiveSummary(a: Analysis): ExecutiveSummary {
       const revenueShare = risk.reduce((s, x) => s + x.revenueShare, 0);
       const customerShare = risk.reduce((s, x) => s + x.customerShare, 0);
       const riskShare = withAmounts ? `; ${fmtPct(revenueShare)} of revenue` : '';
-      // They bought often; whether they were worth much is the revenue's to say. Below their share of customers, they
-      // spent less than the average customer, and a win-back this week would not be the best use of the budget.
-      if (withAmounts && revenueShare < customerShare) {
+      // They bought often; whether they were worth much is the revenue's to say. Below half their share of customers,
+      // they spent less than half what the average customer did, and a win-back this week is not where the budget goes.
+      if (withAmounts && revenueShare < LOW_VALUE_SHARE * customerShare) {
         sentences.push(`${riskN === 1 ? '1 frequent buyer is' : `${fmtInt(riskN)} frequent buyers are`} slipping away (At Risk, Can't Lose Them; ${fmtPct(revenueShare)} of revenue from ${fmtPct(customerShare)} of customers): a low-cost win-back at most.`);
       } else {
         sentences.push(`${riskN === 1 ? '1 once-valuable customer is' : `${fmtInt(riskN)} once-valuable customers are`} slipping away (At Risk, Can't Lose Them${riskShare}): target them with win-back offers this week.`);

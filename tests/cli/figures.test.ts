@@ -361,7 +361,7 @@ describe('the win-back advice follows the money', () => {
     const text = r.summary.findings.join(' ');
     expect(text).toMatch(/frequent buyers? (is|are) slipping away .* a low-cost win-back at most/);
     expect(text).not.toMatch(/once-valuable/);
-    expect(r.html).toMatch(/less than their [\d.]+% of customers, so a win-back is worth only a low-cost try/);
+    expect(r.html).toMatch(/less than half their [\d.]+% of customers, so a win-back is worth only a low-cost try/);
   });
 });
 

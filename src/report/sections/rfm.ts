@@ -2,6 +2,7 @@ import type { RfmResult } from '../../features/rfm.js';
 import { barChart, heatmap } from '../charts/specs.js';
 import { treemapSpec } from '../charts/treemap.js';
 import { fmtInt, fmtPct } from '../format.js';
+import { LOW_VALUE_SHARE } from '../../insights/summary.js';
 import type { ReportSection } from '../section.js';
 
 export function rfmSection(rfm: RfmResult, opts: { frequencyLabel?: string; currency?: string | null; hasAmounts?: boolean } = {}): ReportSection {
@@ -17,8 +18,8 @@ export function rfmSection(rfm: RfmResult, opts: { frequencyLabel?: string; curr
   if (riskCustomers > 0) {
     const riskShare = risk.reduce((a, s) => a + s.customerShare, 0);
     findings.push(
-      opts.hasAmounts !== false && riskRevenue < riskShare
-        ? `${fmtInt(riskCustomers)} customers are At Risk or Can't Lose Them; they brought ${fmtPct(riskRevenue)} of revenue, less than their ${fmtPct(riskShare)} of customers, so a win-back is worth only a low-cost try.`
+      opts.hasAmounts !== false && riskRevenue < LOW_VALUE_SHARE * riskShare
+        ? `${fmtInt(riskCustomers)} customers are At Risk or Can't Lose Them; they brought ${fmtPct(riskRevenue)} of revenue, less than half their ${fmtPct(riskShare)} of customers, so a win-back is worth only a low-cost try.`
         : `${fmtInt(riskCustomers)} customers are At Risk or Can't Lose Them; they brought ${fmtPct(riskRevenue)} of revenue and are the first win-back target.`,
     );
   }
