@@ -175,32 +175,36 @@ export async function cleanLines(input: CleaningInput, roles: RoleMap, options: 
   if (!hasAmounts) {
     steps.push({ step: 'no amounts', rows: 0, action: 'read', why: 'the log has no amount or unit price column: recency, frequency, cohorts and the purchase-count models run; revenue figures are skipped' });
   }
+  // One histogram of lines per day serves the window checks: the first day, the lines after --as-of or after any
+  // possible order, and early lines that stand apart.
+  const hist = await dayHistogram(lines);
+  const after = (ymd: string) => `${d.toDate('ts')} > ${d.date(ymd)}`;
+  const linesAfter = (ymd: string) => hist.counts.reduce((t, n, i) => (hist.days[i] > epochDayOf(ymd) ? t + n : t), 0);
+  const end = options.asOf ?? options.latestPossible;
   if (options.asOf) {
-    const range = firstRow(await lines.aggregate({ aggs: [{ as: 'first', kind: 'min', of: d.formatDay('ts') }] }));
-    const first = String(range.first);
+    const first = hist.days.length > 0 ? dayText(hist.days[0]) : String(null);
     if (options.asOf < first) {
       throw new InputError('bad-as-of', `--as-of ${options.asOf} is before the first line (${first})`, 'Pick a day within the data');
     }
-    const after = `${d.toDate('ts')} > ${d.date(options.asOf)}`;
-    const cut = Number(firstRow(await lines.aggregate({ aggs: [{ as: 'n', kind: 'count', where: after }] })).n);
-    await lines.remove(after);
+    const cut = linesAfter(options.asOf);
+    await lines.remove(after(options.asOf));
     steps.push({ step: 'after --as-of', rows: cut, action: 'removed', why: `lines dated after ${options.asOf}, the last observed day: everything is computed as if the data ended there` });
   } else if (options.latestPossible) {
-    const after = `${d.toDate('ts')} > ${d.date(options.latestPossible)}`;
-    const future = firstRow(await lines.aggregate({ aggs: [{ as: 'n', kind: 'count', where: after }, { as: 'example', kind: 'min', of: 'ts_raw', where: after }] }));
-    const cut = Number(future.n);
+    const cut = linesAfter(options.latestPossible);
     if (cut > 0) {
-      await lines.remove(after);
+      const example = firstRow(await lines.aggregate({ aggs: [{ as: 'example', kind: 'min', of: 'ts_raw', where: after(options.latestPossible) }] })).example;
+      await lines.remove(after(options.latestPossible));
       steps.push({
         step: 'dated in the future',
         rows: cut,
         action: 'removed',
-        why: `dated after ${options.latestPossible} (e.g. '${String(future.example)}'): no order can have been placed by the day of this run (a mistyped year, or a scheduled date); pass --as-of to set the last observed day yourself`,
+        why: `dated after ${options.latestPossible} (e.g. '${String(example)}'): no order can have been placed by the day of this run (a mistyped year, or a scheduled date); pass --as-of to set the last observed day yourself`,
       });
     }
   }
 
-  const isolated = await isolatedEarlyDays(lines);
+  const kept = end === undefined ? hist : keepDays(hist, epochDayOf(end));
+  const isolated = isolatedEarlyDays(kept);
   if (isolated) {
     await lines.remove(`${d.toDate('ts')} < ${d.date(isolated.next)}`);
     steps.push({
@@ -362,27 +366,46 @@ export function quantileCont(sorted: Float64Array, weights: Float64Array, p: num
 /** At most this share of the lines may lie before the gap for them to count as isolated. */
 const ISOLATED_SHARE = 0.001;
 
+interface DayHistogram {
+  /** Days since 1970-01-01 with at least one line, ascending, and the lines on each. */
+  readonly days: Float64Array;
+  readonly counts: Float64Array;
+}
+
+async function dayHistogram(lines: LineSet): Promise<DayHistogram> {
+  const d = lines.d;
+  const q = await lines.aggregate({ keys: [{ as: 'day', expr: d.toDouble(d.epochDay(d.toDate('ts'))) }], aggs: [{ as: 'n', kind: 'count' }], orderBy: d.ident('day') });
+  return { days: numbers(q, 'day'), counts: numbers(q, 'n') };
+}
+
+/** The days up to `last` (inclusive). */
+function keepDays(h: DayHistogram, last: number): DayHistogram {
+  let n = 0;
+  while (n < h.days.length && h.days[n] <= last) n++;
+  return { days: h.days.subarray(0, n), counts: h.counts.subarray(0, n) };
+}
+
+const epochDayOf = (ymd: string) => Date.parse(`${ymd}T00:00:00Z`) / 86_400_000;
+const dayText = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+
 /**
  * The earliest lines, if they stand apart: at most ISOLATED_SHARE of all lines, followed by a gap with no line that is
  * longer than the whole span of the data after it. Real histories start with their first customers and grow; a few
  * lines decades before the rest are a date placeholder or a typo. Null when there are none.
  */
-async function isolatedEarlyDays(lines: LineSet): Promise<{ first: string; last: string; next: string; gapDays: number; lines: number } | null> {
-  const d = lines.d;
-  const q = await lines.aggregate({ keys: [{ as: 'day', expr: d.toDouble(d.epochDay(d.toDate('ts'))) }], aggs: [{ as: 'n', kind: 'count' }], orderBy: d.ident('day') });
-  const days = numbers(q, 'day');
-  const counts = numbers(q, 'n');
+function isolatedEarlyDays({ days, counts }: DayHistogram): { first: string; last: string; next: string; gapDays: number; lines: number } | null {
   const total = counts.reduce((s, v) => s + v, 0);
   let before = 0;
   let cut = -1;
+  let isolated = 0;
   for (let i = 0; i + 1 < days.length; i++) {
     before += counts[i];
     if (before > ISOLATED_SHARE * total) break;
-    if (days[i + 1] - days[i] > days[days.length - 1] - days[i + 1]) cut = i;
+    if (days[i + 1] - days[i] > days[days.length - 1] - days[i + 1]) {
+      cut = i;
+      isolated = before;
+    }
   }
   if (cut < 0) return null;
-  const ymd = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
-  let n = 0;
-  for (let i = 0; i <= cut; i++) n += counts[i];
-  return { first: ymd(days[0]), last: ymd(days[cut]), next: ymd(days[cut + 1]), gapDays: days[cut + 1] - days[cut], lines: n };
+  return { first: dayText(days[0]), last: dayText(days[cut]), next: dayText(days[cut + 1]), gapDays: days[cut + 1] - days[cut], lines: isolated };
 }

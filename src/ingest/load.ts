@@ -128,7 +128,6 @@ export async function loadFile(engine: Engine, path: string, options: LoadOption
   return { table: 'raw', grouped: 'raw_grouped', rows, distinctRows: Number(count.columns[1][0]), schema, sniff, skippedRows, warnings, numberFormats };
 }
 
-/** `read` on the file's text: the file itself, or its decompressed copy when it is gzip-compressed. */
 /** The cleaning log's line for title lines skipped above the header, quoting the first one that says something. */
 function titleWarning(n: number, lines: readonly string[], sheet = false): string {
   const said = lines.slice(0, n).map((l) => l.replace(/[,;\t|"]+/g, ' ').trim()).find((l) => l !== '');
@@ -137,6 +136,7 @@ function titleWarning(n: number, lines: readonly string[], sheet = false): strin
   return sheet ? `the rows above the worksheet's header were skipped${title}` : `${n} line${n === 1 ? '' : 's'} above the header skipped${title}; the header is line ${n + 1}`;
 }
 
+/** `read` on the file's text: the file itself, or its decompressed copy when it is gzip-compressed. */
 async function plainText<T>(sniff: SniffResult, read: (source: string) => Promise<T>): Promise<T> {
   if (!sniff.gzip) return read(sniff.path);
   try {

@@ -96,8 +96,9 @@ function sniffText(name: string, bytes: Buffer): Omit<SniffResult, 'path' | 'gzi
     text = bytes.toString('latin1');
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const headLines = text.split(/\r?\n/).slice(0, 50);
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 50);
+  const all = text.split(/\r?\n/);
+  const headLines = all.slice(0, 50);
+  const lines = all.filter((l) => l.trim() !== '').slice(0, 50);
   if (lines.length === 0) throw new InputError('empty-file', `${name} has no data (only blank lines)`, 'Export the data again');
   const first = lines[0].trimStart();
   if (first.startsWith('{')) return { format: 'jsonl', encoding, sampleLines: lines };
@@ -160,7 +161,7 @@ export function titleLines(lines: readonly string[], delimiter: string): number 
   return 0;
 }
 
-/** Fields of one delimited line, a quoted field ("a,b", doubled "") taken whole; quotes are not removed. */
+/** Fields of one delimited line, a quoted field ("a,b", doubled "") taken whole, its outer quotes removed. */
 function splitFields(line: string, delimiter: string): string[] {
   const d = delimiter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const field = new RegExp(`\\s*("(?:[^"]|"")*"|[^${d}]*)\\s*(?:${d}|$)`, 'y');

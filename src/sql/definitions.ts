@@ -14,6 +14,8 @@ import type { RoleMap } from '../ingest/roles.js';
 
 /** A cleaned line counts towards customer analytics. */
 export const ANALYTIC_LINE = 'customer_id IS NOT NULL AND NOT bad_price AND NOT non_product';
+/** A cleaned line earns revenue, with or without a customer id. */
+const EARNING_LINE = 'NOT bad_price AND NOT non_product AND NOT status_cancel';
 
 /** A status that means the line earned nothing: cancelled, returned, refunded or voided (case-insensitive). */
 export const CANCEL_STATUS = '^\\s*(cancel|return|refund|void)';
@@ -271,7 +273,6 @@ export function sharedOrdersAggregation(d: Dialect): Aggregation {
  * customers (those with a sale line). Additive per customer, so a sharded table's partials merge exactly.
  */
 export function populationsAggregation(d: Dialect): Aggregation {
-  const earning = 'NOT bad_price AND NOT non_product AND NOT status_cancel';
   // A join, not `customer_id IN (subquery)`: PostgreSQL re-runs an IN subquery per row once its ids outgrow work_mem.
   const buyers = (grain: string) => `SELECT customer_id, max(1) AS buyer FROM ${grain} WHERE ${ANALYTIC_LINE} AND NOT is_cancel GROUP BY customer_id`;
   return {
@@ -279,15 +280,15 @@ export function populationsAggregation(d: Dialect): Aggregation {
     from: (grain) =>
       d.sub(`SELECT *, (buyer IS NOT NULL) AS identified FROM ${d.sub(`SELECT * FROM ${d.leftJoinOne(d.sub(`SELECT * FROM ${grain}`, 'all_lines'), d.sub(buyers(grain), 'buyers'), ['customer_id'])}`, 'joined')}`, 'l'),
     aggs: [
-      { as: 'all_lines', kind: 'lines', where: earning },
+      { as: 'all_lines', kind: 'lines', where: EARNING_LINE },
       { as: 'all_orders', kind: 'distinct', of: 'order_id', where: 'NOT bad_price AND NOT non_product AND NOT is_cancel' },
-      { as: 'all_revenue', kind: 'moneySum', of: GRAIN_AMOUNT, where: earning },
+      { as: 'all_revenue', kind: 'moneySum', of: GRAIN_AMOUNT, where: EARNING_LINE },
       { as: 'customers', kind: 'distinct', of: 'customer_id', where: `${ANALYTIC_LINE} AND NOT is_cancel` },
       { as: 'id_lines', kind: 'lines', where: `${ANALYTIC_LINE} AND identified` },
       { as: 'id_orders', kind: 'distinct', of: 'order_id', where: `${ANALYTIC_LINE} AND NOT is_cancel` },
       { as: 'id_revenue', kind: 'moneySum', of: GRAIN_AMOUNT, where: `${ANALYTIC_LINE} AND NOT status_cancel AND identified` },
-      { as: 'anon_lines', kind: 'lines', where: `customer_id IS NULL AND ${earning}` },
-      { as: 'anon_revenue', kind: 'moneySum', of: GRAIN_AMOUNT, where: `customer_id IS NULL AND ${earning}` },
+      { as: 'anon_lines', kind: 'lines', where: `customer_id IS NULL AND ${EARNING_LINE}` },
+      { as: 'anon_revenue', kind: 'moneySum', of: GRAIN_AMOUNT, where: `customer_id IS NULL AND ${EARNING_LINE}` },
       { as: 'orphan_lines', kind: 'lines', where: `${ANALYTIC_LINE} AND return_line AND NOT identified` },
       { as: 'orphan_revenue', kind: 'moneySum', of: GRAIN_AMOUNT, where: `${ANALYTIC_LINE} AND return_line AND NOT identified` },
     ],
@@ -300,7 +301,6 @@ export function populationsAggregation(d: Dialect): Aggregation {
  * sets, which ClickHouse 18.16 lacks; each is additive or a distinct count, so shards merge exactly.
  */
 export function revenueAggregations(d: Dialect, options: { totalOrders?: boolean } = {}): { totals: Aggregation; byCountry: Aggregation; byWeekdayHour: Aggregation; byMonth: Aggregation } {
-  const earning = 'NOT bad_price AND NOT non_product AND NOT status_cancel';
   const orders: Agg = { as: 'orders', kind: 'distinct', of: 'order_id', where: 'NOT is_cancel' };
   const month = (grain: string) => {
     const firsts = `SELECT customer_id, ${d.monthStart('min(ts)')} AS first_month FROM ${grain} WHERE ${ANALYTIC_LINE} AND NOT is_cancel GROUP BY customer_id`;
@@ -310,7 +310,7 @@ export function revenueAggregations(d: Dialect, options: { totalOrders?: boolean
   return {
     totals: {
       over: 'grain',
-      where: earning,
+      where: EARNING_LINE,
       aggs: [
         { as: 'revenue', kind: 'moneySum', of: GRAIN_AMOUNT },
         { as: 'attributed', kind: 'moneySum', of: GRAIN_AMOUNT, where: 'customer_id IS NOT NULL' },
@@ -323,13 +323,13 @@ export function revenueAggregations(d: Dialect, options: { totalOrders?: boolean
     },
     byCountry: {
       over: 'grain',
-      where: earning,
+      where: EARNING_LINE,
       keys: [{ as: 'country_name', expr: `coalesce(country, ${d.literal(UNKNOWN_COUNTRY)})` }],
       aggs: [{ as: 'revenue', kind: 'moneySum', of: GRAIN_AMOUNT }, { as: 'customers', kind: 'distinct', of: 'customer_id' }, orders],
     },
     byWeekdayHour: {
       over: 'grain',
-      where: earning,
+      where: EARNING_LINE,
       keys: [
         { as: 'weekday', expr: d.isoWeekday('ts') },
         { as: 'hour', expr: d.hourOfDay('ts') },

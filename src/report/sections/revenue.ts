@@ -61,7 +61,8 @@ export function revenueSection(r: RevenuePatterns, c: Concentration | undefined,
             kind: 'chart' as const,
             title: 'Orders by weekday',
             spec: barChart(
-              r.byWeekdayHour.map((x) => ({ weekday: WEEKDAYS[x.weekday], orders: x.orders })).sort((a, b) => WEEKDAYS.indexOf(a.weekday) - WEEKDAYS.indexOf(b.weekday)),
+              // byWeekdayHour comes in weekday order.
+              r.byWeekdayHour.map((x) => ({ weekday: WEEKDAYS[x.weekday], orders: x.orders })),
               'weekday', 'orders', { sort: 'none', horizontal: false },
             ),
             caption: 'The log has dates without times, so orders are shown by weekday only.',
