@@ -164,7 +164,8 @@ export function titleLines(lines: readonly string[], delimiter: string): number 
 /** Fields of one delimited line, a quoted field ("a,b", doubled "") taken whole, its outer quotes removed. */
 function splitFields(line: string, delimiter: string): string[] {
   const d = delimiter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const field = new RegExp(`\\s*("(?:[^"]|"")*"|[^${d}]*)\\s*(?:${d}|$)`, 'y');
+  // Spaces only around a field: \s would take a tab delimiter, and an empty field with it.
+  const field = new RegExp(` *("(?:[^"]|"")*"|[^${d}]*) *(?:${d}|$)`, 'y');
   const text = line.replace(/\r$/, '');
   const out: string[] = [];
   for (let at = 0; at <= text.length; ) {

@@ -91,6 +91,8 @@ describe('formats: every reader gives the same answer', () => {
     expect(titleLines(['Sales report', '', 'a,b,"c,d"', '1,2,"3,4"'], ',')).toBe(2);
     expect(titleLines(['"Report, 2024",,', 'a,b,c', '1,2,3'], ',')).toBe(1);
     expect(titleLines(['T;;', 'x;y;z', '1;2;3'], ';')).toBe(1);
+    // Tabs: an empty field between two is a field (the next line is as wide as the header).
+    expect(titleLines(['Report\t\t', 'a\tb\tc', '1\t\t3'], '\t')).toBe(1);
     // The header first, blank names included; a header with no line after it; a header narrower than its rows.
     expect([titleLines(['a,b', '1,2', '3,4'], ','), titleLines([',a,b', '0,1,2'], ','), titleLines(['only', 'a,b'], ','), titleLines(['t', 'a,b', '1,2,3'], ',')]).toEqual([0, 0, 0, 0]);
   });
