@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Matrix } from '../data/matrix.js';
 import { chunkRunnerFactory, chunkRunnerSource, chunkStrides, seedingTrials, smallRunnerFactory, type ChunkRunner } from './kernels.js';
+import { WasmArena, type WasmKernels } from './wasm-kernels.js';
 
 /**
  * Runs the k-means kernels over fixed row chunks, on this thread or on a pool of worker threads
@@ -55,7 +56,7 @@ export function defaultThreads(x: Matrix, k: number): number {
 export function createExecutor(x: Matrix, k: number, threads: number): ChunkExecutor {
   const chunks = Math.ceil(x.rows / CHUNK_ROWS);
   const t = Math.max(1, Math.min(threads, chunks));
-  if (t === 1) return new ChunkExecutor(x, k, chunks, 1, (n) => new ArrayBuffer(n));
+  if (t === 1) return (x.rows * x.cols <= SMALL_INPUT_CELLS && kernelChoice.wasm ? WasmExecutor.create(x, k, chunks) : null) ?? new ChunkExecutor(x, k, chunks, 1, plainArrays);
   const parked = idlePool;
   if (parked?.pool.fits(x, k, t)) {
     clearTimeout(parked.timer);
@@ -66,6 +67,18 @@ export function createExecutor(x: Matrix, k: number, threads: number): ChunkExec
   stopIdlePool();
   return new PoolExecutor(x, k, chunks, t);
 }
+
+/** Whether serial fits of small inputs use the Wasm assignment kernel (tests turn it off to compare the two). */
+export const kernelChoice = { wasm: true };
+
+/** Where an executor's buffers live: ordinary arrays, memory shared with worker threads, or a WebAssembly memory. */
+export interface ArrayAlloc {
+  f64(length: number): Float64Array;
+  i32(length: number): Int32Array;
+}
+
+const plainArrays: ArrayAlloc = { f64: (n) => new Float64Array(n), i32: (n) => new Int32Array(n) };
+const sharedArrays: ArrayAlloc = { f64: (n) => new Float64Array(new SharedArrayBuffer(n * 8)), i32: (n) => new Int32Array(new SharedArrayBuffer(n * 4)) };
 
 /** Serial execution on the calling thread; also the shared-buffer layout the worker pool uses. */
 export class ChunkExecutor {
@@ -102,17 +115,18 @@ export class ChunkExecutor {
     readonly k: number,
     readonly chunks: number,
     readonly threads: number,
-    alloc: (bytes: number) => ArrayBufferLike,
+    alloc: ArrayAlloc,
     data?: Float64Array,
+    runner?: (exec: ChunkExecutor) => ChunkRunner,
   ) {
     const d = x.cols;
-    const f64 = (n: number): Float64Array => new Float64Array(alloc(n * 8));
+    const f64 = (length: number): Float64Array => alloc.f64(length);
     this.data = data ?? x.data;
     this.rows = x.rows;
     this.cols = d;
     this.centers = f64(k * d);
     this.candidates = f64(seedingTrials(k) * d);
-    this.labels = new Int32Array(alloc(x.rows * 4));
+    this.labels = alloc.i32(x.rows);
     this.distances = f64((seedingTrials(k) + 1) * x.rows);
     const stride = chunkStrides(k, d);
     this.partialSums = f64(chunks * stride.sums);
@@ -123,7 +137,7 @@ export class ChunkExecutor {
     this.shift = f64(k);
     this.half = f64(k);
     this.otherShift = f64(k);
-    this.runner = threads === 1 && x.rows * d <= SMALL_INPUT_CELLS ? smallRunnerFactory(d)(x.rows, CHUNK_ROWS, chunks, k) : chunkRunnerFactory(d, k)(x.rows, CHUNK_ROWS, chunks);
+    this.runner = runner ? runner(this) : threads === 1 && x.rows * d <= SMALL_INPUT_CELLS ? smallRunnerFactory(d)(x.rows, CHUNK_ROWS, chunks, k) : chunkRunnerFactory(d, k)(x.rows, CHUNK_ROWS, chunks);
   }
 
   /**
@@ -165,10 +179,9 @@ class PoolExecutor extends ChunkExecutor {
   private closed = false;
 
   constructor(x: Matrix, k: number, chunks: number, threads: number) {
-    const alloc = (n: number): SharedArrayBuffer => new SharedArrayBuffer(n);
-    const shared = x.data.buffer instanceof SharedArrayBuffer ? x.data : new Float64Array(alloc(x.data.length * 8));
+    const shared = x.data.buffer instanceof SharedArrayBuffer ? x.data : sharedArrays.f64(x.data.length);
     if (shared !== x.data) shared.set(x.data);
-    super(x, k, chunks, threads, alloc, shared);
+    super(x, k, chunks, threads, sharedArrays, shared);
     this.ownsData = shared !== x.data;
     const { data, centers, candidates, labels, distances, partialSums, partialCounts, chunkValues, upper, lower, shift, half, otherShift } = this;
     const buffers = { data, centers, candidates, labels, distances, partialSums, partialCounts, chunkValues, upper, lower, shift, half, otherShift };
@@ -250,3 +263,67 @@ for (let generation = 1; ; generation++) {
     Atomics.notify(c, 0);
   }
 }
+
+/**
+ * A serial executor whose buffers, the data included, live in this thread's WebAssembly arena, so its passes run
+ * as the Wasm kernels (wasm-kernels.ts): the same arithmetic as the JavaScript ones, without their warm-up.
+ */
+class WasmExecutor extends ChunkExecutor {
+  private readonly kernels: WasmKernels;
+  private readonly arena: WasmArena;
+  private readonly pointers: Int32Array;
+
+  static create(x: Matrix, k: number, chunks: number): WasmExecutor | null {
+    const { rows: n, cols: d } = x;
+    const trials = seedingTrials(k);
+    const stride = chunkStrides(k, d);
+    // Every buffer the constructor asks for, each rounded to 8 bytes: data, centres, candidates, labels, distances,
+    // the chunk partials and values, the bounds, and the three per-centre arrays.
+    const bytes = 8 * (n * d + k * d + trials * d + Math.ceil(n / 2) + (trials + 1) * n + chunks * (stride.sums + stride.counts + stride.values) + 2 * n + 3 * k);
+    const got = WasmArena.acquire(d, bytes);
+    if (!got) return null;
+    const { arena, kernels } = got;
+    const data = arena.f64(n * d);
+    data.set(x.data);
+    return new WasmExecutor(x, k, chunks, arena, data, kernels);
+  }
+
+  private constructor(x: Matrix, k: number, chunks: number, arena: WasmArena, data: Float64Array, kernels: WasmKernels) {
+    super(x, k, chunks, 1, arena, data, () => unused);
+    this.kernels = kernels;
+    this.arena = arena;
+    this.pointers = Int32Array.from([this.data, this.centers, this.labels, this.partialSums, this.partialCounts, this.upper, this.lower, this.shift, this.half, this.otherShift, this.candidates, this.distances, this.chunkValues], (v) => v.byteOffset);
+  }
+
+  override close(): void {
+    this.arena.release();
+  }
+
+  protected override command(op: number, arg: number): void {
+    const { rows, cols: d, k, chunks, kernels, pointers: p } = this;
+    const stride = chunkStrides(k, d);
+    for (let ch = 0; ch < chunks; ch++) {
+      const start = ch * CHUNK_ROWS;
+      const end = Math.min(rows, start + CHUNK_ROWS);
+      const values = p[12] + 8 * ch * stride.values;
+      if (op === POTENTIALS) {
+        kernels.potentials(start, end, seedingTrials(k), arg, rows, p[0], p[10], p[11], values);
+      } else if (op === NEAREST) {
+        this.chunkValues[ch * stride.values] = kernels.nearest(start, end, p[0], p[10], p[11] + 8 * arg * rows);
+      } else {
+        if (op === ASSIGN_FRESH) {
+          this.partialSums.fill(0, ch * stride.sums, ch * stride.sums + k * d);
+          this.partialCounts.fill(0, ch * stride.counts, ch * stride.counts + k);
+        }
+        this.chunkValues[ch * stride.values] = kernels.assign(
+          start, end, k, op === ASSIGN_FRESH ? 1 : 0, op === ASSIGN_INERTIA ? 1 : 0,
+          p[0], p[1], p[2], p[3] + 8 * ch * stride.sums, p[4] + 8 * ch * stride.counts, p[5], p[6], p[7], p[8], p[9],
+        );
+      }
+    }
+  }
+}
+
+const unused: ChunkRunner = () => {
+  throw new Error('a Wasm executor runs its passes itself');
+};

@@ -111,7 +111,9 @@ export function boundedAssignSource(d: number, k: number, mode: { fresh: KernelF
   return `(function boundedAssign(data, start, end, centers, k, labels, sums, counts, sumOffset, countOffset, upper, lower, shift, half, otherShift, fresh, inertia) {
   const D = ${d};
   ${hoist}
+  // Two accumulators: one variable holding a count in some passes and a double in others is boxed on every add.
   let total = 0;
+  let changed = 0;
   for (let i = start; i < end; i++) {
     const r = i * D;
     let a = labels[i];
@@ -142,7 +144,7 @@ export function boundedAssignSource(d: number, k: number, mode: { fresh: KernelF
           ${when(mode.fresh, 'fresh', '', `${addRow('-', 'a')} ${addRow('+', 'best')}`)}
           a = best;
           labels[i] = a;
-          ${when(mode.inertia, 'inertia', '', 'total++;')}
+          ${when(mode.inertia, 'inertia', '', 'changed++;')}
         }
         u = Math.sqrt(b1);
         l = Math.sqrt(b2);
@@ -159,7 +161,7 @@ export function boundedAssignSource(d: number, k: number, mode: { fresh: KernelF
         : ''
     }
   }
-  return total;
+  return ${pick(mode.inertia, 'inertia', 'total', 'changed')};
 })`;
 }
 
@@ -312,8 +314,7 @@ export function momentsSource(d: number): string {
 export function chunkRunnerSource(d: number, k: number): string {
   const trials = seedingTrials(k);
   const stride = chunkStrides(k, d);
-  return `(function makeRunner(rows, chunkRows, chunks) {
-  const k = ${k};
+  return `(() => {
   const kernels = [
     ${boundedAssignSource(d, k, { fresh: true, inertia: false })},
     ${boundedAssignSource(d, k, { fresh: false, inertia: false })},
@@ -321,9 +322,12 @@ export function chunkRunnerSource(d: number, k: number): string {
   ];
   const potentials = ${potentialSource(d, trials)};
   const nearest = ${nearestSource(d)};
+  return function makeRunner(rows, chunkRows, chunks) {
+  const k = ${k};
   const kd = k * ${d};
   ${runSource(String(stride.sums), String(stride.counts), String(stride.values), '', (args) => `kernels[op](${args})`)}
-})`;
+  };
+})()`;
 }
 
 /**
@@ -335,17 +339,19 @@ export function chunkRunnerSource(d: number, k: number): string {
  * compile time.
  */
 export function smallRunnerSource(d: number): string {
-  return `(function makeRunner(rows, chunkRows, chunks, k) {
+  return `(() => {
   const assign = ${boundedAssignSource(d, Number.MAX_SAFE_INTEGER, { fresh: 'run', inertia: 'run' })};
   const potentials = ${potentialGenericSource(d)};
   const nearest = ${nearestSource(d)};
+  return function makeRunner(rows, chunkRows, chunks, k) {
   const trials = 2 + Math.floor(Math.log(k));
   const sumsStride = k * ${d} + 8;
   const countsStride = k + 8;
   const valuesStride = trials + 8;
   const kd = k * ${d};
   ${runSource('sumsStride', 'countsStride', 'valuesStride', ', trials', (args) => `assign(${args}, op === 0, op === 2)`)}
-})`;
+  };
+})()`;
 }
 
 /**

@@ -2,6 +2,8 @@ import { InputError } from '../errors.js';
 import { takeRows, type Matrix } from '../data/matrix.js';
 import { Random } from '../random.js';
 import { pairSumsKernel } from './kernels.js';
+import { kernelChoice } from './chunks.js';
+import { WasmArena } from './wasm-kernels.js';
 
 /** Above this many rows the mean silhouette is computed on a seeded random sample of this size (O(n^2) otherwise). */
 export const EXACT_SILHOUETTE_LIMIT = 10_000;
@@ -93,8 +95,14 @@ function sumsByCells(x: Matrix, labelsOf: Int32Array[], ks: number[], cells: Cel
   const fill = start.slice(0, G);
   const rowAt = new Int32Array(n);
   for (let i = 0; i < n; i++) rowAt[fill[cells.of[i]]++] = i;
-  const data = new Float64Array(n * d);
-  for (let p = 0; p < n; p++) data.set(x.data.subarray(rowAt[p] * d, rowAt[p] * d + d), p * d);
+  // The rows in cell order and the kernel's two sums live in a Wasm arena when there is one (the same arithmetic
+  // as the JavaScript kernel, without its warm-up); the JavaScript kernel reads the same arrays otherwise.
+  const wasm = kernelChoice.wasm ? WasmArena.acquire(d, 8 * (n * d + 2 * n)) : null;
+  const data = wasm ? wasm.arena.f64(n * d) : new Float64Array(n * d);
+  for (let p = 0; p < n; p++) {
+    const r = rowAt[p] * d;
+    for (let j = 0; j < d; j++) data[p * d + j] = x.data[r + j];
+  }
   // The cluster of each cell under each labeling, as an offset into a row's slots for every labeling.
   const offset = new Int32Array(L + 1);
   for (let l = 0; l < L; l++) offset[l + 1] = offset[l] + ks[l];
@@ -102,9 +110,14 @@ function sumsByCells(x: Matrix, labelsOf: Int32Array[], ks: number[], cells: Cel
   const slot = new Int32Array(G * L);
   for (let g = 0; g < G; g++) for (let l = 0; l < L; l++) slot[g * L + l] = offset[l] + labelsOf[l][rowAt[start[g]]];
   const acc = new Float64Array(n * S);
-  const rowSum = new Float64Array(n);
-  const colSum = new Float64Array(n);
-  const kernel = pairSumsKernel(d);
+  const rowSum = wasm ? wasm.arena.f64(n) : new Float64Array(n);
+  const colSum = wasm ? wasm.arena.f64(n) : new Float64Array(n);
+  const js = wasm ? null : pairSumsKernel(d);
+  const pointers = wasm ? [data.byteOffset, rowSum.byteOffset, colSum.byteOffset] : [];
+  const kernel = (a0: number, a1: number, b0: number, b1: number, same: boolean): void => {
+    if (js) js(data, a0, a1, b0, b1, same, rowSum, colSum);
+    else wasm?.kernels.pairSums(pointers[0], a0, a1, b0, b1, same ? 1 : 0, pointers[1], pointers[2]);
+  };
   const spread = (p0: number, p1: number, sums: Float64Array, cell: number) => {
     const so = cell * L;
     for (let p = p0; p < p1; p++) {
@@ -120,7 +133,7 @@ function sumsByCells(x: Matrix, labelsOf: Int32Array[], ks: number[], cells: Cel
       const b0 = start[B];
       const b1 = start[B + 1];
       colSum.fill(0, b0, b1);
-      kernel(data, a0, a1, b0, b1, A === B, rowSum, colSum);
+      kernel(a0, a1, b0, b1, A === B);
       if (A === B) {
         for (let p = a0; p < a1; p++) rowSum[p] += colSum[p];
         spread(a0, a1, rowSum, A);
@@ -130,11 +143,13 @@ function sumsByCells(x: Matrix, labelsOf: Int32Array[], ks: number[], cells: Cel
       }
     }
   }
+  wasm?.arena.release();
   return ks.map((k, l) => {
     const out = new Float64Array(n * k);
     for (let p = 0; p < n; p++) {
-      const i = rowAt[p];
-      out.set(acc.subarray(p * S + offset[l], p * S + offset[l] + k), i * k);
+      const i = rowAt[p] * k;
+      const from = p * S + offset[l];
+      for (let c = 0; c < k; c++) out[i + c] = acc[from + c];
     }
     return out;
   });

@@ -1,0 +1,352 @@
+/**
+ * The k-means assignment kernel of kernels.ts (boundedAssignSource, with the pass chosen at run time) as
+ * WebAssembly, unrolled over the features. Same arithmetic in the same order, so the same labels, bounds, sums
+ * and inertia to the bit; what differs is the cost of a cold start. A fit in a fresh process runs its JavaScript
+ * kernels interpreted, then optimised (several times over, as each pass kind first appears), boxing doubles all
+ * the while; Wasm is compiled once, quickly, before the first pass, and allocates nothing.
+ */
+import { Body, OP, wasmModule, type ValueType } from './wasm-emit.js';
+
+/** Exports of a kernel module; every pointer is a byte address in the instance's memory. */
+export interface WasmKernels {
+  /**
+   * One assignment pass over rows [start, end): with `fresh`, a full scan of every row and its sums added to the
+   * chunk's zeroed sums; otherwise Hamerly's bounds skip rows that cannot move and the sums follow the rows that
+   * do. Returns the inertia with `inertia`, else how many labels changed.
+   */
+  assign(
+    start: number, end: number, k: number, fresh: number, inertia: number,
+    data: number, centers: number, labels: number, sums: number, counts: number,
+    upper: number, lower: number, shift: number, half: number, otherShift: number,
+  ): number;
+  /**
+   * A k-means++ round (potentialGenericSource): for each of `trials` candidates (row-major at `candidates`), the
+   * distance slot after `cur` (cyclically) receives min(own, squared distance), and out[t] accumulates its sum.
+   */
+  potentials(start: number, end: number, trials: number, cur: number, rows: number, data: number, candidates: number, table: number, out: number): void;
+  /** table[i] = min(table[i], squared distance to `point`) over rows [start, end); returns their sum (nearestSource). */
+  nearest(start: number, end: number, data: number, point: number, table: number): number;
+  /**
+   * Silhouette distances between blocks of rows (pairSumsSource): rowSum[a] = Σ_b d(a, b) and colSum[b] += d(a, b)
+   * over b in [bStart, bEnd) (only b > a when `same`), for every a in [aStart, aEnd).
+   */
+  pairSums(data: number, aStart: number, aEnd: number, bStart: number, bEnd: number, same: number, rowSum: number, colSum: number): void;
+}
+
+const modules = new Map<number, WebAssembly.Module>();
+
+/** The compiled kernels for `d` features (cached), or null where WebAssembly is unavailable. */
+export function wasmKernelModule(d: number): WebAssembly.Module | null {
+  let m = modules.get(d);
+  if (!m) {
+    if (typeof WebAssembly === 'undefined') return null;
+    m = new WebAssembly.Module(
+      wasmModule([
+        { name: 'assign', body: assignBody(d), result: 'f64' },
+        { name: 'potentials', body: potentialsBody(d), result: null },
+        { name: 'nearest', body: nearestBody(d), result: 'f64' },
+        { name: 'pairSums', body: pairSumsBody(d), result: null },
+      ]),
+    );
+    modules.set(d, m);
+  }
+  return m;
+}
+
+/**
+ * A WebAssembly memory and the kernel instances bound to it (one per feature count), reused from fit to fit on
+ * one thread so every pass calls the same exported functions: a kernel instance per fit made each fit's first
+ * pass a new call target, and the optimised fitting loop was thrown away for it. One user at a time lays its
+ * buffers out from the start of the memory; a second user meanwhile gets an arena of its own.
+ */
+export class WasmArena {
+  private readonly memory = new WebAssembly.Memory({ initial: 1 });
+  private readonly instances = new Map<number, WasmKernels>();
+  private busy = false;
+  private next = 0;
+  private limit = 0;
+
+  private static shared: WasmArena | null = null;
+
+  /**
+   * This thread's arena holding `bytes` (grown if needed) with the kernels for `d` features, for one user until
+   * release(); null where WebAssembly is unavailable or d is too large to unroll.
+   */
+  static acquire(d: number, bytes: number): { arena: WasmArena; kernels: WasmKernels } | null {
+    const module = d <= MAX_WASM_FEATURES ? wasmKernelModule(d) : null;
+    if (!module) return null;
+    const arena = WasmArena.shared && !WasmArena.shared.busy ? WasmArena.shared : new WasmArena();
+    WasmArena.shared ??= arena;
+    const pages = Math.ceil(bytes / 65536) - arena.memory.buffer.byteLength / 65536;
+    if (pages > 0) arena.memory.grow(pages);
+    let kernels = arena.instances.get(d);
+    if (!kernels) arena.instances.set(d, (kernels = new WebAssembly.Instance(module, { env: { memory: arena.memory } }).exports as unknown as WasmKernels));
+    arena.busy = true;
+    arena.next = 0;
+    arena.limit = bytes;
+    return { arena, kernels };
+  }
+
+  /** A view of the next `length` doubles (or 32-bit integers), 8-byte aligned, within the bytes acquired. */
+  f64(length: number): Float64Array {
+    return new Float64Array(this.memory.buffer, this.take(length * 8), length);
+  }
+  i32(length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, this.take(length * 4), length);
+  }
+
+  release(): void {
+    this.busy = false;
+  }
+
+  private take(size: number): number {
+    const at = this.next;
+    this.next += Math.ceil(size / 8) * 8;
+    if (this.next > this.limit) throw new Error('Wasm arena layout is short of the bytes acquired');
+    return at;
+  }
+}
+
+/** Features up to which the kernels are unrolled (as MAX_UNROLLED for the JavaScript ones). */
+export const MAX_WASM_FEATURES = 32;
+
+/** Locals x_0..x_{d-1} for a row, the loader of row address `r` into them, and the squared distance to a point. */
+function rowTools(b: Body, d: number) {
+  const s = b.local('f64');
+  const e = b.local('f64');
+  const x = Array.from({ length: d }, () => b.local('f64'));
+  return {
+    s,
+    x,
+    loadRow: (r: number) => x.forEach((xj, j) => b.get(r).loadF64(8 * j).set(xj)),
+    /** s (= 0 first, as the JavaScript kernels start it) += (x_j - point_j)^2 for j in [from, to), the point at address `ptr`. */
+    distance: (ptr: number, from = 0, to = d) => {
+      for (let j = from; j < to; j++) {
+        if (j === 0) b.get(x[j]).get(ptr).loadF64(8 * j).op(OP.f64Sub).tee(e).get(e).op(OP.f64Mul).set(s);
+        else b.get(s).get(x[j]).get(ptr).loadF64(8 * j).op(OP.f64Sub).tee(e).get(e).op(OP.f64Mul, OP.f64Add).set(s);
+      }
+    },
+  };
+}
+
+function potentialsBody(d: number): Body {
+  const params: ValueType[] = Array(9).fill('i32');
+  const b = new Body(params);
+  const [start, end, trials, cur, rows, data, candidates, table, out] = params.map((_, i) => i);
+  const i = b.local('i32');
+  const r = b.local('i32');
+  const t = b.local('i32');
+  const o = b.local('i32');
+  const p = b.local('i32');
+  const own = b.local('f64');
+  const v = b.local('f64');
+  const { s, loadRow, distance } = rowTools(b, d);
+  b.i32(0).set(t);
+  b.block().loop();
+  b.get(t).get(trials).op(OP.i32GeS).brIf(1);
+  b.get(out).get(t).i32(3).op(OP.i32Shl, OP.i32Add).f64(0).storeF64();
+  b.get(t).i32(1).op(OP.i32Add).set(t).br(0);
+  b.end().end();
+  b.get(start).set(i);
+  b.block().loop();
+  b.get(i).get(end).op(OP.i32GeS).brIf(1);
+  b.get(data).get(i).i32(8 * d).op(OP.i32Mul, OP.i32Add).set(r);
+  loadRow(r);
+  // own = table[cur * rows + i]
+  b.get(table).get(cur).get(rows).op(OP.i32Mul).get(i).op(OP.i32Add).i32(3).op(OP.i32Shl, OP.i32Add).loadF64().set(own);
+  b.i32(0).set(t).get(candidates).set(o);
+  b.block().loop();
+  b.get(t).get(trials).op(OP.i32GeS).brIf(1);
+  distance(o);
+  b.get(s).get(own).get(s).get(own).op(OP.f64Lt).select().set(v);
+  // table[((cur + 1 + t) % (trials + 1)) * rows + i] = v
+  b.get(table).get(cur).i32(1).op(OP.i32Add).get(t).op(OP.i32Add).get(trials).i32(1).op(OP.i32Add).op(OP.i32RemU).get(rows).op(OP.i32Mul).get(i).op(OP.i32Add).i32(3).op(OP.i32Shl, OP.i32Add);
+  b.get(v).storeF64();
+  b.get(out).get(t).i32(3).op(OP.i32Shl, OP.i32Add).set(p);
+  b.get(p).get(p).loadF64().get(v).op(OP.f64Add).storeF64();
+  b.get(t).i32(1).op(OP.i32Add).set(t).get(o).i32(8 * d).op(OP.i32Add).set(o).br(0);
+  b.end().end();
+  b.get(i).i32(1).op(OP.i32Add).set(i).br(0);
+  b.end().end();
+  return b;
+}
+
+function nearestBody(d: number): Body {
+  const params: ValueType[] = Array(5).fill('i32');
+  const b = new Body(params);
+  const [start, end, data, point, table] = params.map((_, i) => i);
+  const i = b.local('i32');
+  const r = b.local('i32');
+  const q = b.local('i32');
+  const own = b.local('f64');
+  const total = b.local('f64');
+  const { s, loadRow, distance } = rowTools(b, d);
+  b.get(start).set(i);
+  b.block().loop();
+  b.get(i).get(end).op(OP.i32GeS).brIf(1);
+  b.get(data).get(i).i32(8 * d).op(OP.i32Mul, OP.i32Add).set(r);
+  loadRow(r);
+  distance(point);
+  b.get(table).get(i).i32(3).op(OP.i32Shl, OP.i32Add).tee(q).loadF64().set(own);
+  b.get(s).get(own).op(OP.f64Lt).if();
+  b.get(q).get(s).storeF64().get(total).get(s).op(OP.f64Add).set(total);
+  b.else();
+  b.get(total).get(own).op(OP.f64Add).set(total);
+  b.end();
+  b.get(i).i32(1).op(OP.i32Add).set(i).br(0);
+  b.end().end();
+  b.get(total);
+  return b;
+}
+
+function pairSumsBody(d: number): Body {
+  const params: ValueType[] = Array(8).fill('i32');
+  const b = new Body(params);
+  const [data, aStart, aEnd, bStart, bEnd, same, rowSum, colSum] = params.map((_, i) => i);
+  const a = b.local('i32');
+  const j = b.local('i32');
+  const r = b.local('i32');
+  const o = b.local('i32');
+  const q = b.local('i32');
+  const total = b.local('f64');
+  const dist = b.local('f64');
+  const { s, loadRow, distance } = rowTools(b, d);
+  b.get(aStart).set(a);
+  b.block().loop();
+  b.get(a).get(aEnd).op(OP.i32GeS).brIf(1);
+  b.get(data).get(a).i32(8 * d).op(OP.i32Mul, OP.i32Add).set(r);
+  loadRow(r);
+  b.f64(0).set(total);
+  b.get(a).i32(1).op(OP.i32Add).get(bStart).get(same).select().set(j);
+  b.get(data).get(j).i32(8 * d).op(OP.i32Mul, OP.i32Add).set(o);
+  b.block().loop();
+  b.get(j).get(bEnd).op(OP.i32GeS).brIf(1);
+  distance(o);
+  b.get(s).op(OP.f64Sqrt).set(dist);
+  b.get(total).get(dist).op(OP.f64Add).set(total);
+  b.get(colSum).get(j).i32(3).op(OP.i32Shl, OP.i32Add).tee(q).get(q).loadF64().get(dist).op(OP.f64Add).storeF64();
+  b.get(j).i32(1).op(OP.i32Add).set(j).get(o).i32(8 * d).op(OP.i32Add).set(o).br(0);
+  b.end().end();
+  b.get(rowSum).get(a).i32(3).op(OP.i32Shl, OP.i32Add).get(total).storeF64();
+  b.get(a).i32(1).op(OP.i32Add).set(a).br(0);
+  b.end().end();
+  return b;
+}
+
+function assignBody(d: number): Body {
+  const params: ValueType[] = Array(15).fill('i32');
+  const b = new Body(params);
+  const [start, end, k, fresh, inertia, data, centers, labels, sums, counts, upper, lower, shift, half, otherShift] = params.map((_, i) => i);
+  const row = 8 * d;
+  const i = b.local('i32');
+  const r = b.local('i32');
+  const a = b.local('i32');
+  const best = b.local('i32');
+  const c = b.local('i32');
+  const cp = b.local('i32');
+  const skip = b.local('i32');
+  const changed = b.local('i32');
+  const p = b.local('i32');
+  const u = b.local('f64');
+  const l = b.local('f64');
+  const m = b.local('f64');
+  const own = b.local('f64');
+  const b1 = b.local('f64');
+  const b2 = b.local('f64');
+  const total = b.local('f64');
+  const h = b.local('f64');
+  const { s, x, loadRow: loadRowAt, distance } = rowTools(b, d);
+
+  /** Pushes base + index * size. */
+  const at = (base: number, index: number, shiftBits: number) => b.get(base).get(index).i32(shiftBits).op(OP.i32Shl, OP.i32Add);
+  const loadRow = () => loadRowAt(r);
+  /** sums[label] op= x and counts[label] op= 1, in the chunk's slots. */
+  const moveRow = (label: number, op: number) => {
+    b.get(sums).get(label).i32(row).op(OP.i32Mul, OP.i32Add).set(p);
+    x.forEach((xj, j) => b.get(p).get(p).loadF64(8 * j).get(xj).op(op).storeF64(8 * j));
+    at(counts, label, 3).set(p);
+    b.get(p).get(p).loadF64().f64(1).op(op).storeF64();
+  };
+
+  b.get(start).set(i);
+  b.block().loop();
+  b.get(i).get(end).op(OP.i32GeS).brIf(1);
+  b.get(data).get(i).i32(row).op(OP.i32Mul, OP.i32Add).set(r);
+  at(labels, i, 2).loadI32().set(a);
+  b.get(fresh).if();
+  b.f64(Infinity).set(u).f64(0).set(l).f64(-Infinity).set(m);
+  b.else();
+  at(upper, i, 3).loadF64();
+  at(shift, a, 3).loadF64().op(OP.f64Add).set(u);
+  at(lower, i, 3).loadF64();
+  at(otherShift, a, 3).loadF64().op(OP.f64Sub).set(l);
+  at(half, a, 3).loadF64().set(h);
+  b.get(h).get(l).get(h).get(l).op(OP.f64Gt).select().set(m);
+  b.end();
+
+  b.get(u).get(m).op(OP.f64Gt).if();
+  loadRow();
+  b.f64(Infinity).set(own);
+  b.get(fresh).op(OP.i32Eqz).if();
+  b.get(centers).get(a).i32(row).op(OP.i32Mul, OP.i32Add).set(p);
+  distance(p);
+  b.get(s).set(own).get(s).op(OP.f64Sqrt).set(u);
+  b.end();
+  b.i32(-1).get(a).get(fresh).select().set(skip);
+
+  b.get(u).get(m).op(OP.f64Gt).if();
+  b.get(own).set(b1).f64(Infinity).set(b2);
+  b.i32(0).get(a).get(fresh).select().set(best);
+  b.i32(0).set(c).get(centers).set(cp);
+  b.block().loop();
+  b.get(c).get(k).op(OP.i32GeS).brIf(1);
+  b.block();
+  b.get(c).get(skip).op(OP.i32Eq).brIf(0);
+  // A centre whose partial sum already exceeds the second-nearest distance can be neither nearest nor second.
+  const split = Math.ceil(d / 2);
+  distance(cp, 0, split);
+  b.get(s).get(b2).op(OP.f64Gt).brIf(0);
+  distance(cp, split, d);
+  b.get(s).get(b1).op(OP.f64Lt).get(s).get(b1).op(OP.f64Eq).get(c).get(best).op(OP.i32LtS, OP.i32And, OP.i32Or).if();
+  b.get(b1).set(b2).get(s).set(b1).get(c).set(best);
+  b.else();
+  b.get(s).get(b2).op(OP.f64Lt).if().get(s).set(b2).end();
+  b.end();
+  b.end();
+  b.get(c).i32(1).op(OP.i32Add).set(c).get(cp).i32(row).op(OP.i32Add).set(cp);
+  b.br(0);
+  b.end().end();
+
+  b.get(best).get(a).op(OP.i32Ne).if();
+  b.get(fresh).op(OP.i32Eqz).if();
+  moveRow(a, OP.f64Sub);
+  moveRow(best, OP.f64Add);
+  b.end();
+  b.get(best).set(a);
+  at(labels, i, 2).get(a).storeI32();
+  b.get(inertia).op(OP.i32Eqz).if().get(changed).i32(1).op(OP.i32Add).set(changed).end();
+  b.end();
+  b.get(b1).op(OP.f64Sqrt).set(u).get(b2).op(OP.f64Sqrt).set(l);
+  b.end();
+  b.end();
+
+  at(upper, i, 3).get(u).storeF64();
+  at(lower, i, 3).get(l).storeF64();
+  b.get(fresh).get(inertia).op(OP.i32Or).if();
+  loadRow();
+  b.get(fresh).if();
+  moveRow(a, OP.f64Add);
+  b.end();
+  b.get(inertia).if();
+  b.get(centers).get(a).i32(row).op(OP.i32Mul, OP.i32Add).set(p);
+  distance(p);
+  b.get(total).get(s).op(OP.f64Add).set(total);
+  b.end();
+  b.end();
+  b.get(i).i32(1).op(OP.i32Add).set(i);
+  b.br(0);
+  b.end().end();
+
+  b.get(inertia).if('f64').get(total).else().get(changed).op(OP.f64ConvertI32S).end();
+  return b;
+}
