@@ -141,22 +141,37 @@ export function dequantised(x: Matrix, columns: readonly number[], seed: number)
   const { rows: n, cols: d } = x;
   const out = Float64Array.from(x.data);
   const rng = new Random(seed);
+  const values = new Float64Array(n);
+  const distinct = new Float64Array(n);
   for (const j of columns) {
-    const values = Float64Array.from({ length: n }, (_, i) => x.data[i * d + j]).sort();
-    const distinct: number[] = [];
-    for (let i = 0; i < n; i++) if (i === 0 || values[i] !== values[i - 1]) distinct.push(values[i]);
-    if (distinct.length < 2 || distinct.length > n / 10) continue;
-    const gaps = distinct.slice(1).map((v, q) => v - distinct[q]);
+    for (let i = 0; i < n; i++) values[i] = x.data[i * d + j];
+    values.sort();
+    let m = 0;
+    for (let i = 0; i < n; i++) if (i === 0 || values[i] !== values[i - 1]) distinct[m++] = values[i];
+    if (m < 2 || m > n / 10) continue;
+    const gaps = new Float64Array(m - 1);
+    for (let q = 0; q < m - 1; q++) gaps[q] = distinct[q + 1] - distinct[q];
     const step = Float64Array.from(gaps).sort()[Math.floor(gaps.length / 2)];
-    const index = new Map(distinct.map((v, q) => [v, q]));
     for (let i = 0; i < n; i++) {
-      const q = index.get(x.data[i * d + j]) as number;
+      const q = indexOf(distinct, m, x.data[i * d + j]);
       const below = Math.min(q > 0 ? gaps[q - 1] : step, step) / 2;
       const above = Math.min(q < gaps.length ? gaps[q] : step, step) / 2;
       out[i * d + j] += -below + (below + above) * rng.uniform();
     }
   }
   return { rows: n, cols: d, data: out };
+}
+
+/** Position of `v` among the first `m` sorted distinct values (it is one of them). */
+function indexOf(sorted: Float64Array, m: number, v: number): number {
+  let lo = 0;
+  let hi = m - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function smallestCluster(labels: Int32Array, k: number): number {
