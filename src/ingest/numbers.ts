@@ -130,7 +130,7 @@ async function columnEvidence(engine: Engine, table: string, column: string): Pr
       count(*) FILTER (WHERE ${ok} AND regexp_full_match(core, ${literal(AMBIGUOUS)}))::DOUBLE AS amb,
       count(*) FILTER (WHERE ${ok} AND regexp_full_match(core, ${literal(VALID['.'])}))::DOUBLE AS vdot,
       count(*) FILTER (WHERE ${ok} AND regexp_full_match(core, ${literal(VALID[','])}))::DOUBLE AS vcomma,
-      array_to_string(list_distinct(list(cur) FILTER (WHERE ${ok} AND cur IS NOT NULL))[1:5], '|') AS cur,
+      array_to_string(list_sort(list_distinct(list(cur) FILTER (WHERE ${ok} AND cur IS NOT NULL)))[1:5], '|') AS cur,
       coalesce(bool_or(${ok} AND v LIKE '%\\%%' ESCAPE '\\'), false) AS pct,
       coalesce(bool_or(${ok} AND v LIKE '(%)'), false) AS par,
       coalesce(bool_or(${ok} AND regexp_matches(num, ${literal(SPACE)})), false) AS sp,
