@@ -16,6 +16,7 @@ export const DEFAULT_MEMORY_LIMIT = '1536MB';
 export class DuckDbEngine implements Engine {
   readonly dialect = 'duckdb' as const;
   readonly sql = duckdb;
+  private closed = false;
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
@@ -81,7 +82,10 @@ export class DuckDbEngine implements Engine {
     return { names, columns, rows };
   }
 
+  /** Releases the database; a second call does nothing. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     this.conn.closeSync();
     this.instance.closeSync();
   }

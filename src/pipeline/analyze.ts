@@ -17,6 +17,7 @@ import type { Populations } from '../features/populations.js';
 import type { Extension } from './artifacts.js';
 import type { FullOptions } from './full.js';
 import type { SegmentThread } from './segment-thread.js';
+import type { PipelineOptions } from './run.js';
 
 export interface AnalyzeOptions extends LoadOptions, CleaningOptions {
   /** Role overrides, e.g. { customer: 'Client Ref' }. */
@@ -76,7 +77,7 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
  * same plan, so the segmentation starts on its own thread as soon as the customers table exists and runs beside
  * RFM, cohorts and the CLV fits; that thread is started before the file is read, to load its code meanwhile.
  */
-export async function analyzeWithLater(path: string, options: AnalyzeOptions & FullOptions = {}): Promise<{ analysis: Analysis; extensions: Extension[] }> {
+export async function analyzeWithLater(path: string, options: AnalyzeOptions & FullOptions & Pick<PipelineOptions, 'onEngineDone'> = {}): Promise<{ analysis: Analysis; extensions: Extension[] }> {
   const { SegmentThread } = await import('./segment-thread.js');
   const thread = options.segments !== false && options.background !== false ? SegmentThread.start() : undefined;
   // The later stages' code loads while this thread waits for the engine and the decompressed file, instead of when

@@ -50,12 +50,20 @@ export interface Stage {
    * the checks and at the end.
    */
   readonly background?: { readonly label: string };
+  /** Runs no SQL: the engine may be released while it is still running (see PipelineOptions.onEngineDone). */
+  readonly engineFree?: boolean;
   run(s: PipelineState): Promise<void>;
 }
 
 export interface PipelineOptions extends AnalyzeOptions, Omit<FullOptions, 'onStage'> {
   /** Summaries written by the checks stage (default all three); `false` skips the stage. */
   checks?: false | OutputFormat[];
+  /**
+   * Called once every stage that may use the engine has finished, before waiting for the rest (the segmentation on
+   * its thread): the CLI closes the engine there, so its memory and the time closing takes go while the thread
+   * finishes. Nothing may query the engine afterwards.
+   */
+  onEngineDone?: (engine: Engine) => Promise<void>;
 }
 
 export interface PipelineResult {
@@ -182,6 +190,8 @@ export async function runStages(state: PipelineState, plan: readonly Stage[], gi
         pending.set(stage, done);
       }
     }
+    for (const [bg] of pending) if (!bg.engineFree) await join(bg);
+    await state.options.onEngineDone?.(state.engine);
     for (const [bg] of pending) await join(bg);
   } catch (err) {
     // The caller closes the engine on failure: background queries must have finished by then.
@@ -462,6 +472,7 @@ const SEGMENTS: Stage = {
   needs: [need('customers', CUSTOMER_FEATURES)],
   produces: [need('segments', ['customer_id', 'segment'])],
   background: { label: 'segmentation' },
+  engineFree: true,
   async run(s) {
     const [{ segmentsOf }, { orderLogFeatureTable }] = await Promise.all([import('./full.js'), import('./stages.js')]);
     const e = await segmentsOf(orderLogFeatureTable(s.customers as QueryResult), { segments: s.options.segments, thread: s.segmentThread });

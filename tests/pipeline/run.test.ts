@@ -65,6 +65,35 @@ describe('typed pipeline stages', () => {
     expect(r.timings[0].seconds).toBeGreaterThan(0.03);
   });
 
+  it('releases the engine once the stages that use it are done, while an engine-free background stage still runs', async () => {
+    const events: string[] = [];
+    const tick = () => new Promise((r) => setTimeout(r, 20));
+    const thread: Stage = { name: 'segments', needs: [], produces: [], background: { label: 'segmentation' }, engineFree: true, run: async () => { events.push('thread start'); await tick(); await tick(); events.push('thread end'); } };
+    const queries: Stage = { name: 'cohorts', needs: [], produces: [], background: { label: 'cohorts' }, run: async () => { await tick(); events.push('queries end'); } };
+    const last: Stage = { name: 'clv', needs: [], produces: [], run: async (st) => { events.push('clv'); st.analysis = {} as Analysis; } };
+    const engine = recordingEngine();
+    const state: PipelineState = { engine, source: { kind: 'table', name: 't' }, options: { onEngineDone: async (e) => void events.push(e === engine ? 'engine done' : 'another engine') }, cautions: [], skipped: [], extensions: [] };
+    await runStages(state, [thread, queries, last]);
+    expect(events).toEqual(['thread start', 'clv', 'queries end', 'engine done', 'thread end']);
+  });
+
+  it('closes the embedded engine from the hook, with the same outputs as a run that does not, and a second close does nothing', async () => {
+    const file = join(SHAPES, 'status-cancellations.csv');
+    let closedAt = -1;
+    const { analyzeWithLater } = await import('../../src/pipeline/analyze.js');
+    const r = await analyzeWithLater(file, { segments: { seed: 42 }, onEngineDone: async (e) => { await e.close(); closedAt = performance.now(); } });
+    expect(closedAt).toBeGreaterThan(0);
+    await r.analysis.engine.close();
+    await expect(r.analysis.engine.query('SELECT 1')).rejects.toThrow();
+    const again = await analyzeWithLater(file, { segments: { seed: 42 } });
+    try {
+      expect(r.analysis.customers).toEqual(again.analysis.customers);
+      expect(r.extensions.map((e) => e.summary)).toEqual(again.extensions.map((e) => e.summary));
+    } finally {
+      await again.analysis.engine.close();
+    }
+  });
+
   it('runs every stage on a file, timed in order, and gives what analyze and its later stages give', async () => {
     const file = join(SHAPES, 'status-cancellations.csv');
     const engine = await DuckDbEngine.open();

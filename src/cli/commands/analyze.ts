@@ -99,7 +99,8 @@ Examples:
         drivers: flags.drivers,
       };
       // A file runs as one plan with its later stages; a warehouse table's later stages follow its core.
-      const run = source.kind === 'file' ? await analyzeWithLater(source.file, { ...options, ...later }) : { analysis: await analyzeWarehouse(source.engine, source.table, options), extensions: null };
+      // On a file the engine closes as soon as its last query has run, while the segmentation thread finishes.
+      const run = source.kind === 'file' ? await analyzeWithLater(source.file, { ...options, ...later, onEngineDone: (e) => e.close() }) : { analysis: await analyzeWarehouse(source.engine, source.table, options), extensions: null };
       const a = run.analysis;
       let closed = false;
       try {
