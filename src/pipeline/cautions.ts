@@ -6,7 +6,7 @@
 import { rowObjects, type QueryResult } from '../engine/engine.js';
 import type { CleaningLog } from '../clean/lines.js';
 import type { RoleMap } from '../ingest/roles.js';
-import { repeatedTotalsAggregation, sharedOrdersAggregation } from '../sql/definitions.js';
+import { caseVariantIdsAggregation, repeatedTotalsAggregation, sharedOrdersAggregation } from '../sql/definitions.js';
 import type { LineSet } from '../sql/lines.js';
 
 const count = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
@@ -41,13 +41,15 @@ const REPEATED_TOTALS_SHARE = 0.9;
 
 /**
  * From the lines: an amount column that is the order's total on each line (only an amount column can be: quantity ×
- * price is a line's own), and order ids that several customers carry (only an order column can). Run beside the
- * cohort queries.
+ * price is a line's own), order ids that several customers carry (only an order column can), and text customer ids
+ * that differ only in letter case. Run beside the cohort queries.
  */
-export async function exportShapeCautions(lines: LineSet, roles: RoleMap): Promise<string[]> {
-  const [repeated, shared] = await Promise.all([
+export async function exportShapeCautions(lines: LineSet, roles: RoleMap, ids: { text: boolean }): Promise<string[]> {
+  const [repeated, shared, cased] = await Promise.all([
     roles.amount ? lines.aggregate(repeatedTotalsAggregation(lines.d)) : undefined,
     roles.order ? lines.aggregate(sharedOrdersAggregation(lines.d)) : undefined,
+    // Only text ids have letters: a numeric id column cannot vary in case.
+    ids.text ? lines.aggregate(caseVariantIdsAggregation(lines.d)) : undefined,
   ]);
   const out: string[] = [];
   const first = (q: QueryResult | undefined) => (q ? (rowObjects(q)[0] ?? {}) : {});
@@ -63,6 +65,12 @@ export async function exportShapeCautions(lines: LineSet, roles: RoleMap): Promi
   if (n > 0) {
     out.push(
       `${count(n, 'order id belongs', 'order ids belong')} to more than one customer (${roles.order} restarting by year or store, or merged accounts): the order totals count such an id once, customers.csv once per customer. Make the ids unique in the export (e.g. prefix the year) to count every order`,
+    );
+  }
+  const groups = Number(first(cased).case_groups ?? 0);
+  if (groups > 0) {
+    out.push(
+      `${count(groups, 'customer id has', 'customer ids have')} another spelling that differs only in letter case (e.g. ${String(first(cased).example)}): each spelling is counted as a customer of its own. If they are one customer, write the ids in one case in the export`,
     );
   }
   return out;

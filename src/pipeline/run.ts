@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Engine, QueryResult } from '../engine/engine.js';
 import { ClienteleError, InputError } from '../errors.js';
 import { loadFile, type LoadedTable } from '../ingest/load.js';
-import { detectRoles, type RoleDetection } from '../ingest/roles.js';
+import { detectRoles, isNumericType, type RoleDetection } from '../ingest/roles.js';
 import { calendarDate } from '../ingest/dates.js';
 import { fileCurrency } from '../ingest/currency.js';
 import { buildLines, cleanLines, type CleaningLog } from '../clean/lines.js';
@@ -378,7 +378,7 @@ const COHORTS: Stage = {
     // The revenue totals take their order count from the populations (one distinct count over every line fewer).
     const revenue = cleaning.hasAmounts ? revenuePatterns(lines, { orders: pops.then((p) => p.allLines.orders) }) : undefined;
     let shape: string[];
-    [s.cohorts, s.populations, s.revenue, shape] = await Promise.all([cohorts(lines), pops, revenue, exportShapeCautions(lines, (s.detection as RoleDetection).roles)]);
+    [s.cohorts, s.populations, s.revenue, shape] = await Promise.all([cohorts(lines), pops, revenue, exportShapeCautions(lines, (s.detection as RoleDetection).roles, { text: textIds(s) })]);
     s.cautions.push(...shape);
     if (!cleaning.hasAmounts) s.skipped.push({ analysis: 'Revenue and spend', reason: 'the log has no amount or unit price column' });
     const customers = s.customers as QueryResult;
@@ -386,6 +386,13 @@ const COHORTS: Stage = {
     s.analysis = analysisOf(s, concentration);
   },
 };
+
+/** Whether the customer id column holds text (a number column has no letter case to vary). */
+function textIds(s: PipelineState): boolean {
+  const column = (s.detection as RoleDetection).roles.customer;
+  const type = (s.load as LoadedTable).schema.find((c) => c.name === column)?.type;
+  return type === undefined || !isNumericType(type);
+}
 
 /** The analysis as far as the stages have filled it (before the cohorts stage: no cohorts, populations or revenue). */
 function analysisOf(s: PipelineState, concentration?: Analysis['concentration']): Analysis {

@@ -269,6 +269,27 @@ export function sharedOrdersAggregation(d: Dialect): Aggregation {
 }
 
 /**
+ * Customer ids that differ from another only in letter case ('Ann@x.com' and 'ann@x.com'): each is counted as a
+ * customer of its own. Groups of such ids, and one group as an example pair. On a sharded table only variants within
+ * a shard are seen (customers are sharded by the id as written), so the count is a lower bound there.
+ */
+export function caseVariantIdsAggregation(d: Dialect): Aggregation {
+  const ids = (grain: string) => d.sub(`SELECT customer_id FROM ${grain} WHERE customer_id IS NOT NULL GROUP BY customer_id`, 'ids');
+  return {
+    over: 'grain',
+    from: (grain) =>
+      d.sub(
+        `SELECT lower(customer_id) AS folded, ${d.concat(['min(customer_id)', "' and '", 'max(customer_id)'])} AS pair FROM ${ids(grain)} GROUP BY lower(customer_id) HAVING count(*) > 1`,
+        'variants',
+      ),
+    aggs: [
+      { as: 'case_groups', kind: 'count' },
+      { as: 'example', kind: 'min', of: 'pair' },
+    ],
+  };
+}
+
+/**
  * The two populations every figure belongs to (docs/cleaning.md §6): all revenue-earning lines, and identified
  * customers (those with a sale line). Additive per customer, so a sharded table's partials merge exactly.
  */

@@ -322,6 +322,39 @@ describe('order numbers shared by customers', () => {
   });
 });
 
+describe('customer ids that differ only in letter case', () => {
+  it('are named in a caution with their number, counted independently; ids in one case get none', async () => {
+    // E-mail ids typed by hand: some customers appear as 'Ann@…' on some orders and 'ann@…' on others.
+    const rows = ['order_id,email,order_date,amount'];
+    let order = 1;
+    for (let c = 0; c < 40; c++) {
+      for (let m = 1; m <= 6; m++) {
+        const id = `shopper${c}@mail.example`;
+        const written = c % 7 === 0 && m % 2 === 0 ? id.toUpperCase() : c % 11 === 3 && m === 5 ? `Shopper${c}@mail.example` : id;
+        rows.push(`${order++},${written},2024-0${m}-1${c % 9},${(12 + c + m).toFixed(2)}`);
+      }
+    }
+    // The independent count: ids grouped by their lower-case form, groups of more than one spelling.
+    const spellings = new Map<string, Set<string>>();
+    for (const line of rows.slice(1)) {
+      const id = line.split(',')[1];
+      const key = id.toLowerCase();
+      if (!spellings.has(key)) spellings.set(key, new Set());
+      spellings.get(key)!.add(id);
+    }
+    const groups = [...spellings.values()].filter((s) => s.size > 1).length;
+    expect(groups).toBe(9);
+    const r = await analyzeJson(file('emails.csv', `${rows.join('\n')}\n`), '--no-clv', '--no-segments');
+    const caution = r.summary.cautions.find((c: string) => /letter case/.test(c));
+    expect(caution).toMatch(new RegExp(`^${groups} customer ids have another spelling that differs only in letter case \\(e\\.g\\. \\S+ and \\S+\\): each spelling is counted as a customer of its own`));
+    // Counted as the caution says: every spelling is a customer in customers.csv.
+    const distinctSpellings = new Set(rows.slice(1).map((l) => l.split(',')[1])).size;
+    expect(r.csv.trim().split('\n').length - 1).toBe(distinctSpellings);
+    const oneCase = await analyzeJson(file('emails-lower.csv', `${rows.map((l, i) => (i === 0 ? l : l.toLowerCase())).join('\n')}\n`), '--no-clv', '--no-segments');
+    expect(oneCase.summary.cautions.join(' ')).not.toMatch(/letter case/);
+  });
+});
+
 describe('headers in other languages', () => {
   it('German, French, Spanish, Dutch, Italian and Portuguese twins of an export give the English figures', async () => {
     const text = readFileSync(join(SHAPES, 'catalogue-fee-words.csv'), 'utf8');

@@ -3,7 +3,7 @@ import { analyze, type Analysis } from '../../src/pipeline/analyze.js';
 import { analyzeTable } from '../../src/pipeline/warehouse.js';
 import { connectEngine } from '../../src/engine/connect.js';
 import { numbers, rowObjects, strings } from '../../src/engine/engine.js';
-import { repeatedTotalsAggregation, sharedOrdersAggregation } from '../../src/sql/definitions.js';
+import { caseVariantIdsAggregation, repeatedTotalsAggregation, sharedOrdersAggregation } from '../../src/sql/definitions.js';
 import { ShardedLines } from '../../src/sql/lines.js';
 import { clvStage, transactionLog } from '../../src/pipeline/stages.js';
 import { postgresAvailable, startPostgres, type PgServer } from '../helpers/postgres.js';
@@ -137,14 +137,15 @@ for (const server of servers) {
       expectClose(a.populations, embedded.populations, 'populations');
       expectClose(a.revenue, embedded.revenue, 'revenue');
     });
-    it('counts the same orders for the repeated-order-total and shared-order checks', async () => {
+    it('counts the same orders for the repeated-order-total and shared-order checks, and the same case-variant ids', async () => {
       const count = async (x: Analysis) => ({
         ...rowObjects(await x.lines!.aggregate(repeatedTotalsAggregation(x.lines!.d)))[0],
         ...rowObjects(await x.lines!.aggregate(sharedOrdersAggregation(x.lines!.d)))[0],
+        ...rowObjects(await x.lines!.aggregate(caseVariantIdsAggregation(x.lines!.d)))[0],
       });
       const [got, want] = await Promise.all([count(a), count(embedded)]);
       expect(Number(want.varied_orders)).toBeGreaterThan(10_000);
-      const counts = (r: Record<string, unknown>) => [Number(r.varied_orders), Number(r.one_amount), Number(r.shared_orders)];
+      const counts = (r: Record<string, unknown>) => [Number(r.varied_orders), Number(r.one_amount), Number(r.shared_orders), Number(r.case_groups)];
       expect(counts(got)).toEqual(counts(want));
     });
     it('gives the same transaction log for CLV', () => expectSameTransactions(a, embedded));
