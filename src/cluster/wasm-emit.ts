@@ -19,6 +19,11 @@ export class Body {
     return this.params.length + this.locals.length - 1;
   }
 
+  /** `n` new locals of one type. */
+  localsOf(type: ValueType, n: number): number[] {
+    return Array.from({ length: n }, () => this.local(type));
+  }
+
   get(l: number): this {
     return this.op(0x20, ...uleb(l));
   }

@@ -115,10 +115,22 @@ function rowTools(b: Body, d: number) {
   const s = b.local('f64');
   const e = b.local('f64');
   const x = Array.from({ length: d }, () => b.local('f64'));
+  const loadRow = (r: number) => x.forEach((xj, j) => b.get(r).loadF64(8 * j).set(xj));
   return {
     s,
     x,
-    loadRow: (r: number) => x.forEach((xj, j) => b.get(r).loadF64(8 * j).set(xj)),
+    loadRow,
+    /** for (index = from; index < to; index++) { row = data + index * 8d; load it; body }, all locals of the body. */
+    forEachRow: (index: number, from: number, to: number, data: number, row: number, body: () => void) => {
+      b.get(from).set(index);
+      b.block().loop();
+      b.get(index).get(to).op(OP.i32GeS).brIf(1);
+      b.get(data).get(index).i32(8 * d).op(OP.i32Mul, OP.i32Add).set(row);
+      loadRow(row);
+      body();
+      b.get(index).i32(1).op(OP.i32Add).set(index).br(0);
+      b.end().end();
+    },
     /** s (= 0 first, as the JavaScript kernels start it) += (x_j - point_j)^2 for j in [from, to), the point at address `ptr`. */
     distance: (ptr: number, from = 0, to = d) => {
       for (let j = from; j < to; j++) {
@@ -133,41 +145,31 @@ function potentialsBody(d: number): Body {
   const params: ValueType[] = Array(9).fill('i32');
   const b = new Body(params);
   const [start, end, trials, cur, rows, data, candidates, table, out] = params.map((_, i) => i);
-  const i = b.local('i32');
-  const r = b.local('i32');
-  const t = b.local('i32');
-  const o = b.local('i32');
-  const p = b.local('i32');
-  const own = b.local('f64');
-  const v = b.local('f64');
-  const { s, loadRow, distance } = rowTools(b, d);
+  const [i, r, t, o, p] = b.localsOf('i32', 5);
+  const [own, v] = b.localsOf('f64', 2);
+  const { s, distance, forEachRow } = rowTools(b, d);
   b.i32(0).set(t);
   b.block().loop();
   b.get(t).get(trials).op(OP.i32GeS).brIf(1);
   b.get(out).get(t).i32(3).op(OP.i32Shl, OP.i32Add).f64(0).storeF64();
   b.get(t).i32(1).op(OP.i32Add).set(t).br(0);
   b.end().end();
-  b.get(start).set(i);
-  b.block().loop();
-  b.get(i).get(end).op(OP.i32GeS).brIf(1);
-  b.get(data).get(i).i32(8 * d).op(OP.i32Mul, OP.i32Add).set(r);
-  loadRow(r);
-  // own = table[cur * rows + i]
-  b.get(table).get(cur).get(rows).op(OP.i32Mul).get(i).op(OP.i32Add).i32(3).op(OP.i32Shl, OP.i32Add).loadF64().set(own);
-  b.i32(0).set(t).get(candidates).set(o);
-  b.block().loop();
-  b.get(t).get(trials).op(OP.i32GeS).brIf(1);
-  distance(o);
-  b.get(s).get(own).get(s).get(own).op(OP.f64Lt).select().set(v);
-  // table[((cur + 1 + t) % (trials + 1)) * rows + i] = v
-  b.get(table).get(cur).i32(1).op(OP.i32Add).get(t).op(OP.i32Add).get(trials).i32(1).op(OP.i32Add).op(OP.i32RemU).get(rows).op(OP.i32Mul).get(i).op(OP.i32Add).i32(3).op(OP.i32Shl, OP.i32Add);
-  b.get(v).storeF64();
-  b.get(out).get(t).i32(3).op(OP.i32Shl, OP.i32Add).set(p);
-  b.get(p).get(p).loadF64().get(v).op(OP.f64Add).storeF64();
-  b.get(t).i32(1).op(OP.i32Add).set(t).get(o).i32(8 * d).op(OP.i32Add).set(o).br(0);
-  b.end().end();
-  b.get(i).i32(1).op(OP.i32Add).set(i).br(0);
-  b.end().end();
+  forEachRow(i, start, end, data, r, () => {
+    // own = table[cur * rows + i]
+    b.get(table).get(cur).get(rows).op(OP.i32Mul).get(i).op(OP.i32Add).i32(3).op(OP.i32Shl, OP.i32Add).loadF64().set(own);
+    b.i32(0).set(t).get(candidates).set(o);
+    b.block().loop();
+    b.get(t).get(trials).op(OP.i32GeS).brIf(1);
+    distance(o);
+    b.get(s).get(own).get(s).get(own).op(OP.f64Lt).select().set(v);
+    // table[((cur + 1 + t) % (trials + 1)) * rows + i] = v
+    b.get(table).get(cur).i32(1).op(OP.i32Add).get(t).op(OP.i32Add).get(trials).i32(1).op(OP.i32Add).op(OP.i32RemU).get(rows).op(OP.i32Mul).get(i).op(OP.i32Add).i32(3).op(OP.i32Shl, OP.i32Add);
+    b.get(v).storeF64();
+    b.get(out).get(t).i32(3).op(OP.i32Shl, OP.i32Add).set(p);
+    b.get(p).get(p).loadF64().get(v).op(OP.f64Add).storeF64();
+    b.get(t).i32(1).op(OP.i32Add).set(t).get(o).i32(8 * d).op(OP.i32Add).set(o).br(0);
+    b.end().end();
+  });
   return b;
 }
 
@@ -175,26 +177,18 @@ function nearestBody(d: number): Body {
   const params: ValueType[] = Array(5).fill('i32');
   const b = new Body(params);
   const [start, end, data, point, table] = params.map((_, i) => i);
-  const i = b.local('i32');
-  const r = b.local('i32');
-  const q = b.local('i32');
-  const own = b.local('f64');
-  const total = b.local('f64');
-  const { s, loadRow, distance } = rowTools(b, d);
-  b.get(start).set(i);
-  b.block().loop();
-  b.get(i).get(end).op(OP.i32GeS).brIf(1);
-  b.get(data).get(i).i32(8 * d).op(OP.i32Mul, OP.i32Add).set(r);
-  loadRow(r);
-  distance(point);
-  b.get(table).get(i).i32(3).op(OP.i32Shl, OP.i32Add).tee(q).loadF64().set(own);
-  b.get(s).get(own).op(OP.f64Lt).if();
-  b.get(q).get(s).storeF64().get(total).get(s).op(OP.f64Add).set(total);
-  b.else();
-  b.get(total).get(own).op(OP.f64Add).set(total);
-  b.end();
-  b.get(i).i32(1).op(OP.i32Add).set(i).br(0);
-  b.end().end();
+  const [i, r, q] = b.localsOf('i32', 3);
+  const [own, total] = b.localsOf('f64', 2);
+  const { s, distance, forEachRow } = rowTools(b, d);
+  forEachRow(i, start, end, data, r, () => {
+    distance(point);
+    b.get(table).get(i).i32(3).op(OP.i32Shl, OP.i32Add).tee(q).loadF64().set(own);
+    b.get(s).get(own).op(OP.f64Lt).if();
+    b.get(q).get(s).storeF64().get(total).get(s).op(OP.f64Add).set(total);
+    b.else();
+    b.get(total).get(own).op(OP.f64Add).set(total);
+    b.end();
+  });
   b.get(total);
   return b;
 }
@@ -203,33 +197,23 @@ function pairSumsBody(d: number): Body {
   const params: ValueType[] = Array(8).fill('i32');
   const b = new Body(params);
   const [data, aStart, aEnd, bStart, bEnd, same, rowSum, colSum] = params.map((_, i) => i);
-  const a = b.local('i32');
-  const j = b.local('i32');
-  const r = b.local('i32');
-  const o = b.local('i32');
-  const q = b.local('i32');
-  const total = b.local('f64');
-  const dist = b.local('f64');
-  const { s, loadRow, distance } = rowTools(b, d);
-  b.get(aStart).set(a);
-  b.block().loop();
-  b.get(a).get(aEnd).op(OP.i32GeS).brIf(1);
-  b.get(data).get(a).i32(8 * d).op(OP.i32Mul, OP.i32Add).set(r);
-  loadRow(r);
-  b.f64(0).set(total);
-  b.get(a).i32(1).op(OP.i32Add).get(bStart).get(same).select().set(j);
-  b.get(data).get(j).i32(8 * d).op(OP.i32Mul, OP.i32Add).set(o);
-  b.block().loop();
-  b.get(j).get(bEnd).op(OP.i32GeS).brIf(1);
-  distance(o);
-  b.get(s).op(OP.f64Sqrt).set(dist);
-  b.get(total).get(dist).op(OP.f64Add).set(total);
-  b.get(colSum).get(j).i32(3).op(OP.i32Shl, OP.i32Add).tee(q).get(q).loadF64().get(dist).op(OP.f64Add).storeF64();
-  b.get(j).i32(1).op(OP.i32Add).set(j).get(o).i32(8 * d).op(OP.i32Add).set(o).br(0);
-  b.end().end();
-  b.get(rowSum).get(a).i32(3).op(OP.i32Shl, OP.i32Add).get(total).storeF64();
-  b.get(a).i32(1).op(OP.i32Add).set(a).br(0);
-  b.end().end();
+  const [a, j, r, o, q] = b.localsOf('i32', 5);
+  const [total, dist] = b.localsOf('f64', 2);
+  const { s, distance, forEachRow } = rowTools(b, d);
+  forEachRow(a, aStart, aEnd, data, r, () => {
+    b.f64(0).set(total);
+    b.get(a).i32(1).op(OP.i32Add).get(bStart).get(same).select().set(j);
+    b.get(data).get(j).i32(8 * d).op(OP.i32Mul, OP.i32Add).set(o);
+    b.block().loop();
+    b.get(j).get(bEnd).op(OP.i32GeS).brIf(1);
+    distance(o);
+    b.get(s).op(OP.f64Sqrt).set(dist);
+    b.get(total).get(dist).op(OP.f64Add).set(total);
+    b.get(colSum).get(j).i32(3).op(OP.i32Shl, OP.i32Add).tee(q).get(q).loadF64().get(dist).op(OP.f64Add).storeF64();
+    b.get(j).i32(1).op(OP.i32Add).set(j).get(o).i32(8 * d).op(OP.i32Add).set(o).br(0);
+    b.end().end();
+    b.get(rowSum).get(a).i32(3).op(OP.i32Shl, OP.i32Add).get(total).storeF64();
+  });
   return b;
 }
 
@@ -238,23 +222,8 @@ function assignBody(d: number): Body {
   const b = new Body(params);
   const [start, end, k, fresh, inertia, data, centers, labels, sums, counts, upper, lower, shift, half, otherShift] = params.map((_, i) => i);
   const row = 8 * d;
-  const i = b.local('i32');
-  const r = b.local('i32');
-  const a = b.local('i32');
-  const best = b.local('i32');
-  const c = b.local('i32');
-  const cp = b.local('i32');
-  const skip = b.local('i32');
-  const changed = b.local('i32');
-  const p = b.local('i32');
-  const u = b.local('f64');
-  const l = b.local('f64');
-  const m = b.local('f64');
-  const own = b.local('f64');
-  const b1 = b.local('f64');
-  const b2 = b.local('f64');
-  const total = b.local('f64');
-  const h = b.local('f64');
+  const [i, r, a, best, c, cp, skip, changed, p] = b.localsOf('i32', 9);
+  const [u, l, m, own, b1, b2, total, h] = b.localsOf('f64', 8);
   const { s, x, loadRow: loadRowAt, distance } = rowTools(b, d);
 
   /** Pushes base + index * size. */
