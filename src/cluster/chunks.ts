@@ -271,7 +271,8 @@ for (let generation = 1; ; generation++) {
 class WasmExecutor extends ChunkExecutor {
   private readonly kernels: WasmKernels;
   private readonly arena: WasmArena;
-  private readonly pointers: Int32Array;
+  /** Byte addresses of the buffers in the arena. */
+  private readonly at: Record<'data' | 'centers' | 'labels' | 'sums' | 'counts' | 'upper' | 'lower' | 'shift' | 'half' | 'otherShift' | 'candidates' | 'distances' | 'values', number>;
 
   static create(x: Matrix, k: number, chunks: number): WasmExecutor | null {
     const { rows: n, cols: d } = x;
@@ -292,7 +293,21 @@ class WasmExecutor extends ChunkExecutor {
     super(x, k, chunks, 1, arena, data, () => unused);
     this.kernels = kernels;
     this.arena = arena;
-    this.pointers = Int32Array.from([this.data, this.centers, this.labels, this.partialSums, this.partialCounts, this.upper, this.lower, this.shift, this.half, this.otherShift, this.candidates, this.distances, this.chunkValues], (v) => v.byteOffset);
+    this.at = {
+      data: this.data.byteOffset,
+      centers: this.centers.byteOffset,
+      labels: this.labels.byteOffset,
+      sums: this.partialSums.byteOffset,
+      counts: this.partialCounts.byteOffset,
+      upper: this.upper.byteOffset,
+      lower: this.lower.byteOffset,
+      shift: this.shift.byteOffset,
+      half: this.half.byteOffset,
+      otherShift: this.otherShift.byteOffset,
+      candidates: this.candidates.byteOffset,
+      distances: this.distances.byteOffset,
+      values: this.chunkValues.byteOffset,
+    };
   }
 
   override close(): void {
@@ -300,16 +315,15 @@ class WasmExecutor extends ChunkExecutor {
   }
 
   protected override command(op: number, arg: number): void {
-    const { rows, cols: d, k, chunks, kernels, pointers: p } = this;
+    const { rows, cols: d, k, chunks, kernels, at } = this;
     const stride = chunkStrides(k, d);
     for (let ch = 0; ch < chunks; ch++) {
       const start = ch * CHUNK_ROWS;
       const end = Math.min(rows, start + CHUNK_ROWS);
-      const values = p[12] + 8 * ch * stride.values;
       if (op === POTENTIALS) {
-        kernels.potentials(start, end, seedingTrials(k), arg, rows, p[0], p[10], p[11], values);
+        kernels.potentials(start, end, seedingTrials(k), arg, rows, at.data, at.candidates, at.distances, at.values + 8 * ch * stride.values);
       } else if (op === NEAREST) {
-        this.chunkValues[ch * stride.values] = kernels.nearest(start, end, p[0], p[10], p[11] + 8 * arg * rows);
+        this.chunkValues[ch * stride.values] = kernels.nearest(start, end, at.data, at.candidates, at.distances + 8 * arg * rows);
       } else {
         if (op === ASSIGN_FRESH) {
           this.partialSums.fill(0, ch * stride.sums, ch * stride.sums + k * d);
@@ -317,7 +331,7 @@ class WasmExecutor extends ChunkExecutor {
         }
         this.chunkValues[ch * stride.values] = kernels.assign(
           start, end, k, op === ASSIGN_FRESH ? 1 : 0, op === ASSIGN_INERTIA ? 1 : 0,
-          p[0], p[1], p[2], p[3] + 8 * ch * stride.sums, p[4] + 8 * ch * stride.counts, p[5], p[6], p[7], p[8], p[9],
+          at.data, at.centers, at.labels, at.sums + 8 * ch * stride.sums, at.counts + 8 * ch * stride.counts, at.upper, at.lower, at.shift, at.half, at.otherShift,
         );
       }
     }

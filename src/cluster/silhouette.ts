@@ -126,24 +126,27 @@ function sumsByCells(x: Matrix, labelsOf: Int32Array[], ks: number[], cells: Cel
       for (let l = 0; l < L; l++) acc[base + slot[so + l]] += v;
     }
   };
-  for (let A = 0; A < G; A++) {
-    const a0 = start[A];
-    const a1 = start[A + 1];
-    for (let B = A; B < G; B++) {
-      const b0 = start[B];
-      const b1 = start[B + 1];
-      colSum.fill(0, b0, b1);
-      kernel(a0, a1, b0, b1, A === B);
-      if (A === B) {
-        for (let p = a0; p < a1; p++) rowSum[p] += colSum[p];
-        spread(a0, a1, rowSum, A);
-      } else {
-        spread(a0, a1, rowSum, B);
-        spread(b0, b1, colSum, A);
+  try {
+    for (let A = 0; A < G; A++) {
+      const a0 = start[A];
+      const a1 = start[A + 1];
+      for (let B = A; B < G; B++) {
+        const b0 = start[B];
+        const b1 = start[B + 1];
+        colSum.fill(0, b0, b1);
+        kernel(a0, a1, b0, b1, A === B);
+        if (A === B) {
+          for (let p = a0; p < a1; p++) rowSum[p] += colSum[p];
+          spread(a0, a1, rowSum, A);
+        } else {
+          spread(a0, a1, rowSum, B);
+          spread(b0, b1, colSum, A);
+        }
       }
     }
+  } finally {
+    wasm?.arena.release();
   }
-  wasm?.arena.release();
   return ks.map((k, l) => {
     const out = new Float64Array(n * k);
     for (let p = 0; p < n; p++) {
