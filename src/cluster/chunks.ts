@@ -56,7 +56,7 @@ export function defaultThreads(x: Matrix, k: number): number {
 export function createExecutor(x: Matrix, k: number, threads: number): ChunkExecutor {
   const chunks = Math.ceil(x.rows / CHUNK_ROWS);
   const t = Math.max(1, Math.min(threads, chunks));
-  if (t === 1) return (x.rows * x.cols <= SMALL_INPUT_CELLS && kernelChoice.wasm ? WasmExecutor.create(x, k, chunks) : null) ?? new ChunkExecutor(x, k, chunks, 1, plainArrays);
+  if (t === 1) return (x.rows * x.cols <= SMALL_INPUT_CELLS ? WasmExecutor.create(x, k, chunks) : null) ?? new ChunkExecutor(x, k, chunks, 1, plainArrays);
   const parked = idlePool;
   if (parked?.pool.fits(x, k, t)) {
     clearTimeout(parked.timer);
@@ -67,9 +67,6 @@ export function createExecutor(x: Matrix, k: number, threads: number): ChunkExec
   stopIdlePool();
   return new PoolExecutor(x, k, chunks, t);
 }
-
-/** Whether serial fits of small inputs use the Wasm assignment kernel (tests turn it off to compare the two). */
-export const kernelChoice = { wasm: true };
 
 /** Where an executor's buffers live: ordinary arrays, memory shared with worker threads, or a WebAssembly memory. */
 export interface ArrayAlloc {

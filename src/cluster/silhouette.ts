@@ -2,7 +2,6 @@ import { InputError } from '../errors.js';
 import { takeRows, type Matrix } from '../data/matrix.js';
 import { Random } from '../random.js';
 import { pairSumsKernel } from './kernels.js';
-import { kernelChoice } from './chunks.js';
 import { WasmArena } from './wasm-kernels.js';
 
 /** Above this many rows the mean silhouette is computed on a seeded random sample of this size (O(n^2) otherwise). */
@@ -97,7 +96,7 @@ function sumsByCells(x: Matrix, labelsOf: Int32Array[], ks: number[], cells: Cel
   for (let i = 0; i < n; i++) rowAt[fill[cells.of[i]]++] = i;
   // The rows in cell order and the kernel's two sums live in a Wasm arena when there is one (the same arithmetic
   // as the JavaScript kernel, without its warm-up); the JavaScript kernel reads the same arrays otherwise.
-  const wasm = kernelChoice.wasm ? WasmArena.acquire(d, 8 * (n * d + 2 * n)) : null;
+  const wasm = WasmArena.acquire(d, 8 * (n * d + 2 * n));
   const data = wasm ? wasm.arena.f64(n * d) : new Float64Array(n * d);
   for (let p = 0; p < n; p++) {
     const r = rowAt[p] * d;

@@ -1,9 +1,10 @@
 /**
- * The k-means assignment kernel of kernels.ts (boundedAssignSource, with the pass chosen at run time) as
- * WebAssembly, unrolled over the features. Same arithmetic in the same order, so the same labels, bounds, sums
- * and inertia to the bit; what differs is the cost of a cold start. A fit in a fresh process runs its JavaScript
- * kernels interpreted, then optimised (several times over, as each pass kind first appears), boxing doubles all
- * the while; Wasm is compiled once, quickly, before the first pass, and allocates nothing.
+ * The distance kernels of kernels.ts as WebAssembly, unrolled over the features: the k-means assignment pass
+ * (boundedAssignSource, with the pass chosen at run time), the k-means++ rounds (potentialGenericSource,
+ * nearestSource) and the silhouettes' pair sums (pairSumsSource). Same arithmetic in the same order, so the same
+ * labels, bounds, sums, inertia and silhouettes to the bit; what differs is the cost of a cold start. A fit in a fresh
+ * process runs its JavaScript kernels interpreted, then optimised (several times over, as each pass kind first
+ * appears), boxing doubles all the while; Wasm is compiled once, quickly, before the first pass, and allocates nothing.
  */
 import { Body, OP, wasmModule, type ValueType } from './wasm-emit.js';
 
@@ -33,10 +34,13 @@ export interface WasmKernels {
   pairSums(data: number, aStart: number, aEnd: number, bStart: number, bEnd: number, same: number, rowSum: number, colSum: number): void;
 }
 
+/** Whether the Wasm kernels are used where they can be (tests turn them off to compare the two). */
+export const kernelChoice = { wasm: true };
+
 const modules = new Map<number, WebAssembly.Module>();
 
 /** The compiled kernels for `d` features (cached), or null where WebAssembly is unavailable. */
-export function wasmKernelModule(d: number): WebAssembly.Module | null {
+function wasmKernelModule(d: number): WebAssembly.Module | null {
   let m = modules.get(d);
   if (!m) {
     if (typeof WebAssembly === 'undefined') return null;
@@ -70,10 +74,10 @@ export class WasmArena {
 
   /**
    * This thread's arena holding `bytes` (grown if needed) with the kernels for `d` features, for one user until
-   * release(); null where WebAssembly is unavailable or d is too large to unroll.
+   * release(); null where WebAssembly is unavailable or turned off, or d is too large to unroll.
    */
   static acquire(d: number, bytes: number): { arena: WasmArena; kernels: WasmKernels } | null {
-    const module = d <= MAX_WASM_FEATURES ? wasmKernelModule(d) : null;
+    const module = kernelChoice.wasm && d <= MAX_WASM_FEATURES ? wasmKernelModule(d) : null;
     if (!module) return null;
     const arena = WasmArena.shared && !WasmArena.shared.busy ? WasmArena.shared : new WasmArena();
     WasmArena.shared ??= arena;
@@ -108,7 +112,7 @@ export class WasmArena {
 }
 
 /** Features up to which the kernels are unrolled (as MAX_UNROLLED for the JavaScript ones). */
-export const MAX_WASM_FEATURES = 32;
+const MAX_WASM_FEATURES = 32;
 
 /** Locals x_0..x_{d-1} for a row, the loader of row address `r` into them, and the squared distance to a point. */
 function rowTools(b: Body, d: number) {

@@ -266,9 +266,10 @@ const CLEAN: Stage = {
     const roles = (s.detection as RoleDetection).roles;
     const asOf = s.options.asOf === undefined ? undefined : calendarDate(s.options.asOf, '--as-of');
     s.asOf = asOf;
+    const cleaningOptions = { latestPossible: latestPossibleDay(), ...s.options, asOf };
     if (s.source.kind === 'file') {
       progress(s, 'cleaning');
-      const { lines, ...cleaning } = await buildLines(s.engine, s.load as LoadedTable, (s.load as LoadedTable).schema, roles, { latestPossible: latestPossibleDay(), ...s.options, asOf });
+      const { lines, ...cleaning } = await buildLines(s.engine, s.load as LoadedTable, (s.load as LoadedTable).schema, roles, cleaningOptions);
       s.lines = lines;
       s.cleaning = cleaning;
     } else {
@@ -306,7 +307,7 @@ const CLEAN: Stage = {
           dateFormat: type(tsCol).toLowerCase(),
         },
         roles,
-        { latestPossible: latestPossibleDay(), ...s.options, asOf },
+        cleaningOptions,
       );
       s.lines = cleaned;
       s.load = { ...s.load, distinctRows };

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { kernelChoice } from '../../src/cluster/chunks.js';
 import { KMeans, type FittedKMeans } from '../../src/cluster/kmeans.js';
 import { silhouetteSamplesMany } from '../../src/cluster/silhouette.js';
-import { WasmArena } from '../../src/cluster/wasm-kernels.js';
+import { kernelChoice, WasmArena } from '../../src/cluster/wasm-kernels.js';
 import type { Matrix } from '../../src/data/matrix.js';
 import { Random } from '../../src/random.js';
 
