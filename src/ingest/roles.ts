@@ -33,7 +33,7 @@ const NAMES: Record<Role, string[]> = {
   quantity: ['quantity', 'qty', 'units', 'numberofcds', 'unitssold', 'quantityordered', 'lineitemquantity', 'menge', 'anzahl', 'stuck', 'quantite', 'cantidad', 'quantita', 'aantal', 'quantidade'],
   price: ['unitprice', 'price', 'itemprice', 'priceeach', 'unitcost', 'lineitemprice', 'preis', 'einzelpreis', 'stuckpreis', 'prix', 'prixunitaire', 'precio', 'preciounitario', 'prezzo', 'prezzounitario', 'prijs', 'stukprijs', 'preco', 'precounitario', 'precodeunitario'],
   amount: ['amount', 'totalprice', 'lineamount', 'linetotal', 'sales', 'revenue', 'dollarvalue', 'totalamount', 'ordertotal', 'total', 'value', 'saleamount', 'betrag', 'gesamtbetrag', 'umsatz', 'summe', 'gesamtpreis', 'montant', 'montanttotal', 'importe', 'importetotal', 'importo', 'bedrag', 'totaalbedrag', 'valortotal'],
-  product: ['stockcode', 'sku', 'productid', 'productcode', 'itemid', 'itemcode', 'product', 'lineitemsku', 'artikel', 'artikelnummer', 'artikelnr', 'produkt', 'produktnummer', 'produit', 'codeproduit', 'producto', 'codigoproducto', 'prodotto', 'codiceprodotto', 'artikelcode', 'produto', 'codigoproduto', 'codigodeproducto', 'codedeproduit', 'codigodoproduto'],
+  product: ['stockcode', 'sku', 'productid', 'productcode', 'itemid', 'itemcode', 'product', 'lineitemsku', 'artikel', 'artikelnummer', 'artikelnr', 'produkt', 'produktnummer', 'produit', 'codeproduit', 'article', 'codearticle', 'refarticle', 'producto', 'codigoproducto', 'prodotto', 'codiceprodotto', 'artikelcode', 'produto', 'codigoproduto', 'codigodeproducto', 'codedeproduit', 'codigodoproduto'],
   description: ['description', 'productname', 'itemname', 'itemdescription', 'lineitemname', 'beschreibung', 'bezeichnung', 'artikelbezeichnung', 'produktname', 'designation', 'libelle', 'descripcion', 'descrizione', 'omschrijving', 'descricao', 'nomproduit', 'nombreproducto'],
   category: ['producttype', 'category', 'productcategory', 'department', 'productline'],
   country: ['country', 'countryname', 'countrycode', 'land', 'lieferland', 'pays', 'pais', 'paese'],
@@ -61,8 +61,10 @@ const GENERIC_CUSTOMER = ['id', 'user', 'userid', 'client', 'clientid', 'member'
 const NUMERIC_ROLES = new Set<Role>(['quantity', 'price', 'amount', 'spend', 'orders', 'items', 'recency', 'rating', 'age']);
 
 export function normaliseName(name: string): string {
+  // "N° commande" and "Nº de pedido" abbreviate numéro / número / numero: read as the word the names list holds.
+  const spelled = name.replace(/(^|[^\p{L}])[Nn]\s*[°º]/gu, '$1numero');
   // "Quantité" and "Stück" are quantite and stuck, not quantit and stck.
-  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+  return spelled.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
 export function isNumericType(t: string): boolean {

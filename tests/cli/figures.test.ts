@@ -356,13 +356,16 @@ describe('customer ids that differ only in letter case', () => {
 });
 
 describe('headers in other languages', () => {
-  it('German, French, Spanish, Dutch, Italian and Portuguese twins of an export give the English figures', async () => {
+  it('German, French, Spanish, Dutch, Italian and Portuguese twins of an export give the English figures, N° and Nº read as numéro', async () => {
     const text = readFileSync(join(SHAPES, 'catalogue-fee-words.csv'), 'utf8');
     const [, ...body] = text.split('\n');
     const english = await analyzeJson(join(SHAPES, 'catalogue-fee-words.csv'), '--no-clv', '--no-segments');
     const headers: Record<string, string> = {
       de: 'Rechnungsnummer,Artikelnummer,Bezeichnung,Menge,Rechnungsdatum,Einzelpreis,Kundennummer,Land',
       fr: 'Numéro de facture,Code produit,Désignation,Quantité,Date facture,Prix unitaire,Numéro client,Pays',
+      // The abbreviated numéro and the usual word for a catalogue line.
+      'fr-abbreviated': 'N° de commande,Article,Désignation,Quantité,Date commande,Prix unitaire,N° client,Pays',
+      'es-abbreviated': 'Nº de pedido,Código producto,Descripción,Cantidad,Fecha pedido,Precio unitario,Nº cliente,País',
       es: 'Número de factura,Código producto,Descripción,Cantidad,Fecha factura,Precio unitario,Número cliente,País',
       nl: 'Factuurnummer,Artikelcode,Omschrijving,Aantal,Factuurdatum,Stukprijs,Klantnummer,Land',
       it: 'Numero fattura,Codice prodotto,Descrizione,Quantità,Data fattura,Prezzo unitario,Codice cliente,Paese',
