@@ -125,7 +125,7 @@ export function recommendations(a: Analysis, extensions: Extension[] = [], map: 
       clv: g.clv,
       action: g.action,
       query: g.query,
-      sentence: `${g.segment}${g.source === 'k-means' ? ' (k-means segment)' : ''}, ${fmtInt(g.rows.length)} customers${figures.length ? ` (${figures.join(', ')})` : ''}: ${g.action}`,
+      sentence: `${g.segment}${g.source === 'k-means' ? ' (k-means segment)' : ''}, ${fmtInt(g.rows.length)} customer${g.rows.length === 1 ? '' : 's'}${figures.length ? ` (${figures.join(', ')})` : ''}: ${g.action}`,
     };
   });
 }

@@ -57,13 +57,14 @@ export function executiveSummary(a: Analysis): ExecutiveSummary {
     if (riskN > 0) {
       const revenueShare = risk.reduce((s, x) => s + x.revenueShare, 0);
       const customerShare = risk.reduce((s, x) => s + x.customerShare, 0);
-      const riskShare = withAmounts ? `; ${fmtPct(revenueShare)} of revenue` : '';
       // They bought often; whether they were worth much is the revenue's to say. Below half their share of customers,
       // they spent less than half what the average customer did, and a win-back this week is not where the budget goes.
       if (withAmounts && revenueShare < LOW_VALUE_SHARE * customerShare) {
         sentences.push(`${riskN === 1 ? '1 frequent buyer is' : `${fmtInt(riskN)} frequent buyers are`} slipping away (At Risk, Can't Lose Them; ${fmtPct(revenueShare)} of revenue from ${fmtPct(customerShare)} of customers): a low-cost win-back at most.`);
+      } else if (!withAmounts) {
+        sentences.push(`${riskN === 1 ? '1 frequent buyer is' : `${fmtInt(riskN)} frequent buyers are`} slipping away (At Risk, Can't Lose Them; the log has no amounts to say what they were worth): try a win-back this week.`);
       } else {
-        sentences.push(`${riskN === 1 ? '1 once-valuable customer is' : `${fmtInt(riskN)} once-valuable customers are`} slipping away (At Risk, Can't Lose Them${riskShare}): target them with win-back offers this week.`);
+        sentences.push(`${riskN === 1 ? '1 once-valuable customer is' : `${fmtInt(riskN)} once-valuable customers are`} slipping away (At Risk, Can't Lose Them; ${fmtPct(revenueShare)} of revenue): target them with win-back offers this week.`);
       }
       keyNumbers.push({ label: 'customers slipping away', value: fmtInt(riskN) });
     }

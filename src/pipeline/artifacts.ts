@@ -169,6 +169,8 @@ export function analysisOutputs(
 function recommendationsSection(recs: Recommendation[], currency: string | null): ReportSection {
   const top = recs.filter((r) => r.source === 'RFM').slice(0, 3);
   const hasClv = recs.some((r) => r.clv !== null);
+  // A log without amounts has no revenue share to show or rank by.
+  const hasRevenue = recs.some((r) => r.revenueShare !== null);
   return {
     id: 'recommendations',
     title: 'Recommendations',
@@ -179,12 +181,14 @@ function recommendationsSection(recs: Recommendation[], currency: string | null)
       .map((list) => ({
         kind: 'table' as const,
         title: `Who to target, in priority order (${list[0].source} segments)`,
-        columns: ['priority', 'segment', 'customers', 'share of revenue', ...(hasClv ? [`predicted CLV${currency ? ` (${currency})` : ''}`] : []), 'action', 'selects them in customers.csv'],
-        rows: list.map((r) => [r.priority, r.segment, r.customers, r.revenueShare, ...(hasClv ? [r.clv] : []), r.action, r.query]),
-        formats: [undefined, undefined, 'int', 'pct', ...(hasClv ? ['money'] : [])],
+        columns: ['priority', 'segment', 'customers', ...(hasRevenue ? ['share of revenue'] : []), ...(hasClv ? [`predicted CLV${currency ? ` (${currency})` : ''}`] : []), 'action', 'selects them in customers.csv'],
+        rows: list.map((r) => [r.priority, r.segment, r.customers, ...(hasRevenue ? [r.revenueShare] : []), ...(hasClv ? [r.clv] : []), r.action, r.query]),
+        formats: [undefined, undefined, 'int', ...(hasRevenue ? ['pct'] : []), ...(hasClv ? ['money'] : [])],
         caption: hasClv
           ? "Ranked by the customers' predicted lifetime value over the CLV horizon, then by their share of revenue."
-          : 'Ranked by share of revenue, then by size.',
+          : hasRevenue
+            ? 'Ranked by share of revenue, then by size.'
+            : 'Ranked by size (the log has no amounts).',
       })),
   };
 }

@@ -322,6 +322,25 @@ describe('order numbers shared by customers', () => {
   });
 });
 
+describe('a log without amounts', () => {
+  it('says nothing about revenue in its RFM segments and targets, and ranks the targets by size', async () => {
+    // 30 customers, dates only: no amount, price or quantity column.
+    const rows = ['customer_id,order_date'];
+    for (let c = 0; c < 30; c++) for (let o = 0; o <= c % 6; o++) rows.push(`K${c},2023-${String(1 + ((c + 3 * o) % 12)).padStart(2, '0')}-${String(1 + (c % 27)).padStart(2, '0')}`);
+    const out = join(dir, 'out-no-amounts');
+    const r = await cli('analyze', file('no-amounts.csv', `${rows.join('\n')}\n`), '--out', out, '-q', '--no-clv', '--no-segments');
+    expect(r.code, r.stderr).toBe(0);
+    const md = readFileSync(join(out, 'summary.md'), 'utf8');
+    const rfm = md.slice(md.indexOf('## RFM segments'), md.indexOf('\n## ', md.indexOf('## RFM segments') + 3));
+    expect(rfm).toMatch(/are the largest segment: \d+% of customers\./);
+    expect(rfm).not.toMatch(/revenue/);
+    const targets = md.slice(md.indexOf('**Who to target'), md.indexOf('\n\n', md.indexOf('**Who to target') + 20));
+    expect(targets).not.toMatch(/share of revenue/);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/Ranked by size \(the log has no amounts\)\./);
+    expect(md).not.toMatch(/once-valuable|\b1 customers\b/);
+  });
+});
+
 describe('customer ids that differ only in letter case', () => {
   it('are named in a caution with their number, counted independently; ids in one case get none', async () => {
     // E-mail ids typed by hand: some customers appear as 'Ann@…' on some orders and 'ann@…' on others.
