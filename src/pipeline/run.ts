@@ -429,8 +429,9 @@ const CLV_DATA: Stage = {
     if (s.options.clv === false) return;
     progress(s, 'lifetime value');
     const { clvData } = await import('./stages.js');
-    // The cohort queries read the order grain. Built here, beside CLV's queries, it is ready when they are sent; built
-    // by the cohorts stage, their sending would wait for this thread, busy fitting CLV models (2 s at 3M lines).
+    // clvData keeps the order grain, which its queries and the cohort queries read. Kept here, it is ready when the
+    // cohort queries are sent; kept by the cohorts stage, their sending would wait for this thread, busy fitting CLV
+    // models (2 s at 3M lines).
     const grain = (s.lines as LineSet).keepGrain();
     // A data problem here is the CLV stage's to report (as a note, not a failed run), as when it fetched its own data.
     s.clvData = await clvData(s.lines as LineSet).catch((err: unknown) => {

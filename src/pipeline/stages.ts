@@ -68,13 +68,13 @@ export function orderLogFeatureTable(customers: QueryResult): Table {
 }
 
 /**
- * Per-customer purchase days from the cleaned lines. A purchase is a day with a sale line, priced or free
- * (CDNOW has $0 purchases); its spend is the day's sales net of that day's returns, never below zero.
- * `ids` gives the customer id of each dense code, for joining predictions back to the customers table.
+ * Per-customer purchase days from the cleaned lines (read from their order grain). A purchase is a day with a sale
+ * line, priced or free (CDNOW has $0 purchases); its spend is the day's sales net of that day's returns, never below
+ * zero. `ids` gives the customer id of each dense code, for joining predictions back to the customers table.
  */
 export async function transactionLog(lines: LineSet): Promise<{ customer: Int32Array; days: Float64Array; amount: Float64Array; customers: number; ids: string[] }> {
   const d = lines.d;
-  const q = await lines.rows((l) => transactionLogSql(d, l), ['customer_id', 'days', 'amount'], `ORDER BY ${d.bytewise(d.ident('customer_id'))}, ${d.ident('days')}`);
+  const q = await lines.rows((g) => transactionLogSql(d, g), ['customer_id', 'days', 'amount'], `ORDER BY ${d.bytewise(d.ident('customer_id'))}, ${d.ident('days')}`, 'grain');
   const idCol = q.columns[q.names.indexOf('customer_id')];
   // Dense codes in customer-id order: the rows come sorted, so a code is the number of id changes so far.
   const code = new Int32Array(q.rows);
@@ -87,10 +87,14 @@ export async function transactionLog(lines: LineSet): Promise<{ customer: Int32A
   return { customer: code, days: numbers(q, 'days'), amount: numbers(q, 'amount'), customers: ids.length, ids };
 }
 
-/** Customers whose every purchase line was free: in the purchase-count models, outside the customers table. */
+/**
+ * Customers whose every purchase line was free: in the purchase-count models, outside the customers table. Counted
+ * over the order grain, whose rows have a line where their lines do.
+ */
 async function freeOnlyCustomers(lines: LineSet): Promise<number> {
   const d = lines.d;
   const r = await lines.aggregate({
+    over: 'grain',
     from: (l) =>
       d.sub(
         `SELECT customer_id, ${d.count('bad_price')} AS free_lines, ${d.count('NOT bad_price')} AS priced_lines
@@ -119,11 +123,15 @@ export interface ClvData {
   freeOnly: number;
 }
 
-/** The engine's part of the CLV stage, fetched before the fits so the engine is free for other stages while they run. */
+/**
+ * The engine's part of the CLV stage, fetched before the fits so the engine is free for other stages while they run.
+ * All three read the order grain (kept first where the engine keeps tables): a few rows per order, not every line.
+ */
 export async function clvData(lines: LineSet): Promise<ClvData> {
   const d = lines.d;
+  await lines.keepGrain();
   const log = await transactionLog(lines);
-  const lastDay = Number(rowObjects(await lines.aggregate({ aggs: [{ as: 'last', kind: 'max', of: d.toDouble(d.epochDay(d.toDate('ts'))) }] }))[0].last);
+  const lastDay = Number(rowObjects(await lines.aggregate({ over: 'grain', aggs: [{ as: 'last', kind: 'max', of: d.toDouble(d.epochDay(d.toDate('ts'))) }] }))[0].last);
   return { log, lastDay, freeOnly: await freeOnlyCustomers(lines) };
 }
 

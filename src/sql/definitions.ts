@@ -377,13 +377,14 @@ export function revenueAggregations(d: Dialect, options: { totalOrders?: boolean
  * Per-customer purchase days: a day with a sale line, priced or free (CDNOW has $0 purchases); its spend is the
  * day's sales net of that day's returns, never below zero, rounded like the other money sums (the spend model's
  * likelihood is flat along a ridge, so last-bit differences between engines would move its fit). Ordered by customer
- * id byte-wise, then day.
+ * id byte-wise, then day. Read from the order grain (`orderGrainSql`): its exact money partials add up to the same
+ * double as the lines' amounts, and a grain row has an amount when one of its lines has.
  */
-export function transactionLogSql(d: Dialect, lines: string): string {
+export function transactionLogSql(d: Dialect, grain: string): string {
   const day = d.toDate('ts');
   return `SELECT customer_id, ${d.toDouble(d.epochDay('day'))} AS days, day_amount AS amount FROM ${d.sub(
-    `SELECT customer_id, ${day} AS day, CASE WHEN count(amount) > 0 THEN ${d.round(d.greatest(d.sumMoney('amount'), '0'), MONEY_DIGITS)} END AS day_amount, ${d.boolOr('NOT is_cancel')} AS purchase
-      FROM ${lines} WHERE customer_id IS NOT NULL AND NOT non_product AND NOT status_cancel GROUP BY customer_id, ${day}`,
+    `SELECT customer_id, ${day} AS day, CASE WHEN count(${GRAIN_AMOUNT}) > 0 THEN ${d.round(d.greatest(d.sumMoneyPartials(GRAIN_AMOUNT), '0'), MONEY_DIGITS)} END AS day_amount, ${d.boolOr('NOT is_cancel')} AS purchase
+      FROM ${grain} WHERE customer_id IS NOT NULL AND NOT non_product AND NOT status_cancel GROUP BY customer_id, ${day}`,
     'days',
   )} WHERE purchase`;
 }

@@ -63,9 +63,16 @@ export abstract class LineSet {
   /** Set the boolean column `column` to `predicate`. */
   abstract flag(column: (typeof LINE_COLUMNS)[number], predicate: string): Promise<void>;
 
-  /** A query whose rows each belong to one customer (or are whole line rows); `build` gets the lines relation. */
-  rows(build: (lines: string) => string, columns: string[], tail = ''): Promise<QueryResult> {
-    return this.engine.query(`SELECT ${columns.map((c) => this.d.ident(c)).join(', ')} FROM ${this.d.sub(build(this.relation()), 'q')} ${tail}`);
+  /**
+   * A query whose rows each belong to one customer (or are whole line rows); `build` gets the lines relation, or
+   * with `over` 'grain' the order grain.
+   */
+  rows(build: (lines: string) => string, columns: string[], tail = '', over?: 'grain'): Promise<QueryResult> {
+    return this.engine.query(`SELECT ${columns.map((c) => this.d.ident(c)).join(', ')} FROM ${this.d.sub(build(this.source(over)), 'q')} ${tail}`);
+  }
+
+  protected source(over?: 'grain'): string {
+    return over === 'grain' ? this.grain() : this.relation();
   }
 
   aggregate(a: Aggregation): Promise<QueryResult> {
@@ -129,15 +136,30 @@ export function renderAggregation(d: Dialect, a: Aggregation, from: string, mode
 export class MaterialisedLines extends LineSet {
   private ready = false;
   private grainKept = false;
+  /** The grain's table being built: stages that need it concurrently wait for the one build. */
+  private keeping: Promise<void> | null = null;
 
   override grain(): string {
     return this.grainKept ? 'order_grain' : super.grain();
   }
 
-  override async keepGrain(): Promise<void> {
-    if (this.grainKept) return;
-    await this.createTable('order_grain', orderGrainSql(this.d, this.relation()), { analyze: true });
-    this.grainKept = true;
+  override keepGrain(): Promise<void> {
+    if (this.grainKept) return Promise.resolve();
+    return (this.keeping ??= this.createTable('order_grain', orderGrainSql(this.d, this.relation()), { analyze: true }).then(
+      () => {
+        this.grainKept = true;
+      },
+      (err: unknown) => {
+        this.keeping = null;
+        throw err;
+      },
+    ));
+  }
+
+  /** The lines change: the grain kept so far no longer sums them. */
+  private forgetGrain(): void {
+    this.grainKept = false;
+    this.keeping = null;
   }
 
   /** A table of the engine's own (TEMP in PostgreSQL, where `analyze` also refreshes its statistics). */
@@ -156,7 +178,7 @@ export class MaterialisedLines extends LineSet {
   }
 
   async define(definition: string): Promise<void> {
-    this.grainKept = false;
+    this.forgetGrain();
     // The later aggregations group and count by these; fresh statistics keep PostgreSQL's plans sane.
     await this.createTable('lines', definition, { analyze: true });
     this.ready = true;
@@ -168,7 +190,7 @@ export class MaterialisedLines extends LineSet {
   }
 
   async remove(predicate: string): Promise<void> {
-    this.grainKept = false;
+    this.forgetGrain();
     await this.engine.exec(`DELETE FROM lines WHERE ${predicate}`);
   }
 
@@ -180,7 +202,7 @@ export class MaterialisedLines extends LineSet {
   }
 
   async flag(column: string, predicate: string): Promise<void> {
-    this.grainKept = false;
+    this.forgetGrain();
     await this.engine.exec(`UPDATE lines SET ${this.d.ident(column)} = ${this.d.true} WHERE ${predicate}`);
   }
 }
@@ -230,8 +252,8 @@ export class ShardedLines extends InlineLines {
     return `SELECT ${columns.map((c) => this.d.ident(c)).join(', ')} FROM cluster(${this.d.literal(this.cluster)}, system, one) CROSS JOIN (${sql})`;
   }
 
-  override rows(build: (lines: string) => string, columns: string[], tail = ''): Promise<QueryResult> {
-    return this.engine.query(`${this.onShards(columns, build(this.relation()))} ${tail}`);
+  override rows(build: (lines: string) => string, columns: string[], tail = '', over?: 'grain'): Promise<QueryResult> {
+    return this.engine.query(`${this.onShards(columns, build(this.source(over)))} ${tail}`);
   }
 
   override aggregate(a: Aggregation): Promise<QueryResult> {

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { analyze } from '../../src/pipeline/analyze.js';
+import { clvData, type ClvData } from '../../src/pipeline/stages.js';
 import { tempDir } from '../helpers/cli.js';
 
 /**
- * The cohort matrix, the populations and the revenue patterns are computed in SQL over the order grain (lines summed
- * per customer, order, moment, country and flags). Here every figure is recomputed in plain JS from the cleaned lines
- * themselves, on logs with cancellations, returns, fee lines, lines without a customer and orders split over countries.
+ * The cohort matrix, the populations, the revenue patterns and CLV's purchase days are computed in SQL over the order
+ * grain (lines summed per customer, order, moment, country and flags). Here every figure is recomputed in plain JS from
+ * the cleaned lines themselves, on logs with cancellations, returns, fee lines, free lines, lines without a customer or
+ * an amount, and orders split over countries.
  */
 const SHAPES = new URL('../fixtures/shapes/', import.meta.url).pathname;
 
@@ -33,6 +35,10 @@ function crossingLog(): string {
       if (c % 10 === 7) rows.push(`${order},P20,Item 9,1,${day} 09:40:00,0,${customer},${countries[c % 3]}`);
     }
   }
+  // Customers whose every purchase is free, one on two days.
+  rows.push('7001,P20,Item 9,1,2023-05-02 10:00:00,0,19001,France', '7002,P20,Item 9,2,2023-06-02 10:00:00,0,19002,France', '7003,P20,Item 9,1,2023-07-09 10:00:00,0,19002,France');
+  // A day whose sale is less than its return.
+  rows.push('7005,P10,Item 0,1,2023-03-04 10:00:00,3.00,19003,Spain', 'C7006,P10,Item 0,-2,2023-03-04 11:00:00,3.00,19003,Spain');
   return `${rows.join('\n')}\n`;
 }
 
@@ -43,6 +49,8 @@ interface Line {
   hour: number;
   country: string | null;
   amount: number;
+  /** The line's amount, null when it has none. */
+  rawAmount: number | null;
   statusCancel: boolean;
   returnLine: boolean;
   isCancel: boolean;
@@ -61,30 +69,72 @@ function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
   (m.get(k) ?? m.set(k, new Set()).get(k)!).add(v);
 }
 
+/** CLV's data from the grain against the same figures from the lines. */
+function checkClvData(lines: Line[], clv: ClvData): void {
+  // A purchase day: a customer's day with a sale line (priced or free), its spend the day's amounts net of returns,
+  // never below zero, blank when no line of the day has an amount.
+  const days = new Map<string, { purchase: boolean; sum: number; amounts: number }>();
+  for (const l of lines) {
+    if (l.customer === null || l.nonProduct || l.statusCancel) continue;
+    const key = `${l.customer}|${l.day}`;
+    const v = days.get(key) ?? days.set(key, { purchase: false, sum: 0, amounts: 0 }).get(key)!;
+    v.purchase ||= !l.isCancel;
+    if (l.rawAmount !== null) {
+      v.sum += l.rawAmount;
+      v.amounts++;
+    }
+  }
+  const want = new Map([...days].filter(([, v]) => v.purchase).map(([key, v]) => [key, v.amounts > 0 ? Math.max(v.sum, 0) : null]));
+  const log = clv.log;
+  const got = Array.from(log.days, (day, i) => ({ key: `${log.ids[log.customer[i]]}|${new Date(day * 86400000).toISOString().slice(0, 10)}`, amount: Number.isNaN(log.amount[i]) ? null : log.amount[i] }));
+  expect(got.map((g) => g.key).sort()).toEqual([...want.keys()].sort());
+  for (const g of got) {
+    const w = want.get(g.key)!;
+    if (w === null) expect(g.amount, g.key).toBeNull();
+    else close(g.amount!, w);
+  }
+  expect(new Date(clv.lastDay * 86400000).toISOString().slice(0, 10)).toBe(lines.map((l) => l.day).sort().at(-1));
+  const sales = new Map<string, { free: number; priced: number }>();
+  for (const l of lines) {
+    if (l.customer === null || l.nonProduct || l.isCancel) continue;
+    const v = sales.get(l.customer) ?? sales.set(l.customer, { free: 0, priced: 0 }).get(l.customer)!;
+    if (l.badPrice) v.free++;
+    else v.priced++;
+  }
+  expect(clv.freeOnly).toBe([...sales.values()].filter((v) => v.free > 0 && v.priced === 0).length);
+}
+
+async function cleanedLines(path: string): Promise<{ lines: Line[]; clv: ClvData; a: Awaited<ReturnType<typeof analyze>> }> {
+  const a = await analyze(path);
+  const q = await a.engine.query(
+    `SELECT customer_id, order_id, strftime(ts, '%Y-%m-%d') AS day, hour(ts)::DOUBLE AS hour, country, amount, status_cancel, return_line, is_cancel, bad_price, non_product FROM lines`,
+  );
+  const clv = await clvData(a.lines!);
+  await a.engine.close();
+  const col = (name: string) => q.columns[q.names.indexOf(name)];
+  const lines: Line[] = Array.from({ length: q.rows }, (_, i) => ({
+    customer: col('customer_id')[i] === null ? null : String(col('customer_id')[i]),
+    order: String(col('order_id')[i]),
+    day: String(col('day')[i]),
+    hour: Number(col('hour')[i]),
+    country: col('country')[i] as string | null,
+    amount: Number(col('amount')[i]),
+    rawAmount: col('amount')[i] === null ? null : Number(col('amount')[i]),
+    statusCancel: col('status_cancel')[i] === true,
+    returnLine: col('return_line')[i] === true,
+    isCancel: col('is_cancel')[i] === true,
+    badPrice: col('bad_price')[i] === true,
+    nonProduct: col('non_product')[i] === true,
+  }));
+  return { lines, clv, a };
+}
+
 const dir = tempDir('clientele-grain-');
 writeFileSync(join(dir, 'crossing.csv'), crossingLog());
 
 for (const path of [join(dir, 'crossing.csv'), ...['catalogue-fee-words.csv', 'european-semicolon.csv', 'status-cancellations.csv'].map((f) => SHAPES + f)]) {
   describe(`order grain figures equal a count over the lines: ${basename(path)}`, async () => {
-    const a = await analyze(path);
-    const q = await a.engine.query(
-      `SELECT customer_id, order_id, strftime(ts, '%Y-%m-%d') AS day, hour(ts)::DOUBLE AS hour, country, amount, status_cancel, return_line, is_cancel, bad_price, non_product FROM lines`,
-    );
-    await a.engine.close();
-    const col = (name: string) => q.columns[q.names.indexOf(name)];
-    const lines: Line[] = Array.from({ length: q.rows }, (_, i) => ({
-      customer: col('customer_id')[i] as string | null,
-      order: String(col('order_id')[i]),
-      day: String(col('day')[i]),
-      hour: Number(col('hour')[i]),
-      country: col('country')[i] as string | null,
-      amount: Number(col('amount')[i]),
-      statusCancel: col('status_cancel')[i] === true,
-      returnLine: col('return_line')[i] === true,
-      isCancel: col('is_cancel')[i] === true,
-      badPrice: col('bad_price')[i] === true,
-      nonProduct: col('non_product')[i] === true,
-    }));
+    const { lines, clv, a } = await cleanedLines(path);
     const earning = lines.filter((l) => !l.badPrice && !l.nonProduct && !l.statusCancel);
     const analytic = lines.filter((l) => l.customer !== null && !l.badPrice && !l.nonProduct);
     const buyers = new Set(analytic.filter((l) => !l.isCancel).map((l) => l.customer));
@@ -179,5 +229,21 @@ for (const path of [join(dir, 'crossing.csv'), ...['catalogue-fee-words.csv', 'e
         c.retention[i].forEach((share, k) => expect(share! * c.sizes[i], `${cohort} +${k}`).toBeCloseTo(active.get(`${cohort}|${k}`)?.size ?? 0, 9));
       });
     });
+
+    it("CLV's purchase days, their spend, the last day and the free-only customers", () => {
+      checkClvData(lines, clv);
+      if (!path.endsWith('crossing.csv')) return;
+      expect(clv.log.amount.some((v) => v === 0)).toBe(true);
+      expect(clv.freeOnly).toBeGreaterThanOrEqual(2);
+    });
   });
 }
+
+describe('order grain: CLV data of a log without amounts', () => {
+  it('has purchase days without spend, as the lines have', async () => {
+    const { lines, clv } = await cleanedLines(SHAPES + 'date-id.csv');
+    expect(lines.length).toBeGreaterThan(10);
+    expect(Array.from(clv.log.amount).every(Number.isNaN)).toBe(true);
+    checkClvData(lines, clv);
+  });
+});
