@@ -119,7 +119,7 @@ async function columnEvidence(engine: Engine, table: string, column: string): Pr
   const re = literal(NUMBER_RE);
   const ok = 'ok';
   const q = await engine.query(`
-    WITH d AS (SELECT DISTINCT trim(CAST(${ident(column)} AS VARCHAR)) AS v FROM ${table} WHERE ${ident(column)} IS NOT NULL),
+    WITH d AS (SELECT DISTINCT trim(v) AS v FROM (SELECT DISTINCT CAST(${ident(column)} AS VARCHAR) AS v FROM ${table} WHERE ${ident(column)} IS NOT NULL)),
     e AS (SELECT v, regexp_full_match(v, ${re}) AS ok, ${coreSql('v')} AS core, regexp_extract(v, ${re}, 2) AS num,
         coalesce(NULLIF(regexp_extract(v, ${re}, 1), ''), NULLIF(regexp_extract(v, ${re}, 3), '')) AS cur
       FROM d WHERE v <> '')
@@ -223,7 +223,9 @@ export function decideFormats(evidence: Evidence[], userDecimal?: DecimalMark): 
 /** SQL for the numeric value of a text column in a settled format. */
 export function parseNumberSql(column: string, f: ColumnNumberFormat): string {
   const v = `trim(CAST(${ident(column)} AS VARCHAR))`;
-  if (f.plain) return `TRY_CAST(${v} AS DOUBLE)`;
+  // A cast reads a plain number with ASCII spaces around it as it is; trim (which also takes no-break spaces off, and
+  // copies every value) only for the values it cannot read. The value is the same either way.
+  if (f.plain) return `coalesce(TRY_CAST(CAST(${ident(column)} AS VARCHAR) AS DOUBLE), TRY_CAST(${v} AS DOUBLE))`;
   let core = coreSql(v);
   core = f.decimal === ',' ? `replace(replace(${core}, '.', ''), ',', '.')` : `replace(${core}, ',', '')`;
   const negative = `(${v} LIKE '(%)' OR regexp_matches(${v}, '^[^0-9]*-') OR regexp_matches(${v}, '-\\s*$'))`;

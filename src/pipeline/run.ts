@@ -269,9 +269,10 @@ const CLEAN: Stage = {
     const cleaningOptions = { latestPossible: latestPossibleDay(), ...s.options, asOf };
     if (s.source.kind === 'file') {
       progress(s, 'cleaning');
-      const { lines, ...cleaning } = await buildLines(s.engine, s.load as LoadedTable, (s.load as LoadedTable).schema, roles, cleaningOptions);
+      const { lines, lastDay, ...cleaning } = await buildLines(s.engine, s.load as LoadedTable, (s.load as LoadedTable).schema, roles, cleaningOptions);
       s.lines = lines;
       s.cleaning = cleaning;
+      s.asOf ??= lastDay ?? undefined;
     } else {
       const t = s.table as ResolvedTable;
       const d = s.engine.sql;
@@ -294,7 +295,7 @@ const CLEAN: Stage = {
       progress(s, 'cleaning');
       const type = (c: string) => t.schema.find((x) => x.name === c)?.type ?? 'VARCHAR';
       const tsCol = roles.timestamp as string;
-      const { lines: cleaned, distinctRows, ...log } = await cleanLines(
+      const { lines: cleaned, distinctRows, lastDay, ...log } = await cleanLines(
         {
           lines,
           source: dedupe ? distinct : local,
@@ -310,6 +311,7 @@ const CLEAN: Stage = {
         cleaningOptions,
       );
       s.lines = cleaned;
+      s.asOf ??= lastDay ?? undefined;
       s.load = { ...s.load, distinctRows };
       s.cleaning = { ...log, timestampSql: d.toTimestamp(d.ident(tsCol)) };
     }
@@ -329,6 +331,7 @@ const FEATURES: Stage = {
   async run(s) {
     const lines = s.lines as LineSet;
     const d = lines.d;
+    // Cleaning counts the last line's day; a run given its cleaned lines another way asks for it.
     s.asOf ??= String(rowObjects(await lines.aggregate({ aggs: [{ as: 'last', kind: 'max', of: d.formatDay('ts') }] }))[0].last);
     progress(s, 'customer features');
     // Recency counts to the day after the window (the usual max(date) + 1 day snapshot), so a purchase on the

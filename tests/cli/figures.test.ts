@@ -60,6 +60,18 @@ describe('numbers as exported', () => {
     expect(r.log.numberFormats.find((f: { column: string }) => f.column === 'quantity').settledBy).toBe('other columns');
   });
 
+  it('plain numbers padded with spaces or no-break spaces are read as the numbers they are', async () => {
+    // Quoted so the reader keeps the padding; U+00A0 is what spreadsheets put around numbers.
+    const pads = [' ', '\u00a0', '  ', '', '\u00a0\u00a0'];
+    const prices = [2.55, 3.1, 12, 0.85, 7.5, 1.25, 4, 19.99];
+    const rows = prices.map((p, i) => `${100 + i},C${i % 3},2024-0${1 + (i % 6)}-1${i % 9},"${pads[i % pads.length]}${p}${pads[(i + 2) % pads.length]}",${1 + (i % 4)}`);
+    const path = file('padded.csv', `order,customer,date,price,quantity\n${rows.join('\n')}\n`);
+    const r = await analyzeJson(path, '--no-clv', '--no-segments', '--no-drivers');
+    const want = prices.reduce((s, p, i) => s + p * (1 + (i % 4)), 0);
+    expect(r.summary.populations.identified.revenue).toBeCloseTo(want, 9);
+    expect(r.log.numberFormats.find((f: { column: string }) => f.column === 'price')).toMatchObject({ status: 'numeric', plain: true });
+  });
+
   it('the currency reaches the report and the terminal', async () => {
     const r = await analyzeJson(join(SHAPES, 'currency-eur.csv'), '--no-clv', '--no-segments', '--no-drivers');
     expect(r.summary.currency).toBe('EUR');

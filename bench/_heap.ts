@@ -1,0 +1,17 @@
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+import { analyze } from '../src/pipeline/analyze.js';
+import { runSegmentJob } from '../src/pipeline/segment-job.js';
+import { customerFeatureTable } from '../src/pipeline/stages.js';
+const a = await analyze('data/online-retail.csv.gz', {} as never);
+const t = await customerFeatureTable(a);
+await a.engine.close();
+runSegmentJob(t, { recluster: true, seed: 42 });
+const s = new Session(); s.connect();
+await s.post('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+const t0 = performance.now();
+runSegmentJob(t, { recluster: true, seed: 42 });
+console.log('job', (performance.now() - t0).toFixed(0));
+const { profile } = (await s.post('HeapProfiler.stopSampling')) as never as { profile: unknown };
+writeFileSync('/tmp/seg.heapprofile', JSON.stringify(profile));
+process.exit(0);
