@@ -34,6 +34,11 @@ export interface RunClvOptions extends SummaryOptions, ClvOptions {
   fitRows?: number;
   /** Seed of that sample. Default 1. */
   seed?: number;
+  /**
+   * Which healthy models predict per customer: 'all' (default), or 'used': the chosen one and the one P(alive) is
+   * read from, which is all the scores, columns, report and saved scorer read. A sampled run predicts only those.
+   */
+  predictions?: 'all' | 'used';
 }
 
 /**
@@ -273,11 +278,12 @@ export function runClv(log: TransactionLog, options: RunClvOptions): ClvResult {
     if (!spend) clvWithheld ??= 'Spend could not be modelled, so CLV is withheld';
   }
 
-  // 5. Per-customer predictions from healthy models; on a sampled run only from the ones read (the one
-  // chosen and the one P(alive) comes from), as each costs seconds over a million histories.
+  // 5. Per-customer predictions from healthy models; on a sampled run, or when asked, only from the ones read (the
+  // one chosen and the one P(alive) comes from), as each costs seconds over a million histories.
   const predictions: ClvResult['predictions'] = {};
+  const usedOnly = fitOn !== summary || options.predictions === 'used';
   for (const m of fitted) {
-    if (fitOn !== summary && m.kind !== best && m.kind !== pAlive.model) continue;
+    if (usedOnly && m.kind !== best && m.kind !== pAlive.model) continue;
     predictions[m.kind as ClvModelKind] = customerPredictions(m, summary, spend ? expectedSpend : null, horizon);
   }
   return {

@@ -50,7 +50,8 @@ export async function extendAnalysis(a: Analysis, options: FullOptions & { threa
 export async function clvExtension(a: Analysis, options: FullOptions = {}, data?: ClvData | ClienteleError): Promise<Extension | undefined> {
   if (options.clv === false || a.detection.shape !== 'order-log') return undefined;
   options.onStage?.('lifetime value');
-  const clvOptions = { observationEnd: a.asOf ?? undefined, ...(options.clv || {}) };
+  // The analysis reads the chosen model's predictions and the P(alive) model's, never the other models'.
+  const clvOptions: ClvStageOptions = { observationEnd: a.asOf ?? undefined, predictions: 'used', ...(options.clv || {}) };
   return optionalStage('Customer lifetime value', async () => {
     if (data instanceof ClienteleError) throw data;
     return (await clvStage(a, clvOptions, data)).extension;

@@ -41,6 +41,15 @@ describe('runClv on the CDNOW sample', () => {
     expect(result.clvWithheld).toBeNull();
   });
 
+  it("predicts per customer from every healthy model, or with predictions 'used' from the ones read, to the same numbers", () => {
+    expect(Object.keys(result.predictions).sort()).toEqual(['bgnbd', 'mbgnbd', 'pnbd']);
+    const used = runClv(log, { timeUnit: 'weeks', observationEnd: OBSERVATION_END, calibrationEnd: CALIBRATION_END, predictions: 'used' });
+    // Pareto/NBD is chosen and P(alive) is read from it: the other two are not evaluated per customer.
+    expect(Object.keys(used.predictions)).toEqual(['pnbd']);
+    expect(used.predictions.pnbd).toEqual(result.predictions.pnbd);
+    expect(used.comparison).toEqual(result.comparison);
+  });
+
   it('comparison and calibration/holdout tables are consistent with the data', () => {
     const ch = result.calibrationHoldout!;
     expect(ch.customers.reduce((a, b) => a + b)).toBe(2357);
