@@ -24,15 +24,20 @@ export function argsortFloat64(values: Float64Array): Int32Array {
   let idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   let tmp = new Int32Array(n);
-  const count = new Int32Array(65537);
-  for (let pass = 0; pass < 4; pass++) {
-    const word = pass < 2 ? lo : hi;
-    const shift = (pass & 1) * 16;
+  // Digits of 16 bits (4 passes) for long columns; 8 bits (8 passes) for short ones, where clearing and summing
+  // 65,536 counts per pass cost more than the rows (4,334 rows: 12 columns took 14 ms, nearly all in the counts).
+  const width = n >= 1 << 14 ? 16 : 8;
+  const buckets = 1 << width;
+  const mask = buckets - 1;
+  const count = new Int32Array(buckets + 1);
+  for (let pass = 0; pass < 64 / width; pass++) {
+    const word = pass < 32 / width ? lo : hi;
+    const shift = (pass % (32 / width)) * width;
     count.fill(0);
-    for (let i = 0; i < n; i++) count[((word[i] >>> shift) & 0xffff) + 1]++;
+    for (let i = 0; i < n; i++) count[((word[i] >>> shift) & mask) + 1]++;
     // A digit shared by every key leaves the order unchanged: skip the scatter (common for the low words of integers).
     let skip = false;
-    for (let d = 1; d <= 65536; d++) {
+    for (let d = 1; d <= buckets; d++) {
       if (count[d] === n) {
         skip = true;
         break;
@@ -40,10 +45,10 @@ export function argsortFloat64(values: Float64Array): Int32Array {
       if (count[d] !== 0) break;
     }
     if (skip) continue;
-    for (let d = 1; d <= 65536; d++) count[d] += count[d - 1];
+    for (let d = 1; d <= buckets; d++) count[d] += count[d - 1];
     for (let i = 0; i < n; i++) {
       const k = idx[i];
-      tmp[count[(word[k] >>> shift) & 0xffff]++] = k;
+      tmp[count[(word[k] >>> shift) & mask]++] = k;
     }
     const t = idx;
     idx = tmp;
