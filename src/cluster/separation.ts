@@ -1,5 +1,6 @@
 import type { Matrix } from '../data/matrix.js';
 import type { DesignTransform } from '../features/design.js';
+import { argsortFloat64 } from '../data/argsort.js';
 
 /** The design columns of one input column: one for a number, the indicator block for a category. */
 export interface FeatureBlock {
@@ -156,7 +157,8 @@ function partnerGroups(x: Matrix, block: FeatureBlock): { labels: Int32Array; k:
     return { labels, k: block.width + 1 };
   }
   const values = Float64Array.from({ length: n }, (_, i) => x.data[i * x.cols + block.start]);
-  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
+  // Radix, not a comparator sort of indices (20 ms for Online Retail's columns, the design's largest cost).
+  const order = argsortFloat64(values);
   let group = 0;
   for (let r = 0; r < n; r++) {
     if (r > 0 && values[order[r]] !== values[order[r - 1]]) group = Math.floor((SCREEN_BINS * r) / n);

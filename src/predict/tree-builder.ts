@@ -1,6 +1,6 @@
 import type { Matrix } from '../data/matrix.js';
 import type { Random } from '../random.js';
-import { argsortFloat64 } from './argsort.js';
+import { argsortFloat64 } from '../data/argsort.js';
 
 /**
  * CART growing on presorted typed arrays (Breiman et al. 1984, as scikit-learn's best splitter):

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argsortFloat64 } from '../../src/predict/argsort.js';
+import { argsortFloat64 } from '../../src/data/argsort.js';
 import { Random } from '../../src/random.js';
 
 /** A stable comparator argsort, with -0 before +0 as their bit patterns order them. */
