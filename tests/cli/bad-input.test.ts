@@ -90,6 +90,13 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     const map = file('gap.json', JSON.stringify({ segments: [{ name: 'Most', r: [1, 4], f: [1, 5] }] }));
     return refuse(file('good5.csv', GOOD), /no segment covers R=5 F=1 M=1/, '--segment-map', map);
   });
+  it('a segment map of the wrong shape names the field and what is wrong with it', async () => {
+    const scores = file('scores.json', JSON.stringify({ segments: [{ name: 'All', r: [1, 6], f: [1, 5] }] }));
+    await refuse(file('good7.csv', GOOD), /scores\.json is not a valid segment map: segments\.0\.r\.1: Too big: expected number to be <=5/, '--segment-map', scores);
+    const order = file('order.json', JSON.stringify({ segments: [{ name: 'All', r: [5, 1], f: [1, 5] }] }));
+    await refuse(file('good8.csv', GOOD), /segments\.0\.r: range must be \[low, high\]/, '--segment-map', order);
+    return refuse(file('good9.csv', GOOD), /segments: Too small: expected array to have >=1 items/, '--segment-map', file('empty.json', '{"segments": []}'));
+  });
   it('unwritable output', async () => {
     const blocker = file('blocker', 'I am a file');
     const r = await cli('analyze', file('good6.csv', GOOD), '--out', blocker, '-q');
