@@ -138,25 +138,32 @@ export const CUSTOMER_FEATURES = [
 /**
  * The per-customer feature row. `asOf` is a DATE expression; recency and tenure are whole days to it. The main
  * country is the one with most sale lines, ties going to the first name in byte order, so every engine agrees.
+ * What is counted per order (dates, orders, money, weekend orders, lines per country) is read from the order grain
+ * (`grain`, by default built from `lines` here; an engine that keeps it passes its table), whose exact money
+ * partials give the same doubles as the lines; items and distinct products need the lines themselves.
  */
-export function customerFeaturesSql(d: Dialect, lines: string, asOf: string): string {
+export function customerFeaturesSql(d: Dialect, lines: string, asOf: string, grain = d.sub(orderGrainSql(d, lines), 'grain')): string {
   const sale = 'NOT is_cancel';
   // Money is summed exactly (decimals), then rounded to a millionth, so every engine and every run gives the same
   // double: a last-digit difference would move a customer across an RFM quintile cut.
   const money = (sum: string) => d.round(`coalesce(${sum}, 0)`, MONEY_DIGITS);
-  const agg = `SELECT customer_id,
+  const orders = `SELECT customer_id,
         ${d.min('ts', sale)} AS first_ts,
         ${d.max('ts', sale)} AS last_ts,
         ${d.toDouble(d.countDistinct('order_id', sale))} AS frequency,
-        ${money(d.sumMoney('amount', sale))} AS gross_sales,
-        ${money(d.sumMoney('amount', 'return_line'))} AS returns_sum,
-        ${money(d.sumMoney('amount', 'status_cancel'))} AS cancelled_value,
-        coalesce(${d.sum('quantity', sale)}, 0) AS items_sum,
-        ${d.toDouble(d.countDistinct('product', sale))} AS distinct_products,
+        ${money(d.sumMoneyPartials(GRAIN_AMOUNT, sale))} AS gross_sales,
+        ${money(d.sumMoneyPartials(GRAIN_AMOUNT, 'return_line'))} AS returns_sum,
+        ${money(d.sumMoneyPartials(GRAIN_AMOUNT, 'status_cancel'))} AS cancelled_value,
         ${d.toDouble(d.countDistinct('order_id', `${sale} AND ${d.isWeekend('ts')}`))} AS weekend_orders
+      FROM ${grain} WHERE ${ANALYTIC_LINE} GROUP BY customer_id`;
+  const items = `SELECT customer_id,
+        coalesce(${d.sum('quantity', sale)}, 0) AS items_sum,
+        ${d.toDouble(d.countDistinct('product', sale))} AS distinct_products
       FROM ${lines} WHERE ${ANALYTIC_LINE} GROUP BY customer_id`;
-  const byCountry = `SELECT customer_id, ${d.bytewise('country')} AS country_name, ${d.toDouble(d.count())} AS country_lines
-      FROM ${lines} WHERE ${ANALYTIC_LINE} AND ${sale} AND country IS NOT NULL GROUP BY customer_id, ${d.bytewise('country')}`;
+  // Both have a row for every customer with an analytic line.
+  const agg = `SELECT * FROM ${d.innerJoin(d.sub(orders, 'orders'), d.sub(items, 'items'), ['customer_id'])}`;
+  const byCountry = `SELECT customer_id, ${d.bytewise('country')} AS country_name, ${d.toDouble(`sum(${GRAIN_LINES})`)} AS country_lines
+      FROM ${grain} WHERE ${ANALYTIC_LINE} AND ${sale} AND country IS NOT NULL GROUP BY customer_id, ${d.bytewise('country')}`;
   const most = `SELECT customer_id, max(country_lines) AS country_lines FROM ${d.sub(byCountry, 'bc')} GROUP BY customer_id`;
   const main = `SELECT customer_id, min(country_name) AS main_country
       FROM ${d.innerJoin(d.sub(byCountry, 'bc2'), d.sub(most, 'most'), ['customer_id', 'country_lines'])} GROUP BY customer_id`;
@@ -181,9 +188,13 @@ export function customerFeaturesSql(d: Dialect, lines: string, asOf: string): st
     WHERE frequency > 0 AND first_ts IS NOT NULL`;
 }
 
-/** The feature rows, ordered by customer id byte-wise (the order every per-customer column follows). */
-export function customerFeatures(lines: LineSet, asOf: string): Promise<QueryResult> {
-  return lines.keep('customers', (l) => customerFeaturesSql(lines.d, l, asOf), [...CUSTOMER_FEATURES], `ORDER BY ${lines.d.bytewise(lines.d.ident('customer_id'))}`);
+/**
+ * The feature rows, ordered by customer id byte-wise (the order every per-customer column follows). Where the engine
+ * keeps tables the order grain is kept first, for these and the later aggregations that read it.
+ */
+export async function customerFeatures(lines: LineSet, asOf: string): Promise<QueryResult> {
+  await lines.keepGrain();
+  return lines.keep('customers', (l) => customerFeaturesSql(lines.d, l, asOf, lines.grain()), [...CUSTOMER_FEATURES], `ORDER BY ${lines.d.bytewise(lines.d.ident('customer_id'))}`);
 }
 
 /** The revenue-by-country name of lines without a country. */

@@ -48,6 +48,9 @@ interface Line {
   day: string;
   hour: number;
   country: string | null;
+  moment: string;
+  quantity: number;
+  product: string | null;
   amount: number;
   /** The line's amount, null when it has none. */
   rawAmount: number | null;
@@ -107,7 +110,7 @@ function checkClvData(lines: Line[], clv: ClvData): void {
 async function cleanedLines(path: string): Promise<{ lines: Line[]; clv: ClvData; a: Awaited<ReturnType<typeof analyze>> }> {
   const a = await analyze(path);
   const q = await a.engine.query(
-    `SELECT customer_id, order_id, strftime(ts, '%Y-%m-%d') AS day, hour(ts)::DOUBLE AS hour, country, amount, status_cancel, return_line, is_cancel, bad_price, non_product FROM lines`,
+    `SELECT customer_id, order_id, strftime(ts, '%Y-%m-%d') AS day, hour(ts)::DOUBLE AS hour, strftime(ts, '%Y-%m-%d %H:%M:%S') AS moment, country, amount, quantity, product, status_cancel, return_line, is_cancel, bad_price, non_product FROM lines`,
   );
   const clv = await clvData(a.lines!);
   await a.engine.close();
@@ -118,6 +121,9 @@ async function cleanedLines(path: string): Promise<{ lines: Line[]; clv: ClvData
     day: String(col('day')[i]),
     hour: Number(col('hour')[i]),
     country: col('country')[i] as string | null,
+    moment: String(col('moment')[i]),
+    quantity: Number(col('quantity')[i]),
+    product: col('product')[i] === null ? null : String(col('product')[i]),
     amount: Number(col('amount')[i]),
     rawAmount: col('amount')[i] === null ? null : Number(col('amount')[i]),
     statusCancel: col('status_cancel')[i] === true,
@@ -228,6 +234,50 @@ for (const path of [join(dir, 'crossing.csv'), ...['catalogue-fee-words.csv', 'e
         expect(c.sizes[i], cohort).toBe(active.get(`${cohort}|0`)!.size);
         c.retention[i].forEach((share, k) => expect(share! * c.sizes[i], `${cohort} +${k}`).toBeCloseTo(active.get(`${cohort}|${k}`)?.size ?? 0, 9));
       });
+    });
+
+    it('the customers table: orders, money, weekend share and main country per customer, items and products', () => {
+      const per = new Map<string, { orders: Set<string>; weekend: Set<string>; gross: number; returns: number; cancelled: number; items: number; products: Set<string>; first: string; last: string; byCountry: Map<string, number> }>();
+      for (const l of analytic) {
+        const c = per.get(l.customer!) ?? per.set(l.customer!, { orders: new Set(), weekend: new Set(), gross: 0, returns: 0, cancelled: 0, items: 0, products: new Set(), first: '~', last: '', byCountry: new Map() }).get(l.customer!)!;
+        if (l.returnLine) c.returns += l.amount;
+        if (l.statusCancel) c.cancelled += l.amount;
+        if (l.isCancel) continue;
+        c.orders.add(l.order);
+        if (isoWeekday(l.day) >= 6) c.weekend.add(l.order);
+        c.gross += l.amount;
+        c.items += l.quantity;
+        if (l.product !== null) c.products.add(l.product);
+        if (l.moment < c.first) c.first = l.moment;
+        if (l.moment > c.last) c.last = l.moment;
+        if (l.country !== null) add(c.byCountry, l.country, 1);
+      }
+      const t = a.customers;
+      const col = (name: string) => t.columns[t.names.indexOf(name)];
+      const ids = col('customer_id').map(String);
+      expect(ids.slice().sort()).toEqual([...per].filter(([, c]) => c.orders.size > 0).map(([id]) => id).sort());
+      // A tie for the main country goes to the first name in byte order.
+      const utf8 = (x: string) => Buffer.from(x, 'utf8');
+      ids.forEach((id, i) => {
+        const c = per.get(id)!;
+        expect(col('frequency')[i], id).toBe(c.orders.size);
+        close(Number(col('gross_sales')[i]), c.gross);
+        close(Number(col('monetary')[i]), c.gross + c.returns);
+        close(Number(col('returns_value')[i]), -c.returns);
+        close(Number(col('return_rate')[i]), (c.cancelled - c.returns) / (c.gross + c.cancelled));
+        close(Number(col('weekend_share')[i]), c.weekend.size / c.orders.size);
+        expect([col('first_purchase')[i], col('last_purchase')[i]], id).toEqual([c.first, c.last]);
+        close(Number(col('items')[i]), c.items);
+        expect(col('distinct_products')[i], id).toBe(c.products.size);
+        const top = Math.max(0, ...c.byCountry.values());
+        const main = [...c.byCountry].filter(([, n]) => n === top).map(([k]) => k).sort((x, y) => Buffer.compare(utf8(x), utf8(y)))[0] ?? null;
+        expect(col('main_country')[i], id).toBe(main);
+      });
+      if (path.endsWith('crossing.csv')) {
+        // Customers whose main country was decided by a tie, and with weekend orders, are among them.
+        expect([...per.values()].some((c) => new Set(c.byCountry.values()).size < c.byCountry.size)).toBe(true);
+        expect([...per.values()].some((c) => c.weekend.size > 0 && c.weekend.size < c.orders.size)).toBe(true);
+      }
     });
 
     it("CLV's purchase days, their spend, the last day and the free-only customers", () => {
