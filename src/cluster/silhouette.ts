@@ -94,21 +94,23 @@ function sumsByCells(x: Matrix, labelsOf: Int32Array[], ks: number[], cells: Cel
   const fill = start.slice(0, G);
   const rowAt = new Int32Array(n);
   for (let i = 0; i < n; i++) rowAt[fill[cells.of[i]]++] = i;
-  // The rows in cell order and the kernel's two sums live in a Wasm arena when there is one (the same arithmetic
-  // as the JavaScript kernel, without its warm-up); the JavaScript kernel reads the same arrays otherwise.
-  const wasm = WasmArena.acquire(d, 8 * (n * d + 2 * n));
+  // The cluster of each cell under each labeling, as an offset into a row's slots for every labeling.
+  const offset = new Int32Array(L + 1);
+  for (let l = 0; l < L; l++) offset[l + 1] = offset[l] + ks[l];
+  const S = offset[L];
+  // The rows in cell order, the kernel's two sums, the slots and the per-cluster sums live in a Wasm arena when there
+  // is one (the same arithmetic as the JavaScript loops, without their warm-up); the JavaScript reads the same arrays
+  // otherwise.
+  const wasm = WasmArena.acquire(d, 8 * (n * d + 2 * n + n * S) + 8 * Math.ceil((G * L) / 2));
   const data = wasm ? wasm.arena.f64(n * d) : new Float64Array(n * d);
   for (let p = 0; p < n; p++) {
     const r = rowAt[p] * d;
     for (let j = 0; j < d; j++) data[p * d + j] = x.data[r + j];
   }
-  // The cluster of each cell under each labeling, as an offset into a row's slots for every labeling.
-  const offset = new Int32Array(L + 1);
-  for (let l = 0; l < L; l++) offset[l + 1] = offset[l] + ks[l];
-  const S = offset[L];
-  const slot = new Int32Array(G * L);
+  const slot = wasm ? wasm.arena.i32(G * L) : new Int32Array(G * L);
   for (let g = 0; g < G; g++) for (let l = 0; l < L; l++) slot[g * L + l] = offset[l] + labelsOf[l][rowAt[start[g]]];
-  const acc = new Float64Array(n * S);
+  const acc = wasm ? wasm.arena.f64(n * S) : new Float64Array(n * S);
+  acc.fill(0);
   const rowSum = wasm ? wasm.arena.f64(n) : new Float64Array(n);
   const colSum = wasm ? wasm.arena.f64(n) : new Float64Array(n);
   const js = wasm ? null : pairSumsKernel(d);
@@ -119,12 +121,14 @@ function sumsByCells(x: Matrix, labelsOf: Int32Array[], ks: number[], cells: Cel
   };
   const spread = (p0: number, p1: number, sums: Float64Array, cell: number) => {
     const so = cell * L;
+    if (wasm) return wasm.kernels.spread(p0, p1, sums.byteOffset, slot.byteOffset + 4 * so, L, acc.byteOffset, S);
     for (let p = p0; p < p1; p++) {
       const v = sums[p];
       const base = p * S;
       for (let l = 0; l < L; l++) acc[base + slot[so + l]] += v;
     }
   };
+  let result: Float64Array[];
   try {
     for (let A = 0; A < G; A++) {
       const a0 = start[A];
@@ -143,18 +147,20 @@ function sumsByCells(x: Matrix, labelsOf: Int32Array[], ks: number[], cells: Cel
         }
       }
     }
+    // Read out before the arena is released: its memory is the next user's.
+    result = ks.map((k, l) => {
+      const out = new Float64Array(n * k);
+      for (let p = 0; p < n; p++) {
+        const i = rowAt[p] * k;
+        const from = p * S + offset[l];
+        for (let c = 0; c < k; c++) out[i + c] = acc[from + c];
+      }
+      return out;
+    });
   } finally {
     wasm?.arena.release();
   }
-  return ks.map((k, l) => {
-    const out = new Float64Array(n * k);
-    for (let p = 0; p < n; p++) {
-      const i = rowAt[p] * k;
-      const from = p * S + offset[l];
-      for (let c = 0; c < k; c++) out[i + c] = acc[from + c];
-    }
-    return out;
-  });
+  return result;
 }
 
 function sumsByPairs(x: Matrix, labelsOf: Int32Array[], ks: number[]): Float64Array[] {

@@ -1,7 +1,7 @@
 /**
  * The distance kernels of kernels.ts as WebAssembly, unrolled over the features: the k-means assignment pass
  * (boundedAssignSource, with the pass chosen at run time), the k-means++ rounds (potentialGenericSource,
- * nearestSource) and the silhouettes' pair sums (pairSumsSource). Same arithmetic in the same order, so the same
+ * nearestSource) and the silhouettes' pair sums (pairSumsSource) and their spread to clusters. Same arithmetic in the same order, so the same
  * labels, bounds, sums, inertia and silhouettes to the bit; what differs is the cost of a cold start. A fit in a fresh
  * process runs its JavaScript kernels interpreted, then optimised (several times over, as each pass kind first
  * appears), boxing doubles all the while; Wasm is compiled once, quickly, before the first pass, and allocates nothing.
@@ -32,6 +32,11 @@ export interface WasmKernels {
    * over b in [bStart, bEnd) (only b > a when `same`), for every a in [aStart, aEnd).
    */
   pairSums(data: number, aStart: number, aEnd: number, bStart: number, bEnd: number, same: number, rowSum: number, colSum: number): void;
+  /**
+   * The silhouettes' spread of pair sums to clusters: for each row p in [p0, p1), acc[p * S + slot[l]] += sums[p] for
+   * l = 0..L-1 (slot: L int32 cluster offsets), in that order, as sumsByCells does it in JavaScript.
+   */
+  spread(p0: number, p1: number, sums: number, slot: number, L: number, acc: number, S: number): void;
 }
 
 /** Whether the Wasm kernels are used where they can be (tests turn them off to compare the two). */
@@ -50,6 +55,7 @@ function wasmKernelModule(d: number): WebAssembly.Module | null {
         { name: 'potentials', body: potentialsBody(d), result: null },
         { name: 'nearest', body: nearestBody(d), result: 'f64' },
         { name: 'pairSums', body: pairSumsBody(d), result: null },
+        { name: 'spread', body: spreadBody(), result: null },
       ]),
     );
     modules.set(d, m);
@@ -218,6 +224,30 @@ function pairSumsBody(d: number): Body {
     b.end().end();
     b.get(rowSum).get(a).i32(3).op(OP.i32Shl, OP.i32Add).get(total).storeF64();
   });
+  return b;
+}
+
+function spreadBody(): Body {
+  const params: ValueType[] = Array(7).fill('i32');
+  const b = new Body(params);
+  const [p0, p1, sums, slot, L, acc, S] = params.map((_, i) => i);
+  const [p, l, base, q] = b.localsOf('i32', 4);
+  const [v] = b.localsOf('f64', 1);
+  b.get(p0).set(p);
+  b.block().loop();
+  b.get(p).get(p1).op(OP.i32GeS).brIf(1);
+  b.get(sums).get(p).i32(3).op(OP.i32Shl, OP.i32Add).loadF64().set(v);
+  b.get(acc).get(p).get(S).op(OP.i32Mul).i32(3).op(OP.i32Shl, OP.i32Add).set(base);
+  b.i32(0).set(l);
+  b.block().loop();
+  b.get(l).get(L).op(OP.i32GeS).brIf(1);
+  // q = base + 8 * slot[l]; acc at q += v.
+  b.get(base).get(slot).get(l).i32(2).op(OP.i32Shl, OP.i32Add).loadI32().i32(3).op(OP.i32Shl, OP.i32Add).tee(q);
+  b.get(q).loadF64().get(v).op(OP.f64Add).storeF64();
+  b.get(l).i32(1).op(OP.i32Add).set(l).br(0);
+  b.end().end();
+  b.get(p).i32(1).op(OP.i32Add).set(p).br(0);
+  b.end().end();
   return b;
 }
 

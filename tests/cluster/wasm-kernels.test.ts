@@ -92,5 +92,9 @@ describe('Wasm k-means kernels', () => {
     kernelChoice.wasm = true;
     const wasm = silhouetteSamplesMany(x, labelings);
     wasm.forEach((s, l) => expect(Array.from(s)).toEqual(Array.from(js[l])));
+    // Again, after the arena held other sums: the per-cluster sums start from zero each time.
+    silhouetteSamplesMany(data(700, 11, 9), labelings.map((lab) => lab.subarray(0, 700)));
+    const again = silhouetteSamplesMany(x, labelings);
+    again.forEach((s, l) => expect(Array.from(s)).toEqual(Array.from(js[l])));
   });
 });
