@@ -50,33 +50,19 @@ export function profileSegments(t: Table, transform: DesignTransform, labels: Ar
   }
   const profiles: SegmentProfile[] = Array.from({ length: k }, (_, c) => ({ id: c, name: '', size: sizes[c], share: sizes[c] / included, features: [] }));
 
-  // One feature's values at a time, in a typed array: the loops below then compile to small monomorphic code (with a
-  // callback per feature they were recompiled for each new one, a fifth of a segmentation's compile time).
+  // One feature's values at a time, in a typed array, and the loops over rows in top-level functions: they compile to
+  // small monomorphic code once. With a callback per feature they were recompiled for each new one; as loops of this
+  // closure, each profiling's new closure threw the optimised code away ('wrong call target', 11 times a run).
   const value = new Float64Array(labels.length);
+  const lab = Int32Array.from(labels);
   /** Adds the feature held in `value`; `scale` (numeric features) is how the design scales it: 'log1p' or 'none'. */
   const addFeature = (feature: string, scale: 'log1p' | 'none' | null): void => {
     const sums = new Float64Array(k);
     const counts = new Float64Array(k);
-    let total = 0;
-    let n = 0;
-    for (let i = 0; i < labels.length; i++) {
-      if (labels[i] < 0) continue;
-      const v = value[i];
-      if (Number.isNaN(v)) continue;
-      sums[labels[i]] += v;
-      counts[labels[i]]++;
-      total += v;
-      n++;
-    }
+    const { total, n } = clusterSums(lab, value, sums, counts);
     const overall = total / n;
-    let ss = 0;
-    for (let i = 0; i < labels.length; i++) {
-      if (labels[i] < 0) continue;
-      const v = value[i];
-      if (!Number.isNaN(v)) ss += (v - overall) ** 2;
-    }
-    const sd = Math.sqrt(ss / n);
-    const numeric = scale ? medianAndShift(labels, k, value, scale === 'log1p') : null;
+    const sd = Math.sqrt(squaredDeviations(lab, value, overall) / n);
+    const numeric = scale ? medianAndShift(lab, k, value, scale === 'log1p') : null;
     for (let c = 0; c < k; c++) {
       const mean = counts[c] > 0 ? sums[c] / counts[c] : NaN;
       const f: FeatureProfile = { feature, mean, overallMean: overall, z: sd > 0 && counts[c] > 0 ? (mean - overall) / sd : 0 };
@@ -130,11 +116,62 @@ function namesById(names: SegmentNames | undefined, k: number): Map<number, stri
   return out;
 }
 
+/** Per-cluster sums and counts of the present values into `sums` and `counts`, and their total and number. Rows labelled -1 are left out. */
+function clusterSums(labels: Int32Array, value: Float64Array, sums: Float64Array, counts: Float64Array): { total: number; n: number } {
+  let total = 0;
+  let n = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] < 0) continue;
+    const v = value[i];
+    if (Number.isNaN(v)) continue;
+    sums[labels[i]] += v;
+    counts[labels[i]]++;
+    total += v;
+    n++;
+  }
+  return { total, n };
+}
+
+/** Σ (v - centre)² over the present values of the labelled rows. */
+function squaredDeviations(labels: Int32Array, value: Float64Array, centre: number): number {
+  let ss = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] < 0) continue;
+    const v = value[i];
+    if (!Number.isNaN(v)) ss += (v - centre) ** 2;
+  }
+  return ss;
+}
+
+/** Mean of the values on the clustering scale (log1p of the non-negative part, or as they are). */
+function scaledMean(v: Float64Array, log1p: boolean): number {
+  let total = 0;
+  if (log1p) for (let i = 0; i < v.length; i++) total += Math.log1p(Math.max(0, v[i]));
+  else for (let i = 0; i < v.length; i++) total += v[i];
+  return total / v.length;
+}
+
+/** Σ (scaled v - mu)², on the scale scaledMean uses. */
+function scaledSquaredDeviations(v: Float64Array, log1p: boolean, mu: number): number {
+  let ss = 0;
+  if (log1p) for (let i = 0; i < v.length; i++) ss += (Math.log1p(Math.max(0, v[i])) - mu) ** 2;
+  else for (let i = 0; i < v.length; i++) ss += (v[i] - mu) ** 2;
+  return ss;
+}
+
+/** The median of the values, sorting them in place; NaN for none. */
+function medianInPlace(v: Float64Array): number {
+  if (v.length === 0) return NaN;
+  v.sort();
+  const h = v.length >> 1;
+  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+}
+
 /**
  * Per segment: the median in original units, and the mean difference from all rows on the
- * clustering scale (`scaled`, e.g. log1p) in SDs of all rows. Rows labelled -1 are left out.
+ * clustering scale (log1p or none) in SDs of all rows. Rows labelled -1 are left out.
  */
-function medianAndShift(labels: ArrayLike<number>, k: number, value: Float64Array, log1p: boolean): { medians: number[]; overallMedian: number; shifts: number[] } {
+function medianAndShift(labels: Int32Array, k: number, value: Float64Array, log1p: boolean): { medians: number[]; overallMedian: number; shifts: number[] } {
   // Typed arrays sized by a counting pass, not growing arrays: a million customers per feature.
   const sizes = new Int32Array(k);
   let m = 0;
@@ -154,24 +191,10 @@ function medianAndShift(labels: ArrayLike<number>, k: number, value: Float64Arra
     all[j++] = v;
   }
   // Means on the design's scale in row order first, then the medians sort the arrays in place.
-  const scaled = (v: number): number => (log1p ? Math.log1p(Math.max(0, v)) : v);
-  const meanOf = (v: Float64Array): number => {
-    let total = 0;
-    for (let i = 0; i < v.length; i++) total += scaled(v[i]);
-    return total / v.length;
-  };
-  const mu = meanOf(all);
-  let ss = 0;
-  for (let i = 0; i < all.length; i++) ss += (scaled(all[i]) - mu) ** 2;
-  const sd = Math.sqrt(ss / all.length);
-  const shifts = byCluster.map((v) => (v.length > 0 && sd > 0 ? (meanOf(v) - mu) / sd : 0));
-  const medianOf = (v: Float64Array): number => {
-    if (v.length === 0) return NaN;
-    v.sort();
-    const h = v.length >> 1;
-    return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
-  };
-  return { medians: byCluster.map(medianOf), overallMedian: medianOf(all), shifts };
+  const mu = scaledMean(all, log1p);
+  const sd = Math.sqrt(scaledSquaredDeviations(all, log1p, mu) / all.length);
+  const shifts = byCluster.map((v) => (v.length > 0 && sd > 0 ? (scaledMean(v, log1p) - mu) / sd : 0));
+  return { medians: byCluster.map(medianInPlace), overallMedian: medianInPlace(all), shifts };
 }
 
 /**
