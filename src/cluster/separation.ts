@@ -41,23 +41,19 @@ export interface Separation {
   eta2: number;
 }
 
-/** Between and total sums of squares per block, in one pass over the rows. */
+/**
+ * Between and total sums of squares per block, in one pass over the rows. The loop takes only typed arrays and
+ * numbers: called with matrices and block lists made in different places (different hidden classes), it was
+ * deoptimised at entry ('wrong map', 32 times a run) and compiled four times.
+ */
 function sumsOfSquares(x: Matrix, labels: ArrayLike<number>, k: number, blocks: readonly FeatureBlock[]): { between: Float64Array; total: Float64Array } {
-  const { rows: n, cols: d, data } = x;
+  const d = x.cols;
   const sums = new Float64Array(k * d);
   const counts = new Float64Array(k);
   const grand = new Float64Array(d);
   const total = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    const c = labels[i];
-    counts[c]++;
-    for (let j = 0; j < d; j++) {
-      const v = data[i * d + j];
-      sums[c * d + j] += v;
-      grand[j] += v;
-      total[j] += v * v;
-    }
-  }
+  accumulateSquares(x.data, x.rows, d, labels instanceof Int32Array ? labels : Int32Array.from(labels), sums, counts, grand, total);
+  const n = x.rows;
   const between = new Float64Array(d);
   for (let j = 0; j < d; j++) {
     const mean = grand[j] / n;
@@ -74,6 +70,20 @@ function sumsOfSquares(x: Matrix, labels: ArrayLike<number>, k: number, blocks: 
     }
   });
   return { between: b, total: t };
+}
+
+/** Per-cluster column sums and counts, and each column's sum and sum of squares, over the n rows of `data`. */
+function accumulateSquares(data: Float64Array, n: number, d: number, labels: Int32Array, sums: Float64Array, counts: Float64Array, grand: Float64Array, total: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const c = labels[i];
+    counts[c]++;
+    for (let j = 0; j < d; j++) {
+      const v = data[i * d + j];
+      sums[c * d + j] += v;
+      grand[j] += v;
+      total[j] += v * v;
+    }
+  }
 }
 
 /** Each column's share of the separation between the segments `labels` (between-segment SS over the total of it). */
