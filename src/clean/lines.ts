@@ -116,11 +116,8 @@ function fileLineFields(roles: RoleMap, type: (c: string) => string, tsExpr: str
 
 /**
  * Clean an order log on any engine: the lines are built from the one definition (src/sql/definitions.ts), every
- * rule flags, and the cleaning log counts what each rule did.
- */
-/**
- * The cleaned lines and what cleaning did; `lastDay` is the last line's day ('YYYY-MM-DD'), counted with the
- * cleaning totals after every removal, so the stages after need no query of their own for it.
+ * rule flags, and the cleaning log counts what each rule did. `lastDay` is the last line's day ('YYYY-MM-DD'),
+ * counted with the cleaning totals after every removal, so the stages after need no query of their own for it.
  */
 export async function cleanLines(input: CleaningInput, roles: RoleMap, options: CleaningOptions = {}): Promise<Omit<CleaningLog, 'timestampSql'> & { lines: LineSet; distinctRows: number; lastDay: string | null }> {
   const { lines, fields } = input;

@@ -432,16 +432,14 @@ const CLV_DATA: Stage = {
     if (s.options.clv === false) return;
     progress(s, 'lifetime value');
     const { clvData } = await import('./stages.js');
-    // clvData keeps the order grain, which its queries and the cohort queries read. Kept here, it is ready when the
-    // cohort queries are sent; kept by the cohorts stage, their sending would wait for this thread, busy fitting CLV
-    // models (2 s at 3M lines).
-    const grain = (s.lines as LineSet).keepGrain();
+    // CLV's queries and the cohort queries read the order grain, which the customers table kept already (clvData
+    // keeps it where it does not exist yet). It must exist before this thread starts fitting CLV models: kept by the
+    // cohorts stage, the sending of those queries would wait for the fits (2 s at 3M lines).
     // A data problem here is the CLV stage's to report (as a note, not a failed run), as when it fetched its own data.
     s.clvData = await clvData(s.lines as LineSet).catch((err: unknown) => {
       if (err instanceof ClienteleError) return err;
       throw err;
     });
-    await grain;
   },
 };
 
