@@ -138,32 +138,33 @@ export const CUSTOMER_FEATURES = [
 /**
  * The per-customer feature row. `asOf` is a DATE expression; recency and tenure are whole days to it. The main
  * country is the one with most sale lines, ties going to the first name in byte order, so every engine agrees.
- * What is counted per order (dates, orders, money, weekend orders, lines per country) is read from the order grain
- * (`grain`, by default built from `lines` here; an engine that keeps it passes its table), whose exact money
- * partials give the same doubles as the lines; items and distinct products need the lines themselves.
+ * Given `grain` (the order grain as a table the engine keeps), what is counted per order (dates, orders, money, weekend
+ * orders, lines per country) is read from it, a few rows per order, whose exact money partials give the same doubles
+ * as the lines; items and distinct products read the lines. Without it everything reads the lines in one pass: where
+ * the grain would be a subquery (ClickHouse), reading it would evaluate the lines' definition once more per use.
  */
-export function customerFeaturesSql(d: Dialect, lines: string, asOf: string, grain = d.sub(orderGrainSql(d, lines), 'grain')): string {
+export function customerFeaturesSql(d: Dialect, lines: string, asOf: string, grain?: string): string {
   const sale = 'NOT is_cancel';
   // Money is summed exactly (decimals), then rounded to a millionth, so every engine and every run gives the same
   // double: a last-digit difference would move a customer across an RFM quintile cut.
-  const money = (sum: string) => d.round(`coalesce(${sum}, 0)`, MONEY_DIGITS);
-  const orders = `SELECT customer_id,
-        ${d.min('ts', sale)} AS first_ts,
+  const money = (where: string) => d.round(`coalesce(${grain ? d.sumMoneyPartials(GRAIN_AMOUNT, where) : d.sumMoney('amount', where)}, 0)`, MONEY_DIGITS);
+  const perOrder = `${d.min('ts', sale)} AS first_ts,
         ${d.max('ts', sale)} AS last_ts,
         ${d.toDouble(d.countDistinct('order_id', sale))} AS frequency,
-        ${money(d.sumMoneyPartials(GRAIN_AMOUNT, sale))} AS gross_sales,
-        ${money(d.sumMoneyPartials(GRAIN_AMOUNT, 'return_line'))} AS returns_sum,
-        ${money(d.sumMoneyPartials(GRAIN_AMOUNT, 'status_cancel'))} AS cancelled_value,
-        ${d.toDouble(d.countDistinct('order_id', `${sale} AND ${d.isWeekend('ts')}`))} AS weekend_orders
-      FROM ${grain} WHERE ${ANALYTIC_LINE} GROUP BY customer_id`;
-  const items = `SELECT customer_id,
-        coalesce(${d.sum('quantity', sale)}, 0) AS items_sum,
-        ${d.toDouble(d.countDistinct('product', sale))} AS distinct_products
-      FROM ${lines} WHERE ${ANALYTIC_LINE} GROUP BY customer_id`;
-  // Both have a row for every customer with an analytic line.
-  const agg = `SELECT * FROM ${d.innerJoin(d.sub(orders, 'orders'), d.sub(items, 'items'), ['customer_id'])}`;
-  const byCountry = `SELECT customer_id, ${d.bytewise('country')} AS country_name, ${d.toDouble(`sum(${GRAIN_LINES})`)} AS country_lines
-      FROM ${grain} WHERE ${ANALYTIC_LINE} AND ${sale} AND country IS NOT NULL GROUP BY customer_id, ${d.bytewise('country')}`;
+        ${money(sale)} AS gross_sales,
+        ${money('return_line')} AS returns_sum,
+        ${money('status_cancel')} AS cancelled_value,
+        ${d.toDouble(d.countDistinct('order_id', `${sale} AND ${d.isWeekend('ts')}`))} AS weekend_orders`;
+  const perLine = `coalesce(${d.sum('quantity', sale)}, 0) AS items_sum,
+        ${d.toDouble(d.countDistinct('product', sale))} AS distinct_products`;
+  const perCustomer = (from: string, select: string) => `SELECT customer_id, ${select} FROM ${from} WHERE ${ANALYTIC_LINE} GROUP BY customer_id`;
+  // Both halves have a row for every customer with an analytic line.
+  const agg = grain
+    ? `SELECT * FROM ${d.innerJoin(d.sub(perCustomer(grain, perOrder), 'orders'), d.sub(perCustomer(lines, perLine), 'items'), ['customer_id'])}`
+    : perCustomer(lines, `${perOrder}, ${perLine}`);
+  const countryLines = d.toDouble(grain ? `sum(${GRAIN_LINES})` : d.count());
+  const byCountry = `SELECT customer_id, ${d.bytewise('country')} AS country_name, ${countryLines} AS country_lines
+      FROM ${grain ?? lines} WHERE ${ANALYTIC_LINE} AND ${sale} AND country IS NOT NULL GROUP BY customer_id, ${d.bytewise('country')}`;
   const most = `SELECT customer_id, max(country_lines) AS country_lines FROM ${d.sub(byCountry, 'bc')} GROUP BY customer_id`;
   const main = `SELECT customer_id, min(country_name) AS main_country
       FROM ${d.innerJoin(d.sub(byCountry, 'bc2'), d.sub(most, 'most'), ['customer_id', 'country_lines'])} GROUP BY customer_id`;
@@ -194,7 +195,8 @@ export function customerFeaturesSql(d: Dialect, lines: string, asOf: string, gra
  */
 export async function customerFeatures(lines: LineSet, asOf: string): Promise<QueryResult> {
   await lines.keepGrain();
-  return lines.keep('customers', (l) => customerFeaturesSql(lines.d, l, asOf, lines.grain()), [...CUSTOMER_FEATURES], `ORDER BY ${lines.d.bytewise(lines.d.ident('customer_id'))}`);
+  const grain = lines.keptGrain() ?? undefined;
+  return lines.keep('customers', (l) => customerFeaturesSql(lines.d, l, asOf, grain), [...CUSTOMER_FEATURES], `ORDER BY ${lines.d.bytewise(lines.d.ident('customer_id'))}`);
 }
 
 /** The revenue-by-country name of lines without a country. */

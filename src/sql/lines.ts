@@ -95,6 +95,11 @@ export abstract class LineSet {
   /** Where the engine holds tables, keep the order grain as one (once), for the aggregations that follow; the lines must be final. */
   async keepGrain(): Promise<void> {}
 
+  /** The order grain's table, once kept; null where the engine keeps none (the grain is then a subquery). */
+  keptGrain(): string | null {
+    return null;
+  }
+
   protected fromOf(a: Aggregation): string {
     if (a.over === 'grain') return a.from ? a.from(this.grain()) : this.grain();
     // An aggregation with its own `from` may read the raw rows before the lines exist.
@@ -140,7 +145,11 @@ export class MaterialisedLines extends LineSet {
   private keeping: Promise<void> | null = null;
 
   override grain(): string {
-    return this.grainKept ? 'order_grain' : super.grain();
+    return this.keptGrain() ?? super.grain();
+  }
+
+  override keptGrain(): string | null {
+    return this.grainKept ? 'order_grain' : null;
   }
 
   override keepGrain(): Promise<void> {

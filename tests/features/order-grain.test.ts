@@ -3,6 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { analyze } from '../../src/pipeline/analyze.js';
 import { clvData, type ClvData } from '../../src/pipeline/stages.js';
+import { customerFeaturesSql } from '../../src/sql/definitions.js';
+import type { QueryResult } from '../../src/engine/engine.js';
 import { tempDir } from '../helpers/cli.js';
 
 /**
@@ -107,12 +109,14 @@ function checkClvData(lines: Line[], clv: ClvData): void {
   expect(clv.freeOnly).toBe([...sales.values()].filter((v) => v.free > 0 && v.priced === 0).length);
 }
 
-async function cleanedLines(path: string): Promise<{ lines: Line[]; clv: ClvData; a: Awaited<ReturnType<typeof analyze>> }> {
+async function cleanedLines(path: string): Promise<{ lines: Line[]; clv: ClvData; a: Awaited<ReturnType<typeof analyze>>; linesOnly: QueryResult }> {
   const a = await analyze(path);
   const q = await a.engine.query(
     `SELECT customer_id, order_id, strftime(ts, '%Y-%m-%d') AS day, hour(ts)::DOUBLE AS hour, strftime(ts, '%Y-%m-%d %H:%M:%S') AS moment, country, amount, quantity, product, status_cancel, return_line, is_cancel, bad_price, non_product FROM lines`,
   );
   const clv = await clvData(a.lines!);
+  // The same features with everything read from the lines, as an engine that keeps no grain table computes them.
+  const linesOnly = await a.engine.query(`SELECT * FROM (${customerFeaturesSql(a.engine.sql, 'lines', `DATE '${nextDay(a.asOf!)}'`)}) ORDER BY customer_id`);
   await a.engine.close();
   const col = (name: string) => q.columns[q.names.indexOf(name)];
   const lines: Line[] = Array.from({ length: q.rows }, (_, i) => ({
@@ -132,15 +136,17 @@ async function cleanedLines(path: string): Promise<{ lines: Line[]; clv: ClvData
     badPrice: col('bad_price')[i] === true,
     nonProduct: col('non_product')[i] === true,
   }));
-  return { lines, clv, a };
+  return { lines, clv, a, linesOnly };
 }
+
+const nextDay = (ymd: string) => new Date(Date.parse(`${ymd}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 const dir = tempDir('clientele-grain-');
 writeFileSync(join(dir, 'crossing.csv'), crossingLog());
 
 for (const path of [join(dir, 'crossing.csv'), ...['catalogue-fee-words.csv', 'european-semicolon.csv', 'status-cancellations.csv'].map((f) => SHAPES + f)]) {
   describe(`order grain figures equal a count over the lines: ${basename(path)}`, async () => {
-    const { lines, clv, a } = await cleanedLines(path);
+    const { lines, clv, a, linesOnly } = await cleanedLines(path);
     const earning = lines.filter((l) => !l.badPrice && !l.nonProduct && !l.statusCancel);
     const analytic = lines.filter((l) => l.customer !== null && !l.badPrice && !l.nonProduct);
     const buyers = new Set(analytic.filter((l) => !l.isCancel).map((l) => l.customer));
@@ -273,6 +279,9 @@ for (const path of [join(dir, 'crossing.csv'), ...['catalogue-fee-words.csv', 'e
         const main = [...c.byCountry].filter(([, n]) => n === top).map(([k]) => k).sort((x, y) => Buffer.compare(utf8(x), utf8(y)))[0] ?? null;
         expect(col('main_country')[i], id).toBe(main);
       });
+      // Read from the lines alone (no grain table), the features are the same to the bit.
+      expect(linesOnly.names).toEqual(t.names);
+      t.names.forEach((name, j) => expect(linesOnly.columns[j], name).toEqual(t.columns[j]));
       if (path.endsWith('crossing.csv')) {
         // Customers whose main country was decided by a tie, and with weekend orders, are among them.
         expect([...per.values()].some((c) => new Set(c.byCountry.values()).size < c.byCountry.size)).toBe(true);
