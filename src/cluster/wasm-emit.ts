@@ -79,6 +79,17 @@ export class Body {
   select(): this {
     return this.op(0x1b);
   }
+  /**
+   * while (index < to) { body; index++ }, both i32 locals, `index` set by the caller; the body may advance other
+   * locals at its end, and leaves an iteration early by closing a block of its own.
+   */
+  loopWhileBelow(index: number, to: number, body: () => void): this {
+    this.block().loop();
+    this.get(index).get(to).op(OP.i32GeS).brIf(1);
+    body();
+    this.get(index).i32(1).op(OP.i32Add).set(index).br(0);
+    return this.end().end();
+  }
   op(...bytes: number[]): this {
     for (const b of bytes) this.bytes.push(b);
     return this;

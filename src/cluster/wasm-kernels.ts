@@ -133,13 +133,11 @@ function rowTools(b: Body, d: number) {
     /** for (index = from; index < to; index++) { row = data + index * 8d; load it; body }, all locals of the body. */
     forEachRow: (index: number, from: number, to: number, data: number, row: number, body: () => void) => {
       b.get(from).set(index);
-      b.block().loop();
-      b.get(index).get(to).op(OP.i32GeS).brIf(1);
-      b.get(data).get(index).i32(8 * d).op(OP.i32Mul, OP.i32Add).set(row);
-      loadRow(row);
-      body();
-      b.get(index).i32(1).op(OP.i32Add).set(index).br(0);
-      b.end().end();
+      b.loopWhileBelow(index, to, () => {
+        b.get(data).get(index).i32(8 * d).op(OP.i32Mul, OP.i32Add).set(row);
+        loadRow(row);
+        body();
+      });
     },
     /** s (= 0 first, as the JavaScript kernels start it) += (x_j - point_j)^2 for j in [from, to), the point at address `ptr`. */
     distance: (ptr: number, from = 0, to = d) => {
@@ -159,26 +157,21 @@ function potentialsBody(d: number): Body {
   const [own, v] = b.localsOf('f64', 2);
   const { s, distance, forEachRow } = rowTools(b, d);
   b.i32(0).set(t);
-  b.block().loop();
-  b.get(t).get(trials).op(OP.i32GeS).brIf(1);
-  b.get(out).get(t).i32(3).op(OP.i32Shl, OP.i32Add).f64(0).storeF64();
-  b.get(t).i32(1).op(OP.i32Add).set(t).br(0);
-  b.end().end();
+  b.loopWhileBelow(t, trials, () => b.get(out).get(t).i32(3).op(OP.i32Shl, OP.i32Add).f64(0).storeF64());
   forEachRow(i, start, end, data, r, () => {
     // own = table[cur * rows + i]
     b.get(table).get(cur).get(rows).op(OP.i32Mul).get(i).op(OP.i32Add).i32(3).op(OP.i32Shl, OP.i32Add).loadF64().set(own);
     b.i32(0).set(t).get(candidates).set(o);
-    b.block().loop();
-    b.get(t).get(trials).op(OP.i32GeS).brIf(1);
-    distance(o);
-    b.get(s).get(own).get(s).get(own).op(OP.f64Lt).select().set(v);
-    // table[((cur + 1 + t) % (trials + 1)) * rows + i] = v
-    b.get(table).get(cur).i32(1).op(OP.i32Add).get(t).op(OP.i32Add).get(trials).i32(1).op(OP.i32Add).op(OP.i32RemU).get(rows).op(OP.i32Mul).get(i).op(OP.i32Add).i32(3).op(OP.i32Shl, OP.i32Add);
-    b.get(v).storeF64();
-    b.get(out).get(t).i32(3).op(OP.i32Shl, OP.i32Add).set(p);
-    b.get(p).get(p).loadF64().get(v).op(OP.f64Add).storeF64();
-    b.get(t).i32(1).op(OP.i32Add).set(t).get(o).i32(8 * d).op(OP.i32Add).set(o).br(0);
-    b.end().end();
+    b.loopWhileBelow(t, trials, () => {
+      distance(o);
+      b.get(s).get(own).get(s).get(own).op(OP.f64Lt).select().set(v);
+      // table[((cur + 1 + t) % (trials + 1)) * rows + i] = v
+      b.get(table).get(cur).i32(1).op(OP.i32Add).get(t).op(OP.i32Add).get(trials).i32(1).op(OP.i32Add).op(OP.i32RemU).get(rows).op(OP.i32Mul).get(i).op(OP.i32Add).i32(3).op(OP.i32Shl, OP.i32Add);
+      b.get(v).storeF64();
+      b.get(out).get(t).i32(3).op(OP.i32Shl, OP.i32Add).set(p);
+      b.get(p).get(p).loadF64().get(v).op(OP.f64Add).storeF64();
+      b.get(o).i32(8 * d).op(OP.i32Add).set(o);
+    });
   });
   return b;
 }
@@ -214,14 +207,13 @@ function pairSumsBody(d: number): Body {
     b.f64(0).set(total);
     b.get(a).i32(1).op(OP.i32Add).get(bStart).get(same).select().set(j);
     b.get(data).get(j).i32(8 * d).op(OP.i32Mul, OP.i32Add).set(o);
-    b.block().loop();
-    b.get(j).get(bEnd).op(OP.i32GeS).brIf(1);
-    distance(o);
-    b.get(s).op(OP.f64Sqrt).set(dist);
-    b.get(total).get(dist).op(OP.f64Add).set(total);
-    b.get(colSum).get(j).i32(3).op(OP.i32Shl, OP.i32Add).tee(q).get(q).loadF64().get(dist).op(OP.f64Add).storeF64();
-    b.get(j).i32(1).op(OP.i32Add).set(j).get(o).i32(8 * d).op(OP.i32Add).set(o).br(0);
-    b.end().end();
+    b.loopWhileBelow(j, bEnd, () => {
+      distance(o);
+      b.get(s).op(OP.f64Sqrt).set(dist);
+      b.get(total).get(dist).op(OP.f64Add).set(total);
+      b.get(colSum).get(j).i32(3).op(OP.i32Shl, OP.i32Add).tee(q).get(q).loadF64().get(dist).op(OP.f64Add).storeF64();
+      b.get(o).i32(8 * d).op(OP.i32Add).set(o);
+    });
     b.get(rowSum).get(a).i32(3).op(OP.i32Shl, OP.i32Add).get(total).storeF64();
   });
   return b;
@@ -234,20 +226,16 @@ function spreadBody(): Body {
   const [p, l, base, q] = b.localsOf('i32', 4);
   const [v] = b.localsOf('f64', 1);
   b.get(p0).set(p);
-  b.block().loop();
-  b.get(p).get(p1).op(OP.i32GeS).brIf(1);
-  b.get(sums).get(p).i32(3).op(OP.i32Shl, OP.i32Add).loadF64().set(v);
-  b.get(acc).get(p).get(S).op(OP.i32Mul).i32(3).op(OP.i32Shl, OP.i32Add).set(base);
-  b.i32(0).set(l);
-  b.block().loop();
-  b.get(l).get(L).op(OP.i32GeS).brIf(1);
-  // q = base + 8 * slot[l]; acc at q += v.
-  b.get(base).get(slot).get(l).i32(2).op(OP.i32Shl, OP.i32Add).loadI32().i32(3).op(OP.i32Shl, OP.i32Add).tee(q);
-  b.get(q).loadF64().get(v).op(OP.f64Add).storeF64();
-  b.get(l).i32(1).op(OP.i32Add).set(l).br(0);
-  b.end().end();
-  b.get(p).i32(1).op(OP.i32Add).set(p).br(0);
-  b.end().end();
+  b.loopWhileBelow(p, p1, () => {
+    b.get(sums).get(p).i32(3).op(OP.i32Shl, OP.i32Add).loadF64().set(v);
+    b.get(acc).get(p).get(S).op(OP.i32Mul).i32(3).op(OP.i32Shl, OP.i32Add).set(base);
+    b.i32(0).set(l);
+    b.loopWhileBelow(l, L, () => {
+      // q = base + 8 * slot[l]; acc at q += v.
+      b.get(base).get(slot).get(l).i32(2).op(OP.i32Shl, OP.i32Add).loadI32().i32(3).op(OP.i32Shl, OP.i32Add).tee(q);
+      b.get(q).loadF64().get(v).op(OP.f64Add).storeF64();
+    });
+  });
   return b;
 }
 
@@ -272,83 +260,78 @@ function assignBody(d: number): Body {
   };
 
   b.get(start).set(i);
-  b.block().loop();
-  b.get(i).get(end).op(OP.i32GeS).brIf(1);
-  b.get(data).get(i).i32(row).op(OP.i32Mul, OP.i32Add).set(r);
-  at(labels, i, 2).loadI32().set(a);
-  b.get(fresh).if();
-  b.f64(Infinity).set(u).f64(0).set(l).f64(-Infinity).set(m);
-  b.else();
-  at(upper, i, 3).loadF64();
-  at(shift, a, 3).loadF64().op(OP.f64Add).set(u);
-  at(lower, i, 3).loadF64();
-  at(otherShift, a, 3).loadF64().op(OP.f64Sub).set(l);
-  at(half, a, 3).loadF64().set(h);
-  b.get(h).get(l).get(h).get(l).op(OP.f64Gt).select().set(m);
-  b.end();
+  b.loopWhileBelow(i, end, () => {
+    b.get(data).get(i).i32(row).op(OP.i32Mul, OP.i32Add).set(r);
+    at(labels, i, 2).loadI32().set(a);
+    b.get(fresh).if();
+    b.f64(Infinity).set(u).f64(0).set(l).f64(-Infinity).set(m);
+    b.else();
+    at(upper, i, 3).loadF64();
+    at(shift, a, 3).loadF64().op(OP.f64Add).set(u);
+    at(lower, i, 3).loadF64();
+    at(otherShift, a, 3).loadF64().op(OP.f64Sub).set(l);
+    at(half, a, 3).loadF64().set(h);
+    b.get(h).get(l).get(h).get(l).op(OP.f64Gt).select().set(m);
+    b.end();
 
-  b.get(u).get(m).op(OP.f64Gt).if();
-  loadRow();
-  b.f64(Infinity).set(own);
-  b.get(fresh).op(OP.i32Eqz).if();
-  b.get(centers).get(a).i32(row).op(OP.i32Mul, OP.i32Add).set(p);
-  distance(p);
-  b.get(s).set(own).get(s).op(OP.f64Sqrt).set(u);
-  b.end();
-  b.i32(-1).get(a).get(fresh).select().set(skip);
+    b.get(u).get(m).op(OP.f64Gt).if();
+    loadRow();
+    b.f64(Infinity).set(own);
+    b.get(fresh).op(OP.i32Eqz).if();
+    b.get(centers).get(a).i32(row).op(OP.i32Mul, OP.i32Add).set(p);
+    distance(p);
+    b.get(s).set(own).get(s).op(OP.f64Sqrt).set(u);
+    b.end();
+    b.i32(-1).get(a).get(fresh).select().set(skip);
 
-  b.get(u).get(m).op(OP.f64Gt).if();
-  b.get(own).set(b1).f64(Infinity).set(b2);
-  b.i32(0).get(a).get(fresh).select().set(best);
-  b.i32(0).set(c).get(centers).set(cp);
-  b.block().loop();
-  b.get(c).get(k).op(OP.i32GeS).brIf(1);
-  b.block();
-  b.get(c).get(skip).op(OP.i32Eq).brIf(0);
-  // A centre whose partial sum already exceeds the second-nearest distance can be neither nearest nor second.
-  const split = Math.ceil(d / 2);
-  distance(cp, 0, split);
-  b.get(s).get(b2).op(OP.f64Gt).brIf(0);
-  distance(cp, split, d);
-  b.get(s).get(b1).op(OP.f64Lt).get(s).get(b1).op(OP.f64Eq).get(c).get(best).op(OP.i32LtS, OP.i32And, OP.i32Or).if();
-  b.get(b1).set(b2).get(s).set(b1).get(c).set(best);
-  b.else();
-  b.get(s).get(b2).op(OP.f64Lt).if().get(s).set(b2).end();
-  b.end();
-  b.end();
-  b.get(c).i32(1).op(OP.i32Add).set(c).get(cp).i32(row).op(OP.i32Add).set(cp);
-  b.br(0);
-  b.end().end();
+    b.get(u).get(m).op(OP.f64Gt).if();
+    b.get(own).set(b1).f64(Infinity).set(b2);
+    b.i32(0).get(a).get(fresh).select().set(best);
+    b.i32(0).set(c).get(centers).set(cp);
+    b.loopWhileBelow(c, k, () => {
+      b.block();
+      b.get(c).get(skip).op(OP.i32Eq).brIf(0);
+      // A centre whose partial sum already exceeds the second-nearest distance can be neither nearest nor second.
+      const split = Math.ceil(d / 2);
+      distance(cp, 0, split);
+      b.get(s).get(b2).op(OP.f64Gt).brIf(0);
+      distance(cp, split, d);
+      b.get(s).get(b1).op(OP.f64Lt).get(s).get(b1).op(OP.f64Eq).get(c).get(best).op(OP.i32LtS, OP.i32And, OP.i32Or).if();
+      b.get(b1).set(b2).get(s).set(b1).get(c).set(best);
+      b.else();
+      b.get(s).get(b2).op(OP.f64Lt).if().get(s).set(b2).end();
+      b.end();
+      b.end();
+      b.get(cp).i32(row).op(OP.i32Add).set(cp);
+    });
 
-  b.get(best).get(a).op(OP.i32Ne).if();
-  b.get(fresh).op(OP.i32Eqz).if();
-  moveRow(a, OP.f64Sub);
-  moveRow(best, OP.f64Add);
-  b.end();
-  b.get(best).set(a);
-  at(labels, i, 2).get(a).storeI32();
-  b.get(inertia).op(OP.i32Eqz).if().get(changed).i32(1).op(OP.i32Add).set(changed).end();
-  b.end();
-  b.get(b1).op(OP.f64Sqrt).set(u).get(b2).op(OP.f64Sqrt).set(l);
-  b.end();
-  b.end();
+    b.get(best).get(a).op(OP.i32Ne).if();
+    b.get(fresh).op(OP.i32Eqz).if();
+    moveRow(a, OP.f64Sub);
+    moveRow(best, OP.f64Add);
+    b.end();
+    b.get(best).set(a);
+    at(labels, i, 2).get(a).storeI32();
+    b.get(inertia).op(OP.i32Eqz).if().get(changed).i32(1).op(OP.i32Add).set(changed).end();
+    b.end();
+    b.get(b1).op(OP.f64Sqrt).set(u).get(b2).op(OP.f64Sqrt).set(l);
+    b.end();
+    b.end();
 
-  at(upper, i, 3).get(u).storeF64();
-  at(lower, i, 3).get(l).storeF64();
-  b.get(fresh).get(inertia).op(OP.i32Or).if();
-  loadRow();
-  b.get(fresh).if();
-  moveRow(a, OP.f64Add);
-  b.end();
-  b.get(inertia).if();
-  b.get(centers).get(a).i32(row).op(OP.i32Mul, OP.i32Add).set(p);
-  distance(p);
-  b.get(total).get(s).op(OP.f64Add).set(total);
-  b.end();
-  b.end();
-  b.get(i).i32(1).op(OP.i32Add).set(i);
-  b.br(0);
-  b.end().end();
+    at(upper, i, 3).get(u).storeF64();
+    at(lower, i, 3).get(l).storeF64();
+    b.get(fresh).get(inertia).op(OP.i32Or).if();
+    loadRow();
+    b.get(fresh).if();
+    moveRow(a, OP.f64Add);
+    b.end();
+    b.get(inertia).if();
+    b.get(centers).get(a).i32(row).op(OP.i32Mul, OP.i32Add).set(p);
+    distance(p);
+    b.get(total).get(s).op(OP.f64Add).set(total);
+    b.end();
+    b.end();
+  });
 
   b.get(inertia).if('f64').get(total).else().get(changed).op(OP.f64ConvertI32S).end();
   return b;
