@@ -331,13 +331,14 @@ const FEATURES: Stage = {
   async run(s) {
     const lines = s.lines as LineSet;
     const d = lines.d;
-    // Cleaning counts the last line's day; a run given its cleaned lines another way asks for it.
-    s.asOf ??= String(rowObjects(await lines.aggregate({ aggs: [{ as: 'last', kind: 'max', of: d.formatDay('ts') }] }))[0].last);
+    // The clean stage, which alone makes the lines, sets the last observed day: --as-of, or the last line's day.
+    const asOf = s.asOf;
+    if (asOf === undefined) throw new Error('the customer features ran before the clean stage set the last observed day');
     progress(s, 'customer features');
     // Recency counts to the day after the window (the usual max(date) + 1 day snapshot), so a purchase on the
     // last observed day is 1 day old.
     const roles = (s.detection as RoleDetection).roles;
-    s.customers = await customerFeatures(lines, d.date(nextDay(s.asOf)), {
+    s.customers = await customerFeatures(lines, d.date(nextDay(asOf)), {
       amounts: (s.cleaning as CleaningLog).hasAmounts,
       quantities: Boolean(roles.quantity),
       products: Boolean(roles.product),
