@@ -1,7 +1,7 @@
 import { ident, numbers, rowObjects, type Engine, type QueryResult } from '../engine/engine.js';
 import { InputError } from '../errors.js';
 import { COPIES, type LoadedTable, type SchemaColumn } from '../ingest/load.js';
-import { timestampSql } from '../ingest/dates.js';
+import { calendarDay, isoDay, timestampSql } from '../ingest/dates.js';
 import { customerIdSql, numericSql, type RoleMap } from '../ingest/roles.js';
 import { ANALYTIC_LINE, lineDefinition, roleFields, type LineFields } from '../sql/definitions.js';
 import { MaterialisedLines, type LineSet } from '../sql/lines.js';
@@ -183,7 +183,7 @@ export async function cleanLines(input: CleaningInput, roles: RoleMap, options: 
   const linesAfter = (ymd: string) => hist.counts.reduce((t, n, i) => (hist.days[i] > epochDayOf(ymd) ? t + n : t), 0);
   const end = options.asOf ?? options.latestPossible;
   if (options.asOf) {
-    const first = hist.days.length > 0 ? dayText(hist.days[0]) : String(null);
+    const first = hist.days.length > 0 ? isoDay(hist.days[0]) : String(null);
     if (options.asOf < first) {
       throw new InputError('bad-as-of', `--as-of ${options.asOf} is before the first line (${first})`, 'Pick a day within the data');
     }
@@ -278,7 +278,7 @@ export async function cleanLines(input: CleaningInput, roles: RoleMap, options: 
 
   const rule = options.outlierRule ?? 'mad';
   if (rule !== 'none') steps.push(await flagOutliers(lines, rule));
-  const lastDay = fc.last_day === null || fc.last_day === undefined ? null : dayText(Number(fc.last_day));
+  const lastDay = fc.last_day === null || fc.last_day === undefined ? null : isoDay(Number(fc.last_day));
   return { rowsRead, rowsAfterCleaning: f('n_total'), analyticLines: f('n_analytic'), dateFormat: input.dateFormat, hasAmounts, steps, lines, distinctRows, lastDay };
 }
 
@@ -390,8 +390,8 @@ function keepDays(h: DayHistogram, last: number): DayHistogram {
   return { days: h.days.subarray(0, n), counts: h.counts.subarray(0, n) };
 }
 
-const epochDayOf = (ymd: string) => Date.parse(`${ymd}T00:00:00Z`) / 86_400_000;
-const dayText = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+/** Days since the epoch of a 'YYYY-MM-DD'; NaN (no day is after or before it) for one that is not a calendar day. */
+const epochDayOf = (ymd: string) => calendarDay(ymd) ?? NaN;
 
 /**
  * The earliest lines, if they stand apart: at most ISOLATED_SHARE of all lines, followed by a gap with no line that is
@@ -412,5 +412,5 @@ function isolatedEarlyDays({ days, counts }: DayHistogram): { first: string; las
     }
   }
   if (cut < 0) return null;
-  return { first: dayText(days[0]), last: dayText(days[cut]), next: dayText(days[cut + 1]), gapDays: days[cut + 1] - days[cut], lines: isolated };
+  return { first: isoDay(days[0]), last: isoDay(days[cut]), next: isoDay(days[cut + 1]), gapDays: days[cut + 1] - days[cut], lines: isolated };
 }

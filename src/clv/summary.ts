@@ -4,6 +4,9 @@
  * summed), the convention of the BG/NBD and Pareto/NBD literature and of the published CDNOW figures.
  */
 import { InputError } from '../errors.js';
+import { isoDay } from '../ingest/dates.js';
+
+export { isoDay };
 
 export type TimeUnit = 'days' | 'weeks';
 
@@ -173,9 +176,6 @@ export function dayNumber(year: number, month: number, day: number): number {
   return Date.UTC(year, month - 1, day) / 86_400_000;
 }
 
-export function isoDay(day: number): string {
-  return new Date(day * 86_400_000).toISOString().slice(0, 10);
-}
 
 /** Sort days (carrying amounts) in [lo, hi): insertion sort for the usual short runs, index sort otherwise. */
 function sortSegment(day: Float64Array, amt: Float64Array, lo: number, hi: number): void {

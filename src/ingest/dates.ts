@@ -155,6 +155,11 @@ export function calendarDate(value: string, flag: string): string {
   return value.trim();
 }
 
+/** The 'YYYY-MM-DD' of a day counted since the Unix epoch (calendarDay's inverse). */
+export function isoDay(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Days since the Unix epoch of a 'YYYY-MM-DD' that names a real day (no 2011-02-30), else null. */
 export function calendarDay(value: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
