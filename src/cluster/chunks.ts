@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Matrix } from '../data/matrix.js';
 import { chunkRunnerFactory, chunkRunnerSource, chunkStrides, seedingTrials, smallRunnerFactory, type ChunkRunner } from './kernels.js';
-import { WasmArena, type WasmKernels } from './wasm-kernels.js';
+import { ASSIGN_SCRATCH_BYTES, WasmArena, type WasmKernels } from './wasm-kernels.js';
 
 /**
  * Runs the k-means kernels over fixed row chunks, on this thread or on a pool of worker threads
@@ -269,15 +269,15 @@ class WasmExecutor extends ChunkExecutor {
   private readonly kernels: WasmKernels;
   private readonly arena: WasmArena;
   /** Byte addresses of the buffers in the arena. */
-  private readonly at: Record<'data' | 'centers' | 'labels' | 'sums' | 'counts' | 'upper' | 'lower' | 'shift' | 'half' | 'otherShift' | 'candidates' | 'distances' | 'values', number>;
+  private readonly at: Record<'data' | 'centers' | 'labels' | 'sums' | 'counts' | 'upper' | 'lower' | 'shift' | 'half' | 'otherShift' | 'candidates' | 'distances' | 'values' | 'scratch', number>;
 
   static create(x: Matrix, k: number, chunks: number): WasmExecutor | null {
     const { rows: n, cols: d } = x;
     const trials = seedingTrials(k);
     const stride = chunkStrides(k, d);
     // Every buffer the constructor asks for, each rounded to 8 bytes: data, centres, candidates, labels, distances,
-    // the chunk partials and values, the bounds, and the three per-centre arrays.
-    const bytes = 8 * (n * d + k * d + trials * d + Math.ceil(n / 2) + (trials + 1) * n + chunks * (stride.sums + stride.counts + stride.values) + 2 * n + 3 * k);
+    // the chunk partials and values, the bounds, the three per-centre arrays, and the assignment's scratch for a chunk.
+    const bytes = 8 * (n * d + k * d + trials * d + Math.ceil(n / 2) + (trials + 1) * n + chunks * (stride.sums + stride.counts + stride.values) + 2 * n + 3 * k + scratchDoubles(n));
     const got = WasmArena.acquire(d, bytes);
     if (!got) return null;
     const { arena, kernels } = got;
@@ -290,6 +290,7 @@ class WasmExecutor extends ChunkExecutor {
     super(x, k, chunks, 1, arena, data, () => unused);
     this.kernels = kernels;
     this.arena = arena;
+    const scratch = arena.f64(scratchDoubles(x.rows));
     this.at = {
       data: this.data.byteOffset,
       centers: this.centers.byteOffset,
@@ -304,6 +305,7 @@ class WasmExecutor extends ChunkExecutor {
       candidates: this.candidates.byteOffset,
       distances: this.distances.byteOffset,
       values: this.chunkValues.byteOffset,
+      scratch: scratch.byteOffset,
     };
   }
 
@@ -328,11 +330,16 @@ class WasmExecutor extends ChunkExecutor {
         }
         this.chunkValues[ch * stride.values] = kernels.assign(
           start, end, k, op === ASSIGN_FRESH ? 1 : 0, op === ASSIGN_INERTIA ? 1 : 0,
-          at.data, at.centers, at.labels, at.sums + 8 * ch * stride.sums, at.counts + 8 * ch * stride.counts, at.upper, at.lower, at.shift, at.half, at.otherShift,
+          at.data, at.centers, at.labels, at.sums + 8 * ch * stride.sums, at.counts + 8 * ch * stride.counts, at.upper, at.lower, at.shift, at.half, at.otherShift, at.scratch,
         );
       }
     }
   }
+}
+
+/** Doubles of scratch an assignment pass over one chunk of `rows` rows needs (its row list is 8-byte aligned). */
+function scratchDoubles(rows: number): number {
+  return Math.ceil((ASSIGN_SCRATCH_BYTES * Math.min(rows, CHUNK_ROWS) + 8) / 8);
 }
 
 const unused: ChunkRunner = () => {

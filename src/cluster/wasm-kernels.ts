@@ -13,12 +13,13 @@ export interface WasmKernels {
   /**
    * One assignment pass over rows [start, end): with `fresh`, a full scan of every row and its sums added to the
    * chunk's zeroed sums; otherwise Hamerly's bounds skip rows that cannot move and the sums follow the rows that
-   * do. Returns the inertia with `inertia`, else how many labels changed.
+   * do. Returns the inertia with `inertia`, else how many labels changed. `scratch` holds ASSIGN_SCRATCH_BYTES per
+   * row of the range.
    */
   assign(
     start: number, end: number, k: number, fresh: number, inertia: number,
     data: number, centers: number, labels: number, sums: number, counts: number,
-    upper: number, lower: number, shift: number, half: number, otherShift: number,
+    upper: number, lower: number, shift: number, half: number, otherShift: number, scratch: number,
   ): number;
   /**
    * A k-means++ round (potentialGenericSource): for each of `trials` candidates (row-major at `candidates`), the
@@ -116,6 +117,9 @@ export class WasmArena {
     return at;
   }
 }
+
+/** Bytes of scratch per row an assignment pass needs: a row number and two doubles (see assignBody). */
+export const ASSIGN_SCRATCH_BYTES = 20;
 
 /** Features up to which the kernels are unrolled (as MAX_UNROLLED for the JavaScript ones). */
 const MAX_WASM_FEATURES = 32;
@@ -239,18 +243,27 @@ function spreadBody(): Body {
   return b;
 }
 
+/**
+ * The assignment pass. A fresh pass scans every row in turn. Other passes run in three sweeps over the range, each a
+ * loop without unpredictable branches: the bounds of every row are loosened by the centre shifts, and the rows they
+ * cannot settle listed; the listed rows' distances to their own centres tighten their upper bounds, and the rows still
+ * unsettled are listed again; those rows are scanned. A row-by-row pass spent most of its time on mispredicted
+ * branches, with one row's distance sums waiting on the last's. The rows are scanned, and their sums moved, in the same
+ * order, so labels, sums, bounds and inertia are the same to the bit.
+ */
 function assignBody(d: number): Body {
-  const params: ValueType[] = Array(15).fill('i32');
+  const params: ValueType[] = Array(16).fill('i32');
   const b = new Body(params);
-  const [start, end, k, fresh, inertia, data, centers, labels, sums, counts, upper, lower, shift, half, otherShift] = params.map((_, i) => i);
+  const [start, end, k, fresh, inertia, data, centers, labels, sums, counts, upper, lower, shift, half, otherShift, scratch] = params.map((_, i) => i);
   const row = 8 * d;
-  const [i, r, a, best, c, cp, skip, changed, p] = b.localsOf('i32', 9);
+  const [i, r, a, best, c, cp, skip, changed, p, q, n, kept, owns, ms, list] = b.localsOf('i32', 15);
   const [u, l, m, own, b1, b2, total, h] = b.localsOf('f64', 8);
   const { s, x, loadRow: loadRowAt, distance } = rowTools(b, d);
 
   /** Pushes base + index * size. */
   const at = (base: number, index: number, shiftBits: number) => b.get(base).get(index).i32(shiftBits).op(OP.i32Shl, OP.i32Add);
   const loadRow = () => loadRowAt(r);
+  const rowAddress = () => b.get(data).get(i).i32(row).op(OP.i32Mul, OP.i32Add).set(r);
   /** sums[label] op= x and counts[label] op= 1, in the chunk's slots. */
   const moveRow = (label: number, op: number) => {
     b.get(sums).get(label).i32(row).op(OP.i32Mul, OP.i32Add).set(p);
@@ -258,35 +271,12 @@ function assignBody(d: number): Body {
     at(counts, label, 3).set(p);
     b.get(p).get(p).loadF64().f64(1).op(op).storeF64();
   };
-
-  b.get(start).set(i);
-  b.loopWhileBelow(i, end, () => {
-    b.get(data).get(i).i32(row).op(OP.i32Mul, OP.i32Add).set(r);
-    at(labels, i, 2).loadI32().set(a);
-    b.get(fresh).if();
-    b.f64(Infinity).set(u).f64(0).set(l).f64(-Infinity).set(m);
-    b.else();
-    at(upper, i, 3).loadF64();
-    at(shift, a, 3).loadF64().op(OP.f64Add).set(u);
-    at(lower, i, 3).loadF64();
-    at(otherShift, a, 3).loadF64().op(OP.f64Sub).set(l);
-    at(half, a, 3).loadF64().set(h);
-    b.get(h).get(l).get(h).get(l).op(OP.f64Gt).select().set(m);
-    b.end();
-
-    b.get(u).get(m).op(OP.f64Gt).if();
-    loadRow();
-    b.f64(Infinity).set(own);
-    b.get(fresh).op(OP.i32Eqz).if();
-    b.get(centers).get(a).i32(row).op(OP.i32Mul, OP.i32Add).set(p);
-    distance(p);
-    b.get(s).set(own).get(s).op(OP.f64Sqrt).set(u);
-    b.end();
-    b.i32(-1).get(a).get(fresh).select().set(skip);
-
-    b.get(u).get(m).op(OP.f64Gt).if();
-    b.get(own).set(b1).f64(Infinity).set(b2);
-    b.i32(0).get(a).get(fresh).select().set(best);
+  /**
+   * From b1 (own, or Infinity) and best: the nearest and second-nearest centre by a scan of every centre in order
+   * (ties to the lower index), skipping `skip`; a move between clusters; the bounds of row i from the two distances.
+   */
+  const scanRow = () => {
+    b.f64(Infinity).set(b2);
     b.i32(0).set(c).get(centers).set(cp);
     b.loopWhileBelow(c, k, () => {
       b.block();
@@ -314,24 +304,85 @@ function assignBody(d: number): Body {
     at(labels, i, 2).get(a).storeI32();
     b.get(inertia).op(OP.i32Eqz).if().get(changed).i32(1).op(OP.i32Add).set(changed).end();
     b.end();
-    b.get(b1).op(OP.f64Sqrt).set(u).get(b2).op(OP.f64Sqrt).set(l);
-    b.end();
-    b.end();
+    at(upper, i, 3).get(b1).op(OP.f64Sqrt).storeF64();
+    at(lower, i, 3).get(b2).op(OP.f64Sqrt).storeF64();
+  };
 
-    at(upper, i, 3).get(u).storeF64();
-    at(lower, i, 3).get(l).storeF64();
-    b.get(fresh).get(inertia).op(OP.i32Or).if();
+  b.get(fresh).if();
+  b.get(start).set(i);
+  b.loopWhileBelow(i, end, () => {
+    rowAddress();
     loadRow();
-    b.get(fresh).if();
+    b.f64(Infinity).set(b1).i32(0).set(best).i32(-1).set(skip);
+    at(labels, i, 2).loadI32().set(a);
+    scanRow();
     moveRow(a, OP.f64Add);
-    b.end();
-    b.get(inertia).if();
+  });
+  b.else();
+  // Scratch: the listed rows' numbers (int32), then per listed row m and its own squared distance (doubles).
+  b.get(end).get(start).op(OP.i32Sub).set(n);
+  b.get(scratch).set(list);
+  b.get(list).get(n).i32(2).op(OP.i32Shl, OP.i32Add).i32(7).op(OP.i32Add).i32(-8).op(OP.i32And).set(ms);
+  b.get(ms).get(n).i32(3).op(OP.i32Shl, OP.i32Add).set(owns);
+
+  // Sweep 1: u = upper + shift(a), l = lower - otherShift(a), m = max(half(a), l); list the rows with u > m.
+  b.i32(0).set(n);
+  b.get(start).set(i);
+  b.loopWhileBelow(i, end, () => {
+    at(labels, i, 2).loadI32().set(a);
+    at(upper, i, 3).tee(p).get(p).loadF64();
+    at(shift, a, 3).loadF64().op(OP.f64Add).tee(u).storeF64();
+    at(lower, i, 3).tee(p).get(p).loadF64();
+    at(otherShift, a, 3).loadF64().op(OP.f64Sub).tee(l).storeF64();
+    at(half, a, 3).loadF64().set(h);
+    b.get(h).get(l).get(h).get(l).op(OP.f64Gt).select().set(m);
+    at(list, n, 2).get(i).storeI32();
+    at(ms, n, 3).get(m).storeF64();
+    b.get(n).get(u).get(m).op(OP.f64Gt).op(OP.i32Add).set(n);
+  });
+
+  // Sweep 2: the listed rows' own distances tighten u; keep those still above m, with their own distance.
+  b.i32(0).set(q).i32(0).set(kept);
+  b.loopWhileBelow(q, n, () => {
+    at(list, q, 2).loadI32().set(i);
+    rowAddress();
+    loadRow();
+    at(labels, i, 2).loadI32().set(a);
+    b.get(centers).get(a).i32(row).op(OP.i32Mul, OP.i32Add).set(p);
+    distance(p);
+    b.get(s).op(OP.f64Sqrt).set(u);
+    at(upper, i, 3).get(u).storeF64();
+    at(list, kept, 2).get(i).storeI32();
+    at(owns, kept, 3).get(s).storeF64();
+    at(ms, q, 3).loadF64().set(m);
+    b.get(kept).get(u).get(m).op(OP.f64Gt).op(OP.i32Add).set(kept);
+  });
+
+  // Sweep 3: scan the rows still unsettled, in row order.
+  b.get(kept).set(n);
+  b.i32(0).set(q);
+  b.loopWhileBelow(q, n, () => {
+    at(list, q, 2).loadI32().set(i);
+    rowAddress();
+    loadRow();
+    at(labels, i, 2).loadI32().tee(a).set(best);
+    b.get(a).set(skip);
+    at(owns, q, 3).loadF64().set(b1);
+    scanRow();
+  });
+  b.end();
+
+  b.get(inertia).if();
+  b.get(start).set(i);
+  b.loopWhileBelow(i, end, () => {
+    rowAddress();
+    loadRow();
+    at(labels, i, 2).loadI32().set(a);
     b.get(centers).get(a).i32(row).op(OP.i32Mul, OP.i32Add).set(p);
     distance(p);
     b.get(total).get(s).op(OP.f64Add).set(total);
-    b.end();
-    b.end();
   });
+  b.end();
 
   b.get(inertia).if('f64').get(total).else().get(changed).op(OP.f64ConvertI32S).end();
   return b;
