@@ -257,7 +257,7 @@ function assignBody(d: number): Body {
   const [start, end, k, fresh, inertia, data, centers, labels, sums, counts, upper, lower, shift, half, otherShift, scratch] = params.map((_, i) => i);
   const row = 8 * d;
   const [i, r, a, best, c, cp, skip, changed, p, q, n, kept, owns, ms, list] = b.localsOf('i32', 15);
-  const [u, l, m, own, b1, b2, total, h] = b.localsOf('f64', 8);
+  const [u, l, m, b1, b2, total, h] = b.localsOf('f64', 7);
   const { s, x, loadRow: loadRowAt, distance } = rowTools(b, d);
 
   /** Pushes base + index * size. */
