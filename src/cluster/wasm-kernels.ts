@@ -1,10 +1,11 @@
 /**
  * The distance kernels of kernels.ts as WebAssembly, unrolled over the features: the k-means assignment pass
  * (boundedAssignSource, with the pass chosen at run time), the k-means++ rounds (potentialGenericSource,
- * nearestSource) and the silhouettes' pair sums (pairSumsSource) and their spread to clusters. Same arithmetic in the same order, so the same
- * labels, bounds, sums, inertia and silhouettes to the bit; what differs is the cost of a cold start. A fit in a fresh
- * process runs its JavaScript kernels interpreted, then optimised (several times over, as each pass kind first
- * appears), boxing doubles all the while; Wasm is compiled once, quickly, before the first pass, and allocates nothing.
+ * nearestSource) and the silhouettes' pair sums (pairSumsSource) and their spread to clusters. Same arithmetic in the
+ * same order, so the same labels, bounds, sums, inertia and silhouettes to the bit; what differs is the cost of a cold
+ * start. A fit in a fresh process runs its JavaScript kernels interpreted, then optimised (several times over, as each
+ * pass kind first appears), boxing doubles all the while; Wasm is compiled once, quickly, before the first pass, and
+ * allocates nothing.
  */
 import { Body, OP, wasmModule, type ValueType } from './wasm-emit.js';
 
@@ -14,7 +15,7 @@ export interface WasmKernels {
    * One assignment pass over rows [start, end): with `fresh`, a full scan of every row and its sums added to the
    * chunk's zeroed sums; otherwise Hamerly's bounds skip rows that cannot move and the sums follow the rows that
    * do. Returns the inertia with `inertia`, else how many labels changed. `scratch` holds ASSIGN_SCRATCH_BYTES per
-   * row of the range.
+   * row of the range, plus 8 bytes for alignment.
    */
   assign(
     start: number, end: number, k: number, fresh: number, inertia: number,
@@ -244,10 +245,10 @@ function spreadBody(): Body {
 }
 
 /**
- * The assignment pass. A fresh pass scans every row in turn. Other passes run in three sweeps over the range, each a
- * loop without unpredictable branches: the bounds of every row are loosened by the centre shifts, and the rows they
- * cannot settle listed; the listed rows' distances to their own centres tighten their upper bounds, and the rows still
- * unsettled are listed again; those rows are scanned. A row-by-row pass spent most of its time on mispredicted
+ * The assignment pass. A fresh pass scans every row in turn. Other passes run in three sweeps over the range, the
+ * first two without data-dependent branches: the bounds of every row are loosened by the centre shifts, and the rows
+ * they cannot settle listed; the listed rows' distances to their own centres tighten their upper bounds, and the rows
+ * still unsettled are listed again; the third sweep scans those rows. A row-by-row pass spent most of its time on mispredicted
  * branches, with one row's distance sums waiting on the last's. The rows are scanned, and their sums moved, in the same
  * order, so labels, sums, bounds and inertia are the same to the bit.
  */
@@ -258,7 +259,7 @@ function assignBody(d: number): Body {
   const row = 8 * d;
   const [i, r, a, best, c, cp, skip, changed, p, q, n, kept, owns, ms, list] = b.localsOf('i32', 15);
   const [u, l, m, b1, b2, total, h] = b.localsOf('f64', 7);
-  const { s, x, loadRow: loadRowAt, distance } = rowTools(b, d);
+  const { s, x, loadRow: loadRowAt, distance, forEachRow } = rowTools(b, d);
 
   /** Pushes base + index * size. */
   const at = (base: number, index: number, shiftBits: number) => b.get(base).get(index).i32(shiftBits).op(OP.i32Shl, OP.i32Add);
@@ -309,10 +310,7 @@ function assignBody(d: number): Body {
   };
 
   b.get(fresh).if();
-  b.get(start).set(i);
-  b.loopWhileBelow(i, end, () => {
-    rowAddress();
-    loadRow();
+  forEachRow(i, start, end, data, r, () => {
     b.f64(Infinity).set(b1).i32(0).set(best).i32(-1).set(skip);
     at(labels, i, 2).loadI32().set(a);
     scanRow();
@@ -373,10 +371,7 @@ function assignBody(d: number): Body {
   b.end();
 
   b.get(inertia).if();
-  b.get(start).set(i);
-  b.loopWhileBelow(i, end, () => {
-    rowAddress();
-    loadRow();
+  forEachRow(i, start, end, data, r, () => {
     at(labels, i, 2).loadI32().set(a);
     b.get(centers).get(a).i32(row).op(OP.i32Mul, OP.i32Add).set(p);
     distance(p);

@@ -176,7 +176,6 @@ export function dayNumber(year: number, month: number, day: number): number {
   return Date.UTC(year, month - 1, day) / 86_400_000;
 }
 
-
 /** Sort days (carrying amounts) in [lo, hi): insertion sort for the usual short runs, index sort otherwise. */
 function sortSegment(day: Float64Array, amt: Float64Array, lo: number, hi: number): void {
   const len = hi - lo;
